@@ -1,0 +1,374 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	tccommon "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
+	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+)
+
+// DefaultTencentRootDomain is the root domain of Tencent Cloud's China site.
+// Service hosts are "<service>.<root domain>".
+const DefaultTencentRootDomain = "tencentcloudapi.com"
+
+// DefaultRequestTimeout bounds one HTTP exchange (not a whole paged read).
+const DefaultRequestTimeout = 60 * time.Second
+
+// TencentConfig configures a TencentClient. Credentials must already be
+// resolved (attribute, environment or profile file); the client does not look
+// anything up by itself.
+type TencentConfig struct {
+	SecretID      string
+	SecretKey     string
+	SecurityToken string
+
+	// Endpoint, when set, is a full URL such as "http://127.0.0.1:8080" that
+	// replaces the host of every Tencent service (CloudAudit, CSIP, STS).
+	Endpoint string
+	// Domain is the root domain, for example "intl.tencentcloudapi.com".
+	// Ignored when Endpoint is set. Default DefaultTencentRootDomain.
+	Domain string
+	// Protocol is "HTTPS" (default) or "HTTP". Ignored when Endpoint is set.
+	Protocol string
+
+	// AssumeRole, when set, exchanges the key pair above for temporary
+	// credentials of a role through STS before the first call.
+	AssumeRole *AssumeRoleConfig
+
+	MaxRetries     int
+	RequestTimeout time.Duration
+	// UserAgent is sent as the SDK's RequestClient tag, for example
+	// "terraform-provider-auditlog/0.1.0".
+	UserAgent string
+	Logger    Logger
+	// Transport replaces the HTTP transport (tests and fault injection).
+	Transport http.RoundTripper
+}
+
+// TencentClient calls Tencent Cloud API 3.0 actions. It is safe for
+// concurrent use.
+type TencentClient struct {
+	cfg       TencentConfig
+	scheme    string
+	endpoint  string // host[:port][/path] replacing every service host, or ""
+	transport *observingTransport
+	retry     retryPolicy
+	log       Logger
+
+	credMu  sync.Mutex
+	cred    *tccommon.Credential
+	credExp time.Time // zero for permanent credentials
+}
+
+// NewTencentClient checks the configuration and builds a client. It makes no
+// network call: assumed-role credentials are fetched on first use.
+func NewTencentClient(cfg TencentConfig) (*TencentClient, error) {
+	if cfg.SecretID == "" || cfg.SecretKey == "" {
+		return nil, errors.New("tencentcloud: secret_id and secret_key are required")
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.Domain == "" {
+		cfg.Domain = DefaultTencentRootDomain
+	}
+	c := &TencentClient{cfg: cfg, retry: newRetryPolicy(cfg.MaxRetries), log: loggerOrNop(cfg.Logger)}
+
+	switch strings.ToUpper(cfg.Protocol) {
+	case "", "HTTPS":
+		c.scheme = "HTTPS"
+	case "HTTP":
+		c.scheme = "HTTP"
+	default:
+		return nil, fmt.Errorf("tencentcloud: protocol must be HTTP or HTTPS, got %q", cfg.Protocol)
+	}
+	if cfg.Endpoint != "" {
+		scheme, hostPath, err := ParseEndpointURL(cfg.Endpoint)
+		if err != nil {
+			return nil, fmt.Errorf("tencentcloud: endpoint: %w", err)
+		}
+		c.scheme, c.endpoint = strings.ToUpper(scheme), hostPath
+	}
+
+	base := cfg.Transport
+	if base == nil {
+		base = newHTTPTransport()
+	}
+	c.transport = &observingTransport{base: base, log: c.log}
+
+	if cfg.AssumeRole == nil {
+		c.cred = tccommon.NewTokenCredential(cfg.SecretID, cfg.SecretKey, cfg.SecurityToken)
+	}
+	return c, nil
+}
+
+// ParseEndpointURL checks that raw is an absolute http or https URL with a
+// host and no query, and returns its scheme and "host[:port][/path]".
+func ParseEndpointURL(raw string) (scheme, hostPath string, err error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", "", fmt.Errorf("%q is not a URL: %w", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", "", fmt.Errorf("%q must start with http:// or https://", raw)
+	}
+	if u.Host == "" {
+		return "", "", fmt.Errorf("%q has no host", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", "", fmt.Errorf("%q must not carry a query, fragment or user info", raw)
+	}
+	return u.Scheme, u.Host + strings.TrimSuffix(u.Path, "/"), nil
+}
+
+// newHTTPTransport returns a transport that keeps connections alive across
+// pages, so a long read pays for one TLS handshake, not one per page.
+func newHTTPTransport() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 32
+	t.IdleConnTimeout = 90 * time.Second
+	return t
+}
+
+// tencentOp names one API action.
+type tencentOp struct {
+	Service string // "cloudaudit", "csip", "sts"
+	Version string // "2019-03-19"
+	Action  string // "DescribeAuditTracks"
+	Region  string // "" sends no X-TC-Region
+}
+
+// ResponseMeta is embedded in every typed response. The API puts these two
+// fields beside the action's own fields inside "Response".
+type ResponseMeta struct {
+	Error     *tencentErrorBody `json:"Error,omitempty"`
+	RequestId string            `json:"RequestId"`
+}
+
+type tencentErrorBody struct {
+	Code    string `json:"Code"`
+	Message string `json:"Message"`
+}
+
+func (m *ResponseMeta) responseMeta() *ResponseMeta { return m }
+
+// typedResponse is satisfied by a pointer to any struct that embeds ResponseMeta.
+type typedResponse[T any] interface {
+	*T
+	responseMeta() *ResponseMeta
+}
+
+// callTencent sends one action with retries and decodes the answer into a new
+// T. Each attempt is signed afresh, so a retry never reuses an expired
+// timestamp.
+func callTencent[T any, P typedResponse[T]](ctx context.Context, c *TencentClient, op tencentOp, req any) (*T, error) {
+	payload, err := json.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("tencentcloud %s: encoding request: %w", op.Action, err)
+	}
+	var out *T
+	err = c.retry.do(ctx, func(attempt int) (bool, error) {
+		res := new(T)
+		callErr := c.send(ctx, op, payload, P(res), attempt)
+		if callErr != nil {
+			return isRetryable(ctx, callErr), callErr
+		}
+		out = res
+		return false, nil
+	})
+	return out, err
+}
+
+// send makes one signed HTTP exchange.
+func (c *TencentClient) send(ctx context.Context, op tencentOp, payload []byte, into responseMetaHolder, attempt int) error {
+	cred, err := c.credential(ctx)
+	if err != nil {
+		return err
+	}
+	attemptCtx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
+	defer cancel()
+
+	ex := &exchange{into: into, action: op.Action, service: op.Service, attempt: attempt}
+	attemptCtx = context.WithValue(attemptCtx, exchangeKey{}, ex)
+
+	request := tchttp.NewCommonRequest(op.Service, op.Version, op.Action)
+	request.SetContext(attemptCtx)
+	if err := request.SetActionParameters(payload); err != nil {
+		return fmt.Errorf("tencentcloud %s: encoding request: %w", op.Action, err)
+	}
+	sdk := tccommon.NewCommonClient(cred, op.Region, c.clientProfile()).WithHttpTransport(c.transport)
+	if c.cfg.UserAgent != "" {
+		sdk.WithRequestClient(c.cfg.UserAgent)
+	}
+	sdkErr := sdk.Send(request, tchttp.NewCommonResponse())
+	return ex.result(ctx, attemptCtx, sdkErr)
+}
+
+func (c *TencentClient) clientProfile() *profile.ClientProfile {
+	p := profile.NewClientProfile()
+	p.Language = "en-US"
+	p.HttpProfile.Scheme = c.scheme
+	p.HttpProfile.RootDomain = c.cfg.Domain
+	p.HttpProfile.Endpoint = c.endpoint
+	p.HttpProfile.ReqTimeout = int((c.cfg.RequestTimeout + time.Second - 1) / time.Second)
+	return p
+}
+
+type responseMetaHolder interface{ responseMeta() *ResponseMeta }
+
+type exchangeKey struct{}
+
+// exchange carries one attempt's outcome from the transport, which sees the
+// raw HTTP response, back to send, which sees only what the SDK returns.
+type exchange struct {
+	into    responseMetaHolder
+	service string
+	action  string
+	attempt int
+
+	status    int
+	requestID string
+	decoded   bool
+	decodeErr error
+	snippet   string // start of a non-200 or undecodable body, for diagnostics
+}
+
+// result turns what the SDK returned, plus what the transport saw, into our
+// error type (or nil).
+func (ex *exchange) result(ctx, attemptCtx context.Context, sdkErr error) error {
+	base := TencentError{Service: ex.service, Action: ex.action, HTTPStatus: ex.status, RequestID: ex.requestID}
+	switch {
+	case ex.status != 0 && ex.status != http.StatusOK:
+		base.Code = "ClientError.HttpStatusCodeError"
+		base.Message = fmt.Sprintf("HTTP %d %s: %s", ex.status, http.StatusText(ex.status), ex.snippet)
+		return &base
+	case ex.decodeErr != nil:
+		base.Code = "ClientError.ParseJsonError"
+		base.Message = fmt.Sprintf("response is not a valid API envelope (%v): %s", ex.decodeErr, ex.snippet)
+		return &base
+	case ex.decoded:
+		meta := ex.into.responseMeta()
+		if meta.Error != nil && meta.Error.Code != "" {
+			base.Code, base.Message = meta.Error.Code, meta.Error.Message
+			return &base
+		}
+		if sdkErr != nil {
+			return fmt.Errorf("tencentcloud %s: %w", ex.action, sdkErr)
+		}
+		return nil
+	}
+	// The transport never produced a response: a network failure, a
+	// timeout, or the caller's cancellation.
+	if sdkErr == nil {
+		sdkErr = errors.New("no response")
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("tencentcloud %s: %w", ex.action, ctx.Err())
+	}
+	if attemptCtx.Err() != nil {
+		return &TencentError{Service: ex.service, Action: ex.action, Code: "ClientError.NetworkError",
+			Message: "request timed out", cause: attemptCtx.Err()}
+	}
+	var sdkE *tcerr.TencentCloudSDKError
+	if errors.As(sdkErr, &sdkE) {
+		return &TencentError{Service: ex.service, Action: ex.action, Code: sdkE.Code, Message: sdkE.Message, RequestID: sdkE.RequestId}
+	}
+	return &TencentError{Service: ex.service, Action: ex.action, Code: "ClientError.NetworkError", Message: sdkErr.Error(), cause: sdkErr}
+}
+
+// observingTransport decodes each API response exactly once, into the typed
+// struct the caller asked for, and records the HTTP status and RequestId.
+// The SDK would otherwise parse the body up to four times (twice looking for
+// errors, then to validate, then to decode into a map of float64s, which also
+// corrupts integers above 2^53). It is handed back a minimal envelope.
+type observingTransport struct {
+	base http.RoundTripper
+	log  Logger
+}
+
+func (t *observingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := t.base.RoundTrip(req)
+	ex, _ := req.Context().Value(exchangeKey{}).(*exchange)
+	if ex == nil {
+		return resp, err
+	}
+	fields := map[string]any{"service": ex.service, "action": ex.action, "attempt": ex.attempt}
+	if err != nil {
+		fields["error"] = err.Error()
+		t.log.Debug(req.Context(), "tencentcloud request failed", fields)
+		return resp, err
+	}
+	defer resp.Body.Close()
+	body, readErr := io.ReadAll(resp.Body)
+	ex.status = resp.StatusCode
+	fields["http_status"] = resp.StatusCode
+	fields["duration_ms"] = time.Since(start).Milliseconds()
+	fields["bytes"] = len(body)
+	if readErr != nil {
+		fields["error"] = readErr.Error()
+		t.log.Debug(req.Context(), "tencentcloud response cut short", fields)
+		return nil, readErr
+	}
+
+	standIn := body
+	if resp.StatusCode != http.StatusOK {
+		ex.snippet = snippet(body)
+	} else if derr := json.Unmarshal(body, &struct{ Response any }{Response: ex.into}); derr != nil {
+		ex.decodeErr, ex.snippet = derr, snippet(body)
+	} else {
+		ex.decoded = true
+		meta := ex.into.responseMeta()
+		ex.requestID = meta.RequestId
+		standIn, _ = json.Marshal(struct{ Response ResponseMeta }{Response: *meta})
+		fields["request_id"] = meta.RequestId
+		if meta.Error != nil {
+			fields["error_code"] = meta.Error.Code
+		}
+	}
+	t.log.Debug(req.Context(), "tencentcloud request", fields)
+
+	resp.Body = io.NopCloser(bytes.NewReader(standIn))
+	resp.ContentLength = int64(len(standIn))
+	return resp, nil
+}
+
+// snippet returns the start of a body for an error message; whole bodies are
+// never copied into errors or logs.
+func snippet(body []byte) string {
+	const max = 200
+	s := strings.TrimSpace(string(body))
+	if len(s) > max {
+		return s[:max] + "…"
+	}
+	if s == "" {
+		return "(empty body)"
+	}
+	return s
+}
+
+// isRetryable reports whether err may succeed if the call is repeated.
+func isRetryable(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	var te *TencentError
+	if errors.As(err, &te) {
+		return te.Retryable()
+	}
+	var ne net.Error
+	return errors.As(err, &ne)
+}

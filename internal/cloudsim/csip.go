@@ -1,0 +1,4 @@
+package cloudsim
+
+// registerCSIP adds the Cloud Security Center actions.
+func registerCSIP(t *tencentAPI) {}

@@ -1,0 +1,186 @@
+// Package cloudsim is a local stand-in for the two clouds whose audit APIs the
+// provider reads: Tencent Cloud API 3.0 (CloudAudit, CSIP and STS) and the
+// UCloud API gateway. It checks signatures the way the real services do,
+// answers in the real envelopes, pages like the real APIs and serves a
+// deterministic data set whose size is configurable, so that tests, the demo
+// and the benchmarks exercise the provider exactly as real clouds would.
+//
+// One HTTP listener serves both clouds. A request signed with TC3-HMAC-SHA256
+// (it carries X-TC-Action) goes to the Tencent half; everything else goes to
+// the UCloud half, whose requests are form or JSON bodies naming an Action.
+package cloudsim
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Credentials the simulator accepts out of the box. They are test fixtures,
+// not secrets: the simulator only runs on loopback.
+const (
+	DefaultTencentSecretID  = "AKIDsimulator0000000000000000000000"
+	DefaultTencentSecretKey = "simulatorSecretKey00000000000000"
+	DefaultTencentAppID     = 1250000000
+	DefaultTencentOwnerUin  = "100000000001"
+
+	DefaultUCloudPublicKey  = "ucloudsimulator@example.com1000000000000000000"
+	DefaultUCloudPrivateKey = "0123456789abcdef0123456789abcdef01234567"
+	DefaultUCloudProjectID  = "org-sim001"
+)
+
+// Options sets the data set and behaviour of a simulator. The zero value is a
+// small, realistic account. Every size is a record count: zero means the
+// default, a negative count means none (an empty account).
+type Options struct {
+	// Tracks is the number of CloudAudit tracking sets. Default 7.
+	Tracks int
+	// CallRecords is the number of CSIP call records per sub-account. Default 40.
+	CallRecords int
+	// Events is the number of UCloud operation events. Default 120.
+	Events int
+
+	// TencentSecretID and TencentSecretKey replace the default key pair.
+	TencentSecretID  string
+	TencentSecretKey string
+	// UCloudPublicKey, UCloudPrivateKey and UCloudProjectID replace the defaults.
+	UCloudPublicKey  string
+	UCloudPrivateKey string
+	UCloudProjectID  string
+
+	// Now is the simulator's clock. Default time.Now. Tests pin it to make the
+	// data set, and the signature time checks, deterministic.
+	Now func() time.Time
+
+	// TrackPageCap, when positive, silently caps the number of tracking sets
+	// returned per DescribeAuditTracks page, as an API with an undocumented
+	// maximum page size would. Used to prove that the client notices.
+	TrackPageCap int
+}
+
+func (o Options) withDefaults() Options {
+	if o.Tracks == 0 {
+		o.Tracks = 7
+	}
+	if o.CallRecords == 0 {
+		o.CallRecords = 40
+	}
+	if o.Events == 0 {
+		o.Events = 120
+	}
+	if o.TencentSecretID == "" {
+		o.TencentSecretID = DefaultTencentSecretID
+	}
+	if o.TencentSecretKey == "" {
+		o.TencentSecretKey = DefaultTencentSecretKey
+	}
+	if o.UCloudPublicKey == "" {
+		o.UCloudPublicKey = DefaultUCloudPublicKey
+	}
+	if o.UCloudPrivateKey == "" {
+		o.UCloudPrivateKey = DefaultUCloudPrivateKey
+	}
+	if o.UCloudProjectID == "" {
+		o.UCloudProjectID = DefaultUCloudProjectID
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Server is the simulator. It is an http.Handler; Start serves it on loopback.
+type Server struct {
+	opts Options
+
+	tencent *tencentAPI
+	ucloud  *ucloudAPI
+
+	mu       sync.Mutex
+	listener net.Listener
+	httpSrv  *http.Server
+	stats    Stats
+}
+
+// Stats counts what the simulator has answered, so tests can assert how many
+// calls a read made.
+type Stats struct {
+	// Calls counts accepted calls by action name (after authentication).
+	Calls map[string]int
+}
+
+// New builds a simulator with the given options.
+func New(opts Options) *Server {
+	opts = opts.withDefaults()
+	s := &Server{opts: opts, stats: Stats{Calls: map[string]int{}}}
+	s.tencent = newTencentAPI(s)
+	s.ucloud = newUCloudAPI(s)
+	return s
+}
+
+// Options returns the effective options (defaults applied).
+func (s *Server) Options() Options { return s.opts }
+
+// ServeHTTP sends each request to the half of the simulator that speaks its
+// protocol.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("X-TC-Action") != "" || strings.HasPrefix(r.Header.Get("Authorization"), "TC3-") {
+		s.tencent.ServeHTTP(w, r)
+		return
+	}
+	s.ucloud.ServeHTTP(w, r)
+}
+
+// Start listens on addr (for example "127.0.0.1:0" for a free port) and
+// serves in the background. It returns the base URL, such as
+// "http://127.0.0.1:41234".
+func (s *Server) Start(addr string) (string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.mu.Lock()
+	s.listener, s.httpSrv = ln, srv
+	s.mu.Unlock()
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), nil
+}
+
+// Close stops a server started with Start.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	srv := s.httpSrv
+	s.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	return srv.Close()
+}
+
+// CallCount reports how many authenticated calls of an action were answered.
+func (s *Server) CallCount(action string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats.Calls[action]
+}
+
+func (s *Server) countCall(action string) {
+	s.mu.Lock()
+	s.stats.Calls[action]++
+	s.mu.Unlock()
+}
+
+// newRequestID returns a random UUID-shaped request id, as both clouds use.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = (b[6] & 0x0f) | 0x40
+	b[8] = (b[8] & 0x3f) | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}

@@ -1,0 +1,269 @@
+package cloudsim
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// maxClockSkew is how far X-TC-Timestamp may be from the server's clock.
+const maxClockSkew = 5 * time.Minute
+
+// tencentAPI is the Tencent Cloud API 3.0 half of the simulator.
+type tencentAPI struct {
+	srv     *Server
+	actions map[string]tencentAction // by "service/Action"
+
+	mu        sync.Mutex
+	tempCreds map[string]tempCredential // by temporary SecretId
+
+	tracksOnce sync.Once
+	tracks     []json.RawMessage
+}
+
+// tencentAction is one action the simulator answers.
+type tencentAction struct {
+	version        string
+	regionRequired bool
+	regions        map[string]bool // nil: any region (or none)
+	handle         func(call *tencentCall) (any, *tencentError)
+}
+
+// tencentCall is an authenticated request, handed to an action's handler.
+type tencentCall struct {
+	service, action, region string
+	secretID                string
+	params                  params
+	now                     time.Time
+}
+
+// tencentError is an API error answered in the {"Error": …} envelope.
+type tencentError struct {
+	Code    string `json:"Code"`
+	Message string `json:"Message"`
+}
+
+func errorf(code, format string, args ...any) *tencentError {
+	return &tencentError{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+type tempCredential struct {
+	secretKey string
+	token     string
+	expires   time.Time
+}
+
+func newTencentAPI(srv *Server) *tencentAPI {
+	t := &tencentAPI{srv: srv, actions: map[string]tencentAction{}, tempCreds: map[string]tempCredential{}}
+	t.register("sts", "AssumeRole", tencentAction{version: "2018-08-13", regionRequired: true, handle: t.assumeRole})
+	t.register("cloudaudit", "DescribeAuditTracks", tencentAction{
+		version: "2019-03-19", regionRequired: true, regions: cloudAuditRegions, handle: t.describeAuditTracks,
+	})
+	registerCSIP(t)
+	return t
+}
+
+// register adds an action; the CSIP half and later actions slot in here.
+func (t *tencentAPI) register(service, action string, a tencentAction) {
+	t.actions[service+"/"+action] = a
+}
+
+func (t *tencentAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	requestID := newRequestID()
+	result, apiErr := t.serve(r)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-TC-RequestId", requestID)
+	if apiErr != nil {
+		_ = json.NewEncoder(w).Encode(map[string]any{"Response": map[string]any{"Error": apiErr, "RequestId": requestID}})
+		return
+	}
+	writeTencentSuccess(w, result, requestID)
+}
+
+// writeTencentSuccess writes {"Response": {<result fields>, "RequestId": …}}.
+// result is a struct or map that marshals to a JSON object.
+func writeTencentSuccess(w io.Writer, result any, requestID string) {
+	body, err := json.Marshal(result)
+	if err != nil || len(body) < 2 || body[0] != '{' {
+		_ = json.NewEncoder(w).Encode(map[string]any{"Response": map[string]any{
+			"Error": errorf("InternalError", "simulator could not encode its answer"), "RequestId": requestID}})
+		return
+	}
+	var b strings.Builder
+	b.Grow(len(body) + 64)
+	b.WriteString(`{"Response":{`)
+	if inner := body[1 : len(body)-1]; len(inner) > 0 {
+		b.Write(inner)
+		b.WriteByte(',')
+	}
+	b.WriteString(`"RequestId":"` + requestID + `"}}`)
+	_, _ = io.WriteString(w, b.String())
+}
+
+// serve authenticates the request exactly as the real gateway does, then
+// runs the action. Checks happen in the gateway's order: request shape,
+// timestamp, key, signature, token, then action, version and region.
+func (t *tencentAPI) serve(r *http.Request) (any, *tencentError) {
+	now := t.srv.opts.Now()
+	if r.Method != http.MethodPost {
+		return nil, errorf("UnsupportedProtocol", "The simulator serves POST requests with a JSON body; got %s.", r.Method)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 10<<20))
+	if err != nil {
+		return nil, errorf("InvalidParameter", "The request body could not be read.")
+	}
+	auth, aerr := parseTC3Authorization(r.Header.Get("Authorization"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	ts, err := strconv.ParseInt(r.Header.Get("X-TC-Timestamp"), 10, 64)
+	if err != nil {
+		return nil, errorf("MissingParameter", "The request is missing a required parameter `Timestamp`.")
+	}
+	if skew := now.Sub(time.Unix(ts, 0)); skew > maxClockSkew || skew < -maxClockSkew {
+		return nil, errorf("AuthFailure.SignatureExpire",
+			"Signature expired. Timestamp:%d, server time:%d; the request timestamp must be within 5 minutes of the server time, check your system clock.", ts, now.Unix())
+	}
+
+	secretKey, temp, known := t.lookupKey(auth.secretID)
+	if !known {
+		return nil, errorf("AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct.")
+	}
+	want := tc3Signature(secretKey, r, auth, body, ts)
+	if !hmac.Equal([]byte(want), []byte(auth.signature)) {
+		return nil, errorf("AuthFailure.SignatureFailure", "The provided credentials could not be validated. Please check your signature is correct.")
+	}
+	token := r.Header.Get("X-TC-Token")
+	switch {
+	case temp != nil && token != temp.token:
+		return nil, errorf("AuthFailure.TokenFailure", "The token is invalid; temporary credentials must be sent with the token they were issued with.")
+	case temp != nil && !now.Before(temp.expires):
+		return nil, errorf("AuthFailure.TokenFailure", "The token has expired; request new temporary credentials.")
+	case temp == nil && token != "":
+		return nil, errorf("AuthFailure.TokenFailure", "A token was sent with a permanent key; the token is invalid.")
+	}
+
+	actionName := r.Header.Get("X-TC-Action")
+	action, ok := t.actions[auth.service+"/"+actionName]
+	if !ok {
+		return nil, errorf("InvalidAction", "The requested action `%s` does not exist for service `%s`.", actionName, auth.service)
+	}
+	if v := r.Header.Get("X-TC-Version"); v != action.version {
+		return nil, errorf("NoSuchVersion", "The API version `%s` of `%s` does not exist.", v, actionName)
+	}
+	region := r.Header.Get("X-TC-Region")
+	if action.regionRequired && region == "" {
+		return nil, errorf("MissingParameter", "The request is missing a required parameter `Region`.")
+	}
+	if region != "" && action.regions != nil && !action.regions[region] {
+		return nil, errorf("UnsupportedRegion", "The action `%s` is not supported in region `%s`.", actionName, region)
+	}
+	p, perr := parseParams(body)
+	if perr != nil {
+		return nil, perr
+	}
+	t.srv.countCall(actionName)
+	return action.handle(&tencentCall{service: auth.service, action: actionName, region: region, secretID: auth.secretID, params: p, now: now})
+}
+
+// lookupKey returns the secret key of a permanent or temporary SecretId.
+func (t *tencentAPI) lookupKey(secretID string) (key string, temp *tempCredential, ok bool) {
+	if secretID == t.srv.opts.TencentSecretID {
+		return t.srv.opts.TencentSecretKey, nil, true
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if c, found := t.tempCreds[secretID]; found {
+		return c.secretKey, &c, true
+	}
+	return "", nil, false
+}
+
+type tc3Auth struct {
+	secretID, date, service string
+	signedHeaders           []string
+	signature               string
+}
+
+// parseTC3Authorization reads
+// "TC3-HMAC-SHA256 Credential=<id>/<date>/<service>/tc3_request, SignedHeaders=a;b, Signature=<hex>".
+func parseTC3Authorization(h string) (tc3Auth, *tencentError) {
+	var a tc3Auth
+	bad := errorf("AuthFailure.InvalidAuthorization", "The Authorization header is not a valid TC3-HMAC-SHA256 authorization.")
+	rest, ok := strings.CutPrefix(h, "TC3-HMAC-SHA256 ")
+	if !ok {
+		return a, bad
+	}
+	for _, part := range strings.Split(rest, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "Credential":
+			scope := strings.Split(v, "/")
+			if len(scope) != 4 || scope[3] != "tc3_request" {
+				return a, bad
+			}
+			a.secretID, a.date, a.service = scope[0], scope[1], scope[2]
+		case "SignedHeaders":
+			a.signedHeaders = strings.Split(v, ";")
+		case "Signature":
+			a.signature = v
+		}
+	}
+	if a.secretID == "" || a.signature == "" || !contains(a.signedHeaders, "content-type") || !contains(a.signedHeaders, "host") {
+		return a, bad
+	}
+	return a, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// tc3Signature computes the TC3-HMAC-SHA256 signature the request should
+// carry, from the request as received. The credential scope's date must be
+// the UTC date of the timestamp; if it is not, the signature cannot match.
+func tc3Signature(secretKey string, r *http.Request, a tc3Auth, body []byte, ts int64) string {
+	// Names and values of signed headers are lower-cased and trimmed.
+	var canonHeaders strings.Builder
+	for _, name := range a.signedHeaders {
+		value := r.Header.Get(name)
+		if name == "host" {
+			value = r.Host
+		}
+		canonHeaders.WriteString(name + ":" + strings.ToLower(strings.TrimSpace(value)) + "\n")
+	}
+	payloadHash := sha256.Sum256(body)
+	canonical := strings.Join([]string{
+		r.Method, "/", r.URL.RawQuery, canonHeaders.String(), strings.Join(a.signedHeaders, ";"), hex.EncodeToString(payloadHash[:]),
+	}, "\n")
+	date := time.Unix(ts, 0).UTC().Format("2006-01-02")
+	scope := a.date + "/" + a.service + "/tc3_request"
+	canonHash := sha256.Sum256([]byte(canonical))
+	stringToSign := "TC3-HMAC-SHA256\n" + strconv.FormatInt(ts, 10) + "\n" + scope + "\n" + hex.EncodeToString(canonHash[:])
+	if a.date != date {
+		return "" // a scope for another day never verifies
+	}
+	kDate := hmacSHA256([]byte("TC3"+secretKey), date)
+	kService := hmacSHA256(kDate, a.service)
+	kSigning := hmacSHA256(kService, "tc3_request")
+	return hex.EncodeToString(hmacSHA256(kSigning, stringToSign))
+}
+
+func hmacSHA256(key []byte, msg string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(msg))
+	return m.Sum(nil)
+}
