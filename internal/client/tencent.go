@@ -210,11 +210,26 @@ func (c *TencentClient) send(ctx context.Context, op tencentOp, payload []byte, 
 		return fmt.Errorf("tencentcloud %s: encoding request: %w", op.Action, err)
 	}
 	sdk := tccommon.NewCommonClient(cred, op.Region, c.clientProfile()).WithHttpTransport(c.transport)
-	if c.cfg.UserAgent != "" {
-		sdk.WithRequestClient(c.cfg.UserAgent)
+	if tag := requestClientTag(c.cfg.UserAgent); tag != "" {
+		sdk.WithRequestClient(tag)
 	}
 	sdkErr := sdk.Send(request, tchttp.NewCommonResponse())
 	return ex.result(ctx, attemptCtx, sdkErr)
+}
+
+// requestClientTag fits a user agent such as "terraform-provider-auditlog/1.0"
+// into the characters the SDK accepts in X-TC-RequestClient
+// ([0-9a-zA-Z-_ ,;.]); it drops a tag with anything else rather than log.
+func requestClientTag(ua string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', strings.ContainsRune("-_ ,;.", r):
+			return r
+		case r == '/':
+			return '_'
+		}
+		return -1
+	}, ua)
 }
 
 func (c *TencentClient) clientProfile() *profile.ClientProfile {

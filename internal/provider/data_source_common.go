@@ -1,0 +1,92 @@
+package provider
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/auditlog/terraform-provider-auditlog/internal/client"
+)
+
+// providerDataFrom checks what Configure handed to a data source. It is nil
+// before the provider is configured (for example during validation).
+func providerDataFrom(req datasource.ConfigureRequest) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if req.ProviderData == nil {
+		return nil, diags
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Data Source Configure Type",
+			fmt.Sprintf("Expected *providerData, got: %T. Please report this issue to the provider developers.", req.ProviderData))
+	}
+	return data, diags
+}
+
+// inputID returns a deterministic id for a data source read: a hash of its
+// arguments, so the same query always has the same id.
+func inputID(prefix string, parts ...any) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%v\x00", p)
+	}
+	return prefix + "-" + hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// addReadError turns a client error into a diagnostic. Errors the API blames
+// on one argument are attached to that attribute; all carry the API's code,
+// message and RequestId as the client formats them.
+func addReadError(diags *diag.Diagnostics, summary string, err error, attrFor func(code string) (path.Path, bool)) {
+	var te *client.TencentError
+	if errors.As(err, &te) && attrFor != nil {
+		if p, ok := attrFor(te.Code); ok {
+			diags.AddAttributeError(p, summary, err.Error())
+			return
+		}
+	}
+	diags.AddError(summary, err.Error())
+}
+
+// Helpers that turn optional API values into framework values: nil becomes
+// null, so an absent field is never mistaken for an empty one.
+
+func stringPtrValue(p *string) types.String {
+	if p == nil {
+		return types.StringNull()
+	}
+	return types.StringValue(*p)
+}
+
+func uint64PtrValue(p *uint64) types.Int64 {
+	if p == nil {
+		return types.Int64Null()
+	}
+	return types.Int64Value(int64(*p))
+}
+
+func int64PtrValue(p *int64) types.Int64 {
+	if p == nil {
+		return types.Int64Null()
+	}
+	return types.Int64Value(*p)
+}
+
+func boolPtrValue(p *bool) types.Bool {
+	if p == nil {
+		return types.BoolNull()
+	}
+	return types.BoolValue(*p)
+}
+
+// codeHasPrefix reports whether an API error code is code or one of its
+// sub-codes ("InvalidParameterValue" matches "InvalidParameterValue.Foo").
+func codeHasPrefix(code, prefix string) bool {
+	return code == prefix || strings.HasPrefix(code, prefix+".")
+}

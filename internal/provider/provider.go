@@ -1,0 +1,240 @@
+// Package provider is the auditlog Terraform provider: its configuration and
+// its read-only data sources over the audit APIs of Tencent Cloud and UCloud.
+package provider
+
+import (
+	"context"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var _ provider.Provider = &auditlogProvider{}
+
+// auditlogProvider is the provider. version is set at build time.
+type auditlogProvider struct {
+	version string
+}
+
+// New returns a constructor of the provider, as providerserver expects.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &auditlogProvider{version: version}
+	}
+}
+
+// providerModel is the provider block.
+type providerModel struct {
+	TencentCloud   *tencentCloudModel `tfsdk:"tencentcloud"`
+	UCloud         *ucloudModel       `tfsdk:"ucloud"`
+	MaxRetries     types.Int64        `tfsdk:"max_retries"`
+	RequestTimeout types.String       `tfsdk:"request_timeout"`
+}
+
+type tencentCloudModel struct {
+	SecretID             types.String     `tfsdk:"secret_id"`
+	SecretKey            types.String     `tfsdk:"secret_key"`
+	SecurityToken        types.String     `tfsdk:"security_token"`
+	Region               types.String     `tfsdk:"region"`
+	Profile              types.String     `tfsdk:"profile"`
+	SharedCredentialsDir types.String     `tfsdk:"shared_credentials_dir"`
+	Domain               types.String     `tfsdk:"domain"`
+	Protocol             types.String     `tfsdk:"protocol"`
+	Endpoint             types.String     `tfsdk:"endpoint"`
+	AssumeRole           *assumeRoleModel `tfsdk:"assume_role"`
+}
+
+type assumeRoleModel struct {
+	RoleArn         types.String `tfsdk:"role_arn"`
+	SessionName     types.String `tfsdk:"session_name"`
+	SessionDuration types.Int64  `tfsdk:"session_duration"`
+	ExternalID      types.String `tfsdk:"external_id"`
+	Policy          types.String `tfsdk:"policy"`
+}
+
+type ucloudModel struct {
+	PublicKey             types.String `tfsdk:"public_key"`
+	PrivateKey            types.String `tfsdk:"private_key"`
+	ProjectID             types.String `tfsdk:"project_id"`
+	Profile               types.String `tfsdk:"profile"`
+	SharedCredentialsFile types.String `tfsdk:"shared_credentials_file"`
+	BaseURL               types.String `tfsdk:"base_url"`
+}
+
+func (p *auditlogProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "auditlog"
+	resp.Version = p.version
+}
+
+func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the audit trails of Tencent Cloud (CloudAudit, Cloud Security Center) and UCloud " +
+			"(operation log) as data sources, for compliance checks, reports and policy as code.\n\n" +
+			"Every argument may be left out and taken from the environment or from the clouds' own credential " +
+			"files instead; credentials of a cloud are only required once a data source of that cloud is read.",
+		Attributes: map[string]schema.Attribute{
+			"tencentcloud": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "Tencent Cloud settings. Each falls back to the environment variable named in its description, then to the tccli profile files.",
+				Attributes: map[string]schema.Attribute{
+					"secret_id": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "SecretId of an API key. Environment: `TENCENTCLOUD_SECRET_ID`. When neither the key pair nor a token is set here or in the environment, the tccli profile is read.",
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"secret_key": schema.StringAttribute{
+						Optional:            true,
+						Sensitive:           true,
+						MarkdownDescription: "SecretKey of the API key. Environment: `TENCENTCLOUD_SECRET_KEY`.",
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"security_token": schema.StringAttribute{
+						Optional:            true,
+						Sensitive:           true,
+						MarkdownDescription: "Session token of temporary credentials. Environment: `TENCENTCLOUD_SECURITY_TOKEN`.",
+					},
+					"region": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Default region of region-bound actions such as CloudAudit. Environment: `TENCENTCLOUD_REGION`, then the tccli profile's region. Default `ap-guangzhou`.",
+						Validators:          []validator.String{regionValidator()},
+					},
+					"profile": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "tccli profile to read credentials and region from. Environment: `TENCENTCLOUD_PROFILE`. Default `default`.",
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"shared_credentials_dir": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Directory of the tccli profile files `<profile>.credential` and `<profile>.configure`. Environment: `TENCENTCLOUD_SHARED_CREDENTIALS_DIR`. Default `~/.tccli`.",
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"domain": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Root domain of the API hosts (`<service>.<domain>`), for example `intl.tencentcloudapi.com` for the international site. Environment: `TENCENTCLOUD_DOMAIN`. Default `tencentcloudapi.com`.",
+						Validators:          []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[A-Za-z0-9.-]+$`), "must be a domain name such as intl.tencentcloudapi.com")},
+					},
+					"protocol": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "`HTTPS` or `HTTP`. Environment: `TENCENTCLOUD_PROTOCOL`. Default `HTTPS`.",
+						Validators:          []validator.String{stringvalidator.OneOfCaseInsensitive("HTTPS", "HTTP")},
+					},
+					"endpoint": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "Full URL, such as `http://127.0.0.1:8080`, that replaces the host of every Tencent Cloud service " +
+							"(CloudAudit, CSIP, STS): for a private gateway or a local simulator. Environment: `TENCENTCLOUD_ENDPOINT`. Overrides `domain` and `protocol`.",
+						Validators: []validator.String{urlValidator{}},
+					},
+					"assume_role": schema.SingleNestedAttribute{
+						Optional: true,
+						MarkdownDescription: "Assume a CAM role through STS and read with its temporary credentials. Environment: " +
+							"`TENCENTCLOUD_ASSUME_ROLE_ARN`, `TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME`, `TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION`, `TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID`.",
+						Attributes: map[string]schema.Attribute{
+							"role_arn": schema.StringAttribute{
+								Required:            true,
+								MarkdownDescription: "ARN of the role, such as `qcs::cam::uin/100000000001:roleName/auditor`.",
+								Validators:          []validator.String{stringvalidator.RegexMatches(roleArnPattern, "must be a CAM role ARN such as qcs::cam::uin/100000000001:roleName/auditor")},
+							},
+							"session_name": schema.StringAttribute{
+								Required:            true,
+								MarkdownDescription: "Name of the role session, 2 to 128 letters, digits or `_+=,.@-`; it appears in the audit trail.",
+								Validators:          []validator.String{stringvalidator.RegexMatches(sessionNamePattern, "must be 2 to 128 letters, digits or _+=,.@-")},
+							},
+							"session_duration": schema.Int64Attribute{
+								Optional:            true,
+								MarkdownDescription: "Lifetime of the temporary credentials in seconds, 1 to 43200. Default 7200.",
+								Validators:          []validator.Int64{int64validator.Between(1, 43200)},
+							},
+							"external_id": schema.StringAttribute{
+								Optional:            true,
+								MarkdownDescription: "External ID the role's trust policy requires, if any.",
+							},
+							"policy": schema.StringAttribute{
+								Optional:            true,
+								MarkdownDescription: "Policy (JSON) that further restricts the session's permissions.",
+							},
+						},
+					},
+				},
+			},
+			"ucloud": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "UCloud settings. Each falls back to the environment variable named in its description, then to the files in `~/.ucloud`.",
+				Attributes: map[string]schema.Attribute{
+					"public_key": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "API public key. Environment: `UCLOUD_PUBLIC_KEY`. When neither key is set here or in the environment, the shared credential file is read.",
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"private_key": schema.StringAttribute{
+						Optional:            true,
+						Sensitive:           true,
+						MarkdownDescription: "API private key. Environment: `UCLOUD_PRIVATE_KEY`.",
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"project_id": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Default project of UCloud data sources; sub-accounts must set one. Environment: `UCLOUD_PROJECT_ID`, then `~/.ucloud/config.json`.",
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"profile": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Profile of the shared credential file. Environment: `UCLOUD_PROFILE`. Default `default`.",
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"shared_credentials_file": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Shared credential file. Environment: `UCLOUD_SHARED_CREDENTIAL_FILE`. Default `~/.ucloud/credential.json`.",
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"base_url": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "API base URL. Environment: `UCLOUD_API_BASE_URL`, then `~/.ucloud/config.json`. Default `https://api.ucloud.cn`; " +
+							"the international site is `https://api.ucloud-global.com`.",
+						Validators: []validator.String{urlValidator{}},
+					},
+				},
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "How many times a call that failed in a retryable way (throttling, a transient server fault, a network error) is retried, with exponential backoff and jitter. 0 to 10. Default 3.",
+				Validators:          []validator.Int64{int64validator.Between(0, 10)},
+			},
+			"request_timeout": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Time limit of one API call, as a Go duration such as `30s` or `2m`. A paged read makes many calls. Default `60s`.",
+				Validators:          []validator.String{durationValidator{}},
+			},
+		},
+	}
+}
+
+func (p *auditlogProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var model providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data, diags := newProviderData(ctx, p.version, model, osEnvironment{})
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.DataSourceData = data
+}
+
+func (p *auditlogProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewCloudAuditTracksDataSource,
+	}
+}
+
+func (p *auditlogProvider) Resources(_ context.Context) []func() resource.Resource {
+	return nil
+}

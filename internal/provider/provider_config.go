@@ -1,0 +1,312 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/auditlog/terraform-provider-auditlog/internal/client"
+)
+
+// defaultTencentRegion is used when no region is configured anywhere, as the
+// official Tencent Cloud provider does.
+const defaultTencentRegion = "ap-guangzhou"
+
+// environment reads environment variables; tests substitute a map.
+type environment interface{ Getenv(string) string }
+
+type osEnvironment struct{}
+
+func (osEnvironment) Getenv(k string) string { return os.Getenv(k) }
+
+// providerData is what Configure hands to every data source. Each cloud's
+// client, or the reason it cannot be built, is settled in Configure but
+// reported only when a data source of that cloud is read: a configuration
+// that reads only UCloud needs no Tencent Cloud keys.
+type providerData struct {
+	tencent       *client.TencentClient
+	tencentErr    *settingsError
+	tencentRegion string
+
+	ucloud          *client.UCloudClient
+	ucloudErr       *settingsError
+	ucloudProjectID string
+
+	// secrets are masked in every log line written while a data source reads.
+	secrets []string
+}
+
+// settingsError explains why a cloud's client could not be set up.
+type settingsError struct{ summary, detail string }
+
+func (e *settingsError) diagnostics() diag.Diagnostics {
+	var d diag.Diagnostics
+	d.AddError(e.summary, e.detail)
+	return d
+}
+
+// tencentClient returns the Tencent Cloud client, or why there is none.
+func (d *providerData) tencentClient() (*client.TencentClient, diag.Diagnostics) {
+	if d.tencentErr != nil {
+		return nil, d.tencentErr.diagnostics()
+	}
+	return d.tencent, nil
+}
+
+// ucloudClient returns the UCloud client, or why there is none.
+func (d *providerData) ucloudClient() (*client.UCloudClient, diag.Diagnostics) {
+	if d.ucloudErr != nil {
+		return nil, d.ucloudErr.diagnostics()
+	}
+	return d.ucloud, nil
+}
+
+// maskSecrets returns ctx with every configured secret masked in log output.
+// Masks live on the context, and every RPC brings a fresh one, so each Read
+// calls this rather than relying on Configure.
+func (d *providerData) maskSecrets(ctx context.Context) context.Context {
+	if len(d.secrets) == 0 {
+		return ctx
+	}
+	return tflog.MaskLogStrings(ctx, d.secrets...)
+}
+
+// newProviderData resolves the provider configuration: each setting comes
+// from its attribute, then its environment variable, then the cloud's own
+// profile files, then its default.
+func newProviderData(ctx context.Context, version string, m providerModel, env environment) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	maxRetries := client.DefaultMaxRetries
+	if !m.MaxRetries.IsNull() && !m.MaxRetries.IsUnknown() {
+		maxRetries = int(m.MaxRetries.ValueInt64())
+	}
+	timeout := client.DefaultRequestTimeout
+	if s := m.RequestTimeout.ValueString(); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			diags.AddError("Invalid request_timeout", fmt.Sprintf("request_timeout must be a positive duration such as 30s, got %q.", s))
+			return nil, diags
+		}
+		timeout = d
+	}
+	userAgent := "terraform-provider-auditlog/" + version
+	log := tflogAdapter{}
+
+	data := &providerData{}
+	tc := m.TencentCloud
+	if tc == nil {
+		tc = &tencentCloudModel{}
+	}
+	cfg, region, err := resolveTencent(tc, env)
+	data.tencentRegion = region
+	if err == nil {
+		cfg.MaxRetries, cfg.RequestTimeout, cfg.UserAgent, cfg.Logger = maxRetries, timeout, userAgent, log
+		data.tencent, err = tencentClientOrError(cfg)
+		data.secrets = appendNonEmpty(data.secrets, cfg.SecretKey, cfg.SecurityToken)
+	}
+	data.tencentErr = err
+
+	uc := m.UCloud
+	if uc == nil {
+		uc = &ucloudModel{}
+	}
+	ucfg, uerr := resolveUCloud(uc, env)
+	if uerr == nil {
+		ucfg.MaxRetries, ucfg.RequestTimeout, ucfg.UserAgent, ucfg.Logger = maxRetries, timeout, userAgent, log
+		data.ucloud, uerr = ucloudClientOrError(ucfg)
+		data.ucloudProjectID = ucfg.ProjectID
+		data.secrets = appendNonEmpty(data.secrets, ucfg.PrivateKey, ucfg.SecurityToken)
+	}
+	data.ucloudErr = uerr
+
+	tflog.Debug(ctx, "provider configured", map[string]any{
+		"tencentcloud_ready": data.tencentErr == nil, "tencentcloud_region": data.tencentRegion,
+		"ucloud_ready": data.ucloudErr == nil, "max_retries": maxRetries, "request_timeout": timeout.String(),
+	})
+	return data, diags
+}
+
+// first returns the first non-empty value.
+func first(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func appendNonEmpty(list []string, values ...string) []string {
+	for _, v := range values {
+		if v != "" {
+			list = append(list, v)
+		}
+	}
+	return list
+}
+
+func resolveTencent(m *tencentCloudModel, env environment) (client.TencentConfig, string, *settingsError) {
+	cfg := client.TencentConfig{
+		SecretID:      first(m.SecretID.ValueString(), env.Getenv("TENCENTCLOUD_SECRET_ID")),
+		SecretKey:     first(m.SecretKey.ValueString(), env.Getenv("TENCENTCLOUD_SECRET_KEY")),
+		SecurityToken: first(m.SecurityToken.ValueString(), env.Getenv("TENCENTCLOUD_SECURITY_TOKEN")),
+		Domain:        first(m.Domain.ValueString(), env.Getenv("TENCENTCLOUD_DOMAIN")),
+		Protocol:      first(m.Protocol.ValueString(), env.Getenv("TENCENTCLOUD_PROTOCOL")),
+		Endpoint:      first(m.Endpoint.ValueString(), env.Getenv("TENCENTCLOUD_ENDPOINT")),
+	}
+	region := first(m.Region.ValueString(), env.Getenv("TENCENTCLOUD_REGION"))
+
+	profileName := first(m.Profile.ValueString(), env.Getenv("TENCENTCLOUD_PROFILE"), "default")
+	dir := first(m.SharedCredentialsDir.ValueString(), env.Getenv("TENCENTCLOUD_SHARED_CREDENTIALS_DIR"), client.DefaultTccliDir())
+	profile, found, err := client.LoadTccliProfile(dir, profileName)
+	if err != nil {
+		return cfg, first(region, defaultTencentRegion), &settingsError{"Unreadable tccli profile", err.Error()}
+	}
+	// The profile supplies credentials only when none are configured, so a
+	// key pair is never assembled from two different sources.
+	if cfg.SecretID == "" && cfg.SecretKey == "" && cfg.SecurityToken == "" && found {
+		cfg.SecretID, cfg.SecretKey, cfg.SecurityToken = profile.SecretID, profile.SecretKey, profile.Token
+	}
+	region = first(region, profile.Region, defaultTencentRegion)
+
+	ar, serr := resolveAssumeRole(m.AssumeRole, env, profile)
+	if serr != nil {
+		return cfg, region, serr
+	}
+	cfg.AssumeRole = ar
+
+	switch {
+	case cfg.SecretID == "" && cfg.SecretKey == "":
+		return cfg, region, &settingsError{"Missing Tencent Cloud credentials",
+			"A Tencent Cloud data source is read, but no API key is configured. Set tencentcloud.secret_id and " +
+				"tencentcloud.secret_key in the provider block, or the environment variables TENCENTCLOUD_SECRET_ID and " +
+				"TENCENTCLOUD_SECRET_KEY, or write a tccli profile (" + filepath.Join(dir, profileName+".credential") +
+				"; see tencentcloud.profile and tencentcloud.shared_credentials_dir)."}
+	case cfg.SecretID == "":
+		return cfg, region, &settingsError{"Missing Tencent Cloud SecretId",
+			"tencentcloud.secret_key is set but tencentcloud.secret_id is not: set it in the provider block or in TENCENTCLOUD_SECRET_ID."}
+	case cfg.SecretKey == "":
+		return cfg, region, &settingsError{"Missing Tencent Cloud SecretKey",
+			"tencentcloud.secret_id is set but tencentcloud.secret_key is not: set it in the provider block or in TENCENTCLOUD_SECRET_KEY."}
+	}
+	return cfg, region, nil
+}
+
+func resolveAssumeRole(m *assumeRoleModel, env environment, profile client.TccliProfile) (*client.AssumeRoleConfig, *settingsError) {
+	if m != nil {
+		return &client.AssumeRoleConfig{
+			RoleArn: m.RoleArn.ValueString(), SessionName: m.SessionName.ValueString(),
+			SessionDuration: m.SessionDuration.ValueInt64(), ExternalID: m.ExternalID.ValueString(), Policy: m.Policy.ValueString(),
+		}, nil
+	}
+	arn := first(env.Getenv("TENCENTCLOUD_ASSUME_ROLE_ARN"), profile.RoleArn)
+	if arn == "" {
+		return nil, nil
+	}
+	ar := &client.AssumeRoleConfig{
+		RoleArn:     arn,
+		SessionName: first(env.Getenv("TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME"), profile.RoleSessionName),
+		ExternalID:  env.Getenv("TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID"),
+	}
+	if !roleArnPattern.MatchString(ar.RoleArn) {
+		return nil, &settingsError{"Invalid role ARN", "The role ARN from TENCENTCLOUD_ASSUME_ROLE_ARN or the tccli profile is not a CAM role ARN such as qcs::cam::uin/100000000001:roleName/auditor."}
+	}
+	if ar.SessionName == "" {
+		return nil, &settingsError{"Missing role session name", "A role ARN is configured through the environment or the tccli profile; set TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME as well."}
+	}
+	if s := env.Getenv("TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION"); s != "" {
+		d, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || d < 1 || d > 43200 {
+			return nil, &settingsError{"Invalid role session duration", fmt.Sprintf("TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION must be a number of seconds from 1 to 43200, got %q.", s)}
+		}
+		ar.SessionDuration = d
+	}
+	return ar, nil
+}
+
+func tencentClientOrError(cfg client.TencentConfig) (*client.TencentClient, *settingsError) {
+	c, err := client.NewTencentClient(cfg)
+	if err != nil {
+		return nil, &settingsError{"Invalid Tencent Cloud settings", err.Error() + " (check tencentcloud.endpoint / TENCENTCLOUD_ENDPOINT and tencentcloud.protocol / TENCENTCLOUD_PROTOCOL)."}
+	}
+	return c, nil
+}
+
+func resolveUCloud(m *ucloudModel, env environment) (client.UCloudConfig, *settingsError) {
+	cfg := client.UCloudConfig{
+		PublicKey:  first(m.PublicKey.ValueString(), env.Getenv("UCLOUD_PUBLIC_KEY")),
+		PrivateKey: first(m.PrivateKey.ValueString(), env.Getenv("UCLOUD_PRIVATE_KEY")),
+		ProjectID:  first(m.ProjectID.ValueString(), env.Getenv("UCLOUD_PROJECT_ID")),
+		BaseURL:    first(m.BaseURL.ValueString(), env.Getenv("UCLOUD_API_BASE_URL")),
+	}
+	profile := first(m.Profile.ValueString(), env.Getenv("UCLOUD_PROFILE"))
+	credFile := first(m.SharedCredentialsFile.ValueString(), env.Getenv("UCLOUD_SHARED_CREDENTIAL_FILE"))
+
+	// The shared credential file supplies keys only when none are configured.
+	if cfg.PublicKey == "" && cfg.PrivateKey == "" {
+		path := first(credFile, "~/.ucloud/credential.json")
+		pub, priv, found, err := client.LoadUCloudSharedCredential(path, profile)
+		if err != nil {
+			return cfg, &settingsError{"Unreadable UCloud credential file", err.Error()}
+		}
+		if found {
+			cfg.PublicKey, cfg.PrivateKey = pub, priv
+		}
+	}
+	if cfg.ProjectID == "" || cfg.BaseURL == "" {
+		projectID, baseURL, _, err := client.LoadUCloudSharedConfig("~/.ucloud/config.json", profile)
+		if err != nil {
+			return cfg, &settingsError{"Unreadable UCloud config file", err.Error()}
+		}
+		cfg.ProjectID, cfg.BaseURL = first(cfg.ProjectID, projectID), first(cfg.BaseURL, baseURL)
+	}
+
+	switch {
+	case cfg.PublicKey == "" && cfg.PrivateKey == "":
+		return cfg, &settingsError{"Missing UCloud credentials",
+			"A UCloud data source is read, but no API key is configured. Set ucloud.public_key and ucloud.private_key in the " +
+				"provider block, or the environment variables UCLOUD_PUBLIC_KEY and UCLOUD_PRIVATE_KEY, or a profile in " +
+				"~/.ucloud/credential.json (see ucloud.profile and ucloud.shared_credentials_file)."}
+	case cfg.PublicKey == "":
+		return cfg, &settingsError{"Missing UCloud public key", "ucloud.private_key is set but ucloud.public_key is not: set it in the provider block or in UCLOUD_PUBLIC_KEY."}
+	case cfg.PrivateKey == "":
+		return cfg, &settingsError{"Missing UCloud private key", "ucloud.public_key is set but ucloud.private_key is not: set it in the provider block or in UCLOUD_PRIVATE_KEY."}
+	}
+	return cfg, nil
+}
+
+func ucloudClientOrError(cfg client.UCloudConfig) (*client.UCloudClient, *settingsError) {
+	c, err := client.NewUCloudClient(cfg)
+	if err != nil {
+		return nil, &settingsError{"Invalid UCloud settings", err.Error() + " (check ucloud.base_url / UCLOUD_API_BASE_URL)."}
+	}
+	return c, nil
+}
+
+// tflogAdapter lets the API clients log through terraform-plugin-log without
+// importing it.
+type tflogAdapter struct{}
+
+func (tflogAdapter) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(ctx, msg, fields)
+}
+
+func (tflogAdapter) Trace(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Trace(ctx, msg, fields)
+}
+
+// stringValueOr returns v's value, or def when v is null, unknown or empty.
+func stringValueOr(v types.String, def string) string {
+	if s := strings.TrimSpace(v.ValueString()); s != "" {
+		return s
+	}
+	return def
+}

@@ -1,0 +1,95 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/auditlog/terraform-provider-auditlog/internal/cloudsim"
+)
+
+// testAccProtoV6ProviderFactories runs the provider in-process for the real
+// terraform binary that acceptance tests drive.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"auditlog": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// TestMain isolates the tests from the machine: no cloud credentials from the
+// environment, and a home directory of their own, so ~/.tccli and ~/.ucloud
+// are only what a test writes there.
+func TestMain(m *testing.M) {
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "TENCENTCLOUD_") || strings.HasPrefix(name, "UCLOUD_") || name == "TCCLI_PROFILE" {
+			os.Unsetenv(name)
+		}
+	}
+	home, err := os.MkdirTemp("", "auditlog-test-home-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("HOME", home)
+	// An empty CLI configuration, so no developer's ~/.terraformrc applies.
+	rc := home + "/.terraformrc"
+	if err := os.WriteFile(rc, nil, 0o600); err == nil {
+		os.Setenv("TF_CLI_CONFIG_FILE", rc)
+	}
+	if os.Getenv("TF_ACC") != "" && os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		// Never let the test framework download Terraform: use the one on PATH.
+		tf, err := exec.LookPath("terraform")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "acceptance tests need the terraform binary on PATH (TF_ACC is set); none was found")
+			os.Exit(1)
+		}
+		os.Setenv("TF_ACC_TERRAFORM_PATH", tf)
+	}
+	code := m.Run()
+	os.RemoveAll(home)
+	os.Exit(code)
+}
+
+// testSim is a simulator serving on loopback for one test.
+type testSim struct {
+	*cloudsim.Server
+	URL string
+}
+
+// startSim starts a simulator for the test and stops it when the test ends.
+func startSim(t *testing.T, opts cloudsim.Options) *testSim {
+	t.Helper()
+	srv := cloudsim.New(opts)
+	url, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("starting simulator: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return &testSim{Server: srv, URL: url}
+}
+
+// providerConfig is a provider block with the simulator's credentials for
+// both clouds. Retries are fast-failing unless a test says otherwise.
+func (s *testSim) providerConfig() string {
+	o := s.Options()
+	return fmt.Sprintf(`
+provider "auditlog" {
+  tencentcloud = {
+    secret_id  = %q
+    secret_key = %q
+    endpoint   = %q
+  }
+  ucloud = {
+    public_key  = %q
+    private_key = %q
+    project_id  = %q
+    base_url    = %q
+  }
+  max_retries = 1
+}
+`, o.TencentSecretID, o.TencentSecretKey, s.URL, o.UCloudPublicKey, o.UCloudPrivateKey, o.UCloudProjectID, s.URL)
+}
