@@ -133,8 +133,14 @@ func (t *tencentAPI) describeAuditTracks(call *tencentCall) (any, *tencentError)
 	if c := int64(t.srv.opts.TrackPageCap); c > 0 && served > c {
 		served = c
 	}
-	start := min((pageNumber-1)*pageSize, int64(len(all)))
-	end := min(start+served, int64(len(all)))
+	// Past the end is an empty page; compare before multiplying, as huge
+	// page numbers would overflow.
+	n := int64(len(all))
+	start := n
+	if pageNumber-1 < (n+pageSize-1)/pageSize {
+		start = (pageNumber - 1) * pageSize
+	}
+	end := min(start+served, n)
 	return struct {
 		Tracks     []json.RawMessage `json:"Tracks"`
 		TotalCount int               `json:"TotalCount"`

@@ -60,6 +60,12 @@ type Options struct {
 	// returned per DescribeAuditTracks page, as an API with an undocumented
 	// maximum page size would. Used to prove that the client notices.
 	TrackPageCap int
+
+	// UCloudLatency, when positive, makes every GetUserOperationEvents call
+	// hold its slot this long before answering, as a slow real API would.
+	// Calls are not allowed to overlap, so tests use it to provoke
+	// RetCode 153 with two concurrent calls, and to exercise client timeouts.
+	UCloudLatency time.Duration
 }
 
 func (o Options) withDefaults() Options {

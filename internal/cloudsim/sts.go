@@ -66,3 +66,16 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// IssuedTencentSecrets returns every temporary secret key and token STS has
+// issued, so tests can prove that none of them leaks.
+func (s *Server) IssuedTencentSecrets() []string {
+	t := s.tencent
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []string
+	for _, c := range t.tempCreds {
+		out = append(out, c.secretKey, c.token)
+	}
+	return out
+}

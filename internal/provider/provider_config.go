@@ -252,8 +252,8 @@ func resolveUCloud(m *ucloudModel, env environment) (client.UCloudConfig, *setti
 
 	// The shared credential file supplies keys only when none are configured.
 	if cfg.PublicKey == "" && cfg.PrivateKey == "" {
-		path := first(credFile, "~/.ucloud/credential.json")
-		pub, priv, found, err := client.LoadUCloudSharedCredential(path, profile)
+		// An empty path means the default file, whose absence is no error.
+		pub, priv, found, err := client.LoadUCloudSharedCredential(credFile, profile)
 		if err != nil {
 			return cfg, &settingsError{"Unreadable UCloud credential file", err.Error()}
 		}
@@ -262,7 +262,7 @@ func resolveUCloud(m *ucloudModel, env environment) (client.UCloudConfig, *setti
 		}
 	}
 	if cfg.ProjectID == "" || cfg.BaseURL == "" {
-		projectID, baseURL, _, err := client.LoadUCloudSharedConfig("~/.ucloud/config.json", profile)
+		projectID, baseURL, _, err := client.LoadUCloudSharedConfig("", profile)
 		if err != nil {
 			return cfg, &settingsError{"Unreadable UCloud config file", err.Error()}
 		}

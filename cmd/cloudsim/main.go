@@ -1,0 +1,52 @@
+// Command cloudsim serves the local Tencent Cloud and UCloud simulator on
+// loopback, for the demo, the benchmarks and manual exploration:
+//
+//	cloudsim -addr 127.0.0.1:0 -url-file /tmp/sim.url -tracks 12
+//
+// It prints the environment variables that point the provider at it, then
+// serves until interrupted.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/auditlog/terraform-provider-auditlog/internal/cloudsim"
+)
+
+func main() {
+	var (
+		addr    = flag.String("addr", "127.0.0.1:0", "listen address; port 0 picks a free port")
+		urlFile = flag.String("url-file", "", "write the base URL to this file once listening")
+		opts    cloudsim.Options
+	)
+	flag.IntVar(&opts.Tracks, "tracks", 0, "CloudAudit tracking sets (0: default 7, negative: none)")
+	flag.IntVar(&opts.CallRecords, "call-records", 0, "CSIP call records per sub-account (0: default 40, negative: none)")
+	flag.IntVar(&opts.Events, "events", 0, "UCloud operation events (0: default 120, negative: none)")
+	flag.IntVar(&opts.TrackPageCap, "track-page-cap", 0, "silently cap DescribeAuditTracks pages at this size (0: no cap)")
+	flag.Parse()
+
+	sim := cloudsim.New(opts)
+	url, err := sim.Start(*addr)
+	if err != nil {
+		log.Fatalf("cloudsim: %v", err)
+	}
+	o := sim.Options()
+	fmt.Printf("cloudsim listening on %s\n", url)
+	fmt.Printf("export TENCENTCLOUD_ENDPOINT=%s TENCENTCLOUD_SECRET_ID=%s TENCENTCLOUD_SECRET_KEY=%s\n", url, o.TencentSecretID, o.TencentSecretKey)
+	fmt.Printf("export UCLOUD_API_BASE_URL=%s UCLOUD_PUBLIC_KEY=%s UCLOUD_PRIVATE_KEY=%s UCLOUD_PROJECT_ID=%s\n", url, o.UCloudPublicKey, o.UCloudPrivateKey, o.UCloudProjectID)
+	if *urlFile != "" {
+		if err := os.WriteFile(*urlFile, []byte(url+"\n"), 0o600); err != nil {
+			log.Fatalf("cloudsim: %v", err)
+		}
+	}
+
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	<-stop
+	_ = sim.Close()
+}

@@ -1,0 +1,528 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Defaults of the UCloud client.
+const (
+	// DefaultUCloudBaseURL is the public API gateway, the default of every
+	// official SDK and of the official Terraform provider.
+	DefaultUCloudBaseURL = "https://api.ucloud.cn"
+	// DefaultUCloudRequestTimeout bounds one HTTP attempt. 60 s is what the
+	// official SDK uses for its generic client and matches the gateway's own
+	// 60 s limit (RetCode 110).
+	DefaultUCloudRequestTimeout = 60 * time.Second
+
+	// ucloudProductUserAgent is used when the configuration names no version.
+	ucloudProductUserAgent = "terraform-provider-auditlog/dev"
+	// maxUCloudResponseBytes bounds how much of a response body is read. A page
+	// of 50 events is a few tens of KiB; anything near this is not an answer.
+	maxUCloudResponseBytes = 16 << 20
+	// ucloudBodySnippetBytes is how much of a bad body an error may quote.
+	ucloudBodySnippetBytes = 200
+)
+
+// UCloudConfig configures a UCloudClient.
+type UCloudConfig struct {
+	// PublicKey and PrivateKey are the API key pair (or the AccessKeyId and
+	// AccessKeySecret of STS credentials). Both are required.
+	PublicKey  string
+	PrivateKey string
+	// SecurityToken is set for STS credentials; it is sent and signed.
+	SecurityToken string
+	// ProjectID is the default ProjectId of requests that set none. Empty
+	// means the account's default project (main accounts only).
+	ProjectID string
+	// BaseURL is the gateway, an absolute http or https URL.
+	// Default DefaultUCloudBaseURL.
+	BaseURL string
+	// UserAgent names the caller, such as "terraform-provider-auditlog/0.1.0".
+	// It is appended to "GO/<go version>", the way UCloud SDKs identify
+	// themselves.
+	UserAgent string
+	// MaxRetries is how many times a retryable failure is retried; 0 disables
+	// retries. The provider passes DefaultMaxRetries unless told otherwise.
+	MaxRetries int
+	// RequestTimeout bounds each HTTP attempt. Default 60 s.
+	RequestTimeout time.Duration
+	// HTTPClient sends the requests. Default: a client with its own pooled,
+	// keep-alive transport.
+	HTTPClient *http.Client
+	// Logger receives one Debug line per attempt. Default: discard.
+	Logger Logger
+}
+
+// String keeps key material out of logs and panics if a config is printed.
+func (c UCloudConfig) String() string {
+	return fmt.Sprintf("UCloudConfig{PublicKey: %q, PrivateKey: %s, SecurityToken: %s, ProjectID: %q, BaseURL: %q}",
+		c.PublicKey, redacted(c.PrivateKey), redacted(c.SecurityToken), c.ProjectID, c.BaseURL)
+}
+
+// GoString is String, so that %#v is safe too.
+func (c UCloudConfig) GoString() string { return c.String() }
+
+func redacted(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return "(redacted)"
+}
+
+// UCloudClient calls the UCloud API gateway. It is safe for concurrent use,
+// although GetUserOperationEvents itself must be called sequentially.
+type UCloudClient struct {
+	publicKey     string
+	privateKey    string
+	securityToken string
+	projectID     string
+	endpoint      *url.URL
+	userAgent     string
+	timeout       time.Duration
+	httpClient    *http.Client
+	logger        Logger
+	retry         retryPolicy
+}
+
+// NewUCloudClient validates cfg and builds a client.
+func NewUCloudClient(cfg UCloudConfig) (*UCloudClient, error) {
+	if cfg.PublicKey == "" || cfg.PrivateKey == "" {
+		return nil, errors.New("ucloud: both a public key and a private key are required")
+	}
+	base := strings.TrimSpace(cfg.BaseURL)
+	if base == "" {
+		base = DefaultUCloudBaseURL
+	}
+	endpoint, err := url.Parse(base)
+	if err != nil {
+		return nil, fmt.Errorf("ucloud: invalid base URL %q: %w", base, err)
+	}
+	if (endpoint.Scheme != "http" && endpoint.Scheme != "https") || endpoint.Host == "" {
+		return nil, fmt.Errorf("ucloud: invalid base URL %q: must be an absolute http or https URL", base)
+	}
+	if endpoint.Path == "" {
+		endpoint.Path = "/"
+	}
+	endpoint.Fragment = ""
+
+	timeout := cfg.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultUCloudRequestTimeout
+	}
+	httpClient := cfg.HTTPClient
+	if httpClient == nil {
+		httpClient = newPooledHTTPClient()
+	}
+	return &UCloudClient{
+		publicKey:     cfg.PublicKey,
+		privateKey:    cfg.PrivateKey,
+		securityToken: cfg.SecurityToken,
+		projectID:     cfg.ProjectID,
+		endpoint:      endpoint,
+		userAgent:     ucloudUserAgent(cfg.UserAgent),
+		timeout:       timeout,
+		httpClient:    httpClient,
+		logger:        loggerOrNop(cfg.Logger),
+		retry:         newRetryPolicy(cfg.MaxRetries),
+	}, nil
+}
+
+// newPooledHTTPClient returns a client whose transport keeps connections
+// alive between the pages of a read. It clones the default transport (so
+// proxies from the environment still apply) rather than sharing it, so that
+// nothing else in the process can change it under us.
+func newPooledHTTPClient() *http.Client {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return &http.Client{}
+	}
+	t = t.Clone()
+	t.MaxIdleConnsPerHost = 8
+	return &http.Client{Transport: t}
+}
+
+// ucloudUserAgent builds "GO/go1.x.y terraform-provider-auditlog/0.1.0", the
+// shape of the official SDKs' User-Agent with our product in place of theirs.
+func ucloudUserAgent(custom string) string {
+	custom = strings.TrimSpace(custom)
+	switch {
+	case custom == "":
+		custom = ucloudProductUserAgent
+	case !strings.Contains(custom, "/"):
+		// A bare version such as "0.1.0".
+		custom = "terraform-provider-auditlog/" + custom
+	}
+	return "GO/" + runtime.Version() + " " + custom
+}
+
+// UCloudResponse is the envelope of a successful generic call.
+type UCloudResponse struct {
+	// Action is the response's Action, such as "GetUserOperationEventsResponse".
+	Action string
+	// RequestID is the X-UCLOUD-REQUEST-UUID response header.
+	RequestID string
+	// Body is the whole JSON body, for the caller to decode.
+	Body []byte
+}
+
+// Call sends action with params, flattened as by FlattenUCloudParams, and
+// returns the response once its RetCode is 0. Failures are *UCloudError
+// values, or wrapped network and context errors. Retryable failures are
+// retried with backoff, up to the configured MaxRetries.
+func (c *UCloudClient) Call(ctx context.Context, action string, params map[string]any) (*UCloudResponse, error) {
+	flat, err := FlattenUCloudParams(params)
+	if err != nil {
+		return nil, err
+	}
+	var env ucloudEnvelope
+	requestID, body, err := c.invoke(ctx, action, flat, func(body []byte) (*ucloudEnvelope, error) {
+		env = ucloudEnvelope{}
+		err := json.Unmarshal(body, &env)
+		return &env, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &UCloudResponse{Action: env.Action, RequestID: requestID, Body: body}, nil
+}
+
+// ucloudEnvelope is the part of every response body common to all actions.
+// Typed responses embed it, so a body is decoded only once.
+type ucloudEnvelope struct {
+	RetCode ucloudRetCode `json:"RetCode"`
+	Action  string        `json:"Action"`
+	Message string        `json:"Message"`
+}
+
+// ucloudRetCode decodes RetCode whether it arrives as a JSON number or as a
+// JSON string such as "171" (seen in the wild; the Go SDK patches the body
+// before decoding). It records whether the field was present at all.
+type ucloudRetCode struct {
+	Code int
+	Set  bool
+}
+
+func (r *ucloudRetCode) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "null" {
+		return nil
+	}
+	if unq, err := strconv.Unquote(s); err == nil && strings.HasPrefix(s, `"`) {
+		s = strings.TrimSpace(unq)
+	}
+	if n, err := strconv.Atoi(s); err == nil {
+		*r = ucloudRetCode{Code: n, Set: true}
+		return nil
+	}
+	// A number written as 171.0 is still an integer code.
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f == float64(int(f)) {
+		*r = ucloudRetCode{Code: int(f), Set: true}
+		return nil
+	}
+	return fmt.Errorf("RetCode %.20q is not an integer", s)
+}
+
+// UCloudError is a failed UCloud call: either the gateway answered with a
+// non-zero RetCode, or the HTTP exchange itself failed (HTTPStatus >= 400, or
+// a body that is not a UCloud JSON envelope; RetCode is 0 then).
+type UCloudError struct {
+	// Action is the action that was called, such as "GetUserOperationEvents".
+	Action string
+	// RetCode is the gateway's return code; 0 for transport-level failures.
+	RetCode int
+	// Message is the gateway's message, or a description of the failure.
+	Message string
+	// RequestID is the X-UCLOUD-REQUEST-UUID header, when the response had one.
+	RequestID string
+	// HTTPStatus is the HTTP status of the response.
+	HTTPStatus int
+}
+
+func (e *UCloudError) Error() string {
+	var b strings.Builder
+	b.WriteString("ucloud ")
+	b.WriteString(e.Action)
+	b.WriteString(": ")
+	if e.RetCode != 0 {
+		fmt.Fprintf(&b, "RetCode %d: ", e.RetCode)
+	}
+	if e.HTTPStatus != 0 && (e.RetCode == 0 || e.HTTPStatus != http.StatusOK) {
+		fmt.Fprintf(&b, "HTTP %d: ", e.HTTPStatus)
+	}
+	msg := e.Message
+	if msg == "" {
+		msg = "(no message)"
+	}
+	b.WriteString(msg)
+	if e.RequestID != "" {
+		b.WriteString(" (RequestId: ")
+		b.WriteString(e.RequestID)
+		b.WriteString(")")
+	} else {
+		b.WriteString(" (no RequestId)")
+	}
+	return b.String()
+}
+
+// Retryable reports whether the same call may succeed later: the gateway
+// timed out (110), failed (130), was unavailable (150) or throttled us (153),
+// or the HTTP layer answered 429 or 5xx (500, 502, 503, 504). Everything else,
+// authentication (17x), project and permission errors (292-299) and parameter
+// errors, fails the same way every time.
+func (e *UCloudError) Retryable() bool {
+	switch e.RetCode {
+	case 110, 130, 150, 153:
+		return true
+	}
+	switch e.HTTPStatus {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// decodeFunc decodes a response body, returning its envelope. It is called
+// once per attempt with a fresh target, so a failed attempt leaves nothing
+// behind in the next one.
+type decodeFunc func(body []byte) (*ucloudEnvelope, error)
+
+// invoke signs and sends one call, retrying as the policy allows, and returns
+// the request id and body of the successful attempt.
+func (c *UCloudClient) invoke(ctx context.Context, action string, params map[string]string, decode decodeFunc) (requestID string, body []byte, err error) {
+	if action == "" {
+		return "", nil, errors.New("ucloud: empty action")
+	}
+	err = c.retry.do(ctx, func(attempt int) (bool, error) {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return false, fmt.Errorf("ucloud %s: %w", action, ctxErr)
+		}
+		// Each attempt is signed afresh. UCloud signatures carry no
+		// timestamp or nonce, so the value is the same every time; signing
+		// per attempt keeps that an implementation detail.
+		form := c.signedForm(action, params)
+		start := time.Now()
+		id, b, status, err := c.attempt(ctx, action, form, decode)
+		requestID, body = id, b // kept from the last attempt
+		retryable := isRetryableUCloudErr(ctx, err)
+		fields := map[string]any{
+			"action":      action,
+			"attempt":     attempt + 1,
+			"request_id":  id,
+			"http_status": status,
+			"duration_ms": time.Since(start).Milliseconds(),
+			"retcode":     0,
+		}
+		var uerr *UCloudError
+		if errors.As(err, &uerr) {
+			fields["retcode"] = uerr.RetCode
+		}
+		if err != nil {
+			// Error texts never contain keys, signatures, tokens or bodies
+			// beyond a short snippet of a malformed one.
+			fields["error"] = err.Error()
+			fields["retryable"] = retryable
+		}
+		c.logger.Debug(ctx, "ucloud api call", fields)
+		return retryable, err
+	})
+	if err != nil {
+		// The policy returns the last attempt's error; if it stopped because
+		// ctx ended while waiting to retry, say so too.
+		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			err = fmt.Errorf("%w (retry abandoned: %w)", err, ctxErr)
+		}
+		return "", nil, err
+	}
+	return requestID, body, nil
+}
+
+// signedForm returns the body of a call: params plus Action, PublicKey, the
+// optional SecurityToken and the Signature over all of them.
+func (c *UCloudClient) signedForm(action string, params map[string]string) url.Values {
+	signed := make(map[string]string, len(params)+4)
+	for k, v := range params {
+		if v == "" {
+			continue // never sent, so never signed
+		}
+		signed[k] = v
+	}
+	delete(signed, "Signature")
+	delete(signed, "SecurityToken")
+	signed["Action"] = action
+	signed["PublicKey"] = c.publicKey
+	if c.securityToken != "" {
+		signed["SecurityToken"] = c.securityToken
+	}
+	form := make(url.Values, len(signed)+1)
+	for k, v := range signed {
+		form.Set(k, v)
+	}
+	form.Set("Signature", SignUCloud(signed, c.privateKey))
+	return form
+}
+
+// attempt performs one HTTP exchange and decodes its answer.
+func (c *UCloudClient) attempt(ctx context.Context, action string, form url.Values, decode decodeFunc) (requestID string, body []byte, status int, err error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+
+	// The Go SDK posts to base URL + ?Action=<Action>, with Action also in
+	// the body; the query copy helps gateway routing and access logs.
+	u := *c.endpoint
+	q := u.Query()
+	q.Set("Action", action)
+	u.RawQuery = q.Encode()
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", nil, 0, fmt.Errorf("ucloud %s: %w", action, err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("U-Timestamp-Ms", strconv.FormatInt(time.Now().UnixMilli(), 10))
+
+	resp, err := c.httpClient.Do(req)
+	if err != nil {
+		return "", nil, 0, fmt.Errorf("ucloud %s: %w", action, err)
+	}
+	defer func() {
+		// Drain what is left (bounded) so the connection can be reused.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		_ = resp.Body.Close()
+	}()
+	requestID = resp.Header.Get("X-UCLOUD-REQUEST-UUID")
+	status = resp.StatusCode
+
+	body, err = io.ReadAll(io.LimitReader(resp.Body, maxUCloudResponseBytes+1))
+	if err != nil {
+		// The connection broke mid-body: a network failure, retryable.
+		return requestID, nil, status, fmt.Errorf("ucloud %s: reading response (HTTP %d, RequestId: %s): %w", action, status, requestIDOrNone(requestID), err)
+	}
+	if len(body) > maxUCloudResponseBytes {
+		return requestID, nil, status, &UCloudError{Action: action, HTTPStatus: status, RequestID: requestID,
+			Message: fmt.Sprintf("response body larger than %d bytes", maxUCloudResponseBytes)}
+	}
+
+	// All SDKs treat HTTP >= 400 as a transport error, whatever the body says.
+	if status >= 400 {
+		msg := http.StatusText(status)
+		if s := bodySnippet(body); s != "" {
+			msg += ": " + s
+		}
+		return requestID, nil, status, &UCloudError{Action: action, HTTPStatus: status, RequestID: requestID, Message: msg}
+	}
+
+	env, decErr := decode(body)
+	if env != nil && env.RetCode.Set && env.RetCode.Code != 0 {
+		// A non-zero RetCode wins over any decoding trouble in the payload:
+		// error bodies rarely match the success schema.
+		return requestID, nil, status, &UCloudError{Action: action, RetCode: env.RetCode.Code, Message: env.Message, RequestID: requestID, HTTPStatus: status}
+	}
+	if decErr != nil {
+		msg := "malformed response body (" + describeJSONError(decErr) + "): " + quoteSnippet(body)
+		if len(bytes.TrimSpace(body)) == 0 {
+			msg = "empty response body"
+		}
+		return requestID, nil, status, &UCloudError{Action: action, HTTPStatus: status, RequestID: requestID, Message: msg}
+	}
+	if !env.RetCode.Set {
+		return requestID, nil, status, &UCloudError{Action: action, HTTPStatus: status, RequestID: requestID,
+			Message: "response body has no RetCode: " + quoteSnippet(body)}
+	}
+	return requestID, body, status, nil
+}
+
+// isRetryableUCloudErr classifies an attempt's error for the retry policy.
+func isRetryableUCloudErr(ctx context.Context, err error) bool {
+	if err == nil {
+		return false
+	}
+	// The caller gave up: never retry, whatever the error looks like.
+	if ctx.Err() != nil {
+		return false
+	}
+	var uerr *UCloudError
+	if errors.As(err, &uerr) {
+		return uerr.Retryable()
+	}
+	// A certificate problem will not fix itself.
+	var certErr *x509.CertificateInvalidError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
+		return false
+	}
+	// Dial failures, resets, EOFs and the per-attempt timeout (the parent ctx
+	// is still alive, so a DeadlineExceeded here is our own RequestTimeout).
+	var netErr net.Error
+	var urlErr *url.Error
+	return errors.As(err, &netErr) || errors.As(err, &urlErr) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, context.DeadlineExceeded)
+}
+
+func requestIDOrNone(id string) string {
+	if id == "" {
+		return "none"
+	}
+	return id
+}
+
+// bodySnippet returns at most ucloudBodySnippetBytes of a body, trimmed and
+// cut at a character boundary, for error messages. Whole bodies never go
+// into errors: they can be large and are not ours to print.
+func bodySnippet(body []byte) string {
+	b := bytes.TrimSpace(body)
+	truncated := false
+	if len(b) > ucloudBodySnippetBytes {
+		b = b[:ucloudBodySnippetBytes]
+		for len(b) > 0 && !utf8.Valid(b) {
+			b = b[:len(b)-1]
+		}
+		truncated = true
+	}
+	s := strings.Join(strings.Fields(string(b)), " ")
+	if truncated {
+		s += "..."
+	}
+	return s
+}
+
+func quoteSnippet(body []byte) string {
+	s := bodySnippet(body)
+	if s == "" {
+		return "empty body"
+	}
+	return strconv.Quote(s)
+}
+
+// describeJSONError names what was wrong with a body without echoing it.
+func describeJSONError(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || (errors.As(err, &syn) && strings.Contains(syn.Error(), "unexpected end")):
+		return "truncated JSON"
+	case errors.As(err, &syn):
+		return fmt.Sprintf("invalid JSON at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %s: JSON %s where %s was expected", typ.Field, typ.Value, typ.Type)
+	default:
+		return err.Error()
+	}
+}
