@@ -63,10 +63,10 @@ func (c *TencentClient) credential(ctx context.Context) (*tccommon.Credential, e
 	// The role is assumed with the long-term key pair, never with a
 	// previous temporary credential.
 	base := &TencentClient{
-		cfg: c.cfg, scheme: c.scheme, endpoint: c.endpoint, transport: c.transport, retry: c.retry, log: c.log,
+		cfg: c.cfg, scheme: c.scheme, endpoint: c.endpoint, transport: c.transport, retry: c.retry, pace: c.pace, log: c.log,
 		cred: tccommon.NewTokenCredential(c.cfg.SecretID, c.cfg.SecretKey, c.cfg.SecurityToken),
 	}
-	resp, err := callTencent[assumeRoleResponse](ctx, base, tencentOp{Service: "sts", Version: "2018-08-13", Action: "AssumeRole", Region: stsRegion},
+	resp, err := callTencent[assumeRoleResponse](ctx, base, tencentOp{Service: "sts", Version: "2018-08-13", Action: "AssumeRole", Region: stsRegion, SecretResponse: true},
 		assumeRoleRequest{RoleArn: ar.RoleArn, RoleSessionName: ar.SessionName, DurationSeconds: duration, ExternalId: ar.ExternalID, Policy: ar.Policy})
 	if err != nil {
 		return nil, fmt.Errorf("assuming role %s: %w", ar.RoleArn, err)

@@ -50,6 +50,9 @@ type TencentConfig struct {
 
 	MaxRetries     int
 	RequestTimeout time.Duration
+	// RateLimit is the budget of each action, in requests per second, shared
+	// by every caller of this client. Default DefaultTencentRateLimit.
+	RateLimit float64
 	// UserAgent is sent as the SDK's RequestClient tag, for example
 	// "terraform-provider-auditlog/0.1.0".
 	UserAgent string
@@ -66,6 +69,7 @@ type TencentClient struct {
 	endpoint  string // host[:port][/path] replacing every service host, or ""
 	transport *observingTransport
 	retry     retryPolicy
+	pace      *pacer
 	log       Logger
 
 	credMu  sync.Mutex
@@ -85,7 +89,11 @@ func NewTencentClient(cfg TencentConfig) (*TencentClient, error) {
 	if cfg.Domain == "" {
 		cfg.Domain = DefaultTencentRootDomain
 	}
+	if cfg.RateLimit <= 0 {
+		cfg.RateLimit = DefaultTencentRateLimit
+	}
 	c := &TencentClient{cfg: cfg, retry: newRetryPolicy(cfg.MaxRetries), log: loggerOrNop(cfg.Logger)}
+	c.pace = newPacer(cfg.RateLimit, 0, c.log)
 
 	switch strings.ToUpper(cfg.Protocol) {
 	case "", "HTTPS":
@@ -149,6 +157,9 @@ type tencentOp struct {
 	Version string // "2019-03-19"
 	Action  string // "DescribeAuditTracks"
 	Region  string // "" sends no X-TC-Region
+	// SecretResponse marks answers that carry credentials: no part of
+	// their body is ever quoted in an error or a log line.
+	SecretResponse bool
 }
 
 // ResponseMeta is embedded in every typed response. The API puts these two
@@ -198,10 +209,15 @@ func (c *TencentClient) send(ctx context.Context, op tencentOp, payload []byte, 
 	if err != nil {
 		return err
 	}
+	release, err := c.pace.acquire(ctx, op.Service+"/"+op.Action+"/"+c.cfg.SecretID)
+	if err != nil {
+		return fmt.Errorf("tencentcloud %s: waiting for the rate budget: %w", op.Action, err)
+	}
+	defer release()
 	attemptCtx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
 	defer cancel()
 
-	ex := &exchange{into: into, action: op.Action, service: op.Service, attempt: attempt}
+	ex := &exchange{into: into, action: op.Action, service: op.Service, attempt: attempt, secretBody: op.SecretResponse}
 	attemptCtx = context.WithValue(attemptCtx, exchangeKey{}, ex)
 
 	request := tchttp.NewCommonRequest(op.Service, op.Version, op.Action)
@@ -249,10 +265,11 @@ type exchangeKey struct{}
 // exchange carries one attempt's outcome from the transport, which sees the
 // raw HTTP response, back to send, which sees only what the SDK returns.
 type exchange struct {
-	into    responseMetaHolder
-	service string
-	action  string
-	attempt int
+	into       responseMetaHolder
+	service    string
+	action     string
+	attempt    int
+	secretBody bool
 
 	status    int
 	requestID string
@@ -339,11 +356,18 @@ func (t *observingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		return nil, readErr
 	}
 
+	quote := snippet
+	if ex.secretBody {
+		quote = func([]byte) string { return "(body withheld: it may carry credentials)" }
+	}
 	standIn := body
 	if resp.StatusCode != http.StatusOK {
-		ex.snippet = snippet(body)
+		ex.snippet = quote(body)
 	} else if derr := json.Unmarshal(body, &struct{ Response any }{Response: ex.into}); derr != nil {
-		ex.decodeErr, ex.snippet = derr, snippet(body)
+		ex.decodeErr, ex.snippet = errors.New("undecodable JSON"), quote(body)
+		if !ex.secretBody {
+			ex.decodeErr = derr
+		}
 	} else {
 		ex.decoded = true
 		meta := ex.into.responseMeta()

@@ -65,6 +65,11 @@ type UCloudConfig struct {
 	HTTPClient *http.Client
 	// Logger receives one Debug line per attempt. Default: discard.
 	Logger Logger
+	// RateLimit caps each action's calls per second, shared by every caller
+	// of this client. 0: no rate limit. Whatever it is, an action never has
+	// more than one call in flight per key: the operation log forbids
+	// concurrent calls.
+	RateLimit float64
 }
 
 // String keeps key material out of logs and panics if a config is printed.
@@ -96,6 +101,7 @@ type UCloudClient struct {
 	httpClient    *http.Client
 	logger        Logger
 	retry         retryPolicy
+	pace          *pacer
 }
 
 // NewUCloudClient validates cfg and builds a client.
@@ -138,6 +144,7 @@ func NewUCloudClient(cfg UCloudConfig) (*UCloudClient, error) {
 		httpClient:    httpClient,
 		logger:        loggerOrNop(cfg.Logger),
 		retry:         newRetryPolicy(cfg.MaxRetries),
+		pace:          newPacer(cfg.RateLimit, 1, loggerOrNop(cfg.Logger)),
 	}, nil
 }
 
@@ -315,8 +322,13 @@ func (c *UCloudClient) invoke(ctx context.Context, action string, params map[str
 		// timestamp or nonce, so the value is the same every time; signing
 		// per attempt keeps that an implementation detail.
 		form := c.signedForm(action, params)
+		release, err := c.pace.acquire(ctx, action+"/"+c.publicKey)
+		if err != nil {
+			return false, fmt.Errorf("ucloud %s: waiting for the call budget: %w", action, err)
+		}
 		start := time.Now()
 		id, b, status, err := c.attempt(ctx, action, form, decode)
+		release()
 		requestID, body = id, b // kept from the last attempt
 		retryable := isRetryableUCloudErr(ctx, err)
 		fields := map[string]any{

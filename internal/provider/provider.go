@@ -48,6 +48,7 @@ type tencentCloudModel struct {
 	Domain               types.String     `tfsdk:"domain"`
 	Protocol             types.String     `tfsdk:"protocol"`
 	Endpoint             types.String     `tfsdk:"endpoint"`
+	RateLimit            types.Int64      `tfsdk:"rate_limit"`
 	AssumeRole           *assumeRoleModel `tfsdk:"assume_role"`
 }
 
@@ -66,6 +67,7 @@ type ucloudModel struct {
 	Profile               types.String `tfsdk:"profile"`
 	SharedCredentialsFile types.String `tfsdk:"shared_credentials_file"`
 	BaseURL               types.String `tfsdk:"base_url"`
+	RateLimit             types.Int64  `tfsdk:"rate_limit"`
 }
 
 func (p *auditlogProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -130,6 +132,13 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 						MarkdownDescription: "Full URL, such as `http://127.0.0.1:8080`, that replaces the host of every Tencent Cloud service " +
 							"(CloudAudit, CSIP, STS): for a private gateway or a local simulator. Environment: `TENCENTCLOUD_ENDPOINT`. Overrides `domain` and `protocol`.",
 						Validators: []validator.String{urlValidator{}},
+					},
+					"rate_limit": schema.Int64Attribute{
+						Optional: true,
+						MarkdownDescription: "Requests per second allowed to each API action, shared by every data source of this provider " +
+							"instance, so that many data sources read in parallel stay inside the API's limit instead of being throttled. " +
+							"1 to 1000. Default 20, the documented limit of the CloudAudit and CSIP actions.",
+						Validators: []validator.Int64{int64validator.Between(1, 1000)},
 					},
 					"assume_role": schema.SingleNestedAttribute{
 						Optional: true,
@@ -199,6 +208,13 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 							"the international site is `https://api.ucloud-global.com`.",
 						Validators: []validator.String{urlValidator{}},
 					},
+					"rate_limit": schema.Int64Attribute{
+						Optional: true,
+						MarkdownDescription: "Requests per second allowed to each API action, shared by every data source of this provider " +
+							"instance. 1 to 1000. Default: no rate limit. Whatever the rate, the operation log is never called " +
+							"concurrently: the API forbids it, so its reads run one call at a time.",
+						Validators: []validator.Int64{int64validator.Between(1, 1000)},
+					},
 				},
 			},
 			"max_retries": schema.Int64Attribute{
@@ -232,6 +248,8 @@ func (p *auditlogProvider) Configure(ctx context.Context, req provider.Configure
 func (p *auditlogProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewCloudAuditTracksDataSource,
+		NewCSIPUserCallRecordsDataSource,
+		NewUCloudOperationEventsDataSource,
 	}
 }
 

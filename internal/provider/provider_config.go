@@ -161,6 +161,7 @@ func resolveTencent(m *tencentCloudModel, env environment) (client.TencentConfig
 		Domain:        first(m.Domain.ValueString(), env.Getenv("TENCENTCLOUD_DOMAIN")),
 		Protocol:      first(m.Protocol.ValueString(), env.Getenv("TENCENTCLOUD_PROTOCOL")),
 		Endpoint:      first(m.Endpoint.ValueString(), env.Getenv("TENCENTCLOUD_ENDPOINT")),
+		RateLimit:     float64(m.RateLimit.ValueInt64()), // 0: the client's default
 	}
 	region := first(m.Region.ValueString(), env.Getenv("TENCENTCLOUD_REGION"))
 
@@ -246,6 +247,7 @@ func resolveUCloud(m *ucloudModel, env environment) (client.UCloudConfig, *setti
 		PrivateKey: first(m.PrivateKey.ValueString(), env.Getenv("UCLOUD_PRIVATE_KEY")),
 		ProjectID:  first(m.ProjectID.ValueString(), env.Getenv("UCLOUD_PROJECT_ID")),
 		BaseURL:    first(m.BaseURL.ValueString(), env.Getenv("UCLOUD_API_BASE_URL")),
+		RateLimit:  float64(m.RateLimit.ValueInt64()), // 0: no rate limit
 	}
 	profile := first(m.Profile.ValueString(), env.Getenv("UCLOUD_PROFILE"))
 	credFile := first(m.SharedCredentialsFile.ValueString(), env.Getenv("UCLOUD_SHARED_CREDENTIAL_FILE"))

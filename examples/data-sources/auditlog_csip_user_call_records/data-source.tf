@@ -1,0 +1,41 @@
+# Source IPs the account is expected to call the cloud API from.
+locals {
+  allowed_source_ips = ["106.55.0.1", "119.29.0.1", "42.193.0.1"]
+}
+
+# Every call record of one sub-account over the last month, all pages.
+data "auditlog_csip_user_call_records" "deployer" {
+  sub_uin = "100021372635"
+
+  filter = {
+    start_time = "2025-04-22 00:00:00"
+    end_time   = "2025-05-22 23:59:59"
+  }
+}
+
+# Calls from anywhere outside the allow-list. Masked addresses such as
+# "106.55.***.47" never match the list, so they are reported too.
+output "calls_from_unknown_ips" {
+  value = [
+    for r in data.auditlog_csip_user_call_records.deployer.data :
+    format("%s (%s, %s): %d calls, last %s", r.source_ip, r.region, r.isp, r.call_count, r.last_call_time)
+    if !contains(local.allowed_source_ips, r.source_ip)
+  ]
+}
+
+# Exactly one page with exactly this filter: the 10 source IPs with the most
+# failed API calls.
+data "auditlog_csip_user_call_records" "top_failures" {
+  sub_uin = "100021372635"
+
+  filter = {
+    limit = 10
+    order = "desc"
+    by    = "CallCount"
+    filters = [
+      { name = "EventType", values = ["1"] },                   # API calls, not console
+      { name = "Code", values = ["0"], operator_type = 6 },     # that failed
+      { name = "SourceIP", values = [":"], operator_type = 13 } # IPv4 sources only
+    ]
+  }
+}

@@ -1,0 +1,169 @@
+package client
+
+import (
+	"context"
+	"fmt"
+)
+
+// CSIP (Cloud Security Center) API identity.
+const (
+	CSIPService = "csip"
+	CSIPVersion = "2022-11-21"
+)
+
+// DefaultUserCallRecordsPageSize is the page size ListUserCallRecords uses
+// when none is given. The API documents neither a default nor a maximum
+// Limit; the paging helper notices a silent cap.
+const DefaultUserCallRecordsPageSize = 100
+
+// DescribeUserCallRecordRequest is the request of DescribeUserCallRecord.
+// SubUin is required by the API; the other fields are optional.
+type DescribeUserCallRecordRequest struct {
+	// SubUin is the UIN of the (sub-)account whose calls are listed.
+	SubUin string `json:"SubUin"`
+	// MemberId holds organization member IDs, for example "mem-6wfo0fzks3".
+	MemberId []string `json:"MemberId,omitempty"`
+	// Filter pages, sorts, bounds in time and filters by column.
+	Filter *CSIPFilter `json:"Filter,omitempty"`
+}
+
+// CSIPFilter is CSIP's shared "Filter" type. Nil fields are not sent.
+type CSIPFilter struct {
+	Limit   *int64        `json:"Limit,omitempty"`
+	Offset  *int64        `json:"Offset,omitempty"`
+	Order   *string       `json:"Order,omitempty"` // "asc" or "desc"
+	By      *string       `json:"By,omitempty"`    // sort field
+	Filters []WhereFilter `json:"Filters,omitempty"`
+	// StartTime and EndTime bound the query period, "YYYY-MM-DD hh:mm:ss".
+	StartTime *string `json:"StartTime,omitempty"`
+	EndTime   *string `json:"EndTime,omitempty"`
+}
+
+// WhereFilter is one column filter. OperatorType: 1 equal, 2 greater,
+// 3 less, 4 greater or equal, 5 less or equal, 6 not equal, 7 exact,
+// 9 fuzzy, 13 not fuzzy, 14 bitwise AND.
+type WhereFilter struct {
+	Name         string   `json:"Name"`
+	Values       []string `json:"Values"`
+	OperatorType *int64   `json:"OperatorType,omitempty"`
+}
+
+// DescribeUserCallRecordResponse is one page of call records.
+type DescribeUserCallRecordResponse struct {
+	ResponseMeta
+	Data  []UserCallRecord `json:"Data"`
+	Total *int64           `json:"Total"`
+}
+
+// UserCallRecord is the API's UserCallRecord type: the calls of one account
+// from one source IP. Pointer fields keep "absent" apart from zero values.
+type UserCallRecord struct {
+	SourceIP       *string `json:"SourceIP"`
+	EventType      *int64  `json:"EventType"` // 0 console, 1 API
+	CallCount      *int64  `json:"CallCount"`
+	Code           *int64  `json:"Code"` // 0 success
+	FirstCallTime  *string `json:"FirstCallTime"`
+	LastCallTime   *string `json:"LastCallTime"`
+	SourceIPRemark *string `json:"SourceIPRemark"`
+	Region         *string `json:"Region"` // geo location of the IP, free text
+	UserName       *string `json:"UserName"`
+	Date           *string `json:"Date"`
+	AppID          *int64  `json:"AppID"`
+	ISP            *string `json:"ISP"`
+}
+
+// DescribeUserCallRecord reads one page of call records. region may be ""
+// (the API does not need one), in which case no X-TC-Region is sent.
+func (c *TencentClient) DescribeUserCallRecord(ctx context.Context, region string, req DescribeUserCallRecordRequest) (*DescribeUserCallRecordResponse, error) {
+	return callTencent[DescribeUserCallRecordResponse](ctx, c, tencentOp{
+		Service: CSIPService, Version: CSIPVersion, Action: "DescribeUserCallRecord", Region: region,
+	}, req)
+}
+
+// UserCallRecordsResult is every call record read by ListUserCallRecords.
+type UserCallRecordsResult struct {
+	// Records are in the order the API returned them; never nil.
+	Records []UserCallRecord
+	// Total is the API's count of matching records (ignoring Offset).
+	Total int64
+	// Pages is the number of API calls that succeeded.
+	Pages int
+}
+
+// ListUserCallRecords reads call records page by page with Limit/Offset
+// until Total is reached or maxItems (when positive) records are read.
+//
+// The request's filter is kept (Order, By, StartTime, EndTime, Filters) and
+// reading starts at its Offset when set; its Limit is replaced by pageSize
+// (default DefaultUserCallRecordsPageSize). The request is not modified.
+//
+// It fails rather than return a partial or shuffled list when the API's
+// answers stop adding up: a Total that changes between pages (records added
+// or aged out during the read), a page shorter than the requested Limit
+// before Total is reached (a silent page-size cap), or a page longer than
+// asked for. Errors name the page, the offset and the RequestId.
+func (c *TencentClient) ListUserCallRecords(ctx context.Context, region string, req DescribeUserCallRecordRequest, pageSize int64, maxItems int) (*UserCallRecordsResult, error) {
+	if pageSize <= 0 {
+		pageSize = DefaultUserCallRecordsPageSize
+	}
+	var filter CSIPFilter
+	if req.Filter != nil {
+		filter = *req.Filter
+	}
+	start := int64(0)
+	if filter.Offset != nil && *filter.Offset > 0 {
+		start = *filter.Offset
+	}
+	res := &UserCallRecordsResult{Records: make([]UserCallRecord, 0)}
+	for page := 1; ; page++ {
+		offset := start + int64(len(res.Records))
+		limit := pageSize
+		if maxItems > 0 {
+			limit = min(limit, int64(maxItems-len(res.Records)))
+		}
+		pageFilter := filter
+		pageFilter.Limit, pageFilter.Offset = &limit, &offset
+		pageReq := req
+		pageReq.Filter = &pageFilter
+
+		resp, err := c.DescribeUserCallRecord(ctx, region, pageReq)
+		if err != nil {
+			return nil, fmt.Errorf("reading page %d of call records (offset %d): %w", page, offset, err)
+		}
+		res.Pages++
+		if resp.Total == nil {
+			if page == 1 && len(resp.Data) == 0 {
+				return res, nil // nothing matched; some answers then omit Total
+			}
+			return nil, fmt.Errorf("page %d of call records (offset %d) carries no Total (RequestId: %s); the records cannot be paged reliably",
+				page, offset, resp.RequestId)
+		}
+		total := *resp.Total
+		if page == 1 {
+			res.Total = total
+			if want := total - start; want > 0 {
+				res.Records = make([]UserCallRecord, 0, min(want, int64(capHint(maxItems))))
+			}
+		} else if total != res.Total {
+			return nil, fmt.Errorf("the number of call records changed from %d to %d while reading page %d (offset %d, RequestId: %s); records were added or removed during the read, try again",
+				res.Total, total, page, offset, resp.RequestId)
+		}
+		if int64(len(resp.Data)) > limit {
+			return nil, fmt.Errorf("page %d of call records (offset %d) held %d records, more than the Limit %d asked for (RequestId: %s); the API did not page as expected",
+				page, offset, len(resp.Data), limit, resp.RequestId)
+		}
+		res.Records = append(res.Records, resp.Data...)
+
+		if maxItems > 0 && len(res.Records) >= maxItems {
+			res.Records = res.Records[:maxItems]
+			return res, nil
+		}
+		if start+int64(len(res.Records)) >= res.Total {
+			return res, nil
+		}
+		if int64(len(resp.Data)) < limit {
+			return nil, fmt.Errorf("page %d of call records (offset %d) held %d records, fewer than the Limit %d, yet only %d of %d were read (RequestId: %s); the API may cap the page size: use a smaller page size",
+				page, offset, len(resp.Data), limit, start+int64(len(res.Records)), res.Total, resp.RequestId)
+		}
+	}
+}

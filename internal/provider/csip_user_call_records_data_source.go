@@ -1,0 +1,389 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/auditlog/terraform-provider-auditlog/internal/client"
+)
+
+var (
+	_ datasource.DataSource                   = &csipUserCallRecordsDataSource{}
+	_ datasource.DataSourceWithConfigure      = &csipUserCallRecordsDataSource{}
+	_ datasource.DataSourceWithValidateConfig = &csipUserCallRecordsDataSource{}
+)
+
+// NewCSIPUserCallRecordsDataSource is the auditlog_csip_user_call_records data
+// source: Cloud Security Center's DescribeUserCallRecord.
+func NewCSIPUserCallRecordsDataSource() datasource.DataSource {
+	return &csipUserCallRecordsDataSource{}
+}
+
+type csipUserCallRecordsDataSource struct {
+	data *providerData
+}
+
+type csipUserCallRecordsModel struct {
+	ID       types.String     `tfsdk:"id"`
+	SubUin   types.String     `tfsdk:"sub_uin"`
+	Region   types.String     `tfsdk:"region"`
+	MemberID []types.String   `tfsdk:"member_id"`
+	Filter   *csipFilterModel `tfsdk:"filter"`
+	MaxItems types.Int64      `tfsdk:"max_items"`
+	Total    types.Int64      `tfsdk:"total"`
+	Data     types.List       `tfsdk:"data"` // of csipCallRecordAttrTypes objects
+}
+
+type csipFilterModel struct {
+	Limit     types.Int64            `tfsdk:"limit"`
+	Offset    types.Int64            `tfsdk:"offset"`
+	Order     types.String           `tfsdk:"order"`
+	By        types.String           `tfsdk:"by"`
+	StartTime types.String           `tfsdk:"start_time"`
+	EndTime   types.String           `tfsdk:"end_time"`
+	Filters   []csipWhereFilterModel `tfsdk:"filters"`
+}
+
+type csipWhereFilterModel struct {
+	Name         types.String   `tfsdk:"name"`
+	Values       []types.String `tfsdk:"values"`
+	OperatorType types.Int64    `tfsdk:"operator_type"`
+}
+
+var csipCallRecordAttrTypes = map[string]attr.Type{
+	"source_ip":        types.StringType,
+	"event_type":       types.Int64Type,
+	"call_count":       types.Int64Type,
+	"code":             types.Int64Type,
+	"first_call_time":  types.StringType,
+	"last_call_time":   types.StringType,
+	"source_ip_remark": types.StringType,
+	"region":           types.StringType,
+	"user_name":        types.StringType,
+	"date":             types.StringType,
+	"app_id":           types.Int64Type,
+	"isp":              types.StringType,
+}
+
+var csipCallRecordObjectType = types.ObjectType{AttrTypes: csipCallRecordAttrTypes}
+
+// csipTimeLayout is the API's time format, YYYY-MM-DD hh:mm:ss.
+const csipTimeLayout = "2006-01-02 15:04:05"
+
+var csipTimePattern = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$`)
+
+func (d *csipUserCallRecordsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_csip_user_call_records"
+}
+
+func (d *csipUserCallRecordsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the cloud API call records of one Tencent Cloud (sub-)account, aggregated per source IP, " +
+			"from Cloud Security Center (CSIP, API `DescribeUserCallRecord`): who called from where, how often, and with what result. " +
+			"Without `filter.limit` every page is read; with it, exactly one call is made with exactly the given filter.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
+			},
+			"sub_uin": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "UIN of the account whose calls are listed (the API's `SubUin`), such as `100021372635`; " +
+					"the `SubUin` that CSIP's `DescribeAccessKeyUserList` reports.",
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`), "must not contain spaces"),
+				},
+			},
+			"region": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Region to send with the call. CSIP does not need one and none is sent by default " +
+					"(the provider's `tencentcloud.region` is not used).",
+				Validators: []validator.String{regionValidator()},
+			},
+			"member_id": schema.ListAttribute{
+				Optional:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Organization member IDs (the API's `MemberId`), such as `mem-6wfo0fzks3`, when reading through a multi-account organization.",
+				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			},
+			"filter": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "Paging, sort, time window and column filters (the API's `Filter`).",
+				Attributes: map[string]schema.Attribute{
+					"limit": schema.Int64Attribute{
+						Optional: true,
+						MarkdownDescription: "Read exactly one page of at most this many records (the API's `Limit`) instead of every page. " +
+							"`total` still reports the number of matching records.",
+						Validators: []validator.Int64{int64validator.AtLeast(0)},
+					},
+					"offset": schema.Int64Attribute{
+						Optional:            true,
+						MarkdownDescription: "Number of matching records to skip (the API's `Offset`). Also honored when every page is read.",
+						Validators:          []validator.Int64{int64validator.AtLeast(0)},
+					},
+					"order": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "`asc` or `desc` (the API's `Order`; case does not matter). The API sorts by `LastCallTime`, newest first, by default.",
+						Validators:          []validator.String{stringvalidator.OneOfCaseInsensitive("asc", "desc")},
+					},
+					"by": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "Field to sort by (the API's `By`), such as `CallCount`, `FirstCallTime`, `LastCallTime`, " +
+							"`SourceIP`, `Code` or `EventType`. The API publishes no list; unsupported fields fail the read.",
+						Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"start_time": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "Start of the query period, `YYYY-MM-DD hh:mm:ss` (the API's `StartTime`), not after `end_time`. " +
+							"Records whose first-to-last call period overlaps the query period are listed.",
+						Validators: []validator.String{csipTimeValidator{}},
+					},
+					"end_time": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "End of the query period, `YYYY-MM-DD hh:mm:ss` (the API's `EndTime`).",
+						Validators:          []validator.String{csipTimeValidator{}},
+					},
+					"filters": schema.ListNestedAttribute{
+						Optional:            true,
+						MarkdownDescription: "Column filters (the API's `Filters` of `WhereFilter`). Records must match every filter.",
+						NestedObject: schema.NestedAttributeObject{
+							Attributes: map[string]schema.Attribute{
+								"name": schema.StringAttribute{
+									Required:            true,
+									MarkdownDescription: "Field of the call record to test, by its API name, such as `SourceIP`, `EventType`, `Code`, `Region` or `ISP`.",
+									Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+								},
+								"values": schema.ListAttribute{
+									Required:            true,
+									ElementType:         types.StringType,
+									MarkdownDescription: "Values to compare with; a record matches when it matches any of them.",
+									Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+								},
+								"operator_type": schema.Int64Attribute{
+									Optional: true,
+									MarkdownDescription: "Comparison (the API's `OperatorType`): `1` equal, `2` greater, `3` less, `4` greater or equal, " +
+										"`5` less or equal, `6` not equal, `7` exact match, `9` fuzzy (contains), `13` not fuzzy, `14` bitwise AND. " +
+										"Unset, the API's default applies (exact match).",
+									Validators: []validator.Int64{int64validator.OneOf(1, 2, 3, 4, 5, 6, 7, 9, 13, 14)},
+								},
+							},
+						},
+					},
+				},
+			},
+			"max_items": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "When reading every page, stop after this many records. Unset or `0` reads all.",
+				Validators: []validator.Int64{
+					int64validator.AtLeast(0),
+					int64validator.ConflictsWith(path.MatchRoot("filter").AtName("limit")),
+				},
+			},
+			"total": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "Number of records matching the filter (the API's `Total`), whatever was read.",
+			},
+			"data": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "Call records in API order (the API's `Data`). Empty, not null, when there are none; a field the API leaves out is null.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"source_ip":        schema.StringAttribute{Computed: true, MarkdownDescription: "Source IP of the calls (`SourceIP`), IPv4 or IPv6; the API may mask part of it, as in `106.55.***.47`."},
+						"event_type":       schema.Int64Attribute{Computed: true, MarkdownDescription: "`0` console, `1` API (`EventType`)."},
+						"call_count":       schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of calls (`CallCount`)."},
+						"code":             schema.Int64Attribute{Computed: true, MarkdownDescription: "Call error code, `0` for success (`Code`)."},
+						"first_call_time":  schema.StringAttribute{Computed: true, MarkdownDescription: "First call, `YYYY-MM-DD hh:mm:ss` (`FirstCallTime`)."},
+						"last_call_time":   schema.StringAttribute{Computed: true, MarkdownDescription: "Last call, `YYYY-MM-DD hh:mm:ss` (`LastCallTime`)."},
+						"source_ip_remark": schema.StringAttribute{Computed: true, MarkdownDescription: "The account's remark on the source IP (`SourceIPRemark`); often empty."},
+						"region":           schema.StringAttribute{Computed: true, MarkdownDescription: "Location of the source IP as free text (`Region`), such as `中国-广东省-广州市`; not a region ID."},
+						"user_name":        schema.StringAttribute{Computed: true, MarkdownDescription: "User or role name (`UserName`)."},
+						"date":             schema.StringAttribute{Computed: true, MarkdownDescription: "Aggregation date (`Date`); often empty."},
+						"app_id":           schema.Int64Attribute{Computed: true, MarkdownDescription: "AppID of the account (`AppID`)."},
+						"isp":              schema.StringAttribute{Computed: true, MarkdownDescription: "Carrier or cloud of the source IP (`ISP`), such as `腾讯云` or `电信`."},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (d *csipUserCallRecordsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	data, diags := providerDataFrom(req)
+	resp.Diagnostics.Append(diags...)
+	d.data = data
+}
+
+// ValidateConfig checks what single attributes cannot: the query period must
+// not end before it starts.
+func (d *csipUserCallRecordsDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	startPath, endPath := path.Root("filter").AtName("start_time"), path.Root("filter").AtName("end_time")
+	var start, end types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, startPath, &start)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, endPath, &end)...)
+	if resp.Diagnostics.HasError() || start.IsNull() || start.IsUnknown() || end.IsNull() || end.IsUnknown() {
+		return
+	}
+	s, serr := time.Parse(csipTimeLayout, start.ValueString())
+	e, eerr := time.Parse(csipTimeLayout, end.ValueString())
+	if serr != nil || eerr != nil {
+		return // the attribute validators report the format
+	}
+	if s.After(e) {
+		resp.Diagnostics.AddAttributeError(startPath, "Invalid time range",
+			fmt.Sprintf("Attribute %s (%s) must not be after %s (%s).", startPath, start.ValueString(), endPath, end.ValueString()))
+	}
+}
+
+func (d *csipUserCallRecordsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m csipUserCallRecordsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = d.data.maskSecrets(ctx)
+	c, diags := d.data.tencentClient()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	region := m.Region.ValueString()
+	apiReq := csipRequest(&m)
+
+	var records []client.UserCallRecord
+	var total int64
+	if m.Filter != nil && !m.Filter.Limit.IsNull() {
+		page, err := c.DescribeUserCallRecord(ctx, region, apiReq)
+		if err != nil {
+			addReadError(&resp.Diagnostics, "Reading CSIP user call records", err, csipErrorPath)
+			return
+		}
+		records = page.Data
+		if page.Total != nil {
+			total = *page.Total
+		}
+	} else {
+		res, err := c.ListUserCallRecords(ctx, region, apiReq, client.DefaultUserCallRecordsPageSize, int(m.MaxItems.ValueInt64()))
+		if err != nil {
+			addReadError(&resp.Diagnostics, "Reading CSIP user call records", err, csipErrorPath)
+			return
+		}
+		records, total = res.Records, res.Total
+	}
+
+	// The request, encoded, is every argument that shapes the answer.
+	query, _ := json.Marshal(apiReq)
+	m.ID = types.StringValue(inputID("csip-user-call-records", region, string(query), m.MaxItems))
+	m.Total = types.Int64Value(total)
+	m.Data = csipCallRecordsValue(records)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// csipRequest turns the arguments into the API request, sending only what
+// the configuration sets.
+func csipRequest(m *csipUserCallRecordsModel) client.DescribeUserCallRecordRequest {
+	req := client.DescribeUserCallRecordRequest{SubUin: m.SubUin.ValueString(), MemberId: csipStringValues(m.MemberID)}
+	f := m.Filter
+	if f == nil {
+		return req
+	}
+	req.Filter = &client.CSIPFilter{
+		Limit:     f.Limit.ValueInt64Pointer(),
+		Offset:    f.Offset.ValueInt64Pointer(),
+		Order:     f.Order.ValueStringPointer(),
+		By:        f.By.ValueStringPointer(),
+		StartTime: f.StartTime.ValueStringPointer(),
+		EndTime:   f.EndTime.ValueStringPointer(),
+	}
+	for _, w := range f.Filters {
+		req.Filter.Filters = append(req.Filter.Filters, client.WhereFilter{
+			Name:         w.Name.ValueString(),
+			Values:       csipStringValues(w.Values),
+			OperatorType: w.OperatorType.ValueInt64Pointer(),
+		})
+	}
+	return req
+}
+
+// csipStringValues returns the values of a list of strings; nil stays nil.
+func csipStringValues(list []types.String) []string {
+	if list == nil {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = v.ValueString()
+	}
+	return out
+}
+
+// csipErrorPath attaches errors the API blames on one argument to it.
+func csipErrorPath(code string) (path.Path, bool) {
+	switch {
+	case codeHasPrefix(code, "InvalidParameter.DateRange"):
+		return path.Root("filter").AtName("start_time"), true
+	case codeHasPrefix(code, "UnsupportedRegion"), codeHasPrefix(code, "RegionError"):
+		return path.Root("region"), true
+	}
+	return path.Empty(), false
+}
+
+// csipCallRecordsValue builds the data list directly, without reflection.
+func csipCallRecordsValue(records []client.UserCallRecord) types.List {
+	elems := make([]attr.Value, len(records))
+	for i := range records {
+		elems[i] = csipCallRecordValue(&records[i])
+	}
+	return types.ListValueMust(csipCallRecordObjectType, elems)
+}
+
+func csipCallRecordValue(r *client.UserCallRecord) attr.Value {
+	return types.ObjectValueMust(csipCallRecordAttrTypes, map[string]attr.Value{
+		"source_ip":        stringPtrValue(r.SourceIP),
+		"event_type":       int64PtrValue(r.EventType),
+		"call_count":       int64PtrValue(r.CallCount),
+		"code":             int64PtrValue(r.Code),
+		"first_call_time":  stringPtrValue(r.FirstCallTime),
+		"last_call_time":   stringPtrValue(r.LastCallTime),
+		"source_ip_remark": stringPtrValue(r.SourceIPRemark),
+		"region":           stringPtrValue(r.Region),
+		"user_name":        stringPtrValue(r.UserName),
+		"date":             stringPtrValue(r.Date),
+		"app_id":           int64PtrValue(r.AppID),
+		"isp":              stringPtrValue(r.ISP),
+	})
+}
+
+// csipTimeValidator accepts a time in the API's format, YYYY-MM-DD hh:mm:ss.
+type csipTimeValidator struct{}
+
+func (csipTimeValidator) Description(context.Context) string {
+	return "value must be a time formatted as YYYY-MM-DD hh:mm:ss, such as 2025-05-22 11:09:39"
+}
+
+func (v csipTimeValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (csipTimeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if _, err := time.Parse(csipTimeLayout, s); err != nil || !csipTimePattern.MatchString(s) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time",
+			fmt.Sprintf("Attribute %s must be a time formatted as YYYY-MM-DD hh:mm:ss, such as 2025-05-22 11:09:39, got %q.", req.Path, s))
+	}
+}
