@@ -8,7 +8,7 @@ before=$(mktemp -d)
 trap 'rm -rf "$before"' EXIT
 [ -d docs ] && cp -R docs "$before/docs"
 go generate ./... >/dev/null
-go tool tfplugindocs validate >/dev/null
+go tool tfplugindocs validate --provider-name auditlog >/dev/null
 if ! diff -r "$before/docs" docs >/dev/null 2>&1; then
   echo "docs/ was stale and has been regenerated from the schema, templates/ and examples/:" >&2
   diff -r "$before/docs" docs >&2 || true

@@ -1,0 +1,50 @@
+# Every operation in the provider's default project that the API serves (the
+# last 365 days), newest first.
+data "auditlog_ucloud_operation_events" "all" {}
+
+# Failed operations grouped by user:
+# { "alice" = ["DeleteUHostInstance in cn-bj2 at 2026-03-02 10:15", ...], ... }
+output "failed_operations_by_user" {
+  value = {
+    for e in data.auditlog_ucloud_operation_events.all.events :
+    e.user_name => "${e.api} in ${e.region} at ${formatdate("YYYY-MM-DD hh:mm", timeadd("1970-01-01T00:00:00Z", "${e.operate_time}s"))}"...
+    if e.is_success == false
+  }
+}
+
+# One resource's history, made with either of two API keys, in a window given
+# as UNIX seconds (for example from `date -d '30 days ago' +%s`).
+variable "audit_window" {
+  description = "Start and end of the window, UNIX seconds, within the last 365 days."
+  type        = object({ begin = number, end = number })
+}
+
+data "auditlog_ucloud_operation_events" "web_host" {
+  project_id     = "org-abc123"
+  resource_id    = "uhost-1a2b3c4d"
+  access_key_ids = ["4R8pQm2ZkX7bN1cV5yT9wL3sD6fG0hJ", "7Hq3LwX9mB2nV6cZ1kP8rT4yS0dF5gA"]
+  begin_time     = var.audit_window.begin
+  end_time       = var.audit_window.end
+}
+
+# Read a large log in bounded chunks: the newest 500 events, then the next 500
+# from exactly where the first read stopped. resume_token is "" when the first
+# read reached the end; an empty next_token is rejected, so the second read
+# only exists while there is more to read.
+data "auditlog_ucloud_operation_events" "chunk_1" {
+  max_items = 500
+}
+
+data "auditlog_ucloud_operation_events" "chunk_2" {
+  count = data.auditlog_ucloud_operation_events.chunk_1.resume_token == "" ? 0 : 1
+
+  next_token = data.auditlog_ucloud_operation_events.chunk_1.resume_token
+  max_items  = 500
+}
+
+output "first_1000_events" {
+  value = concat(
+    data.auditlog_ucloud_operation_events.chunk_1.events,
+    flatten(data.auditlog_ucloud_operation_events.chunk_2[*].events),
+  )
+}

@@ -1,0 +1,409 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/auditlog/terraform-provider-auditlog/internal/client"
+)
+
+var (
+	_ datasource.DataSource                   = &ucloudOperationEventsDataSource{}
+	_ datasource.DataSourceWithConfigure      = &ucloudOperationEventsDataSource{}
+	_ datasource.DataSourceWithValidateConfig = &ucloudOperationEventsDataSource{}
+)
+
+// NewUCloudOperationEventsDataSource is the auditlog_ucloud_operation_events
+// data source: ULog's GetUserOperationEvents.
+func NewUCloudOperationEventsDataSource() datasource.DataSource {
+	return &ucloudOperationEventsDataSource{}
+}
+
+type ucloudOperationEventsDataSource struct {
+	data *providerData
+}
+
+type ucloudOperationEventsModel struct {
+	ID           types.String   `tfsdk:"id"`
+	ProjectID    types.String   `tfsdk:"project_id"`
+	BeginTime    types.Int64    `tfsdk:"begin_time"`
+	EndTime      types.Int64    `tfsdk:"end_time"`
+	MaxResults   types.Int64    `tfsdk:"max_results"`
+	NextToken    types.String   `tfsdk:"next_token"`
+	ResourceID   types.String   `tfsdk:"resource_id"`
+	AccessKeyIDs []types.String `tfsdk:"access_key_ids"`
+	MaxItems     types.Int64    `tfsdk:"max_items"`
+	ResumeToken  types.String   `tfsdk:"resume_token"`
+	Events       types.List     `tfsdk:"events"` // of ucloudEventAttrTypes objects
+}
+
+// ucloudOperationEventsWindow is how far back GetUserOperationEvents serves.
+const ucloudOperationEventsWindow = 365 * 24 * time.Hour
+
+// ucloudMaxAccessKeyIDs is the documented maximum count of AccessKeyIDs.N.
+const ucloudMaxAccessKeyIDs = 50
+
+var ucloudRelatedResourceAttrTypes = map[string]attr.Type{
+	"resource_id":   types.StringType,
+	"resource_name": types.StringType,
+}
+
+var ucloudRelatedResourceObjectType = types.ObjectType{AttrTypes: ucloudRelatedResourceAttrTypes}
+
+var ucloudEventAttrTypes = map[string]attr.Type{
+	"region":           types.StringType,
+	"api":              types.StringType,
+	"is_success":       types.BoolType,
+	"operate_time":     types.Int64Type,
+	"user_name":        types.StringType,
+	"user_email":       types.StringType,
+	"related_resource": types.ListType{ElemType: ucloudRelatedResourceObjectType},
+	"remote_ip":        types.StringType,
+	"access_key_id":    types.StringType,
+}
+
+var ucloudEventObjectType = types.ObjectType{AttrTypes: ucloudEventAttrTypes}
+
+func (d *ucloudOperationEventsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_ucloud_operation_events"
+}
+
+func (d *ucloudOperationEventsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the operation log of a UCloud account (ULog API `GetUserOperationEvents`): who called which API, " +
+			"when, from where, with which API key, on which resources, and whether it succeeded. Only the last 365 days can be queried.\n\n" +
+			"Every page is read, one call after the other (the API forbids concurrent calls, so reads of this data source that share " +
+			"a provider configuration take turns), newest event first. `max_items` stops the read early; " +
+			"`resume_token` then tells where to continue, by passing it as `next_token` to another read with the same arguments.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
+			},
+			"project_id": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Project whose operations are listed (the API's `ProjectId`), such as `org-abc123`. Defaults to the provider's " +
+					"`ucloud.project_id`; when neither is set none is sent, the API uses the account's default project (main accounts only: " +
+					"sub-accounts must set a project), and this attribute stays null.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"begin_time": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Start of the time window, a UNIX timestamp in seconds (the API's `BeginTime`), inclusive. " +
+					"Must not be in the future, nor more than 365 days ago (the API serves only the last 365 days), nor after `end_time`. " +
+					"Unset, none is sent and the API applies its own lower bound.",
+				Validators: []validator.Int64{int64validator.AtLeast(0), ucloudTimeValidator{}},
+			},
+			"end_time": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "End of the time window, a UNIX timestamp in seconds (the API's `EndTime`), inclusive. " +
+					"Must not be in the future, nor more than 365 days ago, nor before `begin_time`. Unset, none is sent and the API applies its own upper bound, the present.",
+				Validators: []validator.Int64{int64validator.AtLeast(0), ucloudTimeValidator{}},
+			},
+			"max_results": schema.Int64Attribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: fmt.Sprintf("Events per API call (the API's `MaxResults`), 1 to %d. Default %d, the documented maximum, "+
+					"which needs the fewest sequential calls. It does not limit how many events are read: see `max_items`.",
+					client.UCloudMaxOperationEventsPage, client.UCloudMaxOperationEventsPage),
+				Validators: []validator.Int64{int64validator.Between(1, client.UCloudMaxOperationEventsPage)},
+			},
+			"next_token": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Start the read at this position (the API's `NextToken`) instead of at the newest event: the `resume_token` " +
+					"of another read of this data source. Every other argument (`project_id`, `begin_time`, `end_time`, `resource_id`, " +
+					"`access_key_ids`) must be the same as in that read, or the API rejects the token. An empty string is rejected: " +
+					"to chain reads, create the next one only while `resume_token` is not empty. This is an input only: the token " +
+					"to continue from after this read is `resume_token`.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"resource_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "List only the events related to this resource (the API's `ResourceID`), such as `uhost-1a2b3c4d`.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"access_key_ids": schema.ListAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: fmt.Sprintf("List only the events made with any of these API keys (the API's `AccessKeyIDs.N`), "+
+					"1 to %d non-empty keys. Console operations, which use no key, are then left out.", ucloudMaxAccessKeyIDs),
+				Validators: []validator.List{
+					listvalidator.SizeBetween(1, ucloudMaxAccessKeyIDs),
+					listvalidator.NoNullValues(),
+					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+				},
+			},
+			"max_items": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Stop after this many events (at least 1). Unset reads every matching event. When the read stops early, " +
+					"`resume_token` is set.",
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"resume_token": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "Where `max_items` stopped the read: pass it as `next_token` (with the same other arguments) to " +
+					"continue exactly after the last event of `events`, with no gap and no overlap. Empty when every matching event was read. " +
+					"(The API calls this `NextToken`; it is a separate attribute so that `next_token` can stay an input.)",
+			},
+			"events": schema.ListNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "Operation events in API order, newest first (the API's `Events`). Empty, not null, when none match; " +
+					"a field the API leaves out is null.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"region":       schema.StringAttribute{Computed: true, MarkdownDescription: "Region of the operation (`Region`), such as `cn-bj2`."},
+						"api":          schema.StringAttribute{Computed: true, MarkdownDescription: "API that was called (`Api`), such as `DeleteUHostInstance`."},
+						"is_success":   schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the operation succeeded (`IsSuccess`)."},
+						"operate_time": schema.Int64Attribute{Computed: true, MarkdownDescription: "Time of the operation, a UNIX timestamp in seconds (`OperateTime`)."},
+						"user_name":    schema.StringAttribute{Computed: true, MarkdownDescription: "User who operated (`UserName`)."},
+						"user_email":   schema.StringAttribute{Computed: true, MarkdownDescription: "That user's email address (`UserEmail`)."},
+						"related_resource": schema.ListNestedAttribute{
+							Computed: true,
+							MarkdownDescription: "Resources the operation touched (`RelatedResource`). Empty for operations that touch none; " +
+								"null when the API leaves the field out.",
+							NestedObject: schema.NestedAttributeObject{
+								Attributes: map[string]schema.Attribute{
+									"resource_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "Resource ID (`ResourceId`), such as `uhost-1a2b3c4d`."},
+									"resource_name": schema.StringAttribute{Computed: true, MarkdownDescription: "Resource name (`ResourceName`)."},
+								},
+							},
+						},
+						"remote_ip": schema.StringAttribute{Computed: true, MarkdownDescription: "Source IP of the request, IPv4 or IPv6 (`RemoteIP`)."},
+						"access_key_id": schema.StringAttribute{
+							Computed:            true,
+							MarkdownDescription: "API key the operation was made with (`AccessKeyID`); null for operations made in the console.",
+						},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (d *ucloudOperationEventsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	data, diags := providerDataFrom(req)
+	resp.Diagnostics.Append(diags...)
+	d.data = data
+}
+
+// ValidateConfig checks what single attributes cannot: the time window must
+// not end before it starts.
+func (d *ucloudOperationEventsDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	beginPath, endPath := path.Root("begin_time"), path.Root("end_time")
+	var begin, end types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, beginPath, &begin)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, endPath, &end)...)
+	if resp.Diagnostics.HasError() || begin.IsNull() || begin.IsUnknown() || end.IsNull() || end.IsUnknown() {
+		return
+	}
+	if b, e := begin.ValueInt64(), end.ValueInt64(); e < b {
+		resp.Diagnostics.AddAttributeError(endPath, "Invalid time window",
+			fmt.Sprintf("Attribute end_time (%d, %s) must not be before begin_time (%d, %s).", e, unixUTC(e), b, unixUTC(b)))
+	}
+}
+
+func (d *ucloudOperationEventsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m ucloudOperationEventsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = d.data.maskSecrets(ctx)
+	c, diags := d.data.ucloudClient()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	project := stringValueOr(m.ProjectID, d.data.ucloudProjectID)
+	maxResults := client.UCloudMaxOperationEventsPage
+	if !m.MaxResults.IsNull() {
+		maxResults = int(m.MaxResults.ValueInt64())
+	}
+	apiReq := client.GetUserOperationEventsRequest{
+		ProjectId:    project,
+		BeginTime:    m.BeginTime.ValueInt64Pointer(),
+		EndTime:      m.EndTime.ValueInt64Pointer(),
+		MaxResults:   &maxResults,
+		NextToken:    m.NextToken.ValueString(),
+		ResourceID:   m.ResourceID.ValueString(),
+		AccessKeyIDs: ucloudStringValues(m.AccessKeyIDs),
+	}
+	maxItems := int(m.MaxItems.ValueInt64())
+
+	// The client pages strictly sequentially, and never has two calls of
+	// this action in flight per key, so parallel reads of this data source
+	// share the API's single slot instead of being throttled.
+	events, resume, err := c.ListUserOperationEvents(ctx, apiReq, maxItems)
+	if err != nil {
+		// The client returns what it read before the failure; none of it
+		// may reach the state, which is left unset.
+		addUCloudReadError(&resp.Diagnostics, "Reading UCloud operation events", err, project)
+		return
+	}
+
+	// The request, encoded, is every argument that shapes the answer.
+	query, _ := json.Marshal(apiReq)
+	m.ID = types.StringValue(inputID("ucloud-operation-events", string(query), maxItems))
+	m.ProjectID = types.StringNull()
+	if project != "" {
+		m.ProjectID = types.StringValue(project)
+	}
+	m.MaxResults = types.Int64Value(int64(maxResults))
+	m.ResumeToken = types.StringValue(resume)
+	m.Events = ucloudEventsValue(events)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// ucloudStringValues returns the non-null values of a list argument.
+func ucloudStringValues(list []types.String) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	for _, v := range list {
+		if !v.IsNull() && !v.IsUnknown() {
+			out = append(out, v.ValueString())
+		}
+	}
+	return out
+}
+
+// addUCloudReadError turns a client error into a diagnostic carrying the
+// API's RetCode, Message and RequestId (as the client formats them),
+// attached to the argument the API blames, if any.
+func addUCloudReadError(diags *diag.Diagnostics, summary string, err error, project string) {
+	detail := err.Error()
+	var uerr *client.UCloudError
+	if !errors.As(err, &uerr) {
+		diags.AddError(summary, detail)
+		return
+	}
+	if uerr.RetCode == 299 && project == "" {
+		detail += "\n\nSub-accounts must name a project: set project_id, or the provider's ucloud.project_id."
+	}
+	if p, ok := ucloudEventsErrorPath(uerr); ok {
+		diags.AddAttributeError(p, summary, detail)
+		return
+	}
+	diags.AddError(summary, detail)
+}
+
+// ucloudEventsErrorPath names the argument a GetUserOperationEvents error
+// blames: an unknown project (292), or a parameter the API rejects (230,
+// "Params [X] not available").
+func ucloudEventsErrorPath(e *client.UCloudError) (path.Path, bool) {
+	switch e.RetCode {
+	case 292:
+		return path.Root("project_id"), true
+	case 230:
+		msg := strings.ToLower(e.Message)
+		switch {
+		case strings.Contains(msg, "maxresults"):
+			return path.Root("max_results"), true
+		case strings.Contains(msg, "nexttoken"):
+			return path.Root("next_token"), true
+		case strings.Contains(msg, "endtime"):
+			return path.Root("end_time"), true
+		case strings.Contains(msg, "begintime"), strings.Contains(msg, "365"):
+			return path.Root("begin_time"), true
+		case strings.Contains(msg, "resourceid"):
+			return path.Root("resource_id"), true
+		case strings.Contains(msg, "accesskeyid"):
+			return path.Root("access_key_ids"), true
+		case strings.Contains(msg, "projectid"):
+			return path.Root("project_id"), true
+		}
+	}
+	return path.Empty(), false
+}
+
+// ucloudEventsValue builds the events list directly, without reflection: the
+// cost is one small map per event.
+func ucloudEventsValue(events []client.UserOperationEvent) types.List {
+	elems := make([]attr.Value, len(events))
+	for i := range events {
+		elems[i] = ucloudEventValue(&events[i])
+	}
+	return types.ListValueMust(ucloudEventObjectType, elems)
+}
+
+func ucloudEventValue(e *client.UserOperationEvent) attr.Value {
+	related := types.ListNull(ucloudRelatedResourceObjectType)
+	if e.RelatedResource != nil {
+		rs := make([]attr.Value, len(e.RelatedResource))
+		for i, r := range e.RelatedResource {
+			rs[i] = types.ObjectValueMust(ucloudRelatedResourceAttrTypes, map[string]attr.Value{
+				"resource_id":   stringPtrValue(r.ResourceId),
+				"resource_name": stringPtrValue(r.ResourceName),
+			})
+		}
+		related = types.ListValueMust(ucloudRelatedResourceObjectType, rs)
+	}
+	return types.ObjectValueMust(ucloudEventAttrTypes, map[string]attr.Value{
+		"region":           stringPtrValue(e.Region),
+		"api":              stringPtrValue(e.Api),
+		"is_success":       boolPtrValue(e.IsSuccess),
+		"operate_time":     int64PtrValue(e.OperateTime),
+		"user_name":        stringPtrValue(e.UserName),
+		"user_email":       stringPtrValue(e.UserEmail),
+		"related_resource": related,
+		"remote_ip":        stringPtrValue(e.RemoteIP),
+		"access_key_id":    stringPtrValue(e.AccessKeyID),
+	})
+}
+
+// ucloudTimeValidator accepts a UNIX time (seconds) that GetUserOperationEvents
+// can serve: not in the future and not more than 365 days ago, on the clock of
+// the machine running Terraform.
+type ucloudTimeValidator struct{}
+
+func (ucloudTimeValidator) Description(context.Context) string {
+	return "value must be a UNIX time in seconds, not in the future and not more than 365 days ago"
+}
+
+func (v ucloudTimeValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (ucloudTimeValidator) ValidateInt64(_ context.Context, req validator.Int64Request, resp *validator.Int64Response) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	t := req.ConfigValue.ValueInt64()
+	if t < 0 {
+		return // int64validator.AtLeast(0) reports it
+	}
+	now := time.Now().Unix()
+	oldest := now - int64(ucloudOperationEventsWindow/time.Second)
+	switch {
+	case t > now:
+		resp.Diagnostics.AddAttributeError(req.Path, "Time in the future",
+			fmt.Sprintf("Attribute %s (%d, %s) is in the future; the current time is %d (%s).", req.Path, t, unixUTC(t), now, unixUTC(now)))
+	case t < oldest:
+		resp.Diagnostics.AddAttributeError(req.Path, "Time outside the 365-day window",
+			fmt.Sprintf("Attribute %s (%d, %s) is more than 365 days ago: GetUserOperationEvents serves only the last 365 days, "+
+				"from %d (%s) on.", req.Path, t, unixUTC(t), oldest, unixUTC(oldest)))
+	}
+}
+
+// unixUTC formats a UNIX time for messages.
+func unixUTC(t int64) string {
+	return time.Unix(t, 0).UTC().Format(time.RFC3339)
+}

@@ -1,0 +1,488 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/auditlog/terraform-provider-auditlog/internal/client"
+	"github.com/auditlog/terraform-provider-auditlog/internal/cloudsim"
+)
+
+const ucloudEventsAddr = "data.auditlog_ucloud_operation_events.test"
+
+func ucloudEventsCheck(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(ucloudEventsAddr, p, v)
+}
+
+func ucloudEventAt(i int) tfjsonpath.Path { return tfjsonpath.New("events").AtSliceIndex(i) }
+
+// ucloudEventExact is the state of one simulator event, every field exact.
+func ucloudEventExact(e cloudsim.UCloudEvent) knownvalue.Check {
+	resources := make([]knownvalue.Check, len(e.RelatedResource))
+	for i, r := range e.RelatedResource {
+		resources[i] = knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"resource_id":   knownvalue.StringExact(r.ResourceId),
+			"resource_name": knownvalue.StringExact(r.ResourceName),
+		})
+	}
+	var accessKey knownvalue.Check = knownvalue.Null()
+	if e.AccessKeyID != "" {
+		accessKey = knownvalue.StringExact(e.AccessKeyID)
+	}
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"region":           knownvalue.StringExact(e.Region),
+		"api":              knownvalue.StringExact(e.Api),
+		"is_success":       knownvalue.Bool(e.IsSuccess),
+		"operate_time":     knownvalue.Int64Exact(e.OperateTime),
+		"user_name":        knownvalue.StringExact(e.UserName),
+		"user_email":       knownvalue.StringExact(e.UserEmail),
+		"related_resource": knownvalue.ListExact(resources),
+		"remote_ip":        knownvalue.StringExact(e.RemoteIP),
+		"access_key_id":    accessKey,
+	})
+}
+
+// ucloudEventsExact is the state of a list of simulator events, in order.
+func ucloudEventsExact(events []cloudsim.UCloudEvent) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(events))
+	for i, e := range events {
+		checks[i] = ucloudEventExact(e)
+	}
+	return knownvalue.ListExact(checks)
+}
+
+// words turns a message into a regexp that survives Terraform wrapping the
+// text of diagnostics: each space matches any run of white space.
+func words(msg string) string {
+	parts := strings.Fields(msg)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return `(?s)` + strings.Join(parts, `\s+`)
+}
+
+func TestAccUCloudOperationEvents_readsEverything(t *testing.T) {
+	sim := startSim(t, cloudsim.Options{})
+	want := sim.UCloudEvents()
+	if len(want) != 120 {
+		t.Fatalf("the simulator has %d events, want its default 120", len(want))
+	}
+	console := slices.IndexFunc(want, func(e cloudsim.UCloudEvent) bool { return e.AccessKeyID == "" })
+	noResources := slices.IndexFunc(want, func(e cloudsim.UCloudEvent) bool { return len(e.RelatedResource) == 0 })
+	manyResources := slices.IndexFunc(want, func(e cloudsim.UCloudEvent) bool { return len(e.RelatedResource) >= 2 })
+	if console < 0 || noResources < 0 || manyResources < 0 {
+		t.Fatalf("the data set lacks a console event (%d), an event without resources (%d) or one with several (%d)", console, noResources, manyResources)
+	}
+	first := want[0]
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: sim.providerConfig() + `data "auditlog_ucloud_operation_events" "test" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				ucloudEventsCheck(tfjsonpath.New("events"), knownvalue.ListSizeExact(len(want))),
+				ucloudEventsCheck(tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^ucloud-operation-events-[0-9a-f]{16}$`))),
+				ucloudEventsCheck(tfjsonpath.New("project_id"), knownvalue.StringExact(cloudsim.DefaultUCloudProjectID)),
+				ucloudEventsCheck(tfjsonpath.New("max_results"), knownvalue.Int64Exact(50)),
+				ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.StringExact("")),
+				ucloudEventsCheck(tfjsonpath.New("next_token"), knownvalue.Null()),
+				// The newest event, field by field.
+				ucloudEventsCheck(ucloudEventAt(0).AtMapKey("region"), knownvalue.StringExact(first.Region)),
+				ucloudEventsCheck(ucloudEventAt(0).AtMapKey("api"), knownvalue.StringExact(first.Api)),
+				ucloudEventsCheck(ucloudEventAt(0).AtMapKey("is_success"), knownvalue.Bool(first.IsSuccess)),
+				ucloudEventsCheck(ucloudEventAt(0).AtMapKey("operate_time"), knownvalue.Int64Exact(first.OperateTime)),
+				ucloudEventsCheck(ucloudEventAt(0).AtMapKey("user_name"), knownvalue.StringExact(first.UserName)),
+				ucloudEventsCheck(ucloudEventAt(0).AtMapKey("user_email"), knownvalue.StringExact(first.UserEmail)),
+				ucloudEventsCheck(ucloudEventAt(0).AtMapKey("remote_ip"), knownvalue.StringExact(first.RemoteIP)),
+				ucloudEventsCheck(ucloudEventAt(0), ucloudEventExact(first)),
+				// A console operation has no API key: null, not "".
+				ucloudEventsCheck(ucloudEventAt(console).AtMapKey("access_key_id"), knownvalue.Null()),
+				ucloudEventsCheck(ucloudEventAt(console), ucloudEventExact(want[console])),
+				// No resources is an empty list, not null; several keep their order.
+				ucloudEventsCheck(ucloudEventAt(noResources).AtMapKey("related_resource"), knownvalue.ListSizeExact(0)),
+				ucloudEventsCheck(ucloudEventAt(manyResources).AtMapKey("related_resource").AtSliceIndex(1).AtMapKey("resource_id"),
+					knownvalue.StringExact(want[manyResources].RelatedResource[1].ResourceId)),
+				// And every event, in API order.
+				ucloudEventsCheck(tfjsonpath.New("events"), ucloudEventsExact(want)),
+			},
+		}},
+	})
+	// 120 events are 3 pages of 50; every read of the test reads all 3.
+	if n := sim.CallCount("GetUserOperationEvents"); n == 0 || n%3 != 0 {
+		t.Errorf("GetUserOperationEvents calls = %d, want a multiple of 3 pages", n)
+	}
+}
+
+// max_items stops a read; resume_token, passed as next_token, continues it
+// exactly where it stopped, whatever the page sizes.
+func TestAccUCloudOperationEvents_maxItemsAndResume(t *testing.T) {
+	sim := startSim(t, cloudsim.Options{})
+	want := sim.UCloudEvents()
+	small := startSim(t, cloudsim.Options{Events: 10})
+
+	addr := func(name string) string { return "data.auditlog_ucloud_operation_events." + name }
+	check := func(name string, p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(addr(name), p, v)
+	}
+	nonEmpty := knownvalue.StringRegexp(regexp.MustCompile(`^\S+$`))
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: sim.providerConfig() + `
+data "auditlog_ucloud_operation_events" "first" {
+  max_items   = 7
+  max_results = 5
+}
+
+data "auditlog_ucloud_operation_events" "second" {
+  next_token = data.auditlog_ucloud_operation_events.first.resume_token
+  max_items  = 30
+}
+
+data "auditlog_ucloud_operation_events" "rest" {
+  next_token  = data.auditlog_ucloud_operation_events.second.resume_token
+  max_results = 20
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					check("first", tfjsonpath.New("events"), ucloudEventsExact(want[:7])),
+					check("first", tfjsonpath.New("resume_token"), nonEmpty),
+					check("first", tfjsonpath.New("max_results"), knownvalue.Int64Exact(5)),
+					check("second", tfjsonpath.New("events"), ucloudEventsExact(want[7:37])),
+					check("second", tfjsonpath.New("resume_token"), nonEmpty),
+					check("second", tfjsonpath.New("max_results"), knownvalue.Int64Exact(50)),
+					check("rest", tfjsonpath.New("events"), ucloudEventsExact(want[37:])),
+					check("rest", tfjsonpath.New("resume_token"), knownvalue.StringExact("")),
+					statecheck.CompareValuePairs(addr("first"), tfjsonpath.New("resume_token"), addr("second"), tfjsonpath.New("next_token"), compare.ValuesSame()),
+					statecheck.CompareValuePairs(addr("first"), tfjsonpath.New("id"), addr("second"), tfjsonpath.New("id"), compare.ValuesDiffer()),
+				},
+			},
+			{
+				// A limit that reaches exactly the end leaves nothing to resume.
+				Config: small.providerConfig() + `
+data "auditlog_ucloud_operation_events" "test" {
+  max_items = 10
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					ucloudEventsCheck(tfjsonpath.New("events"), ucloudEventsExact(small.UCloudEvents())),
+					ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.StringExact("")),
+				},
+			},
+		},
+	})
+}
+
+// The filters reach the API and every returned event matches them. The three
+// data sources are independent, so Terraform reads them in parallel: with
+// retries off and a slow API, that only works if their calls never overlap
+// (the API throttles concurrent calls with RetCode 153).
+func TestAccUCloudOperationEvents_filters(t *testing.T) {
+	sim := startSim(t, cloudsim.Options{Events: 300, UCloudLatency: 5 * time.Millisecond})
+	all := sim.UCloudEvents()
+
+	// The resource touched by the most events.
+	counts := map[string]int{}
+	resourceID := ""
+	for _, e := range all {
+		for _, r := range e.RelatedResource {
+			counts[r.ResourceId]++
+			if counts[r.ResourceId] > counts[resourceID] {
+				resourceID = r.ResourceId
+			}
+		}
+	}
+	byResource := filterEvents(all, func(e cloudsim.UCloudEvent) bool {
+		return slices.ContainsFunc(e.RelatedResource, func(r cloudsim.UCloudRelatedResource) bool { return r.ResourceId == resourceID })
+	})
+	keys := cloudsim.UCloudAccessKeyIDs[:2]
+	byKey := filterEvents(all, func(e cloudsim.UCloudEvent) bool { return slices.Contains(keys, e.AccessKeyID) })
+	// A window from the 60th to the 11th newest event, both ends inclusive.
+	begin, end := all[60].OperateTime, all[11].OperateTime
+	inWindow := all[11:61]
+	if len(byResource) < 2 || len(byKey) < 2 || len(byKey) == len(all) {
+		t.Fatalf("the data set cannot exercise the filters: %d events for %s, %d for two keys", len(byResource), resourceID, len(byKey))
+	}
+
+	cfg := strings.Replace(sim.providerConfig(), "max_retries = 1", "max_retries = 0", 1) + fmt.Sprintf(`
+data "auditlog_ucloud_operation_events" "by_resource" {
+  resource_id = %q
+  max_results = 10
+}
+
+data "auditlog_ucloud_operation_events" "by_key" {
+  access_key_ids = [%q, %q]
+}
+
+data "auditlog_ucloud_operation_events" "window" {
+  begin_time  = %d
+  end_time    = %d
+  max_results = 20
+}
+`, resourceID, keys[0], keys[1], begin, end)
+	check := func(name string, p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("data.auditlog_ucloud_operation_events."+name, p, v)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				check("by_resource", tfjsonpath.New("events"), ucloudEventsExact(byResource)),
+				check("by_resource", tfjsonpath.New("resource_id"), knownvalue.StringExact(resourceID)),
+				check("by_key", tfjsonpath.New("events"), ucloudEventsExact(byKey)),
+				check("by_key", tfjsonpath.New("access_key_ids"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact(keys[0]), knownvalue.StringExact(keys[1]),
+				})),
+				check("window", tfjsonpath.New("events"), ucloudEventsExact(inWindow)),
+				check("window", tfjsonpath.New("begin_time"), knownvalue.Int64Exact(begin)),
+			},
+		}},
+	})
+}
+
+func filterEvents(events []cloudsim.UCloudEvent, keep func(cloudsim.UCloudEvent) bool) []cloudsim.UCloudEvent {
+	var out []cloudsim.UCloudEvent
+	for _, e := range events {
+		if keep(e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func TestAccUCloudOperationEvents_emptyAndDefaultProject(t *testing.T) {
+	empty := startSim(t, cloudsim.Options{Events: -1})
+	sim := startSim(t, cloudsim.Options{Events: 3})
+	o := sim.Options()
+	// No project anywhere: none is sent, the API uses the default project,
+	// and project_id stays null.
+	noProject := fmt.Sprintf(`
+provider "auditlog" {
+  ucloud = {
+    public_key  = %q
+    private_key = %q
+    base_url    = %q
+  }
+}
+data "auditlog_ucloud_operation_events" "test" {}
+`, o.UCloudPublicKey, o.UCloudPrivateKey, sim.URL)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: empty.providerConfig() + `data "auditlog_ucloud_operation_events" "test" {}`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					ucloudEventsCheck(tfjsonpath.New("events"), knownvalue.ListSizeExact(0)),
+					ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.StringExact("")),
+				},
+			},
+			{
+				Config: noProject,
+				ConfigStateChecks: []statecheck.StateCheck{
+					ucloudEventsCheck(tfjsonpath.New("events"), ucloudEventsExact(sim.UCloudEvents())),
+					ucloudEventsCheck(tfjsonpath.New("project_id"), knownvalue.Null()),
+				},
+			},
+			{
+				// The data source's project wins over the provider's.
+				Config: sim.providerConfig() + fmt.Sprintf(`data "auditlog_ucloud_operation_events" "test" { project_id = %q }`, o.UCloudProjectID),
+				ConfigStateChecks: []statecheck.StateCheck{
+					ucloudEventsCheck(tfjsonpath.New("events"), knownvalue.ListSizeExact(3)),
+					ucloudEventsCheck(tfjsonpath.New("project_id"), knownvalue.StringExact(o.UCloudProjectID)),
+				},
+			},
+		},
+	})
+}
+
+// API errors carry the RetCode and the request id, and sit on the argument
+// the API blames.
+func TestAccUCloudOperationEvents_apiErrors(t *testing.T) {
+	sim := startSim(t, cloudsim.Options{})
+	o := sim.Options()
+	// A simulator whose clock is 400 days ahead: a window the plan accepts
+	// is past the API's 365 days.
+	ahead := startSim(t, cloudsim.Options{Now: func() time.Time { return time.Now().Add(400 * 24 * time.Hour) }})
+	wrongKey := fmt.Sprintf(`
+provider "auditlog" {
+  ucloud = {
+    public_key  = %q
+    private_key = "not-the-private-key"
+    project_id  = %q
+    base_url    = %q
+  }
+}
+data "auditlog_ucloud_operation_events" "test" {}
+`, o.UCloudPublicKey, o.UCloudProjectID, sim.URL)
+	// An error on an attribute shows that attribute's line of the
+	// configuration before the error's detail.
+	blames := func(attribute, detail string) *regexp.Regexp {
+		return regexp.MustCompile(`(?s)on terraform_plugin_test\.tf line \d+, in data "auditlog_ucloud_operation_events" "test":\s+\d+:\s+` +
+			attribute + `\s+=.*` + words(detail)[4:])
+	}
+	dataSource := func(args string) string {
+		return "data \"auditlog_ucloud_operation_events\" \"test\" {\n" + args + "\n}\n"
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      wrongKey,
+				ExpectError: regexp.MustCompile(`(?s)RetCode 171.*Signature VerifyAC Error.*RequestId:\s+[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`),
+			},
+			{
+				Config:      sim.providerConfig() + dataSource(`project_id = "org-nope"`),
+				ExpectError: blames("project_id", "RetCode 292: Project does not exist (RequestId:"),
+			},
+			{
+				Config:      sim.providerConfig() + dataSource(`next_token = "bogus"`),
+				ExpectError: blames("next_token", "RetCode 230: NextToken is invalid (RequestId:"),
+			},
+			{
+				Config:      ahead.providerConfig() + dataSource(fmt.Sprintf(`begin_time = %d`, time.Now().Add(-30*24*time.Hour).Unix())),
+				ExpectError: blames("begin_time", "RetCode 230: Params [BeginTime] not available: only the operation events of the last 365 days can be queried"),
+			},
+		},
+	})
+}
+
+// Invalid arguments fail the plan, before any call.
+func TestAccUCloudOperationEvents_invalidArguments(t *testing.T) {
+	sim := startSim(t, cloudsim.Options{})
+	now := time.Now()
+	ago := func(d time.Duration) int64 { return now.Add(-d).Unix() }
+	day := 24 * time.Hour
+	keys51 := make([]string, 51)
+	for i := range keys51 {
+		keys51[i] = fmt.Sprintf("%q", fmt.Sprintf("key-%02d", i))
+	}
+	cases := map[string]struct {
+		args string
+		want string
+	}{
+		"begin after end":         {fmt.Sprintf("begin_time = %d\nend_time = %d", ago(10*day), ago(20*day)), words("Attribute end_time") + `.*` + words("must not be before begin_time")},
+		"begin in the future":     {fmt.Sprintf("begin_time = %d", now.Add(time.Hour).Unix()), words("Attribute begin_time") + `.*` + words("is in the future")},
+		"end in the future":       {fmt.Sprintf("end_time = %d", now.Add(time.Hour).Unix()), words("Attribute end_time") + `.*` + words("is in the future")},
+		"begin past 365 days":     {fmt.Sprintf("begin_time = %d\nend_time = %d", ago(366*day), ago(day)), words("Attribute begin_time") + `.*` + words("is more than 365 days ago")},
+		"end past 365 days":       {fmt.Sprintf("end_time = %d", ago(400*day)), words("Attribute end_time") + `.*` + words("is more than 365 days ago")},
+		"negative begin":          {"begin_time = -1", words("Attribute begin_time value must be at least 0")},
+		"max_results zero":        {"max_results = 0", words("Attribute max_results value must be between 1 and 50, got: 0")},
+		"max_results 51":          {"max_results = 51", words("Attribute max_results value must be between 1 and 50, got: 51")},
+		"max_items zero":          {"max_items = 0", words("Attribute max_items value must be at least 1, got: 0")},
+		"empty access key":        {`access_key_ids = ["4R8pQm2ZkX7bN1cV5yT9wL3sD6fG0hJ", ""]`, words("Attribute access_key_ids[1] string length must be at least 1")},
+		"no access keys":          {`access_key_ids = []`, words("Attribute access_key_ids list must contain at least 1 elements")},
+		"51 access keys":          {"access_key_ids = [" + strings.Join(keys51, ", ") + "]", words("Attribute access_key_ids list must contain at least 1 elements and at most 50 elements")},
+		"null access key":         {`access_key_ids = [null]`, `(?s)access_key_ids = \[null\].*This attribute contains a null value`},
+		"empty resource_id":       {`resource_id = ""`, words("Attribute resource_id string length must be at least 1")},
+		"empty project_id":        {`project_id = ""`, words("Attribute project_id string length must be at least 1")},
+		"empty next_token":        {`next_token = ""`, words("Attribute next_token string length must be at least 1")},
+		"max_results wrong type":  {`max_results = "many"`, `(?s)Inappropriate value for attribute "max_results"`},
+		"unknown argument events": {`events = []`, `(?s)Invalid Configuration for Read-Only Attribute`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      sim.providerConfig() + "data \"auditlog_ucloud_operation_events\" \"test\" {\n" + tc.args + "\n}",
+					ExpectError: regexp.MustCompile(tc.want),
+					PlanOnly:    true,
+				}},
+			})
+		})
+	}
+	if n := sim.CallCount("GetUserOperationEvents"); n != 0 {
+		t.Errorf("invalid arguments reached the API %d times; they must fail at plan time", n)
+	}
+}
+
+// A large log goes through Terraform whole: 20,000 events are 400 pages.
+func TestAccUCloudOperationEvents_twentyThousand(t *testing.T) {
+	sim := startSim(t, cloudsim.Options{Events: 20000})
+	want := sim.UCloudEvents()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: sim.providerConfig() + `data "auditlog_ucloud_operation_events" "test" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				ucloudEventsCheck(tfjsonpath.New("events"), knownvalue.ListSizeExact(20000)),
+				ucloudEventsCheck(ucloudEventAt(0), ucloudEventExact(want[0])),
+				ucloudEventsCheck(ucloudEventAt(19999), ucloudEventExact(want[19999])),
+				ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.StringExact("")),
+			},
+		}},
+	})
+	t.Logf("GetUserOperationEvents calls: %d", sim.CallCount("GetUserOperationEvents"))
+}
+
+// Values the simulator never sends: absent fields are null, an absent
+// RelatedResource is null while an empty one is an empty list.
+func TestUCloudOperationEvents_eventValue(t *testing.T) {
+	absent := ucloudEventValue(&client.UserOperationEvent{}).(types.Object)
+	for name, v := range absent.Attributes() {
+		if !v.IsNull() {
+			t.Errorf("absent %s = %v, want null", name, v)
+		}
+	}
+	name := "web-01"
+	withEmpty := ucloudEventValue(&client.UserOperationEvent{
+		RelatedResource: []client.RelatedResource{},
+		UserName:        &name,
+	}).(types.Object)
+	rel := withEmpty.Attributes()["related_resource"].(types.List)
+	if rel.IsNull() || len(rel.Elements()) != 0 {
+		t.Errorf("empty related_resource = %v, want an empty list", rel)
+	}
+	partial := ucloudEventValue(&client.UserOperationEvent{
+		RelatedResource: []client.RelatedResource{{ResourceName: &name}},
+	}).(types.Object)
+	r := partial.Attributes()["related_resource"].(types.List).Elements()[0].(types.Object).Attributes()
+	if !r["resource_id"].IsNull() || !r["resource_name"].Equal(types.StringValue(name)) {
+		t.Errorf("related resource = %v", r)
+	}
+	if list := ucloudEventsValue(nil); list.IsNull() || len(list.Elements()) != 0 {
+		t.Errorf("no events = %v, want an empty list", list)
+	}
+}
+
+func TestUCloudOperationEvents_errorPath(t *testing.T) {
+	cases := []struct {
+		code int
+		msg  string
+		want string // "" for none
+	}{
+		{292, "Project does not exist", "project_id"},
+		{230, "Params [MaxResults] not available: must be an integer from 1 to 50", "max_results"},
+		{230, "NextToken is invalid", "next_token"},
+		{230, "Params [BeginTime] not available: only the operation events of the last 365 days can be queried", "begin_time"},
+		{230, "Params [EndTime] not available", "end_time"},
+		{230, "Params [ResourceID] not available", "resource_id"},
+		{230, "Params [AccessKeyIDs] not available: at most 50 access keys", "access_key_ids"},
+		{171, "Signature VerifyAC Error", ""},
+		{153, "Request too frequent", ""},
+	}
+	for _, tc := range cases {
+		p, ok := ucloudEventsErrorPath(&client.UCloudError{RetCode: tc.code, Message: tc.msg})
+		switch {
+		case tc.want == "" && ok:
+			t.Errorf("%d %q: blamed %s, want no attribute", tc.code, tc.msg, p)
+		case tc.want != "" && (!ok || !p.Equal(path.Root(tc.want))):
+			t.Errorf("%d %q: blamed %s (%v), want %s", tc.code, tc.msg, p, ok, tc.want)
+		}
+	}
+}
