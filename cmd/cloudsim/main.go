@@ -2,6 +2,7 @@
 // loopback, for the demo, the benchmarks and manual exploration:
 //
 //	cloudsim -addr 127.0.0.1:0 -url-file /tmp/sim.url -tracks 12
+//	cloudsim -fault throttle,action=DescribeAuditTracks,times=2 -fault http-status,status=503,after=5,times=1
 //
 // It prints the environment variables that point the provider at it, then
 // serves until interrupted.
@@ -28,9 +29,22 @@ func main() {
 	flag.IntVar(&opts.CallRecords, "call-records", 0, "CSIP call records per sub-account (0: default 40, negative: none)")
 	flag.IntVar(&opts.Events, "events", 0, "UCloud operation events (0: default 120, negative: none)")
 	flag.IntVar(&opts.TrackPageCap, "track-page-cap", 0, "silently cap DescribeAuditTracks pages at this size (0: no cap)")
+	flag.BoolVar(&opts.EnforceRateLimits, "enforce-rate-limits", false, "refuse Tencent calls beyond 20 per second per action with RequestLimitExceeded")
+	flag.DurationVar(&opts.UCloudLatency, "ucloud-latency", 0, "hold each UCloud operation-log call this long")
+	var faults []cloudsim.Fault
+	flag.Func("fault", "inject a fault: KIND[,action=A][,after=N][,times=N][,code=C][,status=N][,delay=D][,records=N] (repeatable); "+
+		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token",
+		func(spec string) error {
+			f, err := cloudsim.ParseFault(spec)
+			faults = append(faults, f)
+			return err
+		})
 	flag.Parse()
 
 	sim := cloudsim.New(opts)
+	for _, f := range faults {
+		sim.InjectFault(f)
+	}
 	url, err := sim.Start(*addr)
 	if err != nil {
 		log.Fatalf("cloudsim: %v", err)

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"fmt"
 )
 
 // CloudAudit API identity.
@@ -68,44 +67,34 @@ type AuditTracksResult struct {
 	Pages int
 }
 
-// ListAuditTracks reads tracking sets page by page until TotalCount are read
-// or maxItems (when positive) is reached. It fails rather than return a
-// partial list when the API's answers stop adding up: a page shorter than
-// pageSize before the end (a silent page-size cap), or a TotalCount that
-// changes between pages (tracking sets created or deleted during the read).
+// ListAuditTracks reads every tracking set (or the first maxItems, when
+// positive), fetching pages concurrently once the first has given the total.
+// It fails rather than return a partial or inconsistent list; see pagedRead.
 func (c *TencentClient) ListAuditTracks(ctx context.Context, region string, pageSize uint64, maxItems int) (*AuditTracksResult, error) {
 	if pageSize == 0 {
 		pageSize = DefaultAuditTracksPageSize
 	}
-	res := &AuditTracksResult{Tracks: make([]AuditTrack, 0)}
-	for page := uint64(1); ; page++ {
-		resp, err := c.DescribeAuditTracks(ctx, region, DescribeAuditTracksRequest{PageNumber: page, PageSize: pageSize})
-		if err != nil {
-			return nil, fmt.Errorf("reading page %d of tracking sets: %w", page, err)
-		}
-		res.Pages++
-		total := derefUint(resp.TotalCount)
-		if page == 1 {
-			res.TotalCount = total
-			res.Tracks = make([]AuditTrack, 0, min(total, uint64(capHint(maxItems))))
-		} else if total != res.TotalCount {
-			return nil, fmt.Errorf("the number of tracking sets changed from %d to %d while reading page %d (RequestId: %s); they were modified during the read, try again",
-				res.TotalCount, total, page, resp.RequestId)
-		}
-		res.Tracks = append(res.Tracks, resp.Tracks...)
-
-		if maxItems > 0 && len(res.Tracks) >= maxItems {
-			res.Tracks = res.Tracks[:maxItems]
-			return res, nil
-		}
-		if uint64(len(res.Tracks)) >= res.TotalCount {
-			return res, nil
-		}
-		if uint64(len(resp.Tracks)) < pageSize {
-			return nil, fmt.Errorf("page %d held %d tracking sets, fewer than the page size %d, yet only %d of %d were read (RequestId: %s); the API may cap the page size: set a smaller page_size",
-				page, len(resp.Tracks), pageSize, len(res.Tracks), res.TotalCount, resp.RequestId)
-		}
+	read := pagedRead[AuditTrack]{
+		noun: "tracking sets", pageSize: int64(pageSize), maxItems: maxItems, fixedLimit: true,
+		capAdvice: "set a smaller page_size",
+		fetch: func(ctx context.Context, p pageSpec) (pageResult[AuditTrack], error) {
+			resp, err := c.DescribeAuditTracks(ctx, region, DescribeAuditTracksRequest{PageNumber: uint64(p.index) + 1, PageSize: pageSize})
+			if err != nil {
+				return pageResult[AuditTrack]{}, err
+			}
+			var total *int64
+			if resp.TotalCount != nil {
+				t := int64(*resp.TotalCount)
+				total = &t
+			}
+			return pageResult[AuditTrack]{items: resp.Tracks, total: total, requestID: resp.RequestId}, nil
+		},
 	}
+	res, err := read.run(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &AuditTracksResult{Tracks: res.items, TotalCount: uint64(res.total), Pages: res.pages}, nil
 }
 
 func derefUint(p *uint64) uint64 {
@@ -113,14 +102,4 @@ func derefUint(p *uint64) uint64 {
 		return 0
 	}
 	return *p
-}
-
-// capHint bounds a preallocation so a huge or absent max_items does not
-// reserve memory the read may never need.
-func capHint(maxItems int) int {
-	const ceiling = 1 << 16
-	if maxItems <= 0 || maxItems > ceiling {
-		return ceiling
-	}
-	return maxItems
 }

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"fmt"
 )
 
 // CSIP (Cloud Security Center) API identity.
@@ -114,56 +113,25 @@ func (c *TencentClient) ListUserCallRecords(ctx context.Context, region string, 
 	if filter.Offset != nil && *filter.Offset > 0 {
 		start = *filter.Offset
 	}
-	res := &UserCallRecordsResult{Records: make([]UserCallRecord, 0)}
-	for page := 1; ; page++ {
-		offset := start + int64(len(res.Records))
-		limit := pageSize
-		if maxItems > 0 {
-			limit = min(limit, int64(maxItems-len(res.Records)))
-		}
-		pageFilter := filter
-		pageFilter.Limit, pageFilter.Offset = &limit, &offset
-		pageReq := req
-		pageReq.Filter = &pageFilter
-
-		resp, err := c.DescribeUserCallRecord(ctx, region, pageReq)
-		if err != nil {
-			return nil, fmt.Errorf("reading page %d of call records (offset %d): %w", page, offset, err)
-		}
-		res.Pages++
-		if resp.Total == nil {
-			if page == 1 && len(resp.Data) == 0 {
-				return res, nil // nothing matched; some answers then omit Total
+	read := pagedRead[UserCallRecord]{
+		noun: "call records", pageSize: pageSize, start: start, maxItems: maxItems,
+		capAdvice: "use a smaller page size",
+		fetch: func(ctx context.Context, p pageSpec) (pageResult[UserCallRecord], error) {
+			// Each page works on its own copy: the caller's filter is never changed.
+			pageFilter := filter
+			pageFilter.Limit, pageFilter.Offset = &p.limit, &p.offset
+			pageReq := req
+			pageReq.Filter = &pageFilter
+			resp, err := c.DescribeUserCallRecord(ctx, region, pageReq)
+			if err != nil {
+				return pageResult[UserCallRecord]{}, err
 			}
-			return nil, fmt.Errorf("page %d of call records (offset %d) carries no Total (RequestId: %s); the records cannot be paged reliably",
-				page, offset, resp.RequestId)
-		}
-		total := *resp.Total
-		if page == 1 {
-			res.Total = total
-			if want := total - start; want > 0 {
-				res.Records = make([]UserCallRecord, 0, min(want, int64(capHint(maxItems))))
-			}
-		} else if total != res.Total {
-			return nil, fmt.Errorf("the number of call records changed from %d to %d while reading page %d (offset %d, RequestId: %s); records were added or removed during the read, try again",
-				res.Total, total, page, offset, resp.RequestId)
-		}
-		if int64(len(resp.Data)) > limit {
-			return nil, fmt.Errorf("page %d of call records (offset %d) held %d records, more than the Limit %d asked for (RequestId: %s); the API did not page as expected",
-				page, offset, len(resp.Data), limit, resp.RequestId)
-		}
-		res.Records = append(res.Records, resp.Data...)
-
-		if maxItems > 0 && len(res.Records) >= maxItems {
-			res.Records = res.Records[:maxItems]
-			return res, nil
-		}
-		if start+int64(len(res.Records)) >= res.Total {
-			return res, nil
-		}
-		if int64(len(resp.Data)) < limit {
-			return nil, fmt.Errorf("page %d of call records (offset %d) held %d records, fewer than the Limit %d, yet only %d of %d were read (RequestId: %s); the API may cap the page size: use a smaller page size",
-				page, offset, len(resp.Data), limit, start+int64(len(res.Records)), res.Total, resp.RequestId)
-		}
+			return pageResult[UserCallRecord]{items: resp.Data, total: resp.Total, requestID: resp.RequestId}, nil
+		},
 	}
+	res, err := read.run(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &UserCallRecordsResult{Records: res.items, Total: res.total, Pages: res.pages}, nil
 }

@@ -282,21 +282,21 @@ func TestCSIPListUserCallRecordsFailsInsteadOfTruncating(t *testing.T) {
 		{"short page before Total", func(n int, limit, offset int64) (int, *int64, string) {
 			total := int64(30)
 			return int(min(limit, 7)), &total, ""
-		}, []string{"page 1", "offset 0", "held 7 records, fewer than the Limit 10", "7 of 30", "RequestId: req-1"}},
+		}, []string{"page 1", "offset 0", "held 7, fewer than the 10 asked for", "7 of 30", "RequestId: req-1"}},
 		{"empty page before Total", func(n int, limit, offset int64) (int, *int64, string) {
 			total := int64(30)
 			if n == 2 {
 				return 0, &total, ""
 			}
 			return int(limit), &total, ""
-		}, []string{"page 2", "offset 10", "held 0 records", "RequestId: req-2"}},
+		}, []string{"page 2", "offset 10", "held 0, fewer than", "RequestId: req-2"}},
 		{"page longer than asked", func(n int, limit, offset int64) (int, *int64, string) {
 			total := int64(30)
 			return int(limit) + 1, &total, ""
-		}, []string{"page 1", "more than the Limit 10", "RequestId: req-1"}},
+		}, []string{"page 1", "more than the 10 asked for", "RequestId: req-1"}},
 		{"Total absent", func(n int, limit, offset int64) (int, *int64, string) {
 			return int(limit), nil, ""
-		}, []string{"page 1", "no Total", "RequestId: req-1"}},
+		}, []string{"page 1", "no Total or TotalCount", "RequestId: req-1"}},
 		{"API error on a later page", func(n int, limit, offset int64) (int, *int64, string) {
 			total := int64(30)
 			if n == 3 {

@@ -12,6 +12,11 @@ import (
 // CSIP action: 20 requests per second.
 const DefaultTencentRateLimit = 20
 
+// pacingMargin keeps calls slightly under the configured rate. Gateways
+// count calls per second as they arrive; calls sent exactly at the limit can
+// arrive a few milliseconds closer together and tip one second over it.
+const pacingMargin = 0.95
+
 // pacer keeps calls within a budget per key (an action and a credential):
 // a rate in requests per second and, optionally, a number of calls in
 // flight. A provider instance has one client per cloud, so every data source
@@ -43,7 +48,7 @@ func (p *pacer) budget(key string) *budget {
 		if p.perSecond > 0 {
 			// A burst of one spaces calls evenly, so no one-second window
 			// ever sees more than the limit.
-			b.limiter = rate.NewLimiter(rate.Limit(p.perSecond), 1)
+			b.limiter = rate.NewLimiter(rate.Limit(p.perSecond*pacingMargin), 1)
 		}
 		if p.inFlight > 0 {
 			b.slots = make(chan struct{}, p.inFlight)

@@ -2,6 +2,9 @@ package client
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"io"
 	"math/rand/v2"
 	"time"
 )
@@ -61,4 +64,13 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// garbled reports whether a decoding error means the bytes were damaged or
+// cut short on their way (worth asking again, since reads are idempotent),
+// as opposed to well-formed JSON of an unexpected shape (which a retry will
+// not change).
+func garbled(err error) bool {
+	var syntax *json.SyntaxError
+	return errors.As(err, &syntax) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -78,4 +79,18 @@ func (c *TencentClient) credential(ctx context.Context) (*tccommon.Credential, e
 	c.credExp = time.Unix(resp.ExpiredTime, 0)
 	c.log.Debug(ctx, "tencentcloud role assumed", map[string]any{"role_arn": ar.RoleArn, "expires": c.credExp.UTC().Format(time.RFC3339)})
 	return c.cred, nil
+}
+
+// renewAssumedRole forgets the temporary credentials when err says their
+// token is no longer valid, so the next call assumes the role again. It
+// reports whether it did.
+func (c *TencentClient) renewAssumedRole(err error) bool {
+	var te *TencentError
+	if c.cfg.AssumeRole == nil || !errors.As(err, &te) || te.Code != "AuthFailure.TokenFailure" {
+		return false
+	}
+	c.credMu.Lock()
+	c.cred = nil
+	c.credMu.Unlock()
+	return true
 }

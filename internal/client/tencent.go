@@ -17,6 +17,7 @@ import (
 	tccommon "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
+	tcjson "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/json"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 )
 
@@ -186,15 +187,22 @@ type typedResponse[T any] interface {
 // T. Each attempt is signed afresh, so a retry never reuses an expired
 // timestamp.
 func callTencent[T any, P typedResponse[T]](ctx context.Context, c *TencentClient, op tencentOp, req any) (*T, error) {
-	payload, err := json.Marshal(req)
+	params, err := actionParameters(req)
 	if err != nil {
 		return nil, fmt.Errorf("tencentcloud %s: encoding request: %w", op.Action, err)
 	}
 	var out *T
+	renewed := false
 	err = c.retry.do(ctx, func(attempt int) (bool, error) {
 		res := new(T)
-		callErr := c.send(ctx, op, payload, P(res), attempt)
+		callErr := c.send(ctx, op, params, P(res), attempt)
 		if callErr != nil {
+			// Temporary credentials can lapse mid-read (or be revoked):
+			// assume the role again, once, and repeat the call.
+			if !renewed && c.renewAssumedRole(callErr) {
+				renewed = true
+				return true, callErr
+			}
 			return isRetryable(ctx, callErr), callErr
 		}
 		out = res
@@ -203,8 +211,26 @@ func callTencent[T any, P typedResponse[T]](ctx context.Context, c *TencentClien
 	return out, err
 }
 
+// actionParameters turns a typed request into the map the SDK's generic
+// request sends. Numbers are kept as the SDK's json.Number, which its
+// encoder writes back digit for digit: decoding into float64, as
+// SetActionParameters does with raw JSON, corrupts integers above 2^53.
+func actionParameters(req any) (map[string]any, error) {
+	payload, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	dec := tcjson.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
+	params := map[string]any{}
+	if err := dec.Decode(&params); err != nil {
+		return nil, err
+	}
+	return params, nil
+}
+
 // send makes one signed HTTP exchange.
-func (c *TencentClient) send(ctx context.Context, op tencentOp, payload []byte, into responseMetaHolder, attempt int) error {
+func (c *TencentClient) send(ctx context.Context, op tencentOp, params map[string]any, into responseMetaHolder, attempt int) error {
 	cred, err := c.credential(ctx)
 	if err != nil {
 		return err
@@ -222,7 +248,7 @@ func (c *TencentClient) send(ctx context.Context, op tencentOp, payload []byte, 
 
 	request := tchttp.NewCommonRequest(op.Service, op.Version, op.Action)
 	request.SetContext(attemptCtx)
-	if err := request.SetActionParameters(payload); err != nil {
+	if err := request.SetActionParameters(params); err != nil {
 		return fmt.Errorf("tencentcloud %s: encoding request: %w", op.Action, err)
 	}
 	sdk := tccommon.NewCommonClient(cred, op.Region, c.clientProfile()).WithHttpTransport(c.transport)
@@ -275,6 +301,7 @@ type exchange struct {
 	requestID string
 	decoded   bool
 	decodeErr error
+	garbled   bool   // decodeErr means damaged bytes, not an unexpected shape
 	snippet   string // start of a non-200 or undecodable body, for diagnostics
 }
 
@@ -290,6 +317,7 @@ func (ex *exchange) result(ctx, attemptCtx context.Context, sdkErr error) error 
 	case ex.decodeErr != nil:
 		base.Code = "ClientError.ParseJsonError"
 		base.Message = fmt.Sprintf("response is not a valid API envelope (%v): %s", ex.decodeErr, ex.snippet)
+		base.garbled = ex.garbled
 		return &base
 	case ex.decoded:
 		meta := ex.into.responseMeta()
@@ -364,7 +392,7 @@ func (t *observingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	if resp.StatusCode != http.StatusOK {
 		ex.snippet = quote(body)
 	} else if derr := json.Unmarshal(body, &struct{ Response any }{Response: ex.into}); derr != nil {
-		ex.decodeErr, ex.snippet = errors.New("undecodable JSON"), quote(body)
+		ex.decodeErr, ex.snippet, ex.garbled = errors.New("undecodable JSON"), quote(body), garbled(derr)
 		if !ex.secretBody {
 			ex.decodeErr = derr
 		}

@@ -18,6 +18,8 @@ type TencentError struct {
 	HTTPStatus int
 
 	cause error
+	// garbled is set when the body was cut short or is not JSON at all.
+	garbled bool
 }
 
 func (e *TencentError) Error() string {
@@ -42,6 +44,10 @@ func (e *TencentError) Retryable() bool {
 	switch e.Code {
 	case "ClientError.NetworkError":
 		return true
+	case "ClientError.ParseJsonError":
+		// Reads are idempotent: an answer cut short or garbled on its way
+		// is worth asking for again; JSON of an unexpected shape is not.
+		return e.garbled
 	case "ClientError.HttpStatusCodeError":
 		return e.HTTPStatus >= http.StatusInternalServerError || e.HTTPStatus == http.StatusTooManyRequests
 	}

@@ -257,6 +257,8 @@ type UCloudError struct {
 	RequestID string
 	// HTTPStatus is the HTTP status of the response.
 	HTTPStatus int
+	// Malformed is set when the body was cut short or is not JSON at all.
+	Malformed bool
 }
 
 func (e *UCloudError) Error() string {
@@ -291,6 +293,11 @@ func (e *UCloudError) Error() string {
 // authentication (17x), project and permission errors (292-299) and parameter
 // errors, fails the same way every time.
 func (e *UCloudError) Retryable() bool {
+	// Reads are idempotent, and a body cut short or garbled on its way is
+	// the usual cause of an undecodable answer: asking again is safe.
+	if e.Malformed {
+		return true
+	}
 	switch e.RetCode {
 	case 110, 130, 150, 153:
 		return true
@@ -450,7 +457,8 @@ func (c *UCloudClient) attempt(ctx context.Context, action string, form url.Valu
 		if len(bytes.TrimSpace(body)) == 0 {
 			msg = "empty response body"
 		}
-		return requestID, nil, status, &UCloudError{Action: action, HTTPStatus: status, RequestID: requestID, Message: msg}
+		garbledBody := garbled(decErr) || len(bytes.TrimSpace(body)) == 0
+		return requestID, nil, status, &UCloudError{Action: action, HTTPStatus: status, RequestID: requestID, Message: msg, Malformed: garbledBody}
 	}
 	if !env.RetCode.Set {
 		return requestID, nil, status, &UCloudError{Action: action, HTTPStatus: status, RequestID: requestID,

@@ -280,9 +280,10 @@ func TestUCloudMalformedBodies(t *testing.T) {
 		calls     int32
 		contains  []string
 	}{
-		{"html at 200", reply(200, "rid-html", long), 200, false, 1, []string{"GetUserOperationEvents", "HTTP 200", "rid-html", "invalid JSON"}},
-		{"truncated JSON", reply(200, "rid-trunc", `{"RetCode":0,"Events":[{"Api":"Cre`), 200, false, 1, []string{"truncated JSON", "rid-trunc", "HTTP 200"}},
-		{"empty body", reply(200, "rid-empty", ``), 200, false, 1, []string{"empty response body", "rid-empty"}},
+		// Damaged bodies are retried (reads are idempotent): 1 + 3 retries.
+		{"html at 200", reply(200, "rid-html", long), 200, true, 4, []string{"GetUserOperationEvents", "HTTP 200", "rid-html", "invalid JSON"}},
+		{"truncated JSON", reply(200, "rid-trunc", `{"RetCode":0,"Events":[{"Api":"Cre`), 200, true, 4, []string{"truncated JSON", "rid-trunc", "HTTP 200"}},
+		{"empty body", reply(200, "rid-empty", ``), 200, true, 4, []string{"empty response body", "rid-empty"}},
 		{"502 html", reply(502, "rid-502", long), 502, true, 4, []string{"HTTP 502", "Bad Gateway", "rid-502"}},
 		{"403 json", reply(403, "rid-403", `{"RetCode":171,"Message":"x"}`), 403, false, 1, []string{"HTTP 403", "rid-403"}},
 	}

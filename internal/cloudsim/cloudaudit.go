@@ -102,12 +102,29 @@ func buildTrack(i int) simTrack {
 func (t *tencentAPI) trackSet() []json.RawMessage {
 	t.tracksOnce.Do(func() {
 		n := max(t.srv.opts.Tracks, 0)
-		t.tracks = make([]json.RawMessage, n)
+		tracks := make([]json.RawMessage, n)
 		for i := range n {
-			t.tracks[i], _ = json.Marshal(buildTrack(i))
+			tracks[i], _ = json.Marshal(buildTrack(i))
 		}
+		t.mu.Lock()
+		t.tracks = tracks
+		t.mu.Unlock()
 	})
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	return t.tracks
+}
+
+// insertTracks creates n more tracking sets, as a colleague might during a
+// long read.
+func (t *tencentAPI) insertTracks(n int) {
+	t.trackSet()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i, end := len(t.tracks), len(t.tracks)+n; i < end; i++ {
+		raw, _ := json.Marshal(buildTrack(i))
+		t.tracks = append(t.tracks, raw)
+	}
 }
 
 func (t *tencentAPI) describeAuditTracks(call *tencentCall) (any, *tencentError) {

@@ -26,6 +26,7 @@ const (
 // registerCSIP adds the Cloud Security Center actions.
 func registerCSIP(t *tencentAPI) {
 	c := &csipService{opts: t.srv.opts, queries: map[string][]int{}}
+	t.csip = c
 	t.register("csip", "DescribeUserCallRecord", tencentAction{version: "2022-11-21", handle: c.describeUserCallRecord})
 }
 
@@ -61,6 +62,23 @@ func (c *csipService) data() map[string][]csipRow {
 		}
 	})
 	return c.accounts
+}
+
+// insertRecords adds n records to every sub-account, as calls made during a
+// long read would, and forgets cached query results.
+func (c *csipService) insertRecords(n int) {
+	accounts := c.data()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for a, subUin := range CSIPSubUins {
+		rows := accounts[subUin]
+		for i := len(rows); i < len(rows)+n; i++ {
+			row := csipRow{rec: buildCallRecord(a, i)}
+			row.raw, _ = json.Marshal(row.rec)
+			accounts[subUin] = append(accounts[subUin], row)
+		}
+	}
+	c.queries = map[string][]int{}
 }
 
 // CSIPCallRecords returns the call records of a sub-account in the order

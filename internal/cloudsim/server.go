@@ -11,6 +11,7 @@
 package cloudsim
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net"
@@ -55,6 +56,11 @@ type Options struct {
 	// Now is the simulator's clock. Default time.Now. Tests pin it to make the
 	// data set, and the signature time checks, deterministic.
 	Now func() time.Time
+
+	// EnforceRateLimits makes the Tencent half refuse, with
+	// RequestLimitExceeded, any call beyond 20 per second for one action and
+	// SecretId, as the real API does.
+	EnforceRateLimits bool
 
 	// TrackPageCap, when positive, silently caps the number of tracking sets
 	// returned per DescribeAuditTracks page, as an API with an undocumented
@@ -105,6 +111,7 @@ type Server struct {
 
 	tencent *tencentAPI
 	ucloud  *ucloudAPI
+	faults  faultSet
 
 	mu       sync.Mutex
 	listener net.Listener
@@ -117,6 +124,11 @@ type Server struct {
 type Stats struct {
 	// Calls counts accepted calls by action name (after authentication).
 	Calls map[string]int
+	// Throttled counts calls refused for exceeding a rate or concurrency
+	// limit (not injected faults).
+	Throttled int
+	// Faults counts requests an injected fault applied to.
+	Faults int
 }
 
 // New builds a simulator with the given options.
@@ -132,13 +144,43 @@ func New(opts Options) *Server {
 func (s *Server) Options() Options { return s.opts }
 
 // ServeHTTP sends each request to the half of the simulator that speaks its
-// protocol.
+// protocol, after applying any injected fault.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("X-TC-Action") != "" || strings.HasPrefix(r.Header.Get("Authorization"), "TC3-") {
+	tencent := r.Header.Get("X-TC-Action") != "" || strings.HasPrefix(r.Header.Get("Authorization"), "TC3-")
+	action := r.Header.Get("X-TC-Action")
+	if !tencent {
+		action = ucloudRequestParams(r)["Action"]
+	}
+	if f := s.faults.take(action); f != nil {
+		s.countFault()
+		if f.Kind == FaultClockSkew {
+			r = r.WithContext(context.WithValue(r.Context(), clockSkewKey{}, f.Delay))
+		} else if s.serveWithFault(f, tencent, action, w, r) {
+			return
+		}
+	}
+	s.dispatch(tencent, w, r)
+}
+
+func (s *Server) dispatch(tencent bool, w http.ResponseWriter, r *http.Request) {
+	if tencent {
 		s.tencent.ServeHTTP(w, r)
 		return
 	}
 	s.ucloud.ServeHTTP(w, r)
+}
+
+// clockSkewKey carries a FaultClockSkew offset to the signature check.
+type clockSkewKey struct{}
+
+// insertRecords grows the data set an action reads, as new activity would.
+func (s *Server) insertRecords(action string, n int) {
+	switch action {
+	case "DescribeAuditTracks":
+		s.tencent.insertTracks(n)
+	case "DescribeUserCallRecord":
+		s.tencent.csip.insertRecords(n)
+	}
 }
 
 // Start listens on addr (for example "127.0.0.1:0" for a free port) and
@@ -178,6 +220,33 @@ func (s *Server) CallCount(action string) int {
 func (s *Server) countCall(action string) {
 	s.mu.Lock()
 	s.stats.Calls[action]++
+	s.mu.Unlock()
+}
+
+// ThrottledCount reports how many calls the simulator refused for exceeding
+// the API's rate or concurrency limits.
+func (s *Server) ThrottledCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats.Throttled
+}
+
+// FaultCount reports how many requests an injected fault applied to.
+func (s *Server) FaultCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats.Faults
+}
+
+func (s *Server) countThrottled() {
+	s.mu.Lock()
+	s.stats.Throttled++
+	s.mu.Unlock()
+}
+
+func (s *Server) countFault() {
+	s.mu.Lock()
+	s.stats.Faults++
 	s.mu.Unlock()
 }
 

@@ -26,8 +26,21 @@ type tencentAPI struct {
 	tempCreds map[string]tempCredential // by temporary SecretId
 
 	tracksOnce sync.Once
-	tracks     []json.RawMessage
+	tracks     []json.RawMessage // guarded by mu once built
+
+	csip *csipService
+
+	rateWindow map[string]*rateWindow // by action and SecretId, guarded by mu
 }
+
+// rateWindow counts one action's calls in the current second.
+type rateWindow struct {
+	second int64
+	count  int
+}
+
+// tencentRateLimit is the documented limit of every action served here.
+const tencentRateLimit = 20
 
 // tencentAction is one action the simulator answers.
 type tencentAction struct {
@@ -62,7 +75,7 @@ type tempCredential struct {
 }
 
 func newTencentAPI(srv *Server) *tencentAPI {
-	t := &tencentAPI{srv: srv, actions: map[string]tencentAction{}, tempCreds: map[string]tempCredential{}}
+	t := &tencentAPI{srv: srv, actions: map[string]tencentAction{}, tempCreds: map[string]tempCredential{}, rateWindow: map[string]*rateWindow{}}
 	t.register("sts", "AssumeRole", tencentAction{version: "2018-08-13", regionRequired: true, handle: t.assumeRole})
 	t.register("cloudaudit", "DescribeAuditTracks", tencentAction{
 		version: "2019-03-19", regionRequired: true, regions: cloudAuditRegions, handle: t.describeAuditTracks,
@@ -113,6 +126,9 @@ func writeTencentSuccess(w io.Writer, result any, requestID string) {
 // timestamp, key, signature, token, then action, version and region.
 func (t *tencentAPI) serve(r *http.Request) (any, *tencentError) {
 	now := t.srv.opts.Now()
+	if skew, ok := r.Context().Value(clockSkewKey{}).(time.Duration); ok {
+		now = now.Add(skew)
+	}
 	if r.Method != http.MethodPost {
 		return nil, errorf("UnsupportedProtocol", "The simulator serves POST requests with a JSON body; got %s.", r.Method)
 	}
@@ -170,8 +186,37 @@ func (t *tencentAPI) serve(r *http.Request) (any, *tencentError) {
 	if perr != nil {
 		return nil, perr
 	}
+	if t.srv.opts.EnforceRateLimits && !t.withinRateLimit(actionName, auth.secretID, now) {
+		t.srv.countThrottled()
+		return nil, errorf("RequestLimitExceeded", "Your current request times exceeds the frequency limit `%d` for a second. Please reduce the frequency of calls.", tencentRateLimit)
+	}
 	t.srv.countCall(actionName)
 	return action.handle(&tencentCall{service: auth.service, action: actionName, region: region, secretID: auth.secretID, params: p, now: now})
+}
+
+// withinRateLimit counts a call against its action's per-second budget.
+func (t *tencentAPI) withinRateLimit(action, secretID string, now time.Time) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	key := action + "/" + secretID
+	w := t.rateWindow[key]
+	if w == nil || w.second != now.Unix() {
+		w = &rateWindow{second: now.Unix()}
+		t.rateWindow[key] = w
+	}
+	w.count++
+	return w.count <= tencentRateLimit
+}
+
+// expireTemporaryCredentials ends every STS session issued so far.
+func (t *tencentAPI) expireTemporaryCredentials() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	past := t.srv.opts.Now().Add(-time.Second)
+	for id, c := range t.tempCreds {
+		c.expires = past
+		t.tempCreds[id] = c
+	}
 }
 
 // lookupKey returns the secret key of a permanent or temporary SecretId.

@@ -400,7 +400,10 @@ func TestUCloudSimConcurrentCallsThrottled(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 
-	_, err := c.GetUserOperationEvents(t.Context(), client.GetUserOperationEventsRequest{})
+	// A second client: one client never overlaps its own calls (it paces
+	// them), but two processes with the same key can.
+	second := ucloudTestClient(t, base)
+	_, err := second.GetUserOperationEvents(t.Context(), client.GetUserOperationEventsRequest{})
 	var uerr *client.UCloudError
 	if !errors.As(err, &uerr) || uerr.RetCode != 153 || uerr.Message != "Request too frequent" || !uerr.Retryable() {
 		t.Errorf("overlapping call: %v", err)

@@ -135,7 +135,7 @@ func TestAccCloudAuditTracks_silentPageCapFails(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      sim.providerConfig() + `data "auditlog_cloudaudit_tracks" "test" { page_size = 20 }`,
-			ExpectError: regexp.MustCompile(`(?s)page 1 held 10 tracking sets, fewer than the page size 20.*set a smaller\s+page_size`),
+			ExpectError: regexp.MustCompile(`(?s)page 1 of tracking sets \(offset 0\) held 10,\s+fewer\s+than\s+the\s+20\s+asked\s+for,\s+yet\s+only\s+10\s+of\s+30\s+were\s+read.*set\s+a\s+smaller\s+page_size`),
 		}},
 	})
 }

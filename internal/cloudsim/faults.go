@@ -1,0 +1,318 @@
+package cloudsim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// FaultKind names a failure the simulator can inject.
+type FaultKind string
+
+const (
+	// FaultThrottle answers with a throttling error: Code, or by default
+	// RequestLimitExceeded (Tencent) or RetCode 153 (UCloud).
+	FaultThrottle FaultKind = "throttle"
+	// FaultAPIError answers with the API error Code: a Tencent error code
+	// such as "InternalError", or a UCloud RetCode such as "150".
+	FaultAPIError FaultKind = "api-error"
+	// FaultHTTPStatus answers HTTPStatus (default 502) with an HTML body, as
+	// a load balancer in front of the API does.
+	FaultHTTPStatus FaultKind = "http-status"
+	// FaultSlow answers normally, after Delay.
+	FaultSlow FaultKind = "slow"
+	// FaultReset closes the connection without answering.
+	FaultReset FaultKind = "reset"
+	// FaultTruncate sends the first half of the real answer.
+	FaultTruncate FaultKind = "truncate"
+	// FaultMalformed answers HTTP 200 with a body that is not JSON.
+	FaultMalformed FaultKind = "malformed"
+	// FaultStringRetCode sends UCloud's RetCode as a JSON string, as some
+	// gateways do. The answer is otherwise the real one.
+	FaultStringRetCode FaultKind = "string-retcode"
+	// FaultExpireTokens expires every temporary credential issued so far,
+	// then answers normally (so a request signed with one is refused).
+	FaultExpireTokens FaultKind = "expire-tokens"
+	// FaultClockSkew checks the request's signature time as if the server's
+	// clock were Delay ahead.
+	FaultClockSkew FaultKind = "clock-skew"
+	// FaultInsertRecords adds Records new records to the data set before
+	// answering, as activity during a long read does.
+	FaultInsertRecords FaultKind = "insert"
+	// FaultRepeatToken answers with the NextToken the request carried, as a
+	// faulty pager would (UCloud).
+	FaultRepeatToken FaultKind = "repeat-token"
+)
+
+// Fault is one failure to inject. It applies to requests for Action (any
+// action when empty), skipping the first After of them, for Times requests
+// (every later request when Times is 0).
+type Fault struct {
+	Kind       FaultKind
+	Action     string
+	After      int
+	Times      int
+	Code       string
+	HTTPStatus int
+	Delay      time.Duration
+	Records    int
+}
+
+type activeFault struct {
+	Fault
+	seen, applied int
+}
+
+// faultSet holds the injected faults; a request takes the first that applies.
+type faultSet struct {
+	mu     sync.Mutex
+	faults []*activeFault
+}
+
+func (fs *faultSet) add(f Fault) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.faults = append(fs.faults, &activeFault{Fault: f})
+}
+
+func (fs *faultSet) clear() {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.faults = nil
+}
+
+func (fs *faultSet) take(action string) *Fault {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for _, f := range fs.faults {
+		if f.Action != "" && f.Action != action {
+			continue
+		}
+		f.seen++
+		if f.seen <= f.After || (f.Times > 0 && f.applied >= f.Times) {
+			continue
+		}
+		f.applied++
+		out := f.Fault
+		return &out
+	}
+	return nil
+}
+
+// InjectFault adds a fault; faults apply in the order they were added.
+func (s *Server) InjectFault(f Fault) { s.faults.add(f) }
+
+// ClearFaults removes every injected fault.
+func (s *Server) ClearFaults() { s.faults.clear() }
+
+// ParseFault reads a fault from the command line:
+// "KIND[,action=A][,after=N][,times=N][,code=C][,status=N][,delay=D][,records=N]",
+// for example "throttle,action=DescribeAuditTracks,times=2".
+func ParseFault(spec string) (Fault, error) {
+	parts := strings.Split(spec, ",")
+	f := Fault{Kind: FaultKind(parts[0])}
+	switch f.Kind {
+	case FaultThrottle, FaultAPIError, FaultHTTPStatus, FaultSlow, FaultReset, FaultTruncate, FaultMalformed,
+		FaultStringRetCode, FaultExpireTokens, FaultClockSkew, FaultInsertRecords, FaultRepeatToken:
+	default:
+		return f, fmt.Errorf("unknown fault kind %q", parts[0])
+	}
+	for _, kv := range parts[1:] {
+		k, v, _ := strings.Cut(kv, "=")
+		var err error
+		switch k {
+		case "action":
+			f.Action = v
+		case "code":
+			f.Code = v
+		case "after":
+			f.After, err = strconv.Atoi(v)
+		case "times":
+			f.Times, err = strconv.Atoi(v)
+		case "status":
+			f.HTTPStatus, err = strconv.Atoi(v)
+		case "records":
+			f.Records, err = strconv.Atoi(v)
+		case "delay":
+			f.Delay, err = time.ParseDuration(v)
+		default:
+			err = fmt.Errorf("unknown setting %q", k)
+		}
+		if err != nil {
+			return f, fmt.Errorf("fault %q: %w", spec, err)
+		}
+	}
+	return f, nil
+}
+
+// serveWithFault applies f to one request. It reports whether it answered
+// the request itself; if not, the request is served normally.
+func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.ResponseWriter, r *http.Request) bool {
+	switch f.Kind {
+	case FaultThrottle, FaultAPIError:
+		code := f.Code
+		if code == "" && f.Kind == FaultThrottle {
+			code = map[bool]string{true: "RequestLimitExceeded", false: "153"}[tencent]
+		}
+		if code == "" {
+			code = map[bool]string{true: "InternalError", false: "150"}[tencent]
+		}
+		writeFaultError(w, tencent, action, code)
+		return true
+	case FaultHTTPStatus:
+		status := f.HTTPStatus
+		if status == 0 {
+			status = http.StatusBadGateway
+		}
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "<html><head><title>%d %s</title></head><body><center><h1>%d %s</h1></center><hr><center>gateway</center></body></html>\n",
+			status, http.StatusText(status), status, http.StatusText(status))
+		return true
+	case FaultSlow:
+		select {
+		case <-time.After(f.Delay):
+		case <-r.Context().Done():
+			return true
+		}
+		return false
+	case FaultReset:
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return true
+			}
+		}
+		panic(http.ErrAbortHandler) // closes the connection without an answer
+	case FaultMalformed:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, "<html><body>upstream returned an invalid answer</body></html>")
+		return true
+	case FaultTruncate, FaultStringRetCode, FaultRepeatToken:
+		rec := &recorder{header: http.Header{}}
+		s.dispatch(tencent, rec, r)
+		body := rec.body.Bytes()
+		switch f.Kind {
+		case FaultTruncate:
+			body = body[:len(body)/2]
+		case FaultStringRetCode:
+			body = retCodeNumber.ReplaceAll(body, []byte(`"RetCode":"$1"`))
+		case FaultRepeatToken:
+			body = repeatToken(body, r)
+		}
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.statusOr200())
+		_, _ = w.Write(body)
+		return true
+	case FaultExpireTokens:
+		s.tencent.expireTemporaryCredentials()
+		return false
+	case FaultInsertRecords:
+		s.insertRecords(action, max(f.Records, 1))
+		return false
+	}
+	return false
+}
+
+var retCodeNumber = regexp.MustCompile(`"RetCode":\s*(-?[0-9]+)`)
+
+// repeatToken rewrites an answer's NextToken to the one the request carried.
+func repeatToken(body []byte, r *http.Request) []byte {
+	token := ucloudRequestParams(r)["NextToken"]
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil || token == "" {
+		return body
+	}
+	m["NextToken"] = token
+	out, err := json.Marshal(m)
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+func writeFaultError(w http.ResponseWriter, tencent bool, action, code string) {
+	requestID := newRequestID()
+	w.Header().Set("Content-Type", "application/json")
+	if tencent {
+		w.Header().Set("X-TC-RequestId", requestID)
+		msg := map[string]string{
+			"RequestLimitExceeded": "Your current request times equals to `21` in a second, which exceeds the frequency limit `20` for a second. Please reduce the frequency of calls.",
+			"InternalError":        "An internal error has occurred. Retry your request, but if the problem persists, contact us.",
+			"ResourceUnavailable":  "The resource is unavailable.",
+		}[strings.SplitN(code, ".", 2)[0]]
+		if msg == "" {
+			msg = "Injected fault " + code + "."
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"Response": map[string]any{
+			"Error": map[string]string{"Code": code, "Message": msg}, "RequestId": requestID}})
+		return
+	}
+	w.Header().Set("X-UCLOUD-REQUEST-UUID", requestID)
+	retCode, _ := strconv.Atoi(code)
+	msg := map[int]string{110: "API response timeout", 130: "API gateway or auth service failure",
+		150: "Service temporarily unavailable", 153: "Request too frequent"}[retCode]
+	if msg == "" {
+		msg = "Injected fault " + code
+	}
+	_ = json.NewEncoder(w).Encode(map[string]any{"RetCode": retCode, "Message": msg, "Action": action + "Response"})
+}
+
+// recorder captures an answer so a fault can damage it before it is sent.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+func (r *recorder) WriteHeader(status int)      { r.status = status }
+func (r *recorder) statusOr200() int {
+	if r.status == 0 {
+		return http.StatusOK
+	}
+	return r.status
+}
+
+// ucloudRequestParams reads a UCloud request's parameters without consuming
+// its body: the query, then a form or JSON body.
+func ucloudRequestParams(r *http.Request) map[string]string {
+	params := map[string]string{}
+	for k, v := range r.URL.Query() {
+		params[k] = v[0]
+	}
+	if r.Body == nil {
+		return params
+	}
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		var m map[string]any
+		if json.Unmarshal(body, &m) == nil {
+			for k, v := range m {
+				if s, ok := v.(string); ok {
+					params[k] = s
+				}
+			}
+		}
+		return params
+	}
+	if form, err := url.ParseQuery(string(body)); err == nil {
+		for k, v := range form {
+			params[k] = v[0]
+		}
+	}
+	return params
+}
