@@ -391,7 +391,7 @@ func (t *observingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	standIn := body
 	if resp.StatusCode != http.StatusOK {
 		ex.snippet = quote(body)
-	} else if derr := json.Unmarshal(body, &struct{ Response any }{Response: ex.into}); derr != nil {
+	} else if derr := decodeTencentEnvelope(body, ex.into); derr != nil {
 		ex.decodeErr, ex.snippet, ex.garbled = errors.New("undecodable JSON"), quote(body), garbled(derr)
 		if !ex.secretBody {
 			ex.decodeErr = derr
@@ -411,6 +411,12 @@ func (t *observingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	resp.Body = io.NopCloser(bytes.NewReader(standIn))
 	resp.ContentLength = int64(len(standIn))
 	return resp, nil
+}
+
+// decodeTencentEnvelope decodes {"Response": {...}} into a typed response
+// (which embeds ResponseMeta, so errors and the RequestId land there too).
+func decodeTencentEnvelope(body []byte, into responseMetaHolder) error {
+	return json.Unmarshal(body, &struct{ Response any }{Response: into})
 }
 
 // snippet returns the start of a body for an error message; whole bodies are

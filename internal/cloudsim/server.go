@@ -57,6 +57,10 @@ type Options struct {
 	// data set, and the signature time checks, deterministic.
 	Now func() time.Time
 
+	// Latency delays every answer, as a distant API would (the network-bound
+	// benchmark uses 100 ms).
+	Latency time.Duration
+
 	// EnforceRateLimits makes the Tencent half refuse, with
 	// RequestLimitExceeded, any call beyond 20 per second for one action and
 	// SecretId, as the real API does.
@@ -150,6 +154,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	action := r.Header.Get("X-TC-Action")
 	if !tencent {
 		action = ucloudRequestParams(r)["Action"]
+	}
+	if d := s.opts.Latency; d > 0 {
+		select {
+		case <-time.After(d):
+		case <-r.Context().Done():
+			return
+		}
 	}
 	if f := s.faults.take(action); f != nil {
 		s.countFault()
