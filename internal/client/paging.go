@@ -142,17 +142,18 @@ func (r pagedRead[T]) once(ctx context.Context) (items []T, total int64, pages i
 	return items[:min(int64(len(items)), wanted)], total, pages, nil
 }
 
-// fetchRest fills results[1:] concurrently. The first error cancels the
-// pages not yet fetched; it is the one returned.
+// fetchRest fills results[1:] concurrently. After the first failure no
+// new page is started; pages in flight finish (each is bounded by the
+// request timeout and retries), and the error of the lowest-numbered page
+// that failed is returned, so the report does not depend on timing.
 func (r pagedRead[T]) fetchRest(ctx context.Context, results []pageResult[T], total, available int64) (int, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	var (
-		mu       sync.Mutex
-		firstErr error
-		fetched  int
-		wg       sync.WaitGroup
-		next     = make(chan int)
+		mu      sync.Mutex
+		errs    = make([]error, len(results))
+		failed  bool
+		fetched int
+		wg      sync.WaitGroup
+		next    = make(chan int)
 	)
 	for range min(pageConcurrency, len(results)-1) {
 		wg.Add(1)
@@ -168,26 +169,30 @@ func (r pagedRead[T]) fetchRest(ctx context.Context, results []pageResult[T], to
 				if err == nil {
 					fetched++
 					results[i] = p
-				} else if firstErr == nil {
-					firstErr = err
-					cancel()
+				} else {
+					errs[i], failed = err, true
 				}
 				mu.Unlock()
 			}
 		}()
 	}
-	for i := 1; i < len(results) && ctx.Err() == nil; i++ {
-		select {
-		case next <- i:
-		case <-ctx.Done():
+	for i := 1; i < len(results); i++ {
+		mu.Lock()
+		stop := failed
+		mu.Unlock()
+		if stop || ctx.Err() != nil {
+			break
 		}
+		next <- i
 	}
 	close(next)
 	wg.Wait()
-	if firstErr == nil && ctx.Err() != nil {
-		firstErr = ctx.Err()
+	for _, err := range errs {
+		if err != nil {
+			return fetched, err
+		}
 	}
-	return fetched, firstErr
+	return fetched, ctx.Err()
 }
 
 func (r pagedRead[T]) page(ctx context.Context, spec pageSpec) (pageResult[T], error) {

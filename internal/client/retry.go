@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"time"
@@ -49,7 +50,8 @@ func (p retryPolicy) do(ctx context.Context, call func(attempt int) (retryable b
 			return err
 		}
 		if ctxErr := sleepCtx(ctx, p.backoff(attempt)); ctxErr != nil {
-			return err
+			// Keep the real cause, and say why it was not retried.
+			return fmt.Errorf("%w (retry abandoned: %w)", err, ctxErr)
 		}
 	}
 }

@@ -280,7 +280,10 @@ func (c *TencentClient) clientProfile() *profile.ClientProfile {
 	p.HttpProfile.Scheme = c.scheme
 	p.HttpProfile.RootDomain = c.cfg.Domain
 	p.HttpProfile.Endpoint = c.endpoint
-	p.HttpProfile.ReqTimeout = int((c.cfg.RequestTimeout + time.Second - 1) / time.Second)
+	// Each attempt is bounded by its own context (RequestTimeout), which
+	// ends it with a clear "request timed out"; the SDK's coarser
+	// whole-second client timeout is only a backstop behind it.
+	p.HttpProfile.ReqTimeout = int(c.cfg.RequestTimeout/time.Second) + 5
 	return p
 }
 
@@ -344,7 +347,13 @@ func (ex *exchange) result(ctx, attemptCtx context.Context, sdkErr error) error 
 	}
 	var sdkE *tcerr.TencentCloudSDKError
 	if errors.As(sdkErr, &sdkE) {
-		return &TencentError{Service: ex.service, Action: ex.action, Code: sdkE.Code, Message: sdkE.Message, RequestID: sdkE.RequestId}
+		te := &TencentError{Service: ex.service, Action: ex.action, Code: sdkE.Code, Message: sdkE.Message, RequestID: sdkE.RequestId}
+		// The SDK says "Fail to get response" and keeps the reason (refused,
+		// reset, no such host) as the cause: say it.
+		if cause := errors.Unwrap(sdkE); cause != nil {
+			te.Message, te.cause = te.Message+": "+cause.Error(), cause
+		}
+		return te
 	}
 	return &TencentError{Service: ex.service, Action: ex.action, Code: "ClientError.NetworkError", Message: sdkErr.Error(), cause: sdkErr}
 }

@@ -197,6 +197,10 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 		_, _ = io.WriteString(w, "<html><body>upstream returned an invalid answer</body></html>")
 		return true
 	case FaultTruncate, FaultStringRetCode, FaultRepeatToken:
+		var requestToken string
+		if !tencent {
+			requestToken = ucloudRequestParams(r)["NextToken"] // before the handler reads the body
+		}
 		rec := &recorder{header: http.Header{}}
 		s.dispatch(tencent, rec, r)
 		body := rec.body.Bytes()
@@ -206,7 +210,7 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 		case FaultStringRetCode:
 			body = retCodeNumber.ReplaceAll(body, []byte(`"RetCode":"$1"`))
 		case FaultRepeatToken:
-			body = repeatToken(body, r)
+			body = repeatToken(body, requestToken)
 		}
 		for k, v := range rec.header {
 			w.Header()[k] = v
@@ -228,8 +232,7 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 var retCodeNumber = regexp.MustCompile(`"RetCode":\s*(-?[0-9]+)`)
 
 // repeatToken rewrites an answer's NextToken to the one the request carried.
-func repeatToken(body []byte, r *http.Request) []byte {
-	token := ucloudRequestParams(r)["NextToken"]
+func repeatToken(body []byte, token string) []byte {
 	var m map[string]any
 	if err := json.Unmarshal(body, &m); err != nil || token == "" {
 		return body

@@ -11,9 +11,11 @@
 package cloudsim
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -121,6 +123,7 @@ type Server struct {
 	listener net.Listener
 	httpSrv  *http.Server
 	stats    Stats
+	faulted  map[string]int // faulted requests by action and body
 }
 
 // Stats counts what the simulator has answered, so tests can assert how many
@@ -133,6 +136,9 @@ type Stats struct {
 	Throttled int
 	// Faults counts requests an injected fault applied to.
 	Faults int
+	// RepeatedFaults counts faulted requests identical to an earlier
+	// faulted one (retries).
+	RepeatedFaults int
 }
 
 // New builds a simulator with the given options.
@@ -163,7 +169,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if f := s.faults.take(action); f != nil {
-		s.countFault()
+		s.countFault(r)
 		if f.Kind == FaultClockSkew {
 			r = r.WithContext(context.WithValue(r.Context(), clockSkewKey{}, f.Delay))
 		} else if s.serveWithFault(f, tencent, action, w, r) {
@@ -255,10 +261,33 @@ func (s *Server) countThrottled() {
 	s.mu.Unlock()
 }
 
-func (s *Server) countFault() {
+// countFault counts a faulted request, and whether the same request (same
+// action and body; a retry repeats both) was faulted before.
+func (s *Server) countFault(r *http.Request) {
+	var body []byte
+	if r.Body != nil {
+		body, _ = io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	key := r.Header.Get("X-TC-Action") + "\x00" + r.URL.RawQuery + "\x00" + string(body)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.stats.Faults++
-	s.mu.Unlock()
+	if s.faulted == nil {
+		s.faulted = map[string]int{}
+	}
+	s.faulted[key]++
+	if s.faulted[key] > 1 {
+		s.stats.RepeatedFaults++
+	}
+}
+
+// RepeatedFaultCount reports how many faulted requests repeated a request
+// that had already been faulted: retries of a failed call.
+func (s *Server) RepeatedFaultCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats.RepeatedFaults
 }
 
 // newRequestID returns a random UUID-shaped request id, as both clouds use.

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -30,13 +31,14 @@ type cloudAuditTracksDataSource struct {
 }
 
 type cloudAuditTracksModel struct {
-	ID         types.String `tfsdk:"id"`
-	Region     types.String `tfsdk:"region"`
-	PageNumber types.Int64  `tfsdk:"page_number"`
-	PageSize   types.Int64  `tfsdk:"page_size"`
-	MaxItems   types.Int64  `tfsdk:"max_items"`
-	TotalCount types.Int64  `tfsdk:"total_count"`
-	Tracks     types.List   `tfsdk:"tracks"` // of trackAttrTypes objects
+	ID         types.String   `tfsdk:"id"`
+	Region     types.String   `tfsdk:"region"`
+	PageNumber types.Int64    `tfsdk:"page_number"`
+	PageSize   types.Int64    `tfsdk:"page_size"`
+	MaxItems   types.Int64    `tfsdk:"max_items"`
+	TotalCount types.Int64    `tfsdk:"total_count"`
+	Tracks     types.List     `tfsdk:"tracks"` // of trackAttrTypes objects
+	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 }
 
 var storageAttrTypes = map[string]attr.Type{
@@ -66,11 +68,12 @@ func (d *cloudAuditTracksDataSource) Metadata(_ context.Context, req datasource.
 	resp.TypeName = req.ProviderTypeName + "_cloudaudit_tracks"
 }
 
-func (d *cloudAuditTracksDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *cloudAuditTracksDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the CloudAudit tracking sets of a Tencent Cloud account (API `DescribeAuditTracks`): " +
 			"which operations each set records and where it delivers them. Without `page_number` every page is read.",
 		Attributes: map[string]schema.Attribute{
+			"timeouts": timeoutsAttribute(ctx),
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
@@ -154,6 +157,11 @@ func (d *cloudAuditTracksDataSource) Read(ctx context.Context, req datasource.Re
 		return
 	}
 	ctx = d.data.maskSecrets(ctx)
+	ctx, cancel := withReadTimeout(ctx, m.Timeouts, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	c, diags := d.data.tencentClient()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -171,14 +179,14 @@ func (d *cloudAuditTracksDataSource) Read(ctx context.Context, req datasource.Re
 	if !m.PageNumber.IsNull() {
 		page, err := c.DescribeAuditTracks(ctx, region, client.DescribeAuditTracksRequest{PageNumber: uint64(m.PageNumber.ValueInt64()), PageSize: pageSize})
 		if err != nil {
-			addReadError(&resp.Diagnostics, "Reading CloudAudit tracking sets", err, cloudAuditErrorPath)
+			addReadError(ctx, &resp.Diagnostics, "Reading CloudAudit tracking sets", err, cloudAuditErrorPath)
 			return
 		}
 		tracks, total = page.Tracks, derefUint64(page.TotalCount)
 	} else {
 		res, err := c.ListAuditTracks(ctx, region, pageSize, int(m.MaxItems.ValueInt64()))
 		if err != nil {
-			addReadError(&resp.Diagnostics, "Reading CloudAudit tracking sets", err, cloudAuditErrorPath)
+			addReadError(ctx, &resp.Diagnostics, "Reading CloudAudit tracking sets", err, cloudAuditErrorPath)
 			return
 		}
 		tracks, total = res.Tracks, res.TotalCount

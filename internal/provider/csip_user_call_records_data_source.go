@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"regexp"
 	"time"
 
@@ -45,6 +46,7 @@ type csipUserCallRecordsModel struct {
 	MaxItems types.Int64      `tfsdk:"max_items"`
 	Total    types.Int64      `tfsdk:"total"`
 	Data     types.List       `tfsdk:"data"` // of csipCallRecordAttrTypes objects
+	Timeouts timeouts.Value   `tfsdk:"timeouts"`
 }
 
 type csipFilterModel struct {
@@ -89,12 +91,13 @@ func (d *csipUserCallRecordsDataSource) Metadata(_ context.Context, req datasour
 	resp.TypeName = req.ProviderTypeName + "_csip_user_call_records"
 }
 
-func (d *csipUserCallRecordsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the cloud API call records of one Tencent Cloud (sub-)account, aggregated per source IP, " +
 			"from Cloud Security Center (CSIP, API `DescribeUserCallRecord`): who called from where, how often, and with what result. " +
 			"Without `filter.limit` every page is read; with it, exactly one call is made with exactly the given filter.",
 		Attributes: map[string]schema.Attribute{
+			"timeouts": timeoutsAttribute(ctx),
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
@@ -255,6 +258,11 @@ func (d *csipUserCallRecordsDataSource) Read(ctx context.Context, req datasource
 		return
 	}
 	ctx = d.data.maskSecrets(ctx)
+	ctx, cancel := withReadTimeout(ctx, m.Timeouts, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	c, diags := d.data.tencentClient()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -269,7 +277,7 @@ func (d *csipUserCallRecordsDataSource) Read(ctx context.Context, req datasource
 	if m.Filter != nil && !m.Filter.Limit.IsNull() {
 		page, err := c.DescribeUserCallRecord(ctx, region, apiReq)
 		if err != nil {
-			addReadError(&resp.Diagnostics, "Reading CSIP user call records", err, csipErrorPath)
+			addReadError(ctx, &resp.Diagnostics, "Reading CSIP user call records", err, csipErrorPath)
 			return
 		}
 		records = page.Data
@@ -279,7 +287,7 @@ func (d *csipUserCallRecordsDataSource) Read(ctx context.Context, req datasource
 	} else {
 		res, err := c.ListUserCallRecords(ctx, region, apiReq, client.DefaultUserCallRecordsPageSize, int(m.MaxItems.ValueInt64()))
 		if err != nil {
-			addReadError(&resp.Diagnostics, "Reading CSIP user call records", err, csipErrorPath)
+			addReadError(ctx, &resp.Diagnostics, "Reading CSIP user call records", err, csipErrorPath)
 			return
 		}
 		records, total = res.Records, res.Total

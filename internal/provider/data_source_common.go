@@ -1,13 +1,18 @@
 package provider
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -40,10 +45,34 @@ func inputID(prefix string, parts ...any) string {
 	return prefix + "-" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
+// defaultReadTimeout bounds a whole read, every page and retry included,
+// when the configuration sets no timeouts.read.
+const defaultReadTimeout = 20 * time.Minute
+
+// timeoutsAttribute is the `timeouts = { read = "…" }` argument of every
+// data source.
+func timeoutsAttribute(ctx context.Context) schema.Attribute {
+	return timeouts.Attributes(ctx)
+}
+
+// withReadTimeout bounds ctx by timeouts.read, or defaultReadTimeout.
+func withReadTimeout(ctx context.Context, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc) {
+	d, tdiags := t.Read(ctx, defaultReadTimeout)
+	diags.Append(tdiags...)
+	return context.WithTimeout(ctx, d)
+}
+
 // addReadError turns a client error into a diagnostic. Errors the API blames
 // on one argument are attached to that attribute; all carry the API's code,
 // message and RequestId as the client formats them.
-func addReadError(diags *diag.Diagnostics, summary string, err error, attrFor func(code string) (path.Path, bool)) {
+// ctx is the read's context: when it has expired, the error is reported
+// against timeouts.read, whatever the last call failed with.
+func addReadError(ctx context.Context, diags *diag.Diagnostics, summary string, err error, attrFor func(code string) (path.Path, bool)) {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		diags.AddAttributeError(path.Root("timeouts").AtName("read"), summary,
+			"The read did not finish within timeouts.read (default "+defaultReadTimeout.String()+"): set a longer one to allow it more time. Last error: "+err.Error())
+		return
+	}
 	var te *client.TencentError
 	if errors.As(err, &te) && attrFor != nil {
 		if p, ok := attrFor(te.Code); ok {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"strings"
 	"time"
 
@@ -50,6 +51,7 @@ type ucloudOperationEventsModel struct {
 	MaxItems     types.Int64    `tfsdk:"max_items"`
 	ResumeToken  types.String   `tfsdk:"resume_token"`
 	Events       types.List     `tfsdk:"events"` // of ucloudEventAttrTypes objects
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 }
 
 // ucloudOperationEventsWindow is how far back GetUserOperationEvents serves.
@@ -83,7 +85,7 @@ func (d *ucloudOperationEventsDataSource) Metadata(_ context.Context, req dataso
 	resp.TypeName = req.ProviderTypeName + "_ucloud_operation_events"
 }
 
-func (d *ucloudOperationEventsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the operation log of a UCloud account (ULog API `GetUserOperationEvents`): who called which API, " +
 			"when, from where, with which API key, on which resources, and whether it succeeded. Only the last 365 days can be queried.\n\n" +
@@ -91,6 +93,7 @@ func (d *ucloudOperationEventsDataSource) Schema(_ context.Context, _ datasource
 			"a provider configuration take turns), newest event first. `max_items` stops the read early; " +
 			"`resume_token` then tells where to continue, by passing it as `next_token` to another read with the same arguments.",
 		Attributes: map[string]schema.Attribute{
+			"timeouts": timeoutsAttribute(ctx),
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
@@ -225,6 +228,11 @@ func (d *ucloudOperationEventsDataSource) Read(ctx context.Context, req datasour
 		return
 	}
 	ctx = d.data.maskSecrets(ctx)
+	ctx, cancel := withReadTimeout(ctx, m.Timeouts, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	c, diags := d.data.ucloudClient()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
