@@ -60,7 +60,11 @@ provider "auditlog" {
   }
 }
 data "auditlog_cloudaudit_tracks" "test" {}
+data "auditlog_ucloud_operation_events" "test" {
+  max_items = 60
+}
 output "names" { value = data.auditlog_cloudaudit_tracks.test.tracks[*].name }
+output "apis" { value = data.auditlog_ucloud_operation_events.test.events[*].api }
 `, o.TencentSecretID, secretKey, sim.URL, o.UCloudPublicKey, o.UCloudPrivateKey, sim.URL))
 		cmd := exec.Command("terraform", "apply", "-auto-approve", "-input=false", "-no-color")
 		cmd.Dir = dir
@@ -88,8 +92,10 @@ output "names" { value = data.auditlog_cloudaudit_tracks.test.tracks[*].name }
 	}
 	// The log must hold the provider's own request lines, or the scan
 	// below would prove nothing.
-	if !strings.Contains(string(log), "tencentcloud request") {
-		t.Fatal("TF_LOG=TRACE captured none of the provider's request logging")
+	for _, line := range []string{"tencentcloud request", "ucloud api call"} {
+		if !strings.Contains(string(log), line) {
+			t.Fatalf("TF_LOG=TRACE captured none of the provider's %q logging", line)
+		}
 	}
 	scanned := 0
 	_ = filepath.WalkDir(work, func(path string, d fs.DirEntry, err error) error {
