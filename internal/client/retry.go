@@ -76,3 +76,14 @@ func garbled(err error) bool {
 	var syntax *json.SyntaxError
 	return errors.As(err, &syntax) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }
+
+// briefError returns err's text, cut to a length fit for a diagnostic: a
+// decoder's message can quote a value of the body at any length.
+func briefError(err error) string {
+	const max = 200
+	s := err.Error()
+	if len(s) > max {
+		return s[:max] + "…"
+	}
+	return s
+}

@@ -319,7 +319,7 @@ func (ex *exchange) result(ctx, attemptCtx context.Context, sdkErr error) error 
 		return &base
 	case ex.decodeErr != nil:
 		base.Code = "ClientError.ParseJsonError"
-		base.Message = fmt.Sprintf("response is not a valid API envelope (%v): %s", ex.decodeErr, ex.snippet)
+		base.Message = fmt.Sprintf("response is not a valid API envelope (%s): %s", briefError(ex.decodeErr), ex.snippet)
 		base.garbled = ex.garbled
 		return &base
 	case ex.decoded:
@@ -397,7 +397,9 @@ func (t *observingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	if ex.secretBody {
 		quote = func([]byte) string { return "(body withheld: it may carry credentials)" }
 	}
-	standIn := body
+	// The SDK only ever sees a well-formed stand-in: what it needs to know
+	// is recorded in ex, and some bodies (the JSON null) make it panic.
+	standIn := []byte(`{"Response":{}}`)
 	if resp.StatusCode != http.StatusOK {
 		ex.snippet = quote(body)
 	} else if derr := decodeTencentEnvelope(body, ex.into); derr != nil {
@@ -422,10 +424,22 @@ func (t *observingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	return resp, nil
 }
 
+// errNoEnvelope is an answer that is JSON but not the API's envelope.
+var errNoEnvelope = errors.New(`no "Response" object with a RequestId`)
+
 // decodeTencentEnvelope decodes {"Response": {...}} into a typed response
 // (which embeds ResponseMeta, so errors and the RequestId land there too).
+// Every answer of the API, success or error, carries a RequestId: JSON
+// without one ({}, null, another service's error format) is not an answer,
+// and must not be read as an empty page.
 func decodeTencentEnvelope(body []byte, into responseMetaHolder) error {
-	return json.Unmarshal(body, &struct{ Response any }{Response: into})
+	if err := json.Unmarshal(body, &struct{ Response any }{Response: into}); err != nil {
+		return err
+	}
+	if into.responseMeta().RequestId == "" {
+		return errNoEnvelope
+	}
+	return nil
 }
 
 // snippet returns the start of a body for an error message; whole bodies are

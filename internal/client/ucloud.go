@@ -541,8 +541,9 @@ func describeJSONError(err error) string {
 	case errors.As(err, &syn):
 		return fmt.Sprintf("invalid JSON at byte %d", syn.Offset)
 	case errors.As(err, &typ):
-		return fmt.Sprintf("field %s: JSON %s where %s was expected", typ.Field, typ.Value, typ.Type)
+		// typ.Value can be the offending literal itself, at any length.
+		return fmt.Sprintf("field %s: JSON %.40s where %s was expected", typ.Field, typ.Value, typ.Type)
 	default:
-		return err.Error()
+		return briefError(err)
 	}
 }

@@ -71,8 +71,18 @@ func FlattenUCloudParams(params map[string]any) (map[string]string, error) {
 		if name == "" {
 			return nil, fmt.Errorf("ucloud: empty parameter name")
 		}
-		if err := flattenUCloudValue(out, name, reflect.ValueOf(value)); err != nil {
+		// Each parameter is flattened on its own, so that two that land on
+		// the same name ("Keys" = [a] and "Keys.0" = b) are an error rather
+		// than a result that depends on map order.
+		one := map[string]string{}
+		if err := flattenUCloudValue(one, name, reflect.ValueOf(value)); err != nil {
 			return nil, err
+		}
+		for k, v := range one {
+			if _, taken := out[k]; taken {
+				return nil, fmt.Errorf("ucloud: two parameters flatten to the same name %q", k)
+			}
+			out[k] = v
 		}
 	}
 	return out, nil
