@@ -402,7 +402,7 @@ func (t *observingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	standIn := []byte(`{"Response":{}}`)
 	if resp.StatusCode != http.StatusOK {
 		ex.snippet = quote(body)
-	} else if derr := decodeTencentEnvelope(body, ex.into); derr != nil {
+	} else if derr := decodeTencentEnvelope(body, ex.into); derr != nil && !recoverAPIError(body, ex.into) {
 		ex.decodeErr, ex.snippet, ex.garbled = errors.New("undecodable JSON"), quote(body), garbled(derr)
 		if !ex.secretBody {
 			ex.decodeErr = derr
@@ -440,6 +440,18 @@ func decodeTencentEnvelope(body []byte, into responseMetaHolder) error {
 		return errNoEnvelope
 	}
 	return nil
+}
+
+// recoverAPIError handles an error answer whose other fields do not fit
+// the success type: it decodes only the envelope's Error and RequestId, so
+// the API's own error code is reported rather than a decoding failure.
+func recoverAPIError(body []byte, into responseMetaHolder) bool {
+	var env struct{ Response ResponseMeta }
+	if json.Unmarshal(body, &env) != nil || env.Response.Error == nil || env.Response.Error.Code == "" {
+		return false
+	}
+	*into.responseMeta() = env.Response
+	return true
 }
 
 // snippet returns the start of a body for an error message; whole bodies are

@@ -914,3 +914,18 @@ func TestTencentUndecodableAssumeRoleAnswerCarriesNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+// An error answer whose other fields do not fit the success type still
+// reports the API's own error code, not a decoding failure.
+func TestTencentAPIErrorWinsOverUndecodablePayload(t *testing.T) {
+	body := `{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"bad signature"},"RequestId":"r-1","Tracks":"oops"}}`
+	s := tctStart(t, cloudsim.Options{}, tctAlways(tctHTTP(200, "application/json", body)))
+	_, err := tctRead(tctClient(t, s.URL(), nil))
+	te := tctAsError(t, err)
+	if te.Code != "AuthFailure.SignatureFailure" || te.Message != "bad signature" || te.RequestID != "r-1" {
+		t.Errorf("got %+v, want the API's own error", *te)
+	}
+	if s.count() != 1 {
+		t.Errorf("%d requests; an authentication error must not be retried", s.count())
+	}
+}

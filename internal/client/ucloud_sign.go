@@ -71,18 +71,8 @@ func FlattenUCloudParams(params map[string]any) (map[string]string, error) {
 		if name == "" {
 			return nil, fmt.Errorf("ucloud: empty parameter name")
 		}
-		// Each parameter is flattened on its own, so that two that land on
-		// the same name ("Keys" = [a] and "Keys.0" = b) are an error rather
-		// than a result that depends on map order.
-		one := map[string]string{}
-		if err := flattenUCloudValue(one, name, reflect.ValueOf(value)); err != nil {
+		if err := flattenUCloudValue(out, name, reflect.ValueOf(value)); err != nil {
 			return nil, err
-		}
-		for k, v := range one {
-			if _, taken := out[k]; taken {
-				return nil, fmt.Errorf("ucloud: two parameters flatten to the same name %q", k)
-			}
-			out[k] = v
 		}
 	}
 	return out, nil
@@ -102,25 +92,24 @@ func flattenUCloudValue(out map[string]string, name string, v reflect.Value) err
 
 	// json.Number is a string kind but a number on the wire; keep its text.
 	if v.Type() == reflect.TypeFor[json.Number]() {
-		setUCloudParam(out, name, v.String())
-		return nil
+		return setUCloudParam(out, name, v.String())
 	}
 
 	switch v.Kind() {
 	case reflect.String:
-		setUCloudParam(out, name, v.String())
+		return setUCloudParam(out, name, v.String())
 	case reflect.Bool:
-		setUCloudParam(out, name, strconv.FormatBool(v.Bool()))
+		return setUCloudParam(out, name, strconv.FormatBool(v.Bool()))
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		setUCloudParam(out, name, strconv.FormatInt(v.Int(), 10))
+		return setUCloudParam(out, name, strconv.FormatInt(v.Int(), 10))
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		setUCloudParam(out, name, strconv.FormatUint(v.Uint(), 10))
+		return setUCloudParam(out, name, strconv.FormatUint(v.Uint(), 10))
 	case reflect.Float32, reflect.Float64:
 		f := v.Float()
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			return fmt.Errorf("ucloud: parameter %s: %v cannot be sent", name, f)
 		}
-		setUCloudParam(out, name, formatUCloudFloat(f, v.Type().Bits()))
+		return setUCloudParam(out, name, formatUCloudFloat(f, v.Type().Bits()))
 	case reflect.Slice, reflect.Array:
 		for i := 0; i < v.Len(); i++ {
 			if err := flattenUCloudValue(out, name+"."+strconv.Itoa(i), v.Index(i)); err != nil {
@@ -165,11 +154,17 @@ func flattenUCloudValue(out map[string]string, name string, v reflect.Value) err
 
 // setUCloudParam records a flattened value, dropping empty strings: the Go SDK
 // never sends them, and a sent-but-empty parameter would change the signature.
-func setUCloudParam(out map[string]string, name, value string) {
+// Two values landing on one name ("Keys" = [a] beside "Keys.0" = b) are an
+// error, not a result that depends on map order.
+func setUCloudParam(out map[string]string, name, value string) error {
 	if value == "" {
-		return
+		return nil
+	}
+	if _, taken := out[name]; taken {
+		return fmt.Errorf("ucloud: two parameters flatten to the same name %q", name)
 	}
 	out[name] = value
+	return nil
 }
 
 // formatUCloudFloat renders a float the way the SDK encoders do: the shortest
