@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# make bench: reads large audit histories through the real `terraform plan`
+# and through the project's client package alone, and checks the targets of
+# BENCHMARKS.md. Self-contained: it builds the provider, the simulator and the
+# measuring helper (cmd/benchpaging) into .bench/, points terraform at the
+# build with a dev_overrides CLI configuration, and runs one local simulator
+# per case. Nothing is downloaded.
+#
+#   BENCH_SIZES="1000 10000"  record counts of the size sweep (default 1000 10000 100000)
+#   BENCH_QUICK=1             a fast smoke run: small sizes, gates not enforced
+#
+# Figures are printed as Markdown and written to .bench/results.md; the raw
+# figures of every run are in .bench/runs/. The script exits non-zero when a
+# gate fails (after printing every figure), unless BENCH_QUICK=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/require-terraform.sh
+
+root=$(pwd)
+work="$root/.bench"
+quick=${BENCH_QUICK:-0}
+[ "$quick" = 0 ] || [ "$quick" = 1 ] || { echo "BENCH_QUICK must be 0 or 1" >&2; exit 2; }
+if [ "$quick" = 1 ]; then
+  sizes=${BENCH_SIZES:-"200 1000"}
+  net_csip=2000   # 20 pages of 100
+  net_tracks=1000 # 10 pages of 100
+else
+  sizes=${BENCH_SIZES:-"1000 10000 100000"}
+  net_csip=20000   # 200 pages of 100
+  net_tracks=10000 # 100 pages of 100
+fi
+for s in $sizes; do
+  [[ "$s" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_SIZES: '$s' is not a positive record count" >&2; exit 2; }
+done
+sizes=$(tr ' ' '\n' <<<"$sizes" | sed '/^$/d' | sort -n | paste -sd' ')
+
+# The CloudAudit read of the sweep asks for pages of 1000 tracking sets (the
+# data source's page_size) so that it is not merely rate-bound: at the default
+# page size of 20, 100,000 tracking sets are 5,000 calls, over four minutes at
+# the API's 20 calls per second. CSIP pages are 100 records (the provider's
+# fixed page size), UCloud pages 50 events (the API's maximum).
+tracks_page=1000
+csip_sub_uin=100021372635
+
+rm -rf "$work"
+mkdir -p "$work/bin" "$work/override" "$work/runs"
+
+echo "==> building the provider, the simulator and the measuring helper"
+go build -o "$work/bin/terraform-provider-auditlog" .
+go build -o "$work/bin/cloudsim" ./cmd/cloudsim
+go build -o "$work/bin/benchpaging" ./cmd/benchpaging
+
+# Terraform starts "the provider" through this wrapper, which runs the real
+# binary as its child (stdio and environment passed through, so go-plugin's
+# handshake is untouched) and, when it exits, appends the provider process's
+# own CPU time and peak RSS (wait4) to $BENCH_PROVIDER_FIGURES.
+cat >"$work/override/terraform-provider-auditlog" <<SH
+#!/bin/sh
+exec "$work/bin/benchpaging" measure -poll 0 -label provider -o "\${BENCH_PROVIDER_FIGURES:?}" -- "$work/bin/terraform-provider-auditlog" "\$@"
+SH
+chmod +x "$work/override/terraform-provider-auditlog"
+
+cat >"$work/terraformrc" <<RC
+provider_installation {
+  dev_overrides {
+    "auditlog/auditlog" = "$work/override"
+  }
+  direct {}
+}
+RC
+export TF_CLI_CONFIG_FILE="$work/terraformrc"
+export TF_IN_AUTOMATION=1
+export CHECKPOINT_DISABLE=1 # terraform's update check needs a network
+unset TF_LOG TF_LOG_PROVIDER TF_LOG_CORE TF_LOG_PATH TF_CLI_ARGS TF_CLI_ARGS_plan TF_REATTACH_PROVIDERS
+# Only the simulator's credentials, which start_sim exports.
+while IFS= read -r name; do unset "$name"; done < <(env | sed -n 's/^\(\(TENCENTCLOUD\|UCLOUD\)_[A-Za-z0-9_]*\)=.*/\1/p')
+
+sim_pid=""
+stop_sim() {
+  if [ -n "$sim_pid" ]; then
+    kill "$sim_pid" 2>/dev/null || true
+    wait "$sim_pid" 2>/dev/null || true
+    sim_pid=""
+  fi
+}
+trap stop_sim EXIT
+
+# start_sim DIR FLAGS...: a simulator on a free loopback port, its
+# credentials and endpoints exported.
+start_sim() {
+  local dir=$1
+  shift
+  rm -f "$dir/url"
+  "$work/bin/cloudsim" -addr 127.0.0.1:0 -url-file "$dir/url" "$@" >"$dir/cloudsim.log" 2>&1 &
+  sim_pid=$!
+  for _ in $(seq 1 100); do
+    [ -s "$dir/url" ] && break
+    kill -0 "$sim_pid" 2>/dev/null || { cat "$dir/cloudsim.log" >&2; echo "the simulator exited" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ -s "$dir/url" ] || { echo "the simulator did not start" >&2; exit 1; }
+  eval "$(grep '^export ' "$dir/cloudsim.log")"
+  # The raw client reads CloudAudit in this region too.
+  export TENCENTCLOUD_REGION=ap-guangzhou
+}
+
+# write_config DIR SOURCE [TRACKS_PAGE_SIZE]: an empty provider block (the
+# credentials come from the environment), one data source reading every
+# record, and an output of its length, so the plan must hold the whole list.
+write_config() {
+  local dir=$1 source=$2 page=${3:-$tracks_page} block attr
+  case $source in
+    ucloud) block='data "auditlog_ucloud_operation_events" "all" {}'
+      attr='data.auditlog_ucloud_operation_events.all.events' ;;
+    csip) block="data \"auditlog_csip_user_call_records\" \"all\" {
+  sub_uin = \"$csip_sub_uin\"
+}"
+      attr='data.auditlog_csip_user_call_records.all.data' ;;
+    tracks) block="data \"auditlog_cloudaudit_tracks\" \"all\" {
+  page_size = $page
+}"
+      attr='data.auditlog_cloudaudit_tracks.all.tracks' ;;
+  esac
+  mkdir -p "$dir"
+  cat >"$dir/main.tf" <<TF
+terraform {
+  required_providers {
+    auditlog = { source = "auditlog/auditlog" }
+  }
+}
+
+provider "auditlog" {}
+
+$block
+
+output "n" {
+  value = length($attr)
+}
+TF
+}
+
+sim_flag() {
+  case $1 in
+    ucloud) echo -events ;;
+    csip) echo -call-records ;;
+    tracks) echo -tracks ;;
+  esac
+}
+
+raw_flags() {
+  case $1 in
+    tracks) echo "-page-size ${2:-$tracks_page}" ;;
+    csip) echo "-sub-uin $csip_sub_uin" ;;
+    *) echo "" ;;
+  esac
+}
+
+failures=0
+
+# sim_cpu: the simulator's CPU time so far, in seconds.
+sim_cpu() {
+  awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); printf "%.2f", (f[12] + f[13]) / 100 }' "/proc/$sim_pid/stat"
+}
+
+# plan DIR N: terraform plan under the measuring helper, checked for N.
+plan() {
+  local dir=$1 n=$2 sim0
+  "$work/bin/benchpaging" quiet -max-wait 30s
+  sim0=$(sim_cpu)
+  if ! BENCH_PROVIDER_FIGURES="$dir/provider.txt" "$work/bin/benchpaging" measure -label terraform -timeout 10m -o "$dir/terraform.txt" -- \
+    terraform -chdir="$dir/tf" plan -input=false -no-color -lock=false >"$dir/plan.log" 2>&1; then
+    echo "    terraform plan FAILED; the end of $dir/plan.log:" >&2
+    tail -n 20 "$dir/plan.log" >&2
+    failures=$((failures + 1))
+    return 0
+  fi
+  echo "plan_sim_cpu_s=$(awk -v a="$(sim_cpu)" -v b="$sim0" 'BEGIN { printf "%.2f", a - b }')" >>"$dir/sim.txt"
+  if ! grep -Eq "^ *\+ n += $n\$" "$dir/plan.log"; then
+    echo "    the plan does not show n = $n; see $dir/plan.log" >&2
+    echo "exit=99" >>"$dir/terraform.txt"
+    failures=$((failures + 1))
+  fi
+}
+
+# raw DIR SOURCE N WARM [PAGE]: the client package alone, against the same
+# simulator, after one untimed call and a pause of WARM.
+raw() {
+  local dir=$1 source=$2 n=$3 warm=$4 page=${5:-} sim0
+  "$work/bin/benchpaging" quiet -max-wait 30s
+  sim0=$(sim_cpu)
+  # shellcheck disable=SC2046
+  if ! "$work/bin/benchpaging" measure -poll 0 -label raw -timeout 5m -o "$dir/raw-measure.txt" -- \
+    "$work/bin/benchpaging" read -source "$source" -expect "$n" -warm "$warm" $(raw_flags "$source" "$page") >"$dir/raw.txt" 2>"$dir/raw.err"; then
+    echo "    raw paging FAILED: $(cat "$dir/raw.err")" >&2
+    rm -f "$dir/raw.txt"
+    failures=$((failures + 1))
+    return 0
+  fi
+  echo "raw_sim_cpu_s=$(awk -v a="$(sim_cpu)" -v b="$sim0" 'BEGIN { printf "%.2f", a - b }')" >>"$dir/sim.txt"
+}
+
+echo "==> size sweep: $sizes records (zero-latency simulator)"
+for source in ucloud csip tracks; do
+  for n in $sizes; do
+    dir="$work/runs/plan/$source/$n"
+    mkdir -p "$dir"
+    write_config "$dir/tf" "$source"
+    start_sim "$dir" "$(sim_flag "$source")" "$n"
+    # The raw read goes first; its untimed first call makes the simulator
+    # build its data set, which it does on the first call.
+    raw "$dir" "$source" "$n" 0s
+    plan "$dir" "$n"
+    stop_sim
+    printf '    %-7s %7d records: plan %ss, raw paging %ss\n' "$source" "$n" \
+      "$(sed -n 's/.*wall_s=\([0-9.]*\).*/\1/p' "$dir/terraform.txt" | head -n 1)" \
+      "$(sed -n 's/.*wall_s=\([0-9.]*\).*/\1/p' "$dir/raw.txt" 2>/dev/null | head -n 1)"
+  done
+done
+
+echo "==> network-bound: 100 ms per call, the simulator enforcing 20 calls/s per action"
+for source in csip tracks; do
+  dir="$work/runs/net/$source"
+  mkdir -p "$dir"
+  if [ "$source" = csip ]; then n=$net_csip; else n=$net_tracks; fi
+  write_config "$dir/tf" "$source" 100
+  start_sim "$dir" -latency 100ms -enforce-rate-limits "$(sim_flag "$source")" "$n"
+  # The pause after the warm-up call leaves the simulator's one-second rate
+  # window before the timed read starts.
+  raw "$dir" "$source" "$n" 1100ms 100
+  plan "$dir" "$n"
+  stop_sim
+  printf '    %-7s %7d records: %s\n' "$source" "$n" "$(cat "$dir/raw.txt" 2>/dev/null || echo failed)"
+done
+
+header="Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM; $(terraform version | head -n 1), $(go version | cut -d' ' -f3)."
+echo
+gates=-gates
+[ "$quick" = 0 ] || gates=-gates=false
+set +e
+"$work/bin/benchpaging" report -dir "$work/runs" -sizes "$sizes" $gates -o "$work/results.md" -header "$header"
+status=$?
+set -e
+echo
+echo "(written to .bench/results.md)"
+if [ "$failures" -gt 0 ]; then
+  echo "$failures run(s) failed" >&2 # even in a quick run: the harness itself is broken
+  exit 1
+fi
+exit $status
