@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -192,12 +193,13 @@ func (d *cloudAuditTracksDataSource) Read(ctx context.Context, req datasource.Re
 		tracks, total = res.Tracks, res.TotalCount
 	}
 
-	m.ID = types.StringValue(inputID("cloudaudit-tracks", region, m.PageNumber, pageSize, m.MaxItems))
-	m.Region = types.StringValue(region)
-	m.PageSize = types.Int64Value(int64(pageSize))
-	m.TotalCount = types.Int64Value(int64(total))
-	m.Tracks = tracksValue(tracks)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setState(ctx, req.Config, &resp.State, map[string]tftypes.Value{
+		"id":          tfString(inputID("cloudaudit-tracks", region, m.PageNumber, pageSize, m.MaxItems)),
+		"region":      tfString(region),
+		"page_size":   tfInt(int64(pageSize)),
+		"total_count": tfInt(int64(total)),
+		"tracks":      tracksValue(tracks),
+	})...)
 }
 
 // cloudAuditErrorPath attaches region errors to the region argument.
@@ -208,46 +210,54 @@ func cloudAuditErrorPath(code string) (path.Path, bool) {
 	return path.Empty(), false
 }
 
-// tracksValue builds the tracks list directly, without reflection: the cost
-// is one small map per tracking set.
-func tracksValue(tracks []client.AuditTrack) types.List {
-	elems := make([]attr.Value, len(tracks))
+var (
+	trackTFType      = tfType(trackObjectType)
+	trackListTFType  = tftypes.List{ElementType: trackTFType}
+	storageTFType    = tfType(types.ObjectType{AttrTypes: storageAttrTypes})
+	eventNamesTFType = tftypes.List{ElementType: tftypes.String}
+	nullEventNames   = tftypes.NewValue(eventNamesTFType, nil)
+	nullTrackStorage = tftypes.NewValue(storageTFType, nil)
+)
+
+// tracksValue is the tracks attribute: one object per tracking set.
+func tracksValue(tracks []client.AuditTrack) tftypes.Value {
+	elems := make([]tftypes.Value, len(tracks))
 	for i := range tracks {
 		elems[i] = trackValue(&tracks[i])
 	}
-	return types.ListValueMust(trackObjectType, elems)
+	return tftypes.NewValue(trackListTFType, elems)
 }
 
-func trackValue(t *client.AuditTrack) attr.Value {
-	eventNames := types.ListNull(types.StringType)
+func trackValue(t *client.AuditTrack) tftypes.Value {
+	eventNames := nullEventNames
 	if t.EventNames != nil {
-		names := make([]attr.Value, len(t.EventNames))
+		names := make([]tftypes.Value, len(t.EventNames))
 		for i, n := range t.EventNames {
-			names[i] = types.StringValue(n)
+			names[i] = tfString(n)
 		}
-		eventNames = types.ListValueMust(types.StringType, names)
+		eventNames = tftypes.NewValue(eventNamesTFType, names)
 	}
-	storage := types.ObjectNull(storageAttrTypes)
+	storage := nullTrackStorage
 	if s := t.Storage; s != nil {
-		storage = types.ObjectValueMust(storageAttrTypes, map[string]attr.Value{
-			"storage_type":       stringPtrValue(s.StorageType),
-			"storage_region":     stringPtrValue(s.StorageRegion),
-			"storage_name":       stringPtrValue(s.StorageName),
-			"storage_prefix":     stringPtrValue(s.StoragePrefix),
-			"storage_account_id": stringPtrValue(s.StorageAccountId),
-			"storage_app_id":     stringPtrValue(s.StorageAppId),
-			"compress":           uint64PtrValue(s.Compress),
+		storage = tftypes.NewValue(storageTFType, map[string]tftypes.Value{
+			"storage_type":       tfStringPtr(s.StorageType),
+			"storage_region":     tfStringPtr(s.StorageRegion),
+			"storage_name":       tfStringPtr(s.StorageName),
+			"storage_prefix":     tfStringPtr(s.StoragePrefix),
+			"storage_account_id": tfStringPtr(s.StorageAccountId),
+			"storage_app_id":     tfStringPtr(s.StorageAppId),
+			"compress":           tfUint64Ptr(s.Compress),
 		})
 	}
-	return types.ObjectValueMust(trackAttrTypes, map[string]attr.Value{
-		"track_id":      uint64PtrValue(t.TrackId),
-		"name":          stringPtrValue(t.Name),
-		"action_type":   stringPtrValue(t.ActionType),
-		"resource_type": stringPtrValue(t.ResourceType),
-		"status":        uint64PtrValue(t.Status),
+	return tftypes.NewValue(trackTFType, map[string]tftypes.Value{
+		"track_id":      tfUint64Ptr(t.TrackId),
+		"name":          tfStringPtr(t.Name),
+		"action_type":   tfStringPtr(t.ActionType),
+		"resource_type": tfStringPtr(t.ResourceType),
+		"status":        tfUint64Ptr(t.Status),
 		"event_names":   eventNames,
 		"storage":       storage,
-		"create_time":   stringPtrValue(t.CreateTime),
+		"create_time":   tfStringPtr(t.CreateTime),
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"regexp"
 	"time"
 
@@ -295,10 +296,11 @@ func (d *csipUserCallRecordsDataSource) Read(ctx context.Context, req datasource
 
 	// The request, encoded, is every argument that shapes the answer.
 	query, _ := json.Marshal(apiReq)
-	m.ID = types.StringValue(inputID("csip-user-call-records", region, string(query), m.MaxItems))
-	m.Total = types.Int64Value(total)
-	m.Data = csipCallRecordsValue(records)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setState(ctx, req.Config, &resp.State, map[string]tftypes.Value{
+		"id":    tfString(inputID("csip-user-call-records", region, string(query), m.MaxItems)),
+		"total": tfInt(total),
+		"data":  csipCallRecordsValue(records),
+	})...)
 }
 
 // csipRequest turns the arguments into the API request, sending only what
@@ -351,28 +353,33 @@ func csipErrorPath(code string) (path.Path, bool) {
 }
 
 // csipCallRecordsValue builds the data list directly, without reflection.
-func csipCallRecordsValue(records []client.UserCallRecord) types.List {
-	elems := make([]attr.Value, len(records))
+var (
+	csipCallRecordTFType     = tfType(csipCallRecordObjectType)
+	csipCallRecordListTFType = tftypes.List{ElementType: csipCallRecordTFType}
+)
+
+func csipCallRecordsValue(records []client.UserCallRecord) tftypes.Value {
+	elems := make([]tftypes.Value, len(records))
 	for i := range records {
 		elems[i] = csipCallRecordValue(&records[i])
 	}
-	return types.ListValueMust(csipCallRecordObjectType, elems)
+	return tftypes.NewValue(csipCallRecordListTFType, elems)
 }
 
-func csipCallRecordValue(r *client.UserCallRecord) attr.Value {
-	return types.ObjectValueMust(csipCallRecordAttrTypes, map[string]attr.Value{
-		"source_ip":        stringPtrValue(r.SourceIP),
-		"event_type":       int64PtrValue(r.EventType),
-		"call_count":       int64PtrValue(r.CallCount),
-		"code":             int64PtrValue(r.Code),
-		"first_call_time":  stringPtrValue(r.FirstCallTime),
-		"last_call_time":   stringPtrValue(r.LastCallTime),
-		"source_ip_remark": stringPtrValue(r.SourceIPRemark),
-		"region":           stringPtrValue(r.Region),
-		"user_name":        stringPtrValue(r.UserName),
-		"date":             stringPtrValue(r.Date),
-		"app_id":           int64PtrValue(r.AppID),
-		"isp":              stringPtrValue(r.ISP),
+func csipCallRecordValue(r *client.UserCallRecord) tftypes.Value {
+	return tftypes.NewValue(csipCallRecordTFType, map[string]tftypes.Value{
+		"source_ip":        tfStringPtr(r.SourceIP),
+		"event_type":       tfInt64Ptr(r.EventType),
+		"call_count":       tfInt64Ptr(r.CallCount),
+		"code":             tfInt64Ptr(r.Code),
+		"first_call_time":  tfStringPtr(r.FirstCallTime),
+		"last_call_time":   tfStringPtr(r.LastCallTime),
+		"source_ip_remark": tfStringPtr(r.SourceIPRemark),
+		"region":           tfStringPtr(r.Region),
+		"user_name":        tfStringPtr(r.UserName),
+		"date":             tfStringPtr(r.Date),
+		"app_id":           tfInt64Ptr(r.AppID),
+		"isp":              tfStringPtr(r.ISP),
 	})
 }
 

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"regexp"
 	"sort"
 	"strings"
@@ -387,25 +388,20 @@ data "auditlog_csip_user_call_records" "test" {
 
 // Fields the API leaves out are null, not zero; no records is an empty list.
 func TestCSIPUserCallRecordsValues(t *testing.T) {
-	obj, ok := csipCallRecordValue(&client.UserCallRecord{}).(types.Object)
-	if !ok {
-		t.Fatalf("a record is not an object")
-	}
-	for name, v := range obj.Attributes() {
+	for name, v := range tfObject(t, csipCallRecordValue(&client.UserCallRecord{})) {
 		if !v.IsNull() {
 			t.Errorf("%s = %s, want null", name, v)
 		}
 	}
 	zero, s := int64(0), ""
-	obj, _ = csipCallRecordValue(&client.UserCallRecord{Code: &zero, Date: &s}).(types.Object)
-	if got := obj.Attributes()["code"]; !got.Equal(types.Int64Value(0)) {
+	obj := tfObject(t, csipCallRecordValue(&client.UserCallRecord{Code: &zero, Date: &s}))
+	if got := obj["code"]; !got.Equal(tftypes.NewValue(tftypes.Number, int64(0))) {
 		t.Errorf("code = %s, want 0", got)
 	}
-	if got := obj.Attributes()["date"]; !got.Equal(types.StringValue("")) {
+	if got := obj["date"]; !got.Equal(tftypes.NewValue(tftypes.String, "")) {
 		t.Errorf("date = %s, want \"\"", got)
 	}
-	list := csipCallRecordsValue(nil)
-	if list.IsNull() || len(list.Elements()) != 0 {
+	if list := csipCallRecordsValue(nil); list.IsNull() || len(tfList(t, list)) != 0 {
 		t.Errorf("no records = %s, want an empty list", list)
 	}
 

@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/auditlog/terraform-provider-auditlog/internal/client"
 )
@@ -81,37 +80,6 @@ func addReadError(ctx context.Context, diags *diag.Diagnostics, summary string, 
 		}
 	}
 	diags.AddError(summary, err.Error())
-}
-
-// Helpers that turn optional API values into framework values: nil becomes
-// null, so an absent field is never mistaken for an empty one.
-
-func stringPtrValue(p *string) types.String {
-	if p == nil {
-		return types.StringNull()
-	}
-	return types.StringValue(*p)
-}
-
-func uint64PtrValue(p *uint64) types.Int64 {
-	if p == nil {
-		return types.Int64Null()
-	}
-	return types.Int64Value(int64(*p))
-}
-
-func int64PtrValue(p *int64) types.Int64 {
-	if p == nil {
-		return types.Int64Null()
-	}
-	return types.Int64Value(*p)
-}
-
-func boolPtrValue(p *bool) types.Bool {
-	if p == nil {
-		return types.BoolNull()
-	}
-	return types.BoolValue(*p)
 }
 
 // codeHasPrefix reports whether an API error code is code or one of its

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"os"
 	"os/exec"
 	"strings"
@@ -104,4 +105,23 @@ provider "auditlog" {
   max_retries = 1
 }
 `, o.TencentSecretID, o.TencentSecretKey, s.URL, o.UCloudPublicKey, o.UCloudPrivateKey, o.UCloudProjectID, s.URL)
+}
+
+// tfObject and tfList take apart state values built by the data sources.
+func tfObject(t *testing.T, v tftypes.Value) map[string]tftypes.Value {
+	t.Helper()
+	var m map[string]tftypes.Value
+	if err := v.As(&m); err != nil {
+		t.Fatalf("%v is not an object: %v", v, err)
+	}
+	return m
+}
+
+func tfList(t *testing.T, v tftypes.Value) []tftypes.Value {
+	t.Helper()
+	var l []tftypes.Value
+	if err := v.As(&l); err != nil {
+		t.Fatalf("%v is not a list: %v", v, err)
+	}
+	return l
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"strings"
 	"time"
 
@@ -268,15 +269,17 @@ func (d *ucloudOperationEventsDataSource) Read(ctx context.Context, req datasour
 
 	// The request, encoded, is every argument that shapes the answer.
 	query, _ := json.Marshal(apiReq)
-	m.ID = types.StringValue(inputID("ucloud-operation-events", string(query), maxItems))
-	m.ProjectID = types.StringNull()
+	projectValue := tfNullString
 	if project != "" {
-		m.ProjectID = types.StringValue(project)
+		projectValue = tfString(project)
 	}
-	m.MaxResults = types.Int64Value(int64(maxResults))
-	m.ResumeToken = types.StringValue(resume)
-	m.Events = ucloudEventsValue(events)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setState(ctx, req.Config, &resp.State, map[string]tftypes.Value{
+		"id":           tfString(inputID("ucloud-operation-events", string(query), maxItems)),
+		"project_id":   projectValue,
+		"max_results":  tfInt(int64(maxResults)),
+		"resume_token": tfString(resume),
+		"events":       ucloudEventsValue(events),
+	})...)
 }
 
 // ucloudStringValues returns the non-null values of a list argument.
@@ -344,36 +347,44 @@ func ucloudEventsErrorPath(e *client.UCloudError) (path.Path, bool) {
 
 // ucloudEventsValue builds the events list directly, without reflection: the
 // cost is one small map per event.
-func ucloudEventsValue(events []client.UserOperationEvent) types.List {
-	elems := make([]attr.Value, len(events))
+var (
+	ucloudEventTFType       = tfType(ucloudEventObjectType)
+	ucloudEventListTFType   = tftypes.List{ElementType: ucloudEventTFType}
+	ucloudRelatedTFType     = tfType(ucloudRelatedResourceObjectType)
+	ucloudRelatedListTFType = tftypes.List{ElementType: ucloudRelatedTFType}
+	nullUCloudRelatedList   = tftypes.NewValue(ucloudRelatedListTFType, nil)
+)
+
+func ucloudEventsValue(events []client.UserOperationEvent) tftypes.Value {
+	elems := make([]tftypes.Value, len(events))
 	for i := range events {
 		elems[i] = ucloudEventValue(&events[i])
 	}
-	return types.ListValueMust(ucloudEventObjectType, elems)
+	return tftypes.NewValue(ucloudEventListTFType, elems)
 }
 
-func ucloudEventValue(e *client.UserOperationEvent) attr.Value {
-	related := types.ListNull(ucloudRelatedResourceObjectType)
+func ucloudEventValue(e *client.UserOperationEvent) tftypes.Value {
+	related := nullUCloudRelatedList
 	if e.RelatedResource != nil {
-		rs := make([]attr.Value, len(e.RelatedResource))
+		rs := make([]tftypes.Value, len(e.RelatedResource))
 		for i, r := range e.RelatedResource {
-			rs[i] = types.ObjectValueMust(ucloudRelatedResourceAttrTypes, map[string]attr.Value{
-				"resource_id":   stringPtrValue(r.ResourceId),
-				"resource_name": stringPtrValue(r.ResourceName),
+			rs[i] = tftypes.NewValue(ucloudRelatedTFType, map[string]tftypes.Value{
+				"resource_id":   tfStringPtr(r.ResourceId),
+				"resource_name": tfStringPtr(r.ResourceName),
 			})
 		}
-		related = types.ListValueMust(ucloudRelatedResourceObjectType, rs)
+		related = tftypes.NewValue(ucloudRelatedListTFType, rs)
 	}
-	return types.ObjectValueMust(ucloudEventAttrTypes, map[string]attr.Value{
-		"region":           stringPtrValue(e.Region),
-		"api":              stringPtrValue(e.Api),
-		"is_success":       boolPtrValue(e.IsSuccess),
-		"operate_time":     int64PtrValue(e.OperateTime),
-		"user_name":        stringPtrValue(e.UserName),
-		"user_email":       stringPtrValue(e.UserEmail),
+	return tftypes.NewValue(ucloudEventTFType, map[string]tftypes.Value{
+		"region":           tfStringPtr(e.Region),
+		"api":              tfStringPtr(e.Api),
+		"is_success":       tfBoolPtr(e.IsSuccess),
+		"operate_time":     tfInt64Ptr(e.OperateTime),
+		"user_name":        tfStringPtr(e.UserName),
+		"user_email":       tfStringPtr(e.UserEmail),
 		"related_resource": related,
-		"remote_ip":        stringPtrValue(e.RemoteIP),
-		"access_key_id":    stringPtrValue(e.AccessKeyID),
+		"remote_ip":        tfStringPtr(e.RemoteIP),
+		"access_key_id":    tfStringPtr(e.AccessKeyID),
 	})
 }
 

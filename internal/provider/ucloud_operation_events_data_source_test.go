@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"regexp"
 	"slices"
 	"strings"
@@ -9,7 +10,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -433,29 +433,27 @@ func TestAccUCloudOperationEvents_twentyThousand(t *testing.T) {
 // Values the simulator never sends: absent fields are null, an absent
 // RelatedResource is null while an empty one is an empty list.
 func TestUCloudOperationEvents_eventValue(t *testing.T) {
-	absent := ucloudEventValue(&client.UserOperationEvent{}).(types.Object)
-	for name, v := range absent.Attributes() {
+	for name, v := range tfObject(t, ucloudEventValue(&client.UserOperationEvent{})) {
 		if !v.IsNull() {
 			t.Errorf("absent %s = %v, want null", name, v)
 		}
 	}
 	name := "web-01"
-	withEmpty := ucloudEventValue(&client.UserOperationEvent{
+	withEmpty := tfObject(t, ucloudEventValue(&client.UserOperationEvent{
 		RelatedResource: []client.RelatedResource{},
 		UserName:        &name,
-	}).(types.Object)
-	rel := withEmpty.Attributes()["related_resource"].(types.List)
-	if rel.IsNull() || len(rel.Elements()) != 0 {
+	}))
+	if rel := withEmpty["related_resource"]; rel.IsNull() || len(tfList(t, rel)) != 0 {
 		t.Errorf("empty related_resource = %v, want an empty list", rel)
 	}
-	partial := ucloudEventValue(&client.UserOperationEvent{
+	partial := tfObject(t, ucloudEventValue(&client.UserOperationEvent{
 		RelatedResource: []client.RelatedResource{{ResourceName: &name}},
-	}).(types.Object)
-	r := partial.Attributes()["related_resource"].(types.List).Elements()[0].(types.Object).Attributes()
-	if !r["resource_id"].IsNull() || !r["resource_name"].Equal(types.StringValue(name)) {
+	}))
+	r := tfObject(t, tfList(t, partial["related_resource"])[0])
+	if !r["resource_id"].IsNull() || !r["resource_name"].Equal(tftypes.NewValue(tftypes.String, name)) {
 		t.Errorf("related resource = %v", r)
 	}
-	if list := ucloudEventsValue(nil); list.IsNull() || len(list.Elements()) != 0 {
+	if list := ucloudEventsValue(nil); list.IsNull() || len(tfList(t, list)) != 0 {
 		t.Errorf("no events = %v, want an empty list", list)
 	}
 }
