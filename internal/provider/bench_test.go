@@ -23,7 +23,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -207,7 +206,7 @@ func benchNullExcept(t tftypes.Type, set map[string]any) tftypes.Value {
 
 func benchIsMap(v any) bool { _, ok := v.(map[string]any); return ok }
 
-func benchDynamicValue(b *testing.B, v tftypes.Value) *tfprotov6.DynamicValue {
+func benchDynamicValue(b testing.TB, v tftypes.Value) *tfprotov6.DynamicValue {
 	b.Helper()
 	dv, err := tfprotov6.NewDynamicValue(v.Type(), v)
 	if err != nil {
@@ -260,7 +259,7 @@ func BenchmarkReadDataSource(b *testing.B) {
 				defer sim.Close()
 				o := sim.Options()
 
-				server, err := providerserver.NewProtocol6WithError(New("bench")())()
+				server, err := NewProtocol6Server("bench")(), error(nil)
 				if err != nil {
 					b.Fatal(err)
 				}

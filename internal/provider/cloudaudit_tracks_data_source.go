@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -152,21 +154,27 @@ func (d *cloudAuditTracksDataSource) Configure(_ context.Context, req datasource
 }
 
 func (d *cloudAuditTracksDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	resp.Diagnostics.Append(d.read(ctx, req.Config, &resp.State)...)
+}
+
+// read is the whole read: Read calls it for the framework, and the
+// provider server calls it directly (see fast_read.go).
+func (d *cloudAuditTracksDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
 	var m cloudAuditTracksModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(config.Get(ctx, &m)...)
+	if diags.HasError() {
+		return diags
 	}
 	ctx = d.data.maskSecrets(ctx)
-	ctx, cancel := withReadTimeout(ctx, m.Timeouts, &resp.Diagnostics)
+	ctx, cancel := withReadTimeout(ctx, m.Timeouts, &diags)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
-		return
+	if diags.HasError() {
+		return diags
 	}
 	c, diags := d.data.tencentClient()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(diags...)
+	if diags.HasError() {
+		return diags
 	}
 
 	region := stringValueOr(m.Region, d.data.tencentRegion)
@@ -180,26 +188,27 @@ func (d *cloudAuditTracksDataSource) Read(ctx context.Context, req datasource.Re
 	if !m.PageNumber.IsNull() {
 		page, err := c.DescribeAuditTracks(ctx, region, client.DescribeAuditTracksRequest{PageNumber: uint64(m.PageNumber.ValueInt64()), PageSize: pageSize})
 		if err != nil {
-			addReadError(ctx, &resp.Diagnostics, "Reading CloudAudit tracking sets", err, cloudAuditErrorPath)
-			return
+			addReadError(ctx, &diags, "Reading CloudAudit tracking sets", err, cloudAuditErrorPath)
+			return diags
 		}
 		tracks, total = page.Tracks, derefUint64(page.TotalCount)
 	} else {
 		res, err := c.ListAuditTracks(ctx, region, pageSize, int(m.MaxItems.ValueInt64()))
 		if err != nil {
-			addReadError(ctx, &resp.Diagnostics, "Reading CloudAudit tracking sets", err, cloudAuditErrorPath)
-			return
+			addReadError(ctx, &diags, "Reading CloudAudit tracking sets", err, cloudAuditErrorPath)
+			return diags
 		}
 		tracks, total = res.Tracks, res.TotalCount
 	}
 
-	resp.Diagnostics.Append(setState(ctx, req.Config, &resp.State, map[string]tftypes.Value{
+	diags.Append(setState(ctx, config, state, map[string]tftypes.Value{
 		"id":          tfString(inputID("cloudaudit-tracks", region, m.PageNumber, pageSize, m.MaxItems)),
 		"region":      tfString(region),
 		"page_size":   tfInt(int64(pageSize)),
 		"total_count": tfInt(int64(total)),
 		"tracks":      tracksValue(tracks),
 	})...)
+	return diags
 }
 
 // cloudAuditErrorPath attaches region errors to the region argument.

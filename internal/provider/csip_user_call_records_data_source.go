@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"regexp"
 	"time"
@@ -253,21 +255,27 @@ func (d *csipUserCallRecordsDataSource) ValidateConfig(ctx context.Context, req 
 }
 
 func (d *csipUserCallRecordsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	resp.Diagnostics.Append(d.read(ctx, req.Config, &resp.State)...)
+}
+
+// read is the whole read: Read calls it for the framework, and the
+// provider server calls it directly (see fast_read.go).
+func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
 	var m csipUserCallRecordsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(config.Get(ctx, &m)...)
+	if diags.HasError() {
+		return diags
 	}
 	ctx = d.data.maskSecrets(ctx)
-	ctx, cancel := withReadTimeout(ctx, m.Timeouts, &resp.Diagnostics)
+	ctx, cancel := withReadTimeout(ctx, m.Timeouts, &diags)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
-		return
+	if diags.HasError() {
+		return diags
 	}
 	c, diags := d.data.tencentClient()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(diags...)
+	if diags.HasError() {
+		return diags
 	}
 
 	region := m.Region.ValueString()
@@ -278,8 +286,8 @@ func (d *csipUserCallRecordsDataSource) Read(ctx context.Context, req datasource
 	if m.Filter != nil && !m.Filter.Limit.IsNull() {
 		page, err := c.DescribeUserCallRecord(ctx, region, apiReq)
 		if err != nil {
-			addReadError(ctx, &resp.Diagnostics, "Reading CSIP user call records", err, csipErrorPath)
-			return
+			addReadError(ctx, &diags, "Reading CSIP user call records", err, csipErrorPath)
+			return diags
 		}
 		records = page.Data
 		if page.Total != nil {
@@ -288,19 +296,20 @@ func (d *csipUserCallRecordsDataSource) Read(ctx context.Context, req datasource
 	} else {
 		res, err := c.ListUserCallRecords(ctx, region, apiReq, client.DefaultUserCallRecordsPageSize, int(m.MaxItems.ValueInt64()))
 		if err != nil {
-			addReadError(ctx, &resp.Diagnostics, "Reading CSIP user call records", err, csipErrorPath)
-			return
+			addReadError(ctx, &diags, "Reading CSIP user call records", err, csipErrorPath)
+			return diags
 		}
 		records, total = res.Records, res.Total
 	}
 
 	// The request, encoded, is every argument that shapes the answer.
 	query, _ := json.Marshal(apiReq)
-	resp.Diagnostics.Append(setState(ctx, req.Config, &resp.State, map[string]tftypes.Value{
+	diags.Append(setState(ctx, config, state, map[string]tftypes.Value{
 		"id":    tfString(inputID("csip-user-call-records", region, string(query), m.MaxItems)),
 		"total": tfInt(total),
 		"data":  csipCallRecordsValue(records),
 	})...)
+	return diags
 }
 
 // csipRequest turns the arguments into the API request, sending only what

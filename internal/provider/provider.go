@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"regexp"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -21,6 +22,35 @@ var _ provider.Provider = &auditlogProvider{}
 // auditlogProvider is the provider. version is set at build time.
 type auditlogProvider struct {
 	version string
+
+	mu   sync.Mutex
+	data *providerData // set by Configure
+
+	readersOnce sync.Once
+	readers     map[string]func() stateReader // by data source type name
+}
+
+// configured returns what Configure resolved, or nil before it ran.
+func (p *auditlogProvider) configured() *providerData {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.data
+}
+
+// stateReaders lists the data sources whose read the server calls directly.
+func (p *auditlogProvider) stateReaders() map[string]func() stateReader {
+	p.readersOnce.Do(func() {
+		p.readers = map[string]func() stateReader{}
+		for _, newDS := range p.DataSources(context.Background()) {
+			if _, ok := newDS().(stateReader); !ok {
+				continue
+			}
+			var meta datasource.MetadataResponse
+			newDS().Metadata(context.Background(), datasource.MetadataRequest{ProviderTypeName: "auditlog"}, &meta)
+			p.readers[meta.TypeName] = func() stateReader { return newDS().(stateReader) }
+		}
+	})
+	return p.readers
 }
 
 // New returns a constructor of the provider, as providerserver expects.
@@ -243,6 +273,9 @@ func (p *auditlogProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	resp.DataSourceData = data
+	p.mu.Lock()
+	p.data = data
+	p.mu.Unlock()
 }
 
 func (p *auditlogProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/auditlog/terraform-provider-auditlog/internal/cloudsim"
@@ -17,7 +16,7 @@ import (
 // testAccProtoV6ProviderFactories runs the provider in-process for the real
 // terraform binary that acceptance tests drive.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"auditlog": providerserver.NewProtocol6WithError(New("test")()),
+	"auditlog": func() (tfprotov6.ProviderServer, error) { return NewProtocol6Server("test")(), nil },
 }
 
 // TestMain isolates the tests from the machine: no cloud credentials from the

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"strings"
 	"time"
@@ -223,21 +224,27 @@ func (d *ucloudOperationEventsDataSource) ValidateConfig(ctx context.Context, re
 }
 
 func (d *ucloudOperationEventsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	resp.Diagnostics.Append(d.read(ctx, req.Config, &resp.State)...)
+}
+
+// read is the whole read: Read calls it for the framework, and the
+// provider server calls it directly (see fast_read.go).
+func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
 	var m ucloudOperationEventsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(config.Get(ctx, &m)...)
+	if diags.HasError() {
+		return diags
 	}
 	ctx = d.data.maskSecrets(ctx)
-	ctx, cancel := withReadTimeout(ctx, m.Timeouts, &resp.Diagnostics)
+	ctx, cancel := withReadTimeout(ctx, m.Timeouts, &diags)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
-		return
+	if diags.HasError() {
+		return diags
 	}
 	c, diags := d.data.ucloudClient()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(diags...)
+	if diags.HasError() {
+		return diags
 	}
 
 	project := stringValueOr(m.ProjectID, d.data.ucloudProjectID)
@@ -263,8 +270,8 @@ func (d *ucloudOperationEventsDataSource) Read(ctx context.Context, req datasour
 	if err != nil {
 		// The client returns what it read before the failure; none of it
 		// may reach the state, which is left unset.
-		addUCloudReadError(&resp.Diagnostics, "Reading UCloud operation events", err, project)
-		return
+		addUCloudReadError(&diags, "Reading UCloud operation events", err, project)
+		return diags
 	}
 
 	// The request, encoded, is every argument that shapes the answer.
@@ -273,13 +280,14 @@ func (d *ucloudOperationEventsDataSource) Read(ctx context.Context, req datasour
 	if project != "" {
 		projectValue = tfString(project)
 	}
-	resp.Diagnostics.Append(setState(ctx, req.Config, &resp.State, map[string]tftypes.Value{
+	diags.Append(setState(ctx, config, state, map[string]tftypes.Value{
 		"id":           tfString(inputID("ucloud-operation-events", string(query), maxItems)),
 		"project_id":   projectValue,
 		"max_results":  tfInt(int64(maxResults)),
 		"resume_token": tfString(resume),
 		"events":       ucloudEventsValue(events),
 	})...)
+	return diags
 }
 
 // ucloudStringValues returns the non-null values of a list argument.
