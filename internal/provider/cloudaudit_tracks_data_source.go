@@ -44,6 +44,8 @@ type cloudAuditTracksModel struct {
 	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 }
 
+func (m *cloudAuditTracksModel) readTimeouts() timeouts.Value { return m.Timeouts }
+
 var storageAttrTypes = map[string]attr.Type{
 	"storage_type":       types.StringType,
 	"storage_region":     types.StringType,
@@ -161,19 +163,13 @@ func (d *cloudAuditTracksDataSource) Read(ctx context.Context, req datasource.Re
 // provider server calls it directly (see fast_read.go).
 func (d *cloudAuditTracksDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
 	var m cloudAuditTracksModel
-	diags.Append(config.Get(ctx, &m)...)
-	if diags.HasError() {
-		return diags
-	}
-	ctx = d.data.maskSecrets(ctx)
-	ctx, cancel := withReadTimeout(ctx, m.Timeouts, &diags)
+	ctx, cancel, diags := d.data.startRead(ctx, config, &m)
 	defer cancel()
 	if diags.HasError() {
 		return diags
 	}
-	c, diags := d.data.tencentClient()
-	diags.Append(diags...)
-	if diags.HasError() {
+	c, clientDiags := d.data.tencentClient()
+	if diags.Append(clientDiags...); diags.HasError() {
 		return diags
 	}
 

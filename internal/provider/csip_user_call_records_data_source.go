@@ -52,6 +52,8 @@ type csipUserCallRecordsModel struct {
 	Timeouts timeouts.Value   `tfsdk:"timeouts"`
 }
 
+func (m *csipUserCallRecordsModel) readTimeouts() timeouts.Value { return m.Timeouts }
+
 type csipFilterModel struct {
 	Limit     types.Int64            `tfsdk:"limit"`
 	Offset    types.Int64            `tfsdk:"offset"`
@@ -262,19 +264,13 @@ func (d *csipUserCallRecordsDataSource) Read(ctx context.Context, req datasource
 // provider server calls it directly (see fast_read.go).
 func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
 	var m csipUserCallRecordsModel
-	diags.Append(config.Get(ctx, &m)...)
-	if diags.HasError() {
-		return diags
-	}
-	ctx = d.data.maskSecrets(ctx)
-	ctx, cancel := withReadTimeout(ctx, m.Timeouts, &diags)
+	ctx, cancel, diags := d.data.startRead(ctx, config, &m)
 	defer cancel()
 	if diags.HasError() {
 		return diags
 	}
-	c, diags := d.data.tencentClient()
-	diags.Append(diags...)
-	if diags.HasError() {
+	c, clientDiags := d.data.tencentClient()
+	if diags.Append(clientDiags...); diags.HasError() {
 		return diags
 	}
 

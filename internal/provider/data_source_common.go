@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
 	"github.com/auditlog/terraform-provider-auditlog/internal/client"
 )
@@ -54,11 +55,25 @@ func timeoutsAttribute(ctx context.Context) schema.Attribute {
 	return timeouts.Attributes(ctx)
 }
 
-// withReadTimeout bounds ctx by timeouts.read, or defaultReadTimeout.
-func withReadTimeout(ctx context.Context, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc) {
-	d, tdiags := t.Read(ctx, defaultReadTimeout)
+// readModel is a data source's configuration model.
+type readModel interface {
+	readTimeouts() timeouts.Value
+}
+
+// startRead decodes the configuration into m and readies the read's
+// context: the configured secrets masked in every log line written under it
+// (masks live on the context, and each call brings a fresh one), and the
+// whole read bounded by timeouts.read. cancel must be called when the read
+// ends, even when diags has errors.
+func (d *providerData) startRead(ctx context.Context, config tfsdk.Config, m readModel) (_ context.Context, cancel context.CancelFunc, diags diag.Diagnostics) {
+	diags.Append(config.Get(ctx, m)...)
+	if diags.HasError() {
+		return ctx, func() {}, diags
+	}
+	limit, tdiags := m.readTimeouts().Read(ctx, defaultReadTimeout)
 	diags.Append(tdiags...)
-	return context.WithTimeout(ctx, d)
+	ctx, cancel = context.WithTimeout(d.maskSecrets(ctx), limit)
+	return ctx, cancel, diags
 }
 
 // addReadError turns a client error into a diagnostic. Errors the API blames

@@ -56,6 +56,8 @@ type ucloudOperationEventsModel struct {
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 }
 
+func (m *ucloudOperationEventsModel) readTimeouts() timeouts.Value { return m.Timeouts }
+
 // ucloudOperationEventsWindow is how far back GetUserOperationEvents serves.
 const ucloudOperationEventsWindow = 365 * 24 * time.Hour
 
@@ -231,19 +233,13 @@ func (d *ucloudOperationEventsDataSource) Read(ctx context.Context, req datasour
 // provider server calls it directly (see fast_read.go).
 func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
 	var m ucloudOperationEventsModel
-	diags.Append(config.Get(ctx, &m)...)
-	if diags.HasError() {
-		return diags
-	}
-	ctx = d.data.maskSecrets(ctx)
-	ctx, cancel := withReadTimeout(ctx, m.Timeouts, &diags)
+	ctx, cancel, diags := d.data.startRead(ctx, config, &m)
 	defer cancel()
 	if diags.HasError() {
 		return diags
 	}
-	c, diags := d.data.ucloudClient()
-	diags.Append(diags...)
-	if diags.HasError() {
+	c, clientDiags := d.data.ucloudClient()
+	if diags.Append(clientDiags...); diags.HasError() {
 		return diags
 	}
 
