@@ -96,10 +96,3 @@ func (c *TencentClient) ListAuditTracks(ctx context.Context, region string, page
 	}
 	return &AuditTracksResult{Tracks: res.items, TotalCount: uint64(res.total), Pages: res.pages}, nil
 }
-
-func derefUint(p *uint64) uint64 {
-	if p == nil {
-		return 0
-	}
-	return *p
-}
