@@ -30,7 +30,7 @@ func NewCloudAuditTracksDataSource() datasource.DataSource {
 }
 
 type cloudAuditTracksDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 type cloudAuditTracksModel struct {
@@ -147,12 +147,6 @@ func (d *cloudAuditTracksDataSource) Schema(ctx context.Context, _ datasource.Sc
 			},
 		},
 	}
-}
-
-func (d *cloudAuditTracksDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, diags := providerDataFrom(req)
-	resp.Diagnostics.Append(diags...)
-	d.data = data
 }
 
 func (d *cloudAuditTracksDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

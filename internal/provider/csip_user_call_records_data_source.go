@@ -37,7 +37,7 @@ func NewCSIPUserCallRecordsDataSource() datasource.DataSource {
 }
 
 type csipUserCallRecordsDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 type csipUserCallRecordsModel struct {
@@ -227,12 +227,6 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 			},
 		},
 	}
-}
-
-func (d *csipUserCallRecordsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, diags := providerDataFrom(req)
-	resp.Diagnostics.Append(diags...)
-	d.data = data
 }
 
 // ValidateConfig checks what single attributes cannot: the query period must

@@ -20,6 +20,18 @@ import (
 	"github.com/auditlog/terraform-provider-auditlog/internal/client"
 )
 
+// dataSourceBase is embedded in every data source: it keeps what the
+// provider's Configure resolved.
+type dataSourceBase struct {
+	data *providerData
+}
+
+func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	data, diags := providerDataFrom(req)
+	resp.Diagnostics.Append(diags...)
+	b.data = data
+}
+
 // providerDataFrom checks what Configure handed to a data source. It is nil
 // before the provider is configured (for example during validation).
 func providerDataFrom(req datasource.ConfigureRequest) (*providerData, diag.Diagnostics) {

@@ -38,7 +38,7 @@ func NewUCloudOperationEventsDataSource() datasource.DataSource {
 }
 
 type ucloudOperationEventsDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 type ucloudOperationEventsModel struct {
@@ -201,12 +201,6 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 			},
 		},
 	}
-}
-
-func (d *ucloudOperationEventsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, diags := providerDataFrom(req)
-	resp.Diagnostics.Append(diags...)
-	d.data = data
 }
 
 // ValidateConfig checks what single attributes cannot: the time window must
