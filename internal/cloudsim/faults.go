@@ -89,6 +89,12 @@ func (fs *faultSet) clear() {
 	fs.faults = nil
 }
 
+func (fs *faultSet) empty() bool {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return len(fs.faults) == 0
+}
+
 func (fs *faultSet) take(action string) *Fault {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()

@@ -157,16 +157,27 @@ func (s *Server) Options() Options { return s.opts }
 // protocol, after applying any injected fault.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	tencent := r.Header.Get("X-TC-Action") != "" || strings.HasPrefix(r.Header.Get("Authorization"), "TC3-")
-	action := r.Header.Get("X-TC-Action")
-	if !tencent {
-		action = ucloudRequestParams(r)["Action"]
-	}
 	if d := s.opts.Latency; d > 0 {
 		select {
 		case <-time.After(d):
 		case <-r.Context().Done():
 			return
 		}
+	}
+	if !s.faults.empty() {
+		s.serveFaulty(tencent, w, r)
+		return
+	}
+	s.dispatch(tencent, w, r)
+}
+
+// serveFaulty applies the first injected fault that matches the request's
+// action, then serves it. Only here is a UCloud body read for its action:
+// without faults, requests go straight to their half of the simulator.
+func (s *Server) serveFaulty(tencent bool, w http.ResponseWriter, r *http.Request) {
+	action := r.Header.Get("X-TC-Action")
+	if !tencent {
+		action = ucloudRequestParams(r)["Action"]
 	}
 	if f := s.faults.take(action); f != nil {
 		s.countFault(r)
