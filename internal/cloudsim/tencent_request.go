@@ -28,8 +28,8 @@ import (
 const tencentMaxBody = 10 << 20
 
 // v1CommonParams are the common parameters of signature v1; the rest of a
-// v1 request's parameters are the action's. A TC3 GET query may carry some
-// of them too (the SDKs strip them, but the gateway tolerates them).
+// v1 request's parameters are the action's. The SDKs leave them out of a
+// TC3 GET query; should one be there, it is not taken for an action's.
 var v1CommonParams = map[string]bool{
 	"Action": true, "Version": true, "Region": true, "Timestamp": true, "Nonce": true,
 	"SecretId": true, "Signature": true, "SignatureMethod": true, "Token": true,
@@ -44,7 +44,7 @@ type tencentRequest struct {
 	timestamp               string // as sent, parsed by the caller
 	scopeService            string // TC3: the service its credential scope names
 	body                    []byte // POST JSON body (TC3)
-	flat                    map[string]string
+	flat                    map[string]string // GET and v1: flattened action parameters
 	// verify reports whether the request's signature is right for secretKey.
 	verify func(secretKey string, ts int64) bool
 }
