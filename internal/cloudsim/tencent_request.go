@@ -41,9 +41,9 @@ var v1CommonParams = map[string]bool{
 type tencentRequest struct {
 	action, version, region string
 	secretID, token         string
-	timestamp               string // as sent, parsed by the caller
-	scopeService            string // TC3: the service its credential scope names
-	body                    []byte // POST JSON body (TC3)
+	timestamp               string            // as sent, parsed by the caller
+	scopeService            string            // TC3: the service its credential scope names
+	body                    []byte            // POST JSON body (TC3)
 	flat                    map[string]string // GET and v1: flattened action parameters
 	// verify reports whether the request's signature is right for secretKey.
 	verify func(secretKey string, ts int64) bool
