@@ -101,6 +101,9 @@ type captureLogger struct {
 	entries []logEntry
 }
 
+func (l *captureLogger) Warn(_ context.Context, msg string, f map[string]any) {
+	l.add("warn", msg, f)
+}
 func (l *captureLogger) Debug(_ context.Context, msg string, f map[string]any) {
 	l.add("debug", msg, f)
 }
