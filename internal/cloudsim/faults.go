@@ -161,14 +161,17 @@ func (s *Server) cappedPage(action string, size int64) int64 {
 	return size
 }
 
+// pagedActions are the actions whose pages CapPageSize can cap.
+var pagedActions = map[string]bool{"DescribeAuditTracks": true, "DescribeUserCallRecord": true, "GetUserOperationEvents": true}
+
 // ParsePageCap reads a page cap from the command line: "Action=N".
 func ParsePageCap(spec string) (action string, n int, err error) {
 	action, v, ok := strings.Cut(spec, "=")
 	if ok {
 		n, err = strconv.Atoi(v)
 	}
-	if !ok || err != nil || action == "" || n < 1 {
-		return "", 0, fmt.Errorf("page cap %q: want Action=N with N at least 1, such as DescribeAuditTracks=4", spec)
+	if !ok || err != nil || n < 1 || !pagedActions[action] {
+		return "", 0, fmt.Errorf("page cap %q: want Action=N with N at least 1 and Action DescribeAuditTracks, DescribeUserCallRecord or GetUserOperationEvents, such as DescribeAuditTracks=4", spec)
 	}
 	return action, n, nil
 }

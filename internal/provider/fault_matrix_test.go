@@ -23,6 +23,9 @@ type faultSource struct {
 	action  string
 	opts    cloudsim.Options
 	config  string
+	// pageCap is the page size the "silent page cap" row caps the action
+	// at: below the page size the configuration asks for.
+	pageCap int
 	// success checks the state of a complete read; inserted is the number
 	// of records an "insert" fault added.
 	success func(sim *testSim, inserted int) []statecheck.StateCheck
@@ -33,8 +36,9 @@ const faultSubUin = "100021372635"
 var faultSources = []faultSource{
 	{
 		name: "cloudaudit_tracks", tencent: true, action: "DescribeAuditTracks",
-		opts:   cloudsim.Options{Tracks: 45},
-		config: `data "auditlog_cloudaudit_tracks" "test" { page_size = 10 }`, // 5 pages
+		opts:    cloudsim.Options{Tracks: 45},
+		config:  `data "auditlog_cloudaudit_tracks" "test" { page_size = 10 }`, // 5 pages
+		pageCap: 4,
 		success: func(_ *testSim, inserted int) []statecheck.StateCheck {
 			n := 45 + inserted
 			return []statecheck.StateCheck{
@@ -47,8 +51,9 @@ var faultSources = []faultSource{
 	},
 	{
 		name: "csip_user_call_records", tencent: true, action: "DescribeUserCallRecord",
-		opts:   cloudsim.Options{CallRecords: 250},
-		config: fmt.Sprintf(`data "auditlog_csip_user_call_records" "test" { sub_uin = %q }`, faultSubUin), // 3 pages of 100
+		opts:    cloudsim.Options{CallRecords: 250},
+		config:  fmt.Sprintf(`data "auditlog_csip_user_call_records" "test" { sub_uin = %q }`, faultSubUin), // 3 pages of 100
+		pageCap: 50,
 		success: func(sim *testSim, inserted int) []statecheck.StateCheck {
 			addr := "data.auditlog_csip_user_call_records.test"
 			checks := []statecheck.StateCheck{
@@ -68,8 +73,9 @@ var faultSources = []faultSource{
 	},
 	{
 		name: "ucloud_operation_events", action: "GetUserOperationEvents",
-		opts:   cloudsim.Options{Events: 120},
-		config: `data "auditlog_ucloud_operation_events" "test" { max_results = 50 }`, // 3 pages
+		opts:    cloudsim.Options{Events: 120},
+		config:  `data "auditlog_ucloud_operation_events" "test" { max_results = 50 }`, // 3 pages
+		pageCap: 20,
 		success: func(sim *testSim, _ int) []statecheck.StateCheck {
 			want := sim.UCloudEvents()
 			addr := "data.auditlog_ucloud_operation_events.test"
@@ -98,6 +104,9 @@ type faultCase struct {
 	ucloudError  string
 	skipTencent  string // reason the fault does not apply
 	skipUCloud   string
+	// pageCap caps the action's pages silently at the source's pageCap
+	// (Server.CapPageSize) instead of injecting fault.
+	pageCap bool
 }
 
 // The page that failed is page 2: faults skip the first request (After: 1).
@@ -135,6 +144,9 @@ var faultCases = []faultCase{
 		tencentError: `(?s)changed\s+from.*second\s+read\s+saw\s+it\s+change\s+again`, skipUCloud: "tokens freeze the query window; not simulated"},
 	{name: "repeated NextToken", fault: cloudsim.Fault{Kind: cloudsim.FaultRepeatToken, After: 1, Times: 1},
 		ucloudError: `(?s)page\s+2\s+returned\s+a\s+NextToken\s+already\s+returned`, skipTencent: "offset-paged API"},
+	{name: "empty page with a NextToken", fault: cloudsim.Fault{Kind: cloudsim.FaultEmptyPage, After: 1, Times: 1},
+		skipTencent: "offset-paged API"},
+	{name: "silent page cap (4 tracks, 50 records, 20 events)", pageCap: true},
 	{name: "throttled on every retry", fault: cloudsim.Fault{Kind: cloudsim.FaultThrottle, After: 1}, maxRetries: 1,
 		tencentError: `(?s)reading\s+page\s+2.*RequestLimitExceeded:.*RequestId:\s+[0-9a-f-]{36}`,
 		ucloudError:  `(?s)page\s+2.*RetCode\s+153.*Request\s+too\s+frequent.*RequestId:\s+[0-9a-f-]{36}`},
@@ -163,9 +175,13 @@ func TestAccFaultMatrix(t *testing.T) {
 					wantErr = "" // UCloud signatures carry no timestamp: skew is harmless
 				}
 				sim := startSim(t, src.opts)
-				fault := fc.fault
-				fault.Action, fault.Code = src.action, code
-				sim.InjectFault(fault)
+				if fc.pageCap {
+					sim.CapPageSize(src.action, src.pageCap)
+				} else {
+					fault := fc.fault
+					fault.Action, fault.Code = src.action, code
+					sim.InjectFault(fault)
+				}
 
 				step := resource.TestStep{Config: faultProviderConfig(sim, fc) + src.config}
 				if wantErr != "" {
