@@ -196,10 +196,12 @@ func (r pagedRead[T]) fetchRest(ctx context.Context, results []pageResult[T], to
 }
 
 func (r pagedRead[T]) page(ctx context.Context, spec pageSpec) (pageResult[T], error) {
-	p, err := r.fetch(ctx, spec)
+	callCtx, call := trackCall(ctx)
+	p, err := r.fetch(callCtx, spec)
 	if err != nil {
 		return p, fmt.Errorf("reading page %d of %s (offset %d): %w", spec.index+1, r.noun, spec.offset, err)
 	}
+	pageRead(ctx, spec.index+1, len(p.items), p.total, call.attempt())
 	return p, nil
 }
 

@@ -46,6 +46,7 @@ func (p retryPolicy) backoff(n int) time.Duration {
 func (p retryPolicy) do(ctx context.Context, call func(attempt int) (retryable bool, err error)) error {
 	for attempt := 0; ; attempt++ {
 		retryable, err := call(attempt)
+		noteAttempt(ctx, attempt)
 		if err == nil || !retryable || attempt >= p.MaxRetries {
 			return err
 		}

@@ -235,7 +235,7 @@ func (c *TencentClient) send(ctx context.Context, op tencentOp, params map[strin
 	if err != nil {
 		return err
 	}
-	release, err := c.pace.acquire(ctx, op.Service+"/"+op.Action+"/"+c.cfg.SecretID)
+	release, err := c.pace.acquire(ctx, op.Service+"/"+op.Action, c.cfg.SecretID)
 	if err != nil {
 		return fmt.Errorf("tencentcloud %s: waiting for the rate budget: %w", op.Action, err)
 	}
@@ -375,7 +375,9 @@ func (t *observingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	if ex == nil {
 		return resp, err
 	}
-	fields := map[string]any{"service": ex.service, "action": ex.action, "attempt": ex.attempt}
+	// Attempts are numbered from 1, as in the UCloud client's lines and in
+	// "page read".
+	fields := map[string]any{"service": ex.service, "action": ex.action, "attempt": ex.attempt + 1}
 	if err != nil {
 		fields["error"] = err.Error()
 		t.log.Debug(req.Context(), "tencentcloud request failed", fields)

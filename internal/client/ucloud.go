@@ -329,7 +329,7 @@ func (c *UCloudClient) invoke(ctx context.Context, action string, params map[str
 		// timestamp or nonce, so the value is the same every time; signing
 		// per attempt keeps that an implementation detail.
 		form := c.signedForm(action, params)
-		release, err := c.pace.acquire(ctx, action+"/"+c.publicKey)
+		release, err := c.pace.acquire(ctx, action, c.publicKey)
 		if err != nil {
 			return false, fmt.Errorf("ucloud %s: waiting for the call budget: %w", action, err)
 		}

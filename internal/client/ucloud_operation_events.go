@@ -187,17 +187,12 @@ func (c *UCloudClient) ListUserOperationEvents(ctx context.Context, req GetUserO
 		pageReq.MaxResults = &size
 		pageReq.NextToken = token
 
-		resp, err := c.GetUserOperationEvents(ctx, pageReq)
+		callCtx, call := trackCall(ctx)
+		resp, err := c.GetUserOperationEvents(callCtx, pageReq)
 		if err != nil {
 			return events, token, fmt.Errorf("reading UCloud operation events, page %d: %w", page, err)
 		}
-		c.logger.Trace(ctx, "ucloud operation events page", map[string]any{
-			"action":     ucloudActionGetUserOperationEvents,
-			"page":       page,
-			"events":     len(resp.Events),
-			"has_next":   resp.NextToken != "",
-			"request_id": resp.RequestID,
-		})
+		pageRead(ctx, page, len(resp.Events), nil, call.attempt())
 		if maxItems > 0 && len(events)+len(resp.Events) > maxItems {
 			// Taking a prefix would make the returned token skip events.
 			return events, token, fmt.Errorf("ucloud %s: page %d returned %d events although %d were requested (RequestId: %s)",

@@ -101,6 +101,10 @@ type captureLogger struct {
 	entries []logEntry
 }
 
+func (l *captureLogger) Info(_ context.Context, msg string, f map[string]any) {
+	l.add("info", msg, f)
+}
+
 func (l *captureLogger) Debug(_ context.Context, msg string, f map[string]any) {
 	l.add("debug", msg, f)
 }

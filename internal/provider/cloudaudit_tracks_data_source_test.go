@@ -145,7 +145,7 @@ func TestAccCloudAuditTracks_apiErrors(t *testing.T) {
 	o := sim.Options()
 	wrongKey := fmt.Sprintf(`
 provider "auditlog" {
-  tencentcloud = {
+  tencentcloud {
     secret_id  = %q
     secret_key = "not-the-secret-key"
     endpoint   = %q
@@ -155,7 +155,7 @@ data "auditlog_cloudaudit_tracks" "test" {}
 `, o.TencentSecretID, sim.URL)
 	unknownID := fmt.Sprintf(`
 provider "auditlog" {
-  tencentcloud = {
+  tencentcloud {
     secret_id  = "AKIDunknown000000000000000000000000"
     secret_key = %q
     endpoint   = %q
@@ -220,11 +220,11 @@ func TestAccCloudAuditTracks_assumeRole(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 provider "auditlog" {
-  tencentcloud = {
+  tencentcloud {
     secret_id  = %q
     secret_key = %q
     endpoint   = %q
-    assume_role = {
+    assume_role {
       role_arn         = "qcs::cam::uin/100000000001:roleName/auditor"
       session_name     = "compliance-check"
       session_duration = 900
@@ -252,7 +252,7 @@ func TestAccCloudAuditTracks_missingCredentials(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 provider "auditlog" {
-  tencentcloud = { endpoint = %q }
+  tencentcloud { endpoint = %q }
 }
 data "auditlog_cloudaudit_tracks" "test" {}
 `, sim.URL),

@@ -101,36 +101,10 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 		MarkdownDescription: "Lists the cloud API call records of one Tencent Cloud (sub-)account, aggregated per source IP, " +
 			"from Cloud Security Center (CSIP, API `DescribeUserCallRecord`): who called from where, how often, and with what result. " +
 			"Without `filter.limit` every page is read; with it, exactly one call is made with exactly the given filter.",
-		Attributes: map[string]schema.Attribute{
-			"timeouts": timeoutsAttribute(ctx),
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
-			},
-			"sub_uin": schema.StringAttribute{
-				Required: true,
-				MarkdownDescription: "UIN of the account whose calls are listed (the API's `SubUin`), such as `100021372635`; " +
-					"the `SubUin` that CSIP's `DescribeAccessKeyUserList` reports.",
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`), "must not contain spaces"),
-				},
-			},
-			"region": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Region to send with the call. CSIP does not need one and none is sent by default " +
-					"(the provider's `tencentcloud.region` is not used).",
-				Validators: []validator.String{regionValidator()},
-			},
-			"member_id": schema.ListAttribute{
-				Optional:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "Organization member IDs (the API's `MemberId`), such as `mem-6wfo0fzks3`, when reading through a multi-account organization.",
-				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
-			},
-			"filter": schema.SingleNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "Paging, sort, time window and column filters (the API's `Filter`).",
+		Blocks: map[string]schema.Block{
+			"timeouts": timeoutsBlock(ctx),
+			"filter": schema.SingleNestedBlock{
+				MarkdownDescription: "Paging, sort, time window and column filters (the API's `Filter`), a block: `filter { ... }`.",
 				Attributes: map[string]schema.Attribute{
 					"limit": schema.Int64Attribute{
 						Optional: true,
@@ -165,10 +139,11 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 						MarkdownDescription: "End of the query period, `YYYY-MM-DD hh:mm:ss` (the API's `EndTime`).",
 						Validators:          []validator.String{csipTimeValidator{}},
 					},
-					"filters": schema.ListNestedAttribute{
-						Optional:            true,
-						MarkdownDescription: "Column filters (the API's `Filters` of `WhereFilter`). Records must match every filter.",
-						NestedObject: schema.NestedAttributeObject{
+				},
+				Blocks: map[string]schema.Block{
+					"filters": schema.ListNestedBlock{
+						MarkdownDescription: "Column filters (the API's `Filters` of `WhereFilter`), one `filters { ... }` block each. Records must match every filter.",
+						NestedObject: schema.NestedBlockObject{
 							Attributes: map[string]schema.Attribute{
 								"name": schema.StringAttribute{
 									Required:            true,
@@ -193,11 +168,38 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 					},
 				},
 			},
+		},
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
+			},
+			"sub_uin": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "UIN of the account whose calls are listed (the API's `SubUin`), such as `100021372635`; " +
+					"the `SubUin` that CSIP's `DescribeAccessKeyUserList` reports.",
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`), "must not contain spaces"),
+				},
+			},
+			"region": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Region to send with the call. CSIP does not need one and none is sent by default " +
+					"(the provider's `tencentcloud.region` is not used).",
+				Validators: []validator.String{regionValidator()},
+			},
+			"member_id": schema.ListAttribute{
+				Optional:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Organization member IDs (the API's `MemberId`), such as `mem-6wfo0fzks3`, when reading through a multi-account organization.",
+				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			},
 			"max_items": schema.Int64Attribute{
 				Optional:            true,
-				MarkdownDescription: "When reading every page, stop after this many records. Unset or `0` reads all.",
+				MarkdownDescription: maxItemsDescription + " Cannot be combined with `filter.limit`, which reads one page.",
 				Validators: []validator.Int64{
-					int64validator.AtLeast(0),
+					int64validator.AtLeast(1),
 					int64validator.ConflictsWith(path.MatchRoot("filter").AtName("limit")),
 				},
 			},
@@ -257,6 +259,9 @@ func (d *csipUserCallRecordsDataSource) Read(ctx context.Context, req datasource
 // read is the whole read: Read calls it for the framework, and the
 // provider server calls it directly (see fast_read.go).
 func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
+	var records []client.UserCallRecord
+	ctx, progress := beginRead(ctx, "auditlog_csip_user_call_records")
+	defer func() { progress.finish(ctx, len(records), diags) }()
 	var m csipUserCallRecordsModel
 	ctx, cancel, diags := d.data.startRead(ctx, config, &m)
 	defer cancel()
@@ -271,17 +276,22 @@ func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.C
 	region := m.Region.ValueString()
 	apiReq := csipRequest(&m)
 
-	var records []client.UserCallRecord
 	var total int64
 	if m.Filter != nil && !m.Filter.Limit.IsNull() {
-		page, err := c.DescribeUserCallRecord(ctx, region, apiReq)
+		err := client.ReadPage(ctx, func(ctx context.Context) (int, *int64, error) {
+			page, err := c.DescribeUserCallRecord(ctx, region, apiReq)
+			if err != nil {
+				return 0, nil, err
+			}
+			records = page.Data
+			if page.Total != nil {
+				total = *page.Total
+			}
+			return len(records), page.Total, nil
+		})
 		if err != nil {
 			addReadError(ctx, &diags, "Reading CSIP user call records", err, csipErrorPath)
 			return diags
-		}
-		records = page.Data
-		if page.Total != nil {
-			total = *page.Total
 		}
 	} else {
 		res, err := c.ListUserCallRecords(ctx, region, apiReq, client.DefaultUserCallRecordsPageSize, int(m.MaxItems.ValueInt64()))

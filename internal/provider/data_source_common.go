@@ -57,19 +57,55 @@ func inputID(prefix string, parts ...any) string {
 	return prefix + "-" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
+// maxItemsDescription describes max_items, which means the same on every
+// data source (and every one validates it with int64validator.AtLeast(1), so
+// 0 is a plan-time error rather than "read everything" on some and an error
+// on others).
+const maxItemsDescription = "At most this many records are read; omit it to read every record. At least 1."
+
 // defaultReadTimeout bounds a whole read, every page and retry included,
 // when the configuration sets no timeouts.read.
 const defaultReadTimeout = 20 * time.Minute
 
-// timeoutsAttribute is the `timeouts = { read = "…" }` argument of every
-// data source.
-func timeoutsAttribute(ctx context.Context) schema.Attribute {
-	return timeouts.Attributes(ctx)
+// timeoutsBlock is the `timeouts { read = "…" }` block of every data
+// source. A block, not an attribute: Terraform rejects a misspelt argument
+// inside a block, but silently drops one inside an object value.
+func timeoutsBlock(ctx context.Context) schema.Block {
+	return timeouts.Block(ctx)
 }
 
 // readModel is a data source's configuration model.
 type readModel interface {
 	readTimeouts() timeouts.Value
+}
+
+// beginRead logs that a data source's read starts ("read started", at INFO)
+// and returns ctx carrying the read's progress, which the API clients report
+// each page to ("page read", at DEBUG). Every data source's read calls it
+// first, and defers finish:
+//
+//	ctx, progress := beginRead(ctx, "auditlog_x")
+//	defer func() { progress.finish(ctx, len(records), diags) }()
+//
+// The lines go through the clients' Logger, so they are masked like every
+// other line of the provider.
+func beginRead(ctx context.Context, dataSource string) (context.Context, readProgress) {
+	ctx, p := client.StartRead(ctx, tflogAdapter{}, dataSource)
+	return ctx, readProgress{p}
+}
+
+// readProgress is one read's progress; see beginRead.
+type readProgress struct{ p *client.ReadProgress }
+
+// finish logs "read finished" (at INFO): pages, records returned, duration,
+// retries, and the first error's summary when the read failed.
+func (r readProgress) finish(ctx context.Context, records int, diags diag.Diagnostics) {
+	failure := ""
+	if errs := diags.Errors(); len(errs) > 0 {
+		failure = errs[0].Summary()
+		records = 0 // nothing reaches the state
+	}
+	r.p.Finish(ctx, records, failure)
 }
 
 // startRead decodes the configuration into m and readies the read's

@@ -297,6 +297,10 @@ func ucloudClientOrError(cfg client.UCloudConfig) (*client.UCloudClient, *settin
 // importing it.
 type tflogAdapter struct{}
 
+func (tflogAdapter) Info(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Info(ctx, msg, fields)
+}
+
 func (tflogAdapter) Debug(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Debug(ctx, msg, fields)
 }

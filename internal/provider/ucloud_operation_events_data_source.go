@@ -96,8 +96,10 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 			"Every page is read, one call after the other (the API forbids concurrent calls, so reads of this data source that share " +
 			"a provider configuration take turns), newest event first. `max_items` stops the read early; " +
 			"`resume_token` then tells where to continue, by passing it as `next_token` to another read with the same arguments.",
+		Blocks: map[string]schema.Block{
+			"timeouts": timeoutsBlock(ctx),
+		},
 		Attributes: map[string]schema.Attribute{
-			"timeouts": timeoutsAttribute(ctx),
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
@@ -157,10 +159,9 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 				},
 			},
 			"max_items": schema.Int64Attribute{
-				Optional: true,
-				MarkdownDescription: "Stop after this many events (at least 1). Unset reads every matching event. When the read stops early, " +
-					"`resume_token` is set.",
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
+				Optional:            true,
+				MarkdownDescription: maxItemsDescription + " When the read stops early, `resume_token` is set.",
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"resume_token": schema.StringAttribute{
 				Computed: true,
@@ -226,6 +227,9 @@ func (d *ucloudOperationEventsDataSource) Read(ctx context.Context, req datasour
 // read is the whole read: Read calls it for the framework, and the
 // provider server calls it directly (see fast_read.go).
 func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
+	var events []client.UserOperationEvent
+	ctx, progress := beginRead(ctx, "auditlog_ucloud_operation_events")
+	defer func() { progress.finish(ctx, len(events), diags) }()
 	var m ucloudOperationEventsModel
 	ctx, cancel, diags := d.data.startRead(ctx, config, &m)
 	defer cancel()
@@ -257,6 +261,9 @@ func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk
 	// this action in flight per key, so parallel reads of this data source
 	// share the API's single slot instead of being throttled.
 	events, resume, err := c.ListUserOperationEvents(ctx, apiReq, maxItems)
+	if err != nil {
+		events = nil // what was read before the failure is not returned
+	}
 	if err != nil {
 		// The client returns what it read before the failure; none of it
 		// may reach the state, which is left unset.
