@@ -124,6 +124,15 @@ func NewTencentClient(cfg TencentConfig) (*TencentClient, error) {
 	return c, nil
 }
 
+// ServiceURL is the URL the client calls for a service, such as
+// "https://cloudaudit.tencentcloudapi.com", for messages.
+func (c *TencentClient) ServiceURL(service string) string {
+	if c.endpoint != "" {
+		return strings.ToLower(c.scheme) + "://" + c.endpoint
+	}
+	return strings.ToLower(c.scheme) + "://" + service + "." + c.cfg.Domain
+}
+
 // ParseEndpointURL checks that raw is an absolute http or https URL with a
 // host and no query, and returns its scheme and "host[:port][/path]".
 func ParseEndpointURL(raw string) (scheme, hostPath string, err error) {

@@ -148,6 +148,9 @@ func NewUCloudClient(cfg UCloudConfig) (*UCloudClient, error) {
 	}, nil
 }
 
+// BaseURL is the gateway the client calls, for messages.
+func (c *UCloudClient) BaseURL() string { return c.endpoint.String() }
+
 // newPooledHTTPClient returns a client whose transport keeps connections
 // alive between the pages of a read. It clones the default transport (so
 // proxies from the environment still apply) rather than sharing it, so that

@@ -120,7 +120,7 @@ func (d *providerData) startRead(ctx context.Context, config tfsdk.Config, m rea
 	}
 	limit, tdiags := m.readTimeouts().Read(ctx, defaultReadTimeout)
 	diags.Append(tdiags...)
-	ctx, cancel = context.WithTimeout(d.maskSecrets(ctx), limit)
+	ctx, cancel = context.WithTimeout(withProviderData(d.maskSecrets(ctx), d), limit)
 	return ctx, cancel, diags
 }
 
@@ -135,14 +135,15 @@ func addReadError(ctx context.Context, diags *diag.Diagnostics, summary string, 
 			"The read did not finish within timeouts.read (default "+defaultReadTimeout.String()+"): set a longer one to allow it more time. Last error: "+err.Error())
 		return
 	}
+	detail := err.Error() + readErrorAdvice(ctx, err)
 	var te *client.TencentError
 	if errors.As(err, &te) && attrFor != nil {
 		if p, ok := attrFor(te.Code); ok {
-			diags.AddAttributeError(p, summary, err.Error())
+			diags.AddAttributeError(p, summary, detail)
 			return
 		}
 	}
-	diags.AddError(summary, err.Error())
+	diags.AddError(summary, detail)
 }
 
 // codeHasPrefix reports whether an API error code is code or one of its

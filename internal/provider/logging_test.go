@@ -76,8 +76,8 @@ func TestAccReadProgressLogging(t *testing.T) {
 
 	type expect struct{ pages, records, retries int }
 	want := map[string]expect{
-		"auditlog_cloudaudit_tracks":       {pages: 3, records: 45, retries: 1},     // 45 in pages of 20
-		"auditlog_csip_user_call_records":  {pages: 3, records: 250, retries: 0},    // 250 in pages of 100
+		"auditlog_cloudaudit_tracks":       {pages: 3, records: 45, retries: 1},      // 45 in pages of 20
+		"auditlog_csip_user_call_records":  {pages: 3, records: 250, retries: 0},     // 250 in pages of 100
 		"auditlog_ucloud_operation_events": {pages: 200, records: 10000, retries: 1}, // 10,000 in pages of 50
 	}
 
