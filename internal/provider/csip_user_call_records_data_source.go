@@ -3,12 +3,14 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -290,13 +292,13 @@ func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.C
 			return len(records), page.Total, nil
 		})
 		if err != nil {
-			addReadError(ctx, &diags, "Reading CSIP user call records", err, csipErrorPath)
+			addReadError(ctx, &diags, "Reading CSIP user call records", err, csipErrorPathFor(err))
 			return diags
 		}
 	} else {
 		res, err := c.ListUserCallRecords(ctx, region, apiReq, client.DefaultUserCallRecordsPageSize, int(m.MaxItems.ValueInt64()))
 		if err != nil {
-			addReadError(ctx, &diags, "Reading CSIP user call records", err, csipErrorPath)
+			addReadError(ctx, &diags, "Reading CSIP user call records", err, csipErrorPathFor(err))
 			return diags
 		}
 		records, total = res.Records, res.Total
@@ -348,6 +350,32 @@ func csipStringValues(list []types.String) []string {
 		out[i] = v.ValueString()
 	}
 	return out
+}
+
+// csipFilterParam finds the filter field an API message names, such as
+// `Filter.By` or `Filter.Filters.0.Name`.
+var csipFilterParam = regexp.MustCompile("Filter\\.(Limit|Offset|Order|By|StartTime|EndTime|Filters\\.([0-9]+)\\.(Name|Values|OperatorType))\\b")
+
+// csipErrorPathFor attaches a parameter error to the argument of the filter
+// block its message names (filter.by, filter.filters[0].name), so that
+// Terraform points at that line; other errors go to csipErrorPath.
+func csipErrorPathFor(err error) func(code string) (path.Path, bool) {
+	return func(code string) (path.Path, bool) {
+		var te *client.TencentError
+		if codeHasPrefix(code, "InvalidParameterValue") && errors.As(err, &te) {
+			if m := csipFilterParam.FindStringSubmatch(te.Message); m != nil {
+				filter := path.Root("filter")
+				if m[2] != "" {
+					i, _ := strconv.Atoi(m[2])
+					field := map[string]string{"Name": "name", "Values": "values", "OperatorType": "operator_type"}[m[3]]
+					return filter.AtName("filters").AtListIndex(i).AtName(field), true
+				}
+				field := map[string]string{"Limit": "limit", "Offset": "offset", "Order": "order", "By": "by", "StartTime": "start_time", "EndTime": "end_time"}[m[1]]
+				return filter.AtName(field), true
+			}
+		}
+		return csipErrorPath(code)
+	}
 }
 
 // csipErrorPath attaches errors the API blames on one argument to it.

@@ -380,8 +380,9 @@ data "auditlog_csip_user_call_records" "test" {
 				ExpectError: regexp.MustCompile(`(?s)Reading CSIP user call records.*AuthFailure\.SignatureFailure.*` + requestID),
 			},
 			{
-				Config:      sim.providerConfig() + "data \"auditlog_csip_user_call_records\" \"test\" {\n" + sub + "filter { by = \"Region\" }\n}",
-				ExpectError: regexp.MustCompile(`(?s)InvalidParameterValue.*Filter\.By.*` + requestID),
+				Config: sim.providerConfig() + "data \"auditlog_csip_user_call_records\" \"test\" {\n" + sub + "filter { by = \"Region\" }\n}",
+				// The error points at the filter argument the API names.
+				ExpectError: regexp.MustCompile(`(?s)[0-9]+: filter \{ by = "Region" \}.*InvalidParameterValue.*Filter\.By.*` + requestID),
 			},
 			{
 				Config:      sim.providerConfig() + "data \"auditlog_csip_user_call_records\" \"test\" {\n" + sub + "filter { limit = 5000 }\n}",
@@ -390,7 +391,7 @@ data "auditlog_csip_user_call_records" "test" {
 			{
 				Config: sim.providerConfig() + "data \"auditlog_csip_user_call_records\" \"test\" {\n" + sub +
 					"filter {\n filters {\n name = \"Status\"\n values = [\"1\"]\n }\n }\n}",
-				ExpectError: regexp.MustCompile(`(?s)InvalidParameterValue.*Filter\.Filters\.0\.Name.*` + requestID),
+				ExpectError: regexp.MustCompile(`(?s)[0-9]+:\s+name = "Status".*InvalidParameterValue.*Filter\.Filters\.0\.Name.*` + requestID),
 			},
 		},
 	})
