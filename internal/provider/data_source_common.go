@@ -71,7 +71,12 @@ const defaultReadTimeout = 20 * time.Minute
 // source. A block, not an attribute: Terraform rejects a misspelt argument
 // inside a block, but silently drops one inside an object value.
 func timeoutsBlock(ctx context.Context) schema.Block {
-	return timeouts.Block(ctx)
+	b := timeouts.BlockWithOpts(ctx, timeouts.Opts{
+		ReadDescription: "Time limit of the whole read, every page and retry included, as a duration such as `30s` or `10m`. Default `" +
+			strings.TrimSuffix(defaultReadTimeout.String(), "0s") + "`.",
+	}).(schema.SingleNestedBlock)
+	b.MarkdownDescription = "Time limits, a block: `timeouts { read = \"10m\" }`."
+	return b
 }
 
 // readModel is a data source's configuration model.
