@@ -30,6 +30,9 @@ type tencentAPI struct {
 
 	csip *csipService
 
+	eventsOnce sync.Once
+	events     *tencentEventData // CloudAudit DescribeEvents data set
+
 	rateWindow map[string]*rateWindow // by action and SecretId, guarded by mu
 }
 
@@ -79,6 +82,12 @@ func newTencentAPI(srv *Server) *tencentAPI {
 	t.register("sts", "AssumeRole", tencentAction{version: "2018-08-13", regionRequired: true, handle: t.assumeRole})
 	t.register("cloudaudit", "DescribeAuditTracks", tencentAction{
 		version: "2019-03-19", regionRequired: true, regions: cloudAuditRegions, handle: t.describeAuditTracks,
+	})
+	t.register("cloudaudit", "DescribeEvents", tencentAction{
+		version: "2019-03-19", regionRequired: true, regions: cloudAuditRegions, handle: t.describeEvents,
+	})
+	t.register("cloudaudit", "DescribeAuditTrack", tencentAction{
+		version: "2019-03-19", regionRequired: true, regions: cloudAuditRegions, handle: t.describeAuditTrack,
 	})
 	registerCSIP(t)
 	return t
