@@ -103,8 +103,8 @@ var tencentEventUsers = []tencentEventUser{
 // tencentEventKind is an API (or the console login) that appears in the log.
 type tencentEventKind struct {
 	name, nameCn, product, action string
-	sensitive, namesResource       bool
-	failCode                       string // API error code when the call fails
+	sensitive, namesResource      bool
+	failCode                      string // API error code when the call fails
 }
 
 var tencentEventKinds = []tencentEventKind{

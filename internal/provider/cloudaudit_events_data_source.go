@@ -474,7 +474,9 @@ func (uint64StringValidator) Description(context.Context) string {
 	return "value must be the decimal digits of an unsigned 64-bit integer"
 }
 
-func (v uint64StringValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v uint64StringValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 var digitsRe = regexp.MustCompile(`^[0-9]+$`)
 
