@@ -208,8 +208,8 @@ func (c *TencentClient) ListCloudAuditEvents(ctx context.Context, q CloudAuditEv
 			if prev == 0 {
 				from = "the request (the starting next_token)"
 			}
-			return res, fmt.Errorf("tencentcloud %s: page %d returned a NextToken (%d) already returned by %s; the API is looping, so the read is incomplete (RequestId: %s)",
-				action, page, next, from, requestIDOrNone(resp.RequestId))
+			return res, fmt.Errorf("tencentcloud %s: page %d returned a NextToken already returned by %s (%d); the API is looping, so the read is incomplete (RequestId: %s)",
+				action, page, from, next, requestIDOrNone(resp.RequestId))
 		}
 		seen[next] = page
 		req.NextToken = &next
