@@ -112,9 +112,13 @@ func TestTencentSimDescribeEventsLookupSemantics(t *testing.T) {
 	}{
 		"no condition": {nil, pick(func(cloudsim.TencentEvent) bool { return true })},
 		"one key, two values (OR)": {lookups("EventName", "DeleteUser", "EventName", "DeleteBucket"),
-			pick(func(e cloudsim.TencentEvent) bool { return e.EventName == "DeleteUser" || e.EventName == "DeleteBucket" })},
+			pick(func(e cloudsim.TencentEvent) bool {
+				return e.EventName == "DeleteUser" || e.EventName == "DeleteBucket"
+			})},
 		"two keys (AND)": {lookups("ActionType", "Write", "PrincipalId", "100000000012"),
-			pick(func(e cloudsim.TencentEvent) bool { return e.ActionType() == "Write" && e.PrincipalID() == "100000000012" })},
+			pick(func(e cloudsim.TencentEvent) bool {
+				return e.ActionType() == "Write" && e.PrincipalID() == "100000000012"
+			})},
 		"OR within AND": {lookups("SensitiveAction", "true", "SourceIPAddress", "203.0.113.17", "SourceIPAddress", "2001:db8:4860::8888"),
 			pick(func(e cloudsim.TencentEvent) bool {
 				return e.Sensitive() && (e.SourceIPAddress == "203.0.113.17" || e.SourceIPAddress == "2001:db8:4860::8888")
