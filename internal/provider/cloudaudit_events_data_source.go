@@ -125,7 +125,9 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 			"who signed in to the console, who called which API on which resource, from which address, and which calls failed.\n\n" +
 			"The API serves the last 90 days, and one query spans under 30 days. It is called in the provider's `tencentcloud.region`; " +
 			"CloudAudit answers in ap-guangzhou, ap-shanghai, ap-beijing, ap-chengdu, ap-nanjing, ap-hongkong, ap-singapore, ap-seoul, " +
-			"ap-tokyo, ap-bangkok, eu-frankfurt, na-siliconvalley and na-ashburn, and returns the account's events whichever of them is called.\n\n" +
+			"ap-tokyo, ap-bangkok, eu-frankfurt, na-siliconvalley and na-ashburn (CloudAudit's region list; an unsupported region fails with " +
+			"the API's `UnsupportedRegion`). The documents do not say whether one region's answer includes events of other regions; each " +
+			"event carries its own `event_region`.\n\n" +
 			"Every page is read, one call after the other (each page needs the previous page's token), newest event first, until the API says " +
 			"the list is over. `max_items` stops the read early; `resume_token` then tells where to continue, by passing it as `next_token` " +
 			"to another read with the same other arguments. Every page is requested with identical parameters except the token, as the API requires.",
