@@ -372,13 +372,19 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 				"binds its tokens to the query), so choose a max_results that divides max_items, or leave max_results unset and the provider "+
 				"chooses one.", maxItems, pageSize, len(res.Events)))
 	}
-	diags.Append(setState(ctx, config, state, map[string]tftypes.Value{
+	computed := map[string]tftypes.Value{
 		"id":           tfString(inputID("cloudaudit-events", region, string(query), m.NextToken.ValueString(), maxItems)),
 		"max_results":  tfInt(int64(pageSize)),
 		"resume_token": resume,
 		"list_over":    tftypes.NewValue(tftypes.Bool, res.ListOver),
 		"events":       cloudAuditEventsValue(res.Events),
-	})...)
+	}
+	// A list block absent from the configuration is an empty list in the
+	// state, as the framework writes it (Terraform itself never sends null).
+	if m.LookupAttributes == nil {
+		computed["lookup_attributes"] = tftypes.NewValue(lookupAttributesTFType, []tftypes.Value{})
+	}
+	diags.Append(setState(ctx, config, state, computed)...)
 	return diags
 }
 
@@ -423,6 +429,8 @@ func eventsErrorPath(code, message string) (path.Path, bool) {
 }
 
 var (
+	lookupAttributesTFType = tftypes.List{ElementType: tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"attribute_key": tftypes.String, "attribute_value": tftypes.String}}}
 	cloudAuditEventTFType     = tfType(types.ObjectType{AttrTypes: cloudAuditEventAttrTypes})
 	cloudAuditEventListTFType = tftypes.List{ElementType: cloudAuditEventTFType}
 	cloudAuditResourcesTFType = tfType(types.ObjectType{AttrTypes: cloudAuditEventResourcesAttrTypes})
