@@ -339,11 +339,11 @@ func buildTencentEvents(n int, now time.Time) *tencentEventData {
 	return d
 }
 
-// cloudAuditEvents returns the event data set, built on first use from the
-// simulator's clock at that moment.
+// cloudAuditEvents returns the event data set, dated before the simulator's
+// start and built on first use.
 func (t *tencentAPI) cloudAuditEvents() *tencentEventData {
 	t.eventsOnce.Do(func() {
-		t.events = buildTencentEvents(t.srv.opts.CloudAuditEvents, t.srv.opts.Now())
+		t.events = buildTencentEvents(t.srv.opts.CloudAuditEvents, t.eventsEpoch)
 	})
 	return t.events
 }

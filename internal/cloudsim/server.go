@@ -47,7 +47,7 @@ type Options struct {
 	// Events is the number of UCloud operation events. Default 120.
 	Events int
 	// CloudAuditEvents is the number of CloudAudit events (DescribeEvents),
-	// spread over the 28 days before the first call. Default 300.
+	// spread over the 28 days before the simulator's start. Default 300.
 	CloudAuditEvents int
 
 	// TencentSecretID and TencentSecretKey replace the default key pair.

@@ -1,14 +1,17 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"math/big"
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -345,4 +348,44 @@ func (k knownInt) value() types.Int64 {
 		return types.Int64Null()
 	}
 	return types.Int64Value(k.v)
+}
+
+// max_results that does not divide max_items: the first max_items events,
+// no token, and a warning on max_items saying why and what to do.
+func TestCloudAuditEventsWarnsWhenCutInsideAPage(t *testing.T) {
+	ctx := context.Background()
+	sim := startSim(t, cloudsim.Options{})
+	o := sim.Options()
+	server := NewProtocol6Server("test")()
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4",
+		Config: benchDynamicValue(t, benchNullExcept(schemas.Provider.ValueType(), map[string]any{
+			"tencentcloud": map[string]any{"secret_id": o.TencentSecretID, "secret_key": o.TencentSecretKey, "endpoint": sim.URL},
+		}))})
+	if err != nil || benchDiagsError(conf.Diagnostics) != nil {
+		t.Fatalf("configure: %v %v", err, benchDiagsError(conf.Diagnostics))
+	}
+	want := sim.CloudAuditEvents()
+	read := func(maxResults, maxItems int64) *tfprotov6.ReadDataSourceResponse {
+		resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "auditlog_cloudaudit_events",
+			Config: benchDynamicValue(t, benchNullExcept(schemas.DataSourceSchemas["auditlog_cloudaudit_events"].ValueType(), map[string]any{
+				"start_time": want[len(want)-1].Unix(), "end_time": want[0].Unix(), "max_results": maxResults, "max_items": maxItems,
+			}))})
+		if err != nil || benchDiagsError(resp.Diagnostics) != nil {
+			t.Fatalf("read: %v %v", err, benchDiagsError(resp.Diagnostics))
+		}
+		return resp
+	}
+	cut := read(50, 70)
+	if len(cut.Diagnostics) != 1 || cut.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityWarning ||
+		!cut.Diagnostics[0].Attribute.Equal(tftypes.NewAttributePath().WithAttributeName("max_items")) ||
+		!strings.Contains(cut.Diagnostics[0].Detail, "choose a max_results that divides max_items") {
+		t.Errorf("diagnostics %+v, want one warning on max_items", cut.Diagnostics)
+	}
+	if even := read(35, 70); len(even.Diagnostics) != 0 {
+		t.Errorf("max_results 35 divides max_items 70, yet: %+v", even.Diagnostics)
+	}
 }
