@@ -103,11 +103,20 @@ type CloudAuditEventsQuery struct {
 	MaxItems int
 	// DataSource names the reader in progress log lines.
 	DataSource string
+	// OnPage, when set, receives each page's events (only the first ones
+	// of a page that MaxItems cuts) as soon as the page is read, instead of
+	// the result collecting them: the caller converts them while the next
+	// page waits for the rate budget, and the API structs do not pile up.
+	OnPage func(events []CloudAuditEvent)
 }
 
 // CloudAuditEventsResult is what ListCloudAuditEvents read.
 type CloudAuditEventsResult struct {
+	// Events are the events read, in API order; empty when the query has
+	// OnPage, which received them instead.
 	Events []CloudAuditEvent
+	// Records counts the events read.
+	Records int
 	// ListOver is true when the API said the query has no more events.
 	ListOver bool
 	// ResumeToken, when the read stopped at MaxItems on a page boundary
@@ -166,21 +175,30 @@ func (c *TencentClient) ListCloudAuditEvents(ctx context.Context, q CloudAuditEv
 			return res, fmt.Errorf("tencentcloud %s: page %d held %d events, more than the %d asked for (RequestId: %s); the API did not page as expected",
 				action, page, len(resp.Events), pageSize, requestIDOrNone(resp.RequestId))
 		}
-		res.Events = append(res.Events, resp.Events...)
-		c.log.Debug(ctx, "page read", map[string]any{
-			"data_source": q.DataSource,
-			"page":        page,
-			"records":     len(res.Events),
-			"attempt":     attempts,
-		})
 		if resp.ListOver == nil {
 			return res, fmt.Errorf("tencentcloud %s: page %d carries no ListOver (RequestId: %s), so the read cannot tell whether it is complete",
 				action, page, requestIDOrNone(resp.RequestId))
 		}
 		over := *resp.ListOver
-		if q.MaxItems > 0 && len(res.Events) >= q.MaxItems {
-			if len(res.Events) > q.MaxItems {
-				res.Events = res.Events[:q.MaxItems]
+		events := resp.Events
+		cut := q.MaxItems > 0 && res.Records+len(events) > q.MaxItems
+		if cut {
+			events = events[:q.MaxItems-res.Records]
+		}
+		res.Records += len(events)
+		if q.OnPage != nil {
+			q.OnPage(events)
+		} else {
+			res.Events = append(res.Events, events...)
+		}
+		c.log.Debug(ctx, "page read", map[string]any{
+			"data_source": q.DataSource,
+			"page":        page,
+			"records":     res.Records,
+			"attempt":     attempts,
+		})
+		if q.MaxItems > 0 && res.Records >= q.MaxItems {
+			if cut {
 				res.CutMidPage = true
 				return res, nil
 			}

@@ -352,8 +352,16 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 	}
 	maxItems := int(m.MaxItems.ValueInt64())
 
+	// Each page is converted as soon as it is read, while the next call
+	// waits for the rate budget; only the state values are kept.
+	var elems []tftypes.Value
 	res, err := c.ListCloudAuditEvents(ctx, client.CloudAuditEventsQuery{
 		Region: region, Request: apiReq, MaxItems: maxItems, DataSource: cloudAuditEventsTypeName,
+		OnPage: func(page []client.CloudAuditEvent) {
+			for i := range page {
+				elems = append(elems, cloudAuditEventValue(&page[i]))
+			}
+		},
 	})
 	if err != nil {
 		// What was read before the failure never reaches the state.
@@ -361,6 +369,9 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 		return diags
 	}
 
+	if elems == nil {
+		elems = []tftypes.Value{} // none matched: an empty list, not null
+	}
 	resume := tfNullString
 	if res.ResumeToken != nil {
 		resume = tfString(strconv.FormatUint(*res.ResumeToken, 10))
@@ -370,14 +381,14 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 			fmt.Sprintf("max_items (%d) is not a multiple of max_results (%d), so the read returned the first %d events of its last page and "+
 				"no token can resume exactly after them; resume_token is null. Every page is requested with the same max_results (the API "+
 				"binds its tokens to the query), so choose a max_results that divides max_items, or leave max_results unset and the provider "+
-				"chooses one.", maxItems, pageSize, len(res.Events)))
+				"chooses one.", maxItems, pageSize, res.Records))
 	}
 	computed := map[string]tftypes.Value{
 		"id":           tfString(inputID("cloudaudit-events", region, string(query), m.NextToken.ValueString(), maxItems)),
 		"max_results":  tfInt(int64(pageSize)),
 		"resume_token": resume,
 		"list_over":    tftypes.NewValue(tftypes.Bool, res.ListOver),
-		"events":       cloudAuditEventsValue(res.Events),
+		"events":       tftypes.NewValue(cloudAuditEventListTFType, elems),
 	}
 	// A list block absent from the configuration is an empty list in the
 	// state, as the framework writes it (Terraform itself never sends null).

@@ -192,6 +192,13 @@ data "auditlog_cloudaudit_events" "denied_writes" {
     attribute_value = "4102"
   }
 }
+data "auditlog_cloudaudit_events" "none" {
+  %[1]s
+  lookup_attributes {
+    attribute_key   = "RequestId"
+    attribute_value = "00000000-0000-4000-8000-000000000000"
+  }
+}
 data "auditlog_cloudaudit_events" "alice_logins" {
   %[1]s
   lookup_attributes {
@@ -212,6 +219,9 @@ data "auditlog_cloudaudit_events" "alice_logins" {
 				caEventsCheck("deletions", tfjsonpath.New("events"), caEventsExact(deletions, false)),
 				caEventsCheck("denied_writes", tfjsonpath.New("events"), caEventsExact(failedWrites, false)),
 				caEventsCheck("alice_logins", tfjsonpath.New("events"), caEventsExact(aliceLogins, false)),
+				// Nothing matches: an empty list, not null.
+				caEventsCheck("none", tfjsonpath.New("events"), knownvalue.ListExact([]knownvalue.Check{})),
+				caEventsCheck("none", tfjsonpath.New("list_over"), knownvalue.Bool(true)),
 			},
 		}},
 	})
