@@ -166,7 +166,7 @@ func tencentEventResourceName(kind tencentEventKind, h uint64) (name, id string)
 	case "cam":
 		switch kind.name {
 		case "CreateAccessKey", "DeleteAccessKey":
-			id = fmt.Sprintf("AKID%032x", uint64(ucloudPermute32(0xa0000000|n))*0x9e3779b97f4a7c15)
+			id = fmt.Sprintf("AKID%016x%016x", ucloudHash(int(n), 107), ucloudHash(int(n), 108))
 			return id, id
 		case "AttachUserPolicy":
 			return fmt.Sprintf("policy-%d", 1000+n%20), fmt.Sprintf("%d", 200000000+n%20)
