@@ -294,15 +294,31 @@ func ucloudClientOrError(cfg client.UCloudConfig) (*client.UCloudClient, *settin
 }
 
 // tflogAdapter lets the API clients log through terraform-plugin-log without
-// importing it.
+// importing it. Everything logged under a read's context goes through it.
 type tflogAdapter struct{}
 
 func (tflogAdapter) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Debug(ctx, msg, fields)
+	tflog.Debug(ownLogFields(ctx), msg, fields)
 }
 
 func (tflogAdapter) Trace(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Trace(ctx, msg, fields)
+	tflog.Trace(ownLogFields(ctx), msg, fields)
+}
+
+// ownLogFields returns ctx with a private copy of the logger's fields.
+//
+// A masked context must never be logged through by two goroutines at once:
+// terraform-plugin-log applies masks by rewriting the context's field map in
+// place on every log call (hashicorp/terraform-plugin-log#246), and the
+// pages of one read are fetched by several goroutines under one context, so
+// they would write the same map concurrently and the runtime kills the
+// process ("concurrent map writes"), whatever TF_LOG says. Each log call
+// therefore works on its own copy: the library copies the fields whenever
+// it derives a context, and masking with no new strings derives one that
+// differs in nothing else. The masks themselves are copied along, so every
+// line stays masked.
+func ownLogFields(ctx context.Context) context.Context {
+	return tflog.MaskAllFieldValuesStrings(ctx)
 }
 
 // stringValueOr returns v's value, or def when v is null, unknown or empty.
