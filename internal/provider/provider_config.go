@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/auditlog/terraform-provider-auditlog/internal/client"
@@ -42,6 +44,67 @@ type providerData struct {
 
 	// secrets are masked in every log line written while a data source reads.
 	secrets []string
+
+	// unknown lists the provider arguments whose values were not known when
+	// the provider was configured, such as "tencentcloud.secret_id".
+	unknown []string
+}
+
+// unknownSettings lists the provider arguments whose values are not known
+// yet, such as "tencentcloud.secret_id" when it is set from a resource that
+// is still to be created. It walks the raw configuration, so it holds
+// whatever the schema's shape.
+func unknownSettings(raw tftypes.Value) []string {
+	var out []string
+	_ = tftypes.Walk(raw, func(p *tftypes.AttributePath, v tftypes.Value) (bool, error) {
+		if v.IsKnown() {
+			return true, nil
+		}
+		var names []string
+		for _, step := range p.Steps() {
+			if name, ok := step.(tftypes.AttributeName); ok {
+				names = append(names, string(name))
+			}
+		}
+		out = append(out, first(strings.Join(names, "."), "the provider block"))
+		return false, nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+// refuseUnknown replaces the client of each cloud whose settings include
+// one not known yet by an error naming it. Resolution ran with those values
+// empty and may have found keys in the environment or a profile file: a read
+// with them would read another account without a word. Settings outside
+// both clouds (max_retries, request_timeout) concern both; so does
+// everything when all is set.
+func (d *providerData) refuseUnknown(unknown []string, all bool) {
+	d.unknown = unknown
+	var tencent, ucloud []string
+	for _, p := range unknown {
+		root, _, _ := strings.Cut(p, ".")
+		if all || root != "ucloud" {
+			tencent = append(tencent, p)
+		}
+		if all || root != "tencentcloud" {
+			ucloud = append(ucloud, p)
+		}
+	}
+	if len(tencent) > 0 {
+		d.tencent, d.tencentErr = nil, unknownSettingsError("Tencent Cloud", tencent, "the TENCENTCLOUD_* environment variables or a tccli profile")
+	}
+	if len(ucloud) > 0 {
+		d.ucloud, d.ucloudErr = nil, unknownSettingsError("UCloud", ucloud, "the UCLOUD_* environment variables or the files in ~/.ucloud")
+	}
+}
+
+func unknownSettingsError(cloud string, paths []string, fallbacks string) *settingsError {
+	return &settingsError{cloud + " settings not known yet",
+		"The provider argument " + strings.Join(paths, ", ") + " is not known yet: it depends on a value that is only known " +
+			"after apply, so this data source cannot be read now. The provider does not fall back to " + fallbacks +
+			" instead, since they may belong to another account. Make the value known at plan time, or apply what it " +
+			"depends on first (for example with terraform apply -target)."}
 }
 
 // settingsError explains why a cloud's client could not be set up.
