@@ -236,12 +236,19 @@ func resolveTencent(m *tencentCloudModel, env environment) (client.TencentConfig
 	}
 	// The profile supplies credentials only when none are configured, so a
 	// key pair is never assembled from two different sources.
-	if cfg.SecretID == "" && cfg.SecretKey == "" && cfg.SecurityToken == "" && found {
+	keysFromProfile := cfg.SecretID == "" && cfg.SecretKey == "" && cfg.SecurityToken == "" && found
+	if keysFromProfile {
 		cfg.SecretID, cfg.SecretKey, cfg.SecurityToken = profile.SecretID, profile.SecretKey, profile.Token
 	}
 	region = first(region, profile.Region, defaultTencentRegion)
 
-	ar, serr := resolveAssumeRole(m.AssumeRole, env, profile)
+	// The profile's role belongs to the profile's keys: keys configured
+	// elsewhere are never made to assume it.
+	roleProfile := client.TccliProfile{}
+	if keysFromProfile {
+		roleProfile = profile
+	}
+	ar, serr := resolveAssumeRole(m.AssumeRole, env, roleProfile)
 	if serr != nil {
 		return cfg, region, serr
 	}
