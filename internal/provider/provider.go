@@ -225,7 +225,7 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					},
 					"profile": schema.StringAttribute{
 						Optional:            true,
-						MarkdownDescription: "Profile of the shared credential file. Environment: `UCLOUD_PROFILE`. Default `default`.",
+						MarkdownDescription: "Profile of the shared credential file and of `~/.ucloud/config.json`; keys, project and base URL read from the files all come from this one profile. Environment: `UCLOUD_PROFILE`. Default: the profile `config.json` marks active, else `default`.",
 						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 					},
 					"shared_credentials_file": schema.StringAttribute{

@@ -321,6 +321,15 @@ func resolveUCloud(m *ucloudModel, env environment) (client.UCloudConfig, *setti
 	}
 	profile := first(m.Profile.ValueString(), env.Getenv("UCLOUD_PROFILE"))
 	credFile := first(m.SharedCredentialsFile.ValueString(), env.Getenv("UCLOUD_SHARED_CREDENTIAL_FILE"))
+	if profile == "" && (cfg.PublicKey == "" && cfg.PrivateKey == "" || cfg.ProjectID == "" || cfg.BaseURL == "") {
+		// One profile for both files: keys of one account must not be
+		// sent with the project and gateway of another.
+		active, err := client.UCloudActiveProfile("")
+		if err != nil {
+			return cfg, &settingsError{"Unreadable UCloud config file", err.Error()}
+		}
+		profile = active
+	}
 
 	// The shared credential file supplies keys only when none are configured.
 	if cfg.PublicKey == "" && cfg.PrivateKey == "" {

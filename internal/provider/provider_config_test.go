@@ -312,3 +312,35 @@ data "auditlog_cloudaudit_tracks" "test" {}
 		},
 	})
 }
+
+// Through the real terraform binary: with no profile configured, the keys
+// and the project come from one profile, the one config.json marks active
+// (as ucloud-cli does), never the keys of "default" with the project of the
+// active one.
+func TestAccUCloudKeysAndProjectFromOneProfile(t *testing.T) {
+	sim := startSim(t, cloudsim.Options{Events: 3})
+	o := sim.Options()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	writeFile(t, filepath.Join(home, ".ucloud", "credential.json"), fmt.Sprintf(`[
+  {"profile": "default", "public_key": %q, "private_key": "not-the-audit-key"},
+  {"profile": "audit", "public_key": %q, "private_key": %q}
+]`, o.UCloudPublicKey, o.UCloudPublicKey, o.UCloudPrivateKey))
+	writeFile(t, filepath.Join(home, ".ucloud", "config.json"), fmt.Sprintf(`[
+  {"profile": "default", "active": false, "project_id": "org-default", "base_url": %q},
+  {"profile": "audit", "active": true, "project_id": %q, "base_url": %q}
+]`, sim.URL, o.UCloudProjectID, sim.URL))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "auditlog" {}
+data "auditlog_ucloud_operation_events" "test" {}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(ucloudEventsAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(o.UCloudProjectID)),
+				statecheck.ExpectKnownValue(ucloudEventsAddr, tfjsonpath.New("events"), knownvalue.ListSizeExact(3)),
+			},
+		}},
+	})
+}
