@@ -260,7 +260,7 @@ func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk
 	if err != nil {
 		// The client returns what it read before the failure; none of it
 		// may reach the state, which is left unset.
-		addUCloudReadError(&diags, "Reading UCloud operation events", err, project)
+		addUCloudReadError(ctx, &diags, "Reading UCloud operation events", err, project)
 		return diags
 	}
 
@@ -296,8 +296,12 @@ func ucloudStringValues(list []types.String) []string {
 
 // addUCloudReadError turns a client error into a diagnostic carrying the
 // API's RetCode, Message and RequestId (as the client formats them),
-// attached to the argument the API blames, if any.
-func addUCloudReadError(diags *diag.Diagnostics, summary string, err error, project string) {
+// attached to the argument the API blames, if any. ctx is the read's
+// context: when it has expired, the error is reported against timeouts.read.
+func addUCloudReadError(ctx context.Context, diags *diag.Diagnostics, summary string, err error, project string) {
+	if addReadTimeoutError(ctx, diags, summary, err) {
+		return
+	}
 	detail := err.Error()
 	var uerr *client.UCloudError
 	if !errors.As(err, &uerr) {
