@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -36,10 +38,12 @@ func (osEnvironment) Getenv(k string) string { return os.Getenv(k) }
 type providerData struct {
 	tencent       *client.TencentClient
 	tencentErr    *settingsError
+	tencentWarn   diag.Diagnostics // reported with every read of this cloud
 	tencentRegion string
 
 	ucloud          *client.UCloudClient
 	ucloudErr       *settingsError
+	ucloudWarn      diag.Diagnostics // reported with every read of this cloud
 	ucloudProjectID string
 
 	// secrets are masked in every log line written while a data source reads.
@@ -121,7 +125,7 @@ func (d *providerData) tencentClient() (*client.TencentClient, diag.Diagnostics)
 	if d.tencentErr != nil {
 		return nil, d.tencentErr.diagnostics()
 	}
-	return d.tencent, nil
+	return d.tencent, d.tencentWarn
 }
 
 // ucloudClient returns the UCloud client, or why there is none.
@@ -129,7 +133,7 @@ func (d *providerData) ucloudClient() (*client.UCloudClient, diag.Diagnostics) {
 	if d.ucloudErr != nil {
 		return nil, d.ucloudErr.diagnostics()
 	}
-	return d.ucloud, nil
+	return d.ucloud, d.ucloudWarn
 }
 
 // maskSecrets returns ctx with every configured secret masked in log output.
@@ -174,6 +178,9 @@ func newProviderData(ctx context.Context, version string, m providerModel, env e
 		cfg.MaxRetries, cfg.RequestTimeout, cfg.UserAgent, cfg.Logger = maxRetries, timeout, userAgent, log
 		data.tencent, err = tencentClientOrError(cfg)
 		data.secrets = appendNonEmpty(data.secrets, cfg.SecretKey, cfg.SecurityToken)
+		if err == nil {
+			data.tencentWarn = tencentPlainHTTPWarning(cfg)
+		}
 	}
 	data.tencentErr = err
 
@@ -186,6 +193,9 @@ func newProviderData(ctx context.Context, version string, m providerModel, env e
 		ucfg.MaxRetries, ucfg.RequestTimeout, ucfg.UserAgent, ucfg.Logger = maxRetries, timeout, userAgent, log
 		data.ucloud, uerr = ucloudClientOrError(ucfg)
 		data.ucloudProjectID = ucfg.ProjectID
+		if uerr == nil {
+			data.ucloudWarn = ucloudPlainHTTPWarning(ucfg)
+		}
 		data.secrets = appendNonEmpty(data.secrets, ucfg.PrivateKey, ucfg.SecurityToken)
 	}
 	data.ucloudErr = uerr
@@ -370,6 +380,60 @@ func ucloudClientOrError(cfg client.UCloudConfig) (*client.UCloudClient, *settin
 		return nil, &settingsError{"Invalid UCloud settings", err.Error() + " (check ucloud.base_url / UCLOUD_API_BASE_URL)."}
 	}
 	return c, nil
+}
+
+// tencentPlainHTTPWarning warns when Tencent Cloud requests, signed with the
+// key pair and carrying any security token, would travel unencrypted to a
+// host other than this machine.
+func tencentPlainHTTPWarning(cfg client.TencentConfig) diag.Diagnostics {
+	host := ""
+	if cfg.Endpoint != "" {
+		scheme, hostPath, err := client.ParseEndpointURL(cfg.Endpoint)
+		if err != nil || scheme != "http" {
+			return nil
+		}
+		host, _, _ = strings.Cut(hostPath, "/")
+	} else if strings.EqualFold(cfg.Protocol, "HTTP") {
+		host = "<service>." + first(cfg.Domain, client.DefaultTencentRootDomain)
+	}
+	if host == "" || isLoopbackHost(host) {
+		return nil
+	}
+	var d diag.Diagnostics
+	d.AddWarning("Tencent Cloud credentials sent without encryption",
+		"Requests go to "+host+" over plain HTTP (tencentcloud.endpoint or tencentcloud.protocol, or TENCENTCLOUD_ENDPOINT "+
+			"or TENCENTCLOUD_PROTOCOL), and that host is not this machine: anyone on the way can read the audit records, the "+
+			"SecretId and any security token, and replay a signed request while its timestamp is valid. Use HTTPS.")
+	return d
+}
+
+// ucloudPlainHTTPWarning warns when UCloud requests would travel unencrypted
+// to a host other than this machine. UCloud signatures carry no timestamp,
+// so a captured request can be replayed at any later time.
+func ucloudPlainHTTPWarning(cfg client.UCloudConfig) diag.Diagnostics {
+	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
+	if err != nil || !strings.EqualFold(u.Scheme, "http") || isLoopbackHost(u.Host) {
+		return nil
+	}
+	var d diag.Diagnostics
+	d.AddWarning("UCloud credentials sent without encryption",
+		"Requests go to "+u.Host+" over plain HTTP (ucloud.base_url, UCLOUD_API_BASE_URL or ~/.ucloud/config.json), and that "+
+			"host is not this machine: anyone on the way can read the audit records and the public key, and since UCloud "+
+			"signatures carry no timestamp, replay a captured request at any later time. Use HTTPS.")
+	return d
+}
+
+// isLoopbackHost reports whether host ("name", "name:port", "[::1]:port")
+// is this machine: localhost, 127.0.0.0/8 or ::1.
+func isLoopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsLoopback()
+	}
+	return strings.EqualFold(host, "localhost")
 }
 
 // tflogAdapter lets the API clients log through terraform-plugin-log without
