@@ -270,40 +270,46 @@ func TestCSIPListUserCallRecordsPaging(t *testing.T) {
 
 func TestCSIPListUserCallRecordsFailsInsteadOfTruncating(t *testing.T) {
 	ctx := t.Context()
+	// Pages after the first are fetched concurrently and arrive in any
+	// order, so each scenario picks the page to spoil by its offset (page
+	// p has offset 10*(p-1)), and the RequestId expected is the one the
+	// fake gave the first request for the failing page's offset.
+	pageOf := func(offset int64) int64 { return offset/10 + 1 }
 	cases := []struct {
-		name string
-		page func(n int, limit, offset int64) (int, *int64, string)
-		want []string
+		name       string
+		page       func(n int, limit, offset int64) (int, *int64, string)
+		failOffset int64
+		want       []string
 	}{
 		{"Total changes between pages", func(n int, limit, offset int64) (int, *int64, string) {
-			total := int64(30 + n)
+			total := 30 + pageOf(offset)
 			return int(limit), &total, ""
-		}, []string{"changed from 31 to 32", "page 2", "offset 10", "RequestId: req-2"}},
+		}, 10, []string{"changed from 31 to 32", "page 2", "offset 10"}},
 		{"short page before Total", func(n int, limit, offset int64) (int, *int64, string) {
 			total := int64(30)
 			return int(min(limit, 7)), &total, ""
-		}, []string{"page 1", "offset 0", "held 7, fewer than the 10 asked for", "7 of 30", "RequestId: req-1"}},
+		}, 0, []string{"page 1", "offset 0", "held 7, fewer than the 10 asked for", "7 of 30"}},
 		{"empty page before Total", func(n int, limit, offset int64) (int, *int64, string) {
 			total := int64(30)
-			if n == 2 {
+			if pageOf(offset) == 2 {
 				return 0, &total, ""
 			}
 			return int(limit), &total, ""
-		}, []string{"page 2", "offset 10", "held 0, fewer than", "RequestId: req-2"}},
+		}, 10, []string{"page 2", "offset 10", "held 0, fewer than"}},
 		{"page longer than asked", func(n int, limit, offset int64) (int, *int64, string) {
 			total := int64(30)
 			return int(limit) + 1, &total, ""
-		}, []string{"page 1", "more than the 10 asked for", "RequestId: req-1"}},
+		}, 0, []string{"page 1", "more than the 10 asked for"}},
 		{"Total absent", func(n int, limit, offset int64) (int, *int64, string) {
 			return int(limit), nil, ""
-		}, []string{"page 1", "no Total or TotalCount", "RequestId: req-1"}},
+		}, 0, []string{"page 1", "no Total or TotalCount"}},
 		{"API error on a later page", func(n int, limit, offset int64) (int, *int64, string) {
 			total := int64(30)
-			if n == 3 {
+			if pageOf(offset) == 3 {
 				return 0, nil, "InvalidParameterValue"
 			}
 			return int(limit), &total, ""
-		}, []string{"page 3", "offset 20", "InvalidParameterValue", "RequestId: req-3"}},
+		}, 20, []string{"page 3", "offset 20", "InvalidParameterValue"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -315,7 +321,16 @@ func TestCSIPListUserCallRecordsFailsInsteadOfTruncating(t *testing.T) {
 			if res != nil {
 				t.Errorf("a partial result came with the error")
 			}
-			for _, w := range tc.want {
+			want := tc.want
+			f.mu.Lock()
+			for i, r := range f.requests {
+				if r.Offset == tc.failOffset {
+					want = append(want, fmt.Sprintf("RequestId: req-%d", i+1))
+					break
+				}
+			}
+			f.mu.Unlock()
+			for _, w := range want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q lacks %q", err, w)
 				}
