@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -195,7 +197,13 @@ func TestCSIPListUserCallRecordsPaging(t *testing.T) {
 				t.Fatalf("record %d has offset %d: out of order", i, *r.CallCount)
 			}
 		}
+		// Pages after the first are fetched concurrently and arrive in
+		// any order: compare them by offset.
 		calls := f.calls()
+		if len(calls) != 3 || calls[0].Offset != 0 {
+			t.Fatalf("%d calls, the first at offset %d; want 3, the first at offset 0", len(calls), calls[0].Offset)
+		}
+		slices.SortFunc(calls, func(a, b csipFakeRequest) int { return cmp.Compare(a.Offset, b.Offset) })
 		for i, c := range calls {
 			if c.Limit != 10 || c.Offset != int64(10*i) {
 				t.Errorf("call %d: Limit %d Offset %d", i+1, c.Limit, c.Offset)
