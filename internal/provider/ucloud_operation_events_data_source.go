@@ -280,14 +280,12 @@ func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk
 	// share the API's single slot instead of being throttled.
 	res, err := c.ListUserOperationEvents(ctx, apiReq, maxItems)
 	if err != nil {
-		events = nil // what was read before the failure is not returned
-	}
-	if err != nil {
 		// The client returns what it read before the failure; none of it
 		// may reach the state, which is left unset.
 		addUCloudReadError(ctx, &diags, "Reading UCloud operation events", err, project, res.PageSize)
 		return diags
 	}
+	events = res.Events
 	diags.Append(ucloudPagingWarnings(m, res, maxItems)...)
 	resume := tfString(res.NextToken)
 	if res.TokenWithheld != "" {
