@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -17,7 +18,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-var _ provider.Provider = &auditlogProvider{}
+var (
+	_ provider.Provider              = &auditlogProvider{}
+	_ provider.ProviderWithFunctions = &auditlogProvider{}
+)
 
 // auditlogProvider is the provider. version is set at build time.
 type auditlogProvider struct {
@@ -283,6 +287,15 @@ func (p *auditlogProvider) DataSources(_ context.Context) []func() datasource.Da
 		NewCloudAuditTracksDataSource,
 		NewCSIPUserCallRecordsDataSource,
 		NewUCloudOperationEventsDataSource,
+	}
+}
+
+// Functions are the provider-defined functions (Terraform 1.8 and later).
+func (p *auditlogProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewUnixTimeFunction,
+		NewRFC3339Function,
+		NewCIDRContainsFunction,
 	}
 }
 
