@@ -101,7 +101,7 @@ func newUCloudAPI(srv *Server) *ucloudAPI {
 // Tencent calls never pays for it.
 func (u *ucloudAPI) data() *ucloudDataSet {
 	u.dataOnce.Do(func() {
-		u.dataSet = buildUCloudDataSet(u.srv.opts.Events, u.srv.opts.Now())
+		u.dataSet = buildUCloudDataSet(u.srv.opts.Events, u.srv.start)
 	})
 	return u.dataSet
 }
