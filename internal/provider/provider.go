@@ -51,7 +51,7 @@ func (p *auditlogProvider) stateReaders() map[string]func() stateReader {
 			}
 			var meta datasource.MetadataResponse
 			newDS().Metadata(context.Background(), datasource.MetadataRequest{ProviderTypeName: "auditlog"}, &meta)
-			p.readers[meta.TypeName] = func() stateReader { return newDS().(stateReader) }
+			p.readers[meta.TypeName] = func() stateReader { return newDS().(stateReader) } //nolint:forcetypeassert // checked just above
 		}
 	})
 	return p.readers
