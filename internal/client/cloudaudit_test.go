@@ -38,10 +38,11 @@ func tctTrackIDs(t *testing.T, tracks []AuditTrack) []uint64 {
 	return ids
 }
 
-func tctIDRange(from uint64, n int) []uint64 {
+// tctIDRange is the TrackIds of the first n tracking sets: 1000, 1001, ...
+func tctIDRange(n int) []uint64 {
 	ids := make([]uint64, n)
 	for i := range ids {
-		ids[i] = from + uint64(i)
+		ids[i] = 1000 + uint64(i)
 	}
 	return ids
 }
@@ -62,7 +63,7 @@ func TestListAuditTracksReadsEveryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := tctTrackIDs(t, res.Tracks), tctIDRange(1000, 45); !reflect.DeepEqual(got, want) {
+	if got, want := tctTrackIDs(t, res.Tracks), tctIDRange(45); !reflect.DeepEqual(got, want) {
 		t.Errorf("TrackIds %v, want 1000..1044 in order", got)
 	}
 	seen := map[uint64]bool{}
@@ -114,7 +115,7 @@ func TestListAuditTracksMaxItems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(1000, 7)) {
+	if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(7)) {
 		t.Errorf("maxItems 7: TrackIds %v", got)
 	}
 	if res.Pages != 1 || s.sim.CallCount("DescribeAuditTracks") != 1 || res.TotalCount != 45 {
@@ -124,7 +125,7 @@ func TestListAuditTracksMaxItems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(1000, 25)) || res.Pages != 2 {
+	if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(25)) || res.Pages != 2 {
 		t.Errorf("maxItems 25: %d tracks in %d pages, want 1000..1024 in 2", len(got), res.Pages)
 	}
 	res, err = tctList(t, c, 20, 1000)
@@ -178,7 +179,7 @@ func TestListAuditTracksRestartsOnceAfterTransientChange(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a transient change was not recovered from: %v", err)
 	}
-	if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(1000, 45)) || res.TotalCount != 45 {
+	if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(45)) || res.TotalCount != 45 {
 		t.Errorf("after the restart: %d tracks, TotalCount %d", len(got), res.TotalCount)
 	}
 	if n := tctCount(tctPageNumbers(s))[1]; n != 2 {
@@ -228,7 +229,7 @@ func TestListAuditTracksRetryResumesAtFailedPage(t *testing.T) {
 	if len(pages) != 4 || pages[0] != 1 || !reflect.DeepEqual(tctCount(pages), map[int]int{1: 1, 2: 2, 3: 1}) {
 		t.Errorf("pages requested %v, want 1 then 2, 2, 3 (as [1 2 2 3] up to the order of 2 and 3)", pages)
 	}
-	if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(1000, 45)) {
+	if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(45)) {
 		t.Errorf("TrackIds %v", got)
 	}
 	if res.Pages != 3 {

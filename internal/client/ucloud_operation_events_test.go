@@ -160,9 +160,10 @@ func apis(events []UserOperationEvent) []string {
 	return out
 }
 
-func wantAPIs(from, to int) []string {
+// wantAPIs is the Api of the first n events: Api0, Api1, ...
+func wantAPIs(n int) []string {
 	var out []string
-	for i := from; i < to; i++ {
+	for i := range n {
 		out = append(out, "Api"+strconv.Itoa(i))
 	}
 	return out
@@ -179,7 +180,7 @@ func TestListUserOperationEventsTokenChain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if next != "" || !reflect.DeepEqual(apis(events), wantAPIs(0, 123)) {
+	if next != "" || !reflect.DeepEqual(apis(events), wantAPIs(123)) {
 		t.Errorf("got %d events, next %q", len(events), next)
 	}
 	// Default page size is the documented maximum, 50, on every page.
@@ -208,7 +209,7 @@ func TestListUserOperationEventsMaxItemsResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(apis(first), wantAPIs(0, 12)) || next != "t12" {
+	if !reflect.DeepEqual(apis(first), wantAPIs(12)) || next != "t12" {
 		t.Fatalf("first read: %v next %q", apis(first), next)
 	}
 	// Pages of 5, 5, then only the 2 still wanted.
@@ -225,7 +226,7 @@ func TestListUserOperationEventsMaxItemsResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if next != "" || !reflect.DeepEqual(apis(append(first, rest...)), wantAPIs(0, 23)) {
+	if next != "" || !reflect.DeepEqual(apis(append(first, rest...)), wantAPIs(23)) {
 		t.Errorf("resumed read: %v next %q", apis(rest), next)
 	}
 	log.checkSameFilters()
@@ -295,7 +296,7 @@ func TestListUserOperationEventsRetriesFailedPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(apis(events), wantAPIs(0, 30)) {
+	if !reflect.DeepEqual(apis(events), wantAPIs(30)) {
 		t.Errorf("events %v", apis(events))
 	}
 	var tokens []string

@@ -233,11 +233,12 @@ func TestCSIPDataSet(t *testing.T) {
 			case strings.Contains(r.SourceIP, "***"):
 				masked++
 			}
-			if r.EventType == 0 {
+			switch r.EventType {
+			case 0:
 				console++
-			} else if r.EventType == 1 {
+			case 1:
 				api++
-			} else {
+			default:
 				t.Fatalf("EventType %d", r.EventType)
 			}
 			if r.Code != 0 {
