@@ -445,7 +445,7 @@ func (t *tencentAPI) describeEvents(call *tencentCall) (any, *tencentError) {
 		}
 		offset = o
 	}
-	end := min(offset+int(q.MaxResults), len(view))
+	end := min(offset+int(t.srv.cappedPage("DescribeEvents", int64(q.MaxResults))), len(view))
 	data := t.cloudAuditEvents()
 	events := make([]TencentEvent, 0, end-offset)
 	for _, idx := range view[offset:end] {

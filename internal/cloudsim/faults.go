@@ -135,7 +135,8 @@ func emptyPageFault(r *http.Request) bool {
 // of action, as an API with an undocumented maximum page size does, while
 // its total still counts every record: DescribeAuditTracks (tracking sets,
 // page numbers still counted in the requested PageSize),
-// DescribeUserCallRecord (call records) or GetUserOperationEvents (events).
+// DescribeUserCallRecord (call records), GetUserOperationEvents or
+// DescribeEvents (events).
 // n <= 0 removes the cap. Every page it shortens counts as a fault.
 func (s *Server) CapPageSize(action string, n int) {
 	s.mu.Lock()
@@ -162,7 +163,7 @@ func (s *Server) cappedPage(action string, size int64) int64 {
 }
 
 // pagedActions are the actions whose pages CapPageSize can cap.
-var pagedActions = map[string]bool{"DescribeAuditTracks": true, "DescribeUserCallRecord": true, "GetUserOperationEvents": true}
+var pagedActions = map[string]bool{"DescribeAuditTracks": true, "DescribeUserCallRecord": true, "GetUserOperationEvents": true, "DescribeEvents": true}
 
 // ParsePageCap reads a page cap from the command line: "Action=N".
 func ParsePageCap(spec string) (action string, n int, err error) {
