@@ -92,8 +92,8 @@ var faultSources = []faultSource{
 	{
 		name: "cloudaudit_events", tencent: true, tokenPaged: true, action: "DescribeEvents",
 		pageCap: 20,
-		opts:   cloudsim.Options{CloudAuditEvents: 120},
-		config: "data \"auditlog_cloudaudit_events\" \"test\" {\n  " + faultEventsWindow + "\n  max_results = 50\n}", // 3 pages
+		opts:    cloudsim.Options{CloudAuditEvents: 120},
+		config:  "data \"auditlog_cloudaudit_events\" \"test\" {\n  " + faultEventsWindow + "\n  max_results = 50\n}", // 3 pages
 		success: func(sim *testSim, _ int) []statecheck.StateCheck {
 			want := sim.CloudAuditEvents()
 			addr := "data.auditlog_cloudaudit_events.test"
