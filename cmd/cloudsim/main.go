@@ -2,6 +2,8 @@
 // loopback, for the demo, the benchmarks and manual exploration:
 //
 //	cloudsim -addr 127.0.0.1:0 -url-file /tmp/sim.url -tracks 12
+//	cloudsim -scenario noncompliant
+//	cloudsim -data my-account.json
 //	cloudsim -fault throttle,action=DescribeAuditTracks,times=2 -fault http-status,status=503,after=5,times=1
 //
 // It prints the environment variables that point the provider at it, then
@@ -40,7 +42,26 @@ func main() {
 			faults = append(faults, f)
 			return err
 		})
+	dataFile := flag.String("data", "", "serve the records in this JSON file instead of generated ones (see internal/cloudsim/scenarios/README.md)")
+	scenario := flag.String("scenario", "", "serve a shipped data set: compliant or noncompliant")
 	flag.Parse()
+
+	switch {
+	case *dataFile != "" && *scenario != "":
+		log.Fatalf("cloudsim: -data and -scenario are exclusive")
+	case *dataFile != "":
+		d, err := cloudsim.LoadDataSet(*dataFile)
+		if err != nil {
+			log.Fatalf("cloudsim: %v", err)
+		}
+		opts.Data = d
+	case *scenario != "":
+		d, err := cloudsim.Scenario(*scenario)
+		if err != nil {
+			log.Fatalf("cloudsim: %v", err)
+		}
+		opts.Data = d
+	}
 
 	sim := cloudsim.New(opts)
 	for _, f := range faults {
