@@ -67,7 +67,7 @@ some_org_track if {
 
 # NET-01: calls from unknown networks are the first sign of a leaked key. A
 # masked address (106.55.***.47) cannot be proven inside a network.
-deny contains sprintf("NET-01: %s/%s: %s: %v calls from %s, last %s CST: %s", [uin, rec.source_ip, rec.user_name, rec.call_count, rec.source_ip, rec.last_call_time, why]) if {
+deny contains sprintf("NET-01: %s/%s: %v: %v calls from %s, last %s CST: %s", [uin, rec.source_ip, rec.user_name, rec.call_count, rec.source_ip, rec.last_call_time, why]) if {
 	some r in lib.data_sources_of("auditlog_csip_user_call_records")
 	uin := r.values.sub_uin
 	some rec in r.values.data
@@ -90,7 +90,7 @@ allowed_ip(ip) if {
 # --- EVT: CloudAudit events ------------------------------------------------------------
 
 # EVT-01: console logins and deletions are reserved to named users.
-deny contains sprintf("EVT-01: %s: %s by %s from %s", [e.event_id, e.event_name, e.username, e.source_ip_address]) if {
+deny contains sprintf("EVT-01: %v: %v by %v from %v", [e.event_id, e.event_name, e.username, e.source_ip_address]) if {
 	some r in lib.data_sources_of("auditlog_cloudaudit_events")
 	some e in r.values.events
 	lib.in_window(event_ns(e.event_time))
@@ -118,16 +118,20 @@ ucloud_events contains e if {
 
 ucloud_ref(e) := sprintf("%s/%s/%s", [user(e), e.api, first_resource(e)])
 
-user(e) := e.user_name if e.user_name != null
+user(e) := e.user_name if {
+	is_string(e.user_name)
+	e.user_name != ""
+} else := "(unknown)"
 
-user(e) := "(unknown)" if e.user_name == null
-
-first_resource(e) := e.related_resource[0].resource_id if count(object.get(e, "related_resource", [])) > 0
-
-first_resource(e) := "-" if count(object.get(e, "related_resource", [])) == 0
+# related_resource may be null or empty: the id is "-" then, never undefined
+# (an undefined id would drop the finding).
+first_resource(e) := e.related_resource[0].resource_id if {
+	is_array(e.related_resource)
+	count(e.related_resource) > 0
+} else := "-"
 
 # UC-01: deletions, key and permission changes by unexpected users.
-deny contains sprintf("UC-01: %s: %s by %s from %s at %s", [ucloud_ref(e), e.api, user(e), e.remote_ip, time.format(e.operate_time * 1000000000)]) if {
+deny contains sprintf("UC-01: %s: %s by %s from %v at %s", [ucloud_ref(e), e.api, user(e), e.remote_ip, time.format(e.operate_time * 1000000000)]) if {
 	some e in ucloud_events
 	some p in lib.param("ucloud_risky_api_patterns")
 	regex.match(p, e.api)

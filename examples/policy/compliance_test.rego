@@ -152,7 +152,9 @@ test_trk04_passes_with_org_track if {
 
 # --- NET-01 ----------------------------------------------------------------------------------
 
-net_msgs(recs) := compliance.deny with input as plan([csip_ds("100", recs)])
+net_msgs(recs) := msgs if {
+	msgs := compliance.deny with input as plan([csip_ds("100", recs)])
+}
 
 test_net01_outside_ipv4 if {
 	denies_with(net_msgs([csip_rec("198.51.100.7", "2026-05-30 10:00:00")]), "NET-01: 100/198.51.100.7: ")
@@ -193,7 +195,9 @@ test_net01_no_allowed_networks_denies_everything if {
 
 # --- EVT-01 ------------------------------------------------------------------------------
 
-evt_msgs(evs) := compliance.deny with input as plan([events_ds(evs, true, null)])
+evt_msgs(evs) := msgs if {
+	msgs := compliance.deny with input as plan([events_ds(evs, true, null)])
+}
 
 test_evt01_console_login_by_other_user if {
 	denies_with(evt_msgs([ev("e9", "mallory", "ConsoleLogin", 1)]), "EVT-01: e9: ConsoleLogin by mallory")
@@ -219,7 +223,9 @@ test_evt01_beijing_time_event if {
 
 # --- UC-01, UC-02 --------------------------------------------------------------------------
 
-uc_msgs(evs) := compliance.deny with input as plan([uc_ds(evs, null)])
+uc_msgs(evs) := msgs if {
+	msgs := compliance.deny with input as plan([uc_ds(evs, null)])
+}
 
 test_uc01_risky_by_unexpected_user if {
 	msgs := uc_msgs([uc_ev("mallory", "DeleteUHostInstance", true, 2), uc_ev("zhang", "CreateAccessKey", false, 3)])

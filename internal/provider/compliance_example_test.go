@@ -323,7 +323,7 @@ func (r *exampleRun) policy(t *testing.T, planJSON string, pass bool, want ...st
 	modfile := "-modfile=" + filepath.Join(r.root, "tools", "policy", "go.mod")
 	policy := filepath.Join(r.root, "examples", "policy")
 	var vars []string
-	opa, opaCode := r.command(vars, "go", "tool", modfile, "opa", "eval", "--fail-defined", "--format", "pretty",
+	opa, opaCode := r.command(vars, "go", "tool", modfile, "opa", "eval", "--fail-defined", "--format", "raw",
 		"-d", policy, "-i", planJSON, "data.compliance.deny[msg]")
 	conftest, conftestCode := r.command(vars, "go", "tool", modfile, "conftest", "test", "--no-color",
 		"--policy", policy, "--data", filepath.Join(policy, "params.json"), "--namespace", "compliance", planJSON)

@@ -128,10 +128,14 @@ coerce(v, default_value) := to_number(v) if {
 	is_number(default_value)
 }
 
-coerce(v, default_value) := v == "true" if {
-	is_string(v)
+coerce(v, default_value) := true if {
+	v == "true"
 	is_boolean(default_value)
-	v in {"true", "false"}
+}
+
+coerce(v, default_value) := false if {
+	v == "false"
+	is_boolean(default_value)
 }
 
 coerce(v, default_value) := json.unmarshal(v) if {
