@@ -128,7 +128,7 @@ coerce(v, default_value) := to_number(v) if {
 	is_number(default_value)
 }
 
-coerce(v, default_value) := true if {
+coerce(v, default_value) if {
 	v == "true"
 	is_boolean(default_value)
 }
@@ -156,12 +156,12 @@ window_end_ns := parse_window_time(param("window_end"), true) if {
 
 window_start_ns := parse_window_time(param("window_start"), false) if {
 	param("window_start") != ""
-} else := window_end_ns - ((param("window_days") * 24) * 3600) * 1000000000
+} else := window_end_ns - (((param("window_days") * 24) * 3600) * 1000000000)
 
 parse_window_time(s, end_of_day) := ns if {
 	count(s) == 10
 	day := time.parse_rfc3339_ns(sprintf("%sT00:00:00Z", [s]))
-	ns := day + (86399 * 1000000000 * to_number(end_of_day))
+	ns := day + ((86399 * 1000000000) * to_number(end_of_day))
 } else := time.parse_rfc3339_ns(s)
 
 # Beijing-time "YYYY-MM-DD hh:mm:ss" (CloudAudit, CSIP) to nanoseconds.

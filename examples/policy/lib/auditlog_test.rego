@@ -63,6 +63,7 @@ test_deferred_read_fails_closed if {
 	}}])
 	msgs := violations(p)
 	has(msgs, "PLAN: module.compliance.data.auditlog_ucloud_operation_events.window is deferred to apply")
+
 	# Reported as deferred, not also as missing.
 	not has(msgs, "PLAN: no auditlog_ucloud_operation_events")
 }
