@@ -5,9 +5,48 @@
 // deterministic data set whose size is configurable, so that tests, the demo
 // and the benchmarks exercise the provider exactly as real clouds would.
 //
-// One HTTP listener serves both clouds. A request signed with TC3-HMAC-SHA256
-// (it carries X-TC-Action) goes to the Tencent half; everything else goes to
-// the UCloud half, whose requests are form or JSON bodies naming an Action.
+// One HTTP listener serves both clouds. A request shaped like a Tencent one
+// goes to the Tencent half and is always answered in Tencent's envelope:
+// it carries X-TC-Action or a TC3 Authorization header, or its query or form
+// body has a SecretId (or Nonce, Timestamp or SignatureMethod, without
+// UCloud's PublicKey). Everything else goes to the UCloud half, whose
+// requests are form or JSON bodies naming an Action.
+//
+// The Tencent half accepts every request form the official SDKs send, for
+// every action it serves:
+//
+//   - TC3-HMAC-SHA256, POST with a JSON body (the default of every SDK);
+//   - TC3-HMAC-SHA256, GET with the parameters in the query string (the
+//     signed canonical query is the query as sent, the payload hash that
+//     of the empty body);
+//   - signature v1 (SignatureMethod HmacSHA1, the default, or HmacSHA256):
+//     every parameter, common ones included (Action, Version, Region,
+//     Timestamp, Nonce, SecretId, Signature, Token, Language), in a POST
+//     form body or a GET query string; the string to sign is the method,
+//     host and path, "?", then every parameter but Signature as name=value
+//     (values unescaped), sorted by name and joined with "&"; Signature is
+//     the base64 of its HMAC.
+//
+// In the query and form forms nested parameters are flattened
+// (Filter.Limit=10, Filter.Filters.0.Name=Status, MemberId.0=mem-1) and
+// decoded into the same request as the JSON body, text converted to the
+// types the action expects.
+//
+// A signature over the Host with or without its port is accepted: the Go
+// SDK signs the Host it sends, the Node.js SDK signs the name without the
+// port, and the real API never sees one. On a Tencent API host name
+// (<service>[.<region>|.intl].tencentcloudapi.com) the host names the
+// service, and the credential scope must name the same; on any other host
+// (an IP address, localhost) the action and version find the service, and
+// a TC3 signature is checked with the service its scope names (the Node.js
+// SDK names "127" for 127.0.0.1). Failures carry the real codes:
+// AuthFailure.InvalidAuthorization (malformed TC3 Authorization),
+// MissingParameter (a v1 common parameter missing),
+// AuthFailure.SignatureExpire (Timestamp more than 5 minutes off),
+// AuthFailure.SecretIdNotFound, AuthFailure.SignatureFailure,
+// AuthFailure.TokenFailure, InvalidAction, NoSuchVersion,
+// UnsupportedProtocol (a method other than GET or POST, or a v1 POST body
+// that is not a form).
 package cloudsim
 
 import (
@@ -18,7 +57,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 )
@@ -163,7 +201,7 @@ func (s *Server) Options() Options { return s.opts }
 // ServeHTTP sends each request to the half of the simulator that speaks its
 // protocol, after applying any injected fault.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	tencent := r.Header.Get("X-TC-Action") != "" || strings.HasPrefix(r.Header.Get("Authorization"), "TC3-")
+	tencent := isTencentRequest(r)
 	if d := s.opts.Latency; d > 0 {
 		select {
 		case <-time.After(d):
@@ -179,11 +217,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveFaulty applies the first injected fault that matches the request's
-// action, then serves it. Only here is a UCloud body read for its action:
-// without faults, requests go straight to their half of the simulator.
+// action, then serves it. Only here is a UCloud body parsed for its action:
+// without faults, requests go straight to their half of the simulator (a
+// form body's parameter names are scanned once, to tell the clouds apart).
 func (s *Server) serveFaulty(tencent bool, w http.ResponseWriter, r *http.Request) {
-	action := r.Header.Get("X-TC-Action")
-	if !tencent {
+	var action string
+	if tencent {
+		action = tencentRequestAction(r)
+	} else {
 		action = ucloudRequestParams(r)["Action"]
 	}
 	if f := s.faults.take(action); f != nil {

@@ -123,24 +123,19 @@ func writeTencentSuccess(w io.Writer, result any, requestID string) {
 
 // serve authenticates the request exactly as the real gateway does, then
 // runs the action. Checks happen in the gateway's order: request shape,
-// timestamp, key, signature, token, then action, version and region.
+// timestamp, key, signature, token, then action, version and region. The
+// request may come in any form readTencentRequest accepts; from the
+// authentication on, every form takes the same path.
 func (t *tencentAPI) serve(r *http.Request) (any, *tencentError) {
 	now := t.srv.opts.Now()
 	if skew, ok := r.Context().Value(clockSkewKey{}).(time.Duration); ok {
 		now = now.Add(skew)
 	}
-	if r.Method != http.MethodPost {
-		return nil, errorf("UnsupportedProtocol", "The simulator serves POST requests with a JSON body; got %s.", r.Method)
+	req, rerr := readTencentRequest(r)
+	if rerr != nil {
+		return nil, rerr
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 10<<20))
-	if err != nil {
-		return nil, errorf("InvalidParameter", "The request body could not be read.")
-	}
-	auth, aerr := parseTC3Authorization(r.Header.Get("Authorization"))
-	if aerr != nil {
-		return nil, aerr
-	}
-	ts, err := strconv.ParseInt(r.Header.Get("X-TC-Timestamp"), 10, 64)
+	ts, err := strconv.ParseInt(req.timestamp, 10, 64)
 	if err != nil {
 		return nil, errorf("MissingParameter", "The request is missing a required parameter `Timestamp`.")
 	}
@@ -149,15 +144,14 @@ func (t *tencentAPI) serve(r *http.Request) (any, *tencentError) {
 			"Signature expired. Timestamp:%d, server time:%d; the request timestamp must be within 5 minutes of the server time, check your system clock.", ts, now.Unix())
 	}
 
-	secretKey, temp, known := t.lookupKey(auth.secretID)
+	secretKey, temp, known := t.lookupKey(req.secretID)
 	if !known {
 		return nil, errorf("AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct.")
 	}
-	want := tc3Signature(secretKey, r, auth, body, ts)
-	if !hmac.Equal([]byte(want), []byte(auth.signature)) {
+	if !req.verify(secretKey, ts) {
 		return nil, errorf("AuthFailure.SignatureFailure", "The provided credentials could not be validated. Please check your signature is correct.")
 	}
-	token := r.Header.Get("X-TC-Token")
+	token := req.token
 	switch {
 	case temp != nil && token != temp.token:
 		return nil, errorf("AuthFailure.TokenFailure", "The token is invalid; temporary credentials must be sent with the token they were issued with.")
@@ -167,31 +161,34 @@ func (t *tencentAPI) serve(r *http.Request) (any, *tencentError) {
 		return nil, errorf("AuthFailure.TokenFailure", "A token was sent with a permanent key; the token is invalid.")
 	}
 
-	actionName := r.Header.Get("X-TC-Action")
-	action, ok := t.actions[auth.service+"/"+actionName]
-	if !ok {
-		return nil, errorf("InvalidAction", "The requested action `%s` does not exist for service `%s`.", actionName, auth.service)
+	actionName := req.action
+	service, action, aerr := t.resolveAction(r.Host, req.scopeService, actionName, req.version)
+	if aerr != nil {
+		return nil, aerr
 	}
-	if v := r.Header.Get("X-TC-Version"); v != action.version {
-		return nil, errorf("NoSuchVersion", "The API version `%s` of `%s` does not exist.", v, actionName)
-	}
-	region := r.Header.Get("X-TC-Region")
+	region := req.region
 	if action.regionRequired && region == "" {
 		return nil, errorf("MissingParameter", "The request is missing a required parameter `Region`.")
 	}
 	if region != "" && action.regions != nil && !action.regions[region] {
 		return nil, errorf("UnsupportedRegion", "The action `%s` is not supported in region `%s`.", actionName, region)
 	}
-	p, perr := parseParams(body)
+	var p params
+	var perr *tencentError
+	if req.flat != nil {
+		p, perr = unflattenParams(req.flat)
+	} else {
+		p, perr = parseParams(req.body)
+	}
 	if perr != nil {
 		return nil, perr
 	}
-	if t.srv.opts.EnforceRateLimits && !t.withinRateLimit(actionName, auth.secretID, now) {
+	if t.srv.opts.EnforceRateLimits && !t.withinRateLimit(actionName, req.secretID, now) {
 		t.srv.countThrottled()
 		return nil, errorf("RequestLimitExceeded", "Your current request times exceeds the frequency limit `%d` for a second. Please reduce the frequency of calls.", tencentRateLimit)
 	}
 	t.srv.countCall(actionName)
-	return action.handle(&tencentCall{service: auth.service, action: actionName, region: region, secretID: auth.secretID, params: p, now: now})
+	return action.handle(&tencentCall{service: service, action: actionName, region: region, secretID: req.secretID, params: p, now: now})
 }
 
 // withinRateLimit counts a call against its action's per-second budget.
@@ -278,15 +275,17 @@ func contains(list []string, s string) bool {
 }
 
 // tc3Signature computes the TC3-HMAC-SHA256 signature the request should
-// carry, from the request as received. The credential scope's date must be
-// the UTC date of the timestamp; if it is not, the signature cannot match.
-func tc3Signature(secretKey string, r *http.Request, a tc3Auth, body []byte, ts int64) string {
+// carry, from the request as received, with host as the signed host. The
+// canonical query string is the query as sent (GET). The credential scope's
+// date must be the UTC date of the timestamp; if it is not, the signature
+// cannot match.
+func tc3Signature(secretKey string, r *http.Request, a tc3Auth, host string, body []byte, ts int64) string {
 	// Names and values of signed headers are lower-cased and trimmed.
 	var canonHeaders strings.Builder
 	for _, name := range a.signedHeaders {
 		value := r.Header.Get(name)
 		if name == "host" {
-			value = r.Host
+			value = host
 		}
 		canonHeaders.WriteString(name + ":" + strings.ToLower(strings.TrimSpace(value)) + "\n")
 	}

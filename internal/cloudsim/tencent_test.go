@@ -640,7 +640,11 @@ func TestTencentSimActionAndRegionRules(t *testing.T) {
 	const ok = `{"PageNumber":1,"PageSize":10}`
 
 	tcsimExpectError(t, c.call(tcsimAuditService, tcsimAuditVersion, "DescribeNothing", ok), "InvalidAction")
-	tcsimExpectError(t, c.call("nosuchservice", tcsimAuditVersion, tcsimAuditAction, ok), "InvalidAction")
+	// On an IP address the action and version find the service, whatever
+	// the scope names (some SDKs take it from the endpoint's first label);
+	// on a service's host name the host decides, and a service without the
+	// action is InvalidAction (TestTencentSimRequestFormErrors).
+	tcsimDecodePage(t, c.call("nosuchservice", tcsimAuditVersion, tcsimAuditAction, ok))
 	tcsimExpectError(t, c.call(tcsimAuditService, "2018-01-01", tcsimAuditAction, ok), "NoSuchVersion")
 
 	noRegion := c
