@@ -100,13 +100,13 @@ func simEnv(sim *testSim, secretKey string) []string {
 // terraform runs terraform in the copy and returns its combined output, with
 // line breaks folded (terraform wraps diagnostics), and its exit code.
 func (r *exampleRun) terraform(env []string, args ...string) (string, int) {
-	return r.command(env, "terraform", args...)
+	return r.command(r.dir, env, "terraform", args...)
 }
 
-func (r *exampleRun) command(env []string, name string, args ...string) (string, int) {
+func (r *exampleRun) command(dir string, env []string, name string, args ...string) (string, int) {
 	r.t.Helper()
 	cmd := exec.Command(name, args...)
-	cmd.Dir = r.dir
+	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+r.rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1"), env...)
 	out, err := cmd.CombinedOutput()
 	code := 0
@@ -322,10 +322,10 @@ func (r *exampleRun) policy(t *testing.T, planJSON string, pass bool, want ...st
 	t.Helper()
 	modfile := "-modfile=" + filepath.Join(r.root, "tools", "policy", "go.mod")
 	policy := filepath.Join(r.root, "examples", "policy")
-	var vars []string
-	opa, opaCode := r.command(vars, "go", "tool", modfile, "opa", "eval", "--fail-defined", "--format", "raw",
+	// go tool -modfile needs a main module: run from the repository.
+	opa, opaCode := r.command(r.root, nil, "go", "tool", modfile, "opa", "eval", "--fail-defined", "--format", "raw",
 		"-d", policy, "-i", planJSON, "data.compliance.deny[msg]")
-	conftest, conftestCode := r.command(vars, "go", "tool", modfile, "conftest", "test", "--no-color",
+	conftest, conftestCode := r.command(r.root, nil, "go", "tool", modfile, "conftest", "test", "--no-color",
 		"--policy", policy, "--data", filepath.Join(policy, "params.json"), "--namespace", "compliance", planJSON)
 	for _, tool := range []struct {
 		name, out string
