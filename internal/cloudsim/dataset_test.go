@@ -2,6 +2,7 @@ package cloudsim
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -131,5 +132,30 @@ func TestDataSetErrors(t *testing.T) {
 	}
 	if _, err := Scenario("nope"); err == nil || !strings.Contains(err.Error(), "compliant") {
 		t.Errorf("unknown scenario: %v", err)
+	}
+}
+
+// The sample in scenarios/README.md is a valid data set.
+func TestDataSetReadmeSample(t *testing.T) {
+	b, err := os.ReadFile("scenarios/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	start := strings.Index(doc, "```json\n")
+	end := strings.Index(doc[start+8:], "```")
+	if start < 0 || end < 0 {
+		t.Fatal("no JSON sample in scenarios/README.md")
+	}
+	d, err := ParseDataSet([]byte(doc[start+8 : start+8+end]))
+	if err != nil {
+		t.Fatalf("the README's sample: %v", err)
+	}
+	sim := New(Options{Data: d})
+	if n := len(sim.UCloudEvents()); n != 1 {
+		t.Errorf("the sample serves %d UCloud events, want 1", n)
+	}
+	if _, ok := sim.Options().Data.AuditTrack(1001); !ok {
+		t.Error("the sample's tracking set is not served")
 	}
 }
