@@ -198,14 +198,14 @@ func runRead(args []string) error {
 		if *pageSize > 0 {
 			req.MaxResults = pageSize
 		}
-		if err := warmUp(func() error { _, _, err := c.ListUserOperationEvents(ctx, req, 1); return err }); err != nil {
+		if err := warmUp(func() error { _, err := c.ListUserOperationEvents(ctx, req, 1); return err }); err != nil {
 			return err
 		}
 		count.n.Store(0)
 		start = time.Now()
-		var events []client.UserOperationEvent
-		events, _, err = c.ListUserOperationEvents(ctx, req, 0)
-		records = len(events)
+		var res *client.UserOperationEventsResult
+		res, err = c.ListUserOperationEvents(ctx, req, 0)
+		records = len(res.Events)
 		// Strictly sequential, one call per page; retries would show as
 		// requests > pages only for the Tencent APIs, so count calls here.
 		pages = int(count.n.Load())

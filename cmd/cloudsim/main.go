@@ -5,6 +5,7 @@
 //	cloudsim -scenario noncompliant
 //	cloudsim -data my-account.json
 //	cloudsim -fault throttle,action=DescribeAuditTracks,times=2 -fault http-status,status=503,after=5,times=1
+//	cloudsim -page-cap DescribeAuditTracks=4 -page-cap DescribeUserCallRecord=50
 //
 // It prints the environment variables that point the provider at it, then
 // serves until interrupted.
@@ -30,16 +31,24 @@ func main() {
 	flag.IntVar(&opts.Tracks, "tracks", 0, "CloudAudit tracking sets (0: default 7, negative: none)")
 	flag.IntVar(&opts.CallRecords, "call-records", 0, "CSIP call records per sub-account (0: default 40, negative: none)")
 	flag.IntVar(&opts.Events, "events", 0, "UCloud operation events (0: default 120, negative: none)")
-	flag.IntVar(&opts.TrackPageCap, "track-page-cap", 0, "silently cap DescribeAuditTracks pages at this size (0: no cap)")
+	flag.IntVar(&opts.TrackPageCap, "track-page-cap", 0, "silently cap DescribeAuditTracks pages at this size (0: no cap); the same as -page-cap DescribeAuditTracks=N")
 	flag.BoolVar(&opts.EnforceRateLimits, "enforce-rate-limits", false, "refuse Tencent calls beyond 20 per second per action with RequestLimitExceeded")
 	flag.DurationVar(&opts.UCloudLatency, "ucloud-latency", 0, "hold each UCloud operation-log call this long")
 	flag.DurationVar(&opts.Latency, "latency", 0, "delay every answer this long, as a distant API would")
 	var faults []cloudsim.Fault
 	flag.Func("fault", "inject a fault: KIND[,action=A][,after=N][,times=N][,code=C][,status=N][,delay=D][,records=N] (repeatable); "+
-		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token",
+		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token, empty-page",
 		func(spec string) error {
 			f, err := cloudsim.ParseFault(spec)
 			faults = append(faults, f)
+			return err
+		})
+	pageCaps := map[string]int{}
+	flag.Func("page-cap", "silently serve at most N records per page of an action: Action=N (repeatable), "+
+		"such as DescribeAuditTracks=4, DescribeUserCallRecord=50 or GetUserOperationEvents=20",
+		func(spec string) error {
+			action, n, err := cloudsim.ParsePageCap(spec)
+			pageCaps[action] = n
 			return err
 		})
 	dataFile := flag.String("data", "", "serve the records in this JSON file instead of generated ones (see internal/cloudsim/scenarios/README.md)")
@@ -66,6 +75,9 @@ func main() {
 	sim := cloudsim.New(opts)
 	for _, f := range faults {
 		sim.InjectFault(f)
+	}
+	for action, n := range pageCaps {
+		sim.CapPageSize(action, n)
 	}
 	url, err := sim.Start(*addr)
 	if err != nil {

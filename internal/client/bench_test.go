@@ -222,7 +222,7 @@ func BenchmarkListUserOperationEvents(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {
-				events, _, err := c.ListUserOperationEvents(ctx, GetUserOperationEventsRequest{}, 0)
+				events, _, err := listEvents(c, ctx, GetUserOperationEventsRequest{}, 0)
 				if err != nil || len(events) != n {
 					b.Fatal(err, len(events))
 				}

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"strconv"
 )
 
 // CloudAudit API identity.
@@ -11,7 +12,7 @@ const (
 )
 
 // DefaultAuditTracksPageSize is the page size used when reading every page.
-// The API documents no maximum; the paging helper notices a silent cap.
+// The API documents no maximum; the paging helper learns a silent cap.
 const DefaultAuditTracksPageSize = 20
 
 // DescribeAuditTracksRequest is the request of DescribeAuditTracks. Both
@@ -65,27 +66,36 @@ type AuditTracksResult struct {
 	TotalCount uint64
 	// Pages is the number of API calls that succeeded.
 	Pages int
+	// PageSizeCap is the page size the API was found to cap pages at
+	// (silently: its documentation gives no maximum); 0 when none was seen.
+	PageSizeCap uint64
 }
 
 // ListAuditTracks reads every tracking set (or the first maxItems, when
 // positive), fetching pages concurrently once the first has given the total.
-// It fails rather than return a partial or inconsistent list; see pagedRead.
+// When the API silently caps the page size, the read starts again at page 1
+// with pages of the cap. It fails rather than return a partial or
+// inconsistent list; see pagedRead.
 func (c *TencentClient) ListAuditTracks(ctx context.Context, region string, pageSize uint64, maxItems int) (*AuditTracksResult, error) {
 	if pageSize == 0 {
 		pageSize = DefaultAuditTracksPageSize
 	}
 	read := pagedRead[AuditTrack]{
-		noun: "tracking sets", pageSize: int64(pageSize), maxItems: maxItems, fixedLimit: true,
-		capAdvice: "set a smaller page_size",
+		noun: "tracking sets", action: "DescribeAuditTracks", pageSize: int64(pageSize), maxItems: maxItems, fixedLimit: true, log: c.log,
+		key: func(t AuditTrack) (string, bool) {
+			if t.TrackId == nil {
+				return "", false
+			}
+			return "TrackId " + strconv.FormatUint(*t.TrackId, 10), true
+		},
 		fetch: func(ctx context.Context, p pageSpec) (pageResult[AuditTrack], error) {
-			resp, err := c.DescribeAuditTracks(ctx, region, DescribeAuditTracksRequest{PageNumber: uint64(p.index) + 1, PageSize: pageSize})
+			resp, err := c.DescribeAuditTracks(ctx, region, DescribeAuditTracksRequest{PageNumber: uint64(p.number), PageSize: uint64(p.size)})
 			if err != nil {
 				return pageResult[AuditTrack]{}, err
 			}
-			var total *int64
-			if resp.TotalCount != nil {
-				t := int64(*resp.TotalCount)
-				total = &t
+			total, err := totalFromUint64("tracking sets", resp.TotalCount, resp.RequestId)
+			if err != nil {
+				return pageResult[AuditTrack]{}, err
 			}
 			return pageResult[AuditTrack]{items: resp.Tracks, total: total, requestID: resp.RequestId}, nil
 		},
@@ -94,5 +104,5 @@ func (c *TencentClient) ListAuditTracks(ctx context.Context, region string, page
 	if err != nil {
 		return nil, err
 	}
-	return &AuditTracksResult{Tracks: res.items, TotalCount: uint64(res.total), Pages: res.pages}, nil
+	return &AuditTracksResult{Tracks: res.items, TotalCount: uint64(res.total), Pages: res.pages, PageSizeCap: uint64(res.cap)}, nil
 }

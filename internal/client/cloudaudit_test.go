@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -186,25 +188,115 @@ func TestListAuditTracksRestartsOnceAfterTransientChange(t *testing.T) {
 	}
 }
 
-func TestListAuditTracksFailsOnSilentPageCap(t *testing.T) {
+// A page-number API that silently caps pages: page 1 reveals the cap, and
+// the read starts again at page 1 with pages of the cap (page 2 of 20 is
+// another slice than page 2 of 15), logging the cap once at WARN.
+func TestListAuditTracksLearnsSilentPageCap(t *testing.T) {
+	for _, tc := range []struct {
+		tracks, cap  int
+		pageSize     uint64
+		maxItems     int
+		wantPages    []int
+		wantSizes    []string
+		wantReturned int
+	}{
+		{45, 15, 20, 0, []int{1, 1, 2, 3}, []string{"20", "15", "15", "15"}, 45},
+		{45, 4, 20, 0, []int{1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, append([]string{"20"}, slices.Repeat([]string{"4"}, 12)...), 45},
+		{45, 4, 20, 10, []int{1, 1, 2, 3}, []string{"20", "4", "4", "4"}, 10},
+	} {
+		t.Run(fmt.Sprintf("%d tracks, cap %d, page size %d, max %d", tc.tracks, tc.cap, tc.pageSize, tc.maxItems), func(t *testing.T) {
+			s := tctStart(t, cloudsim.Options{Tracks: tc.tracks}, nil)
+			s.sim.CapPageSize("DescribeAuditTracks", tc.cap)
+			log := &tctLogger{}
+			res, err := tctList(t, tctClient(t, s.URL(), func(cfg *TencentConfig) { cfg.Logger = log }), tc.pageSize, tc.maxItems)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(1000, tc.wantReturned)) {
+				t.Errorf("TrackIds %v", got)
+			}
+			if res.TotalCount != uint64(tc.tracks) || res.PageSizeCap != uint64(tc.cap) || res.Pages != len(tc.wantPages) {
+				t.Errorf("total %d, cap %d, %d pages", res.TotalCount, res.PageSizeCap, res.Pages)
+			}
+			var pages []int
+			var sizes []string
+			for _, r := range s.requests() {
+				pages = append(pages, r.pageNumber())
+				sizes = append(sizes, string(r.Params["PageSize"]))
+			}
+			slices.Sort(pages[1:]) // fetched concurrently
+			if !reflect.DeepEqual(pages, tc.wantPages) || !reflect.DeepEqual(sizes, tc.wantSizes) {
+				t.Errorf("pages %v sizes %v, want %v %v", pages, sizes, tc.wantPages, tc.wantSizes)
+			}
+			var warns []string
+			for _, l := range log.all() {
+				if strings.HasPrefix(l, "WARN ") {
+					warns = append(warns, l)
+				}
+			}
+			if len(warns) != 1 || !strings.Contains(warns[0], fmt.Sprintf("DescribeAuditTracks caps pages at %d tracking sets", tc.cap)) ||
+				!strings.Contains(warns[0], fmt.Sprintf("page_size_cap=%d", tc.cap)) {
+				t.Errorf("WARN lines %q, want one naming the cap", warns)
+			}
+		})
+	}
+	// A page size within the cap never meets it.
 	s := tctStart(t, cloudsim.Options{Tracks: 45, TrackPageCap: 15}, nil)
-	res, err := tctList(t, tctClient(t, s.URL(), nil), 20, 0)
-	if err == nil {
-		t.Fatalf("a short page before the end went unnoticed: %d of 45 tracks", len(res.Tracks))
+	res, err := tctList(t, tctClient(t, s.URL(), nil), 15, 0)
+	if err != nil || len(res.Tracks) != 45 || res.PageSizeCap != 0 || s.sim.CallCount("DescribeAuditTracks") != 3 {
+		t.Errorf("page size 15 under a cap of 15: %+v, %v", res, err)
 	}
-	if !strings.Contains(err.Error(), "page size") {
-		t.Errorf("error %q does not mention the page size", err)
+}
+
+// Totals no list can hold are refused, quoted, without allocating for them.
+func TestListAuditTracksImpossibleTotals(t *testing.T) {
+	for _, tc := range []struct {
+		name, total string
+		pageSize    uint64
+		want        []string
+	}{
+		{"above 2^63", "9223372036854775809", 20, []string{"impossible total of 9223372036854775809 tracking sets", "RequestId: r1"}},
+		{"2^64-1", "18446744073709551615", 20, []string{"impossible total of 18446744073709551615"}},
+		{"2^62 in small pages", "4611686018427387904", 3, []string{"total of 4611686018427387904", "1537228672809129302 pages of 3", "more than the 1000000"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tctStart(t, cloudsim.Options{}, tctAlways(tctHTTP(200, "application/json",
+				`{"Response":{"Tracks":[{"TrackId":1},{"TrackId":2},{"TrackId":3}],"TotalCount":`+tc.total+`,"RequestId":"r1"}}`)))
+			res, err := tctList(t, tctClient(t, s.URL(), func(cfg *TencentConfig) { cfg.MaxRetries = 0 }), tc.pageSize, 0)
+			if err == nil {
+				t.Fatalf("read %d tracking sets of a total of %s without an error", len(res.Tracks), tc.total)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			if n := len(s.requests()); n != 1 {
+				t.Errorf("%d calls, want 1", n)
+			}
+		})
 	}
-	if res != nil {
-		t.Errorf("a partial result was returned with the error")
+	// With a limit, a huge total is only a number: the first items are read.
+	s := tctStart(t, cloudsim.Options{}, tctAlways(tctHTTP(200, "application/json",
+		`{"Response":{"Tracks":[{"TrackId":1},{"TrackId":2},{"TrackId":3}],"TotalCount":4611686018427387904,"RequestId":"r1"}}`)))
+	res, err := tctList(t, tctClient(t, s.URL(), nil), 3, 3)
+	if err != nil || len(res.Tracks) != 3 || res.TotalCount != 1<<62 {
+		t.Errorf("max 3 of 2^62: %+v, %v", res, err)
 	}
-	if n := s.sim.CallCount("DescribeAuditTracks"); n != 1 {
-		t.Errorf("%d calls after a short first page, want 1", n)
-	}
-	// A page size within the cap reads everything.
-	res, err = tctList(t, tctClient(t, s.URL(), nil), 15, 0)
-	if err != nil || len(res.Tracks) != 45 {
-		t.Errorf("page size 15 under a cap of 15: %v", err)
+}
+
+// Pages that overlap (the same TrackId twice) fail the read.
+func TestListAuditTracksOverlappingPages(t *testing.T) {
+	s := tctStart(t, cloudsim.Options{}, func(n int, req tctSeen) http.HandlerFunc {
+		id := 1000 + 2*(req.pageNumber()-1)
+		if req.pageNumber() == 2 {
+			id-- // page 2 starts with the last item of page 1
+		}
+		return tctHTTP(200, "application/json", fmt.Sprintf(`{"Response":{"Tracks":[{"TrackId":%d},{"TrackId":%d}],"TotalCount":6,"RequestId":"r%d"}}`, id, id+1, n))
+	})
+	_, err := tctList(t, tctClient(t, s.URL(), nil), 2, 0)
+	if err == nil || !strings.Contains(err.Error(), "TrackId 1001 was returned twice") || !strings.Contains(err.Error(), "overlap") {
+		t.Errorf("err = %v", err)
 	}
 }
 

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 )
 
 // CSIP (Cloud Security Center) API identity.
@@ -12,7 +13,7 @@ const (
 
 // DefaultUserCallRecordsPageSize is the page size ListUserCallRecords uses
 // when none is given. The API documents neither a default nor a maximum
-// Limit; the paging helper notices a silent cap.
+// Limit; the paging helper learns a silent cap.
 const DefaultUserCallRecordsPageSize = 100
 
 // DescribeUserCallRecordRequest is the request of DescribeUserCallRecord.
@@ -87,6 +88,9 @@ type UserCallRecordsResult struct {
 	Total int64
 	// Pages is the number of API calls that succeeded.
 	Pages int
+	// PageSizeCap is the Limit the API was found to cap pages at (silently:
+	// its documentation gives no maximum); 0 when none was seen.
+	PageSizeCap int64
 }
 
 // ListUserCallRecords reads call records page by page with Limit/Offset
@@ -96,11 +100,13 @@ type UserCallRecordsResult struct {
 // reading starts at its Offset when set; its Limit is replaced by pageSize
 // (default DefaultUserCallRecordsPageSize). The request is not modified.
 //
-// It fails rather than return a partial or shuffled list when the API's
-// answers stop adding up: a Total that changes between pages (records added
-// or aged out during the read), a page shorter than the requested Limit
-// before Total is reached (a silent page-size cap), or a page longer than
-// asked for. Errors name the page, the offset and the RequestId.
+// A page shorter than the requested Limit before Total is reached reveals a
+// silent page-size cap: the read continues at the next unread offset with
+// the cap as its Limit. It fails rather than return a partial or shuffled
+// list when the API's answers stop adding up: a Total that changes between
+// pages (records added or aged out during the read), a cap that changes
+// again, or a page longer than asked for. Errors name the page, the offset
+// and the RequestId.
 func (c *TencentClient) ListUserCallRecords(ctx context.Context, region string, req DescribeUserCallRecordRequest, pageSize int64, maxItems int) (*UserCallRecordsResult, error) {
 	if pageSize <= 0 {
 		pageSize = DefaultUserCallRecordsPageSize
@@ -114,8 +120,7 @@ func (c *TencentClient) ListUserCallRecords(ctx context.Context, region string, 
 		start = *filter.Offset
 	}
 	read := pagedRead[UserCallRecord]{
-		noun: "call records", pageSize: pageSize, start: start, maxItems: maxItems,
-		capAdvice: "use a smaller page size",
+		noun: "call records", action: "DescribeUserCallRecord", pageSize: pageSize, start: start, maxItems: maxItems, log: c.log,
 		fetch: func(ctx context.Context, p pageSpec) (pageResult[UserCallRecord], error) {
 			// Each page works on its own copy: the caller's filter is never changed.
 			pageFilter := filter
@@ -126,6 +131,9 @@ func (c *TencentClient) ListUserCallRecords(ctx context.Context, region string, 
 			if err != nil {
 				return pageResult[UserCallRecord]{}, err
 			}
+			if resp.Total != nil && *resp.Total < 0 {
+				return pageResult[UserCallRecord]{}, fmt.Errorf("the API reports an impossible total of %d call records (RequestId: %s)", *resp.Total, resp.RequestId)
+			}
 			return pageResult[UserCallRecord]{items: resp.Data, total: resp.Total, requestID: resp.RequestId}, nil
 		},
 	}
@@ -133,5 +141,5 @@ func (c *TencentClient) ListUserCallRecords(ctx context.Context, region string, 
 	if err != nil {
 		return nil, err
 	}
-	return &UserCallRecordsResult{Records: res.items, Total: res.total, Pages: res.pages}, nil
+	return &UserCallRecordsResult{Records: res.items, Total: res.total, Pages: res.pages, PageSizeCap: res.cap}, nil
 }

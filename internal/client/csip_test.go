@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -196,6 +198,8 @@ func TestCSIPListUserCallRecordsPaging(t *testing.T) {
 			}
 		}
 		calls := f.calls()
+		// Pages after the first are fetched concurrently: arrival order varies.
+		slices.SortFunc(calls, func(a, b csipFakeRequest) int { return int(a.Offset - b.Offset) })
 		for i, c := range calls {
 			if c.Limit != 10 || c.Offset != int64(10*i) {
 				t.Errorf("call %d: Limit %d Offset %d", i+1, c.Limit, c.Offset)
@@ -276,20 +280,23 @@ func TestCSIPListUserCallRecordsFailsInsteadOfTruncating(t *testing.T) {
 		want []string
 	}{
 		{"Total changes between pages", func(n int, limit, offset int64) (int, *int64, string) {
-			total := int64(30 + n)
+			total := int64(30 + offset/10) // by offset: pages 2 and 3 arrive in any order
 			return int(limit), &total, ""
-		}, []string{"changed from 31 to 32", "page 2", "offset 10", "RequestId: req-2"}},
-		{"short page before Total", func(n int, limit, offset int64) (int, *int64, string) {
+		}, []string{"changed from 30 to 31 while reading page 2 (offset 10, RequestId: req-", "change again, from 30 to 31 on page 2"}},
+		{"page cap that changes again", func(n int, limit, offset int64) (int, *int64, string) {
 			total := int64(30)
-			return int(min(limit, 7)), &total, ""
-		}, []string{"page 1", "offset 0", "held 7, fewer than the 10 asked for", "7 of 30", "RequestId: req-1"}},
+			if offset == 0 {
+				return int(min(limit, 7)), &total, ""
+			}
+			return int(min(limit, 5)), &total, ""
+		}, []string{"inconsistent", "page 1 (offset 0) held 7 of the 10 asked for", "read 7 at a time", "page 2 (offset 7) held 5 of the 7 asked for", "RequestId: req-1)", "RequestId: req-"}},
 		{"empty page before Total", func(n int, limit, offset int64) (int, *int64, string) {
 			total := int64(30)
-			if n == 2 {
+			if offset == 10 {
 				return 0, &total, ""
 			}
 			return int(limit), &total, ""
-		}, []string{"page 2", "offset 10", "held 0, fewer than", "RequestId: req-2"}},
+		}, []string{"page 2 (offset 10) held 0 of the 10 asked for", "none were returned although the total says 20 remain"}},
 		{"page longer than asked", func(n int, limit, offset int64) (int, *int64, string) {
 			total := int64(30)
 			return int(limit) + 1, &total, ""
@@ -330,4 +337,102 @@ func TestCSIPListUserCallRecordsFailsInsteadOfTruncating(t *testing.T) {
 	if !errors.As(err, &te) || te.Code != "UnauthorizedOperation" || te.RequestID != "req-1" {
 		t.Fatalf("%v", err)
 	}
+}
+
+// csipLog records what the client logs at WARN.
+type csipLog struct {
+	mu    sync.Mutex
+	warns []string
+}
+
+func (l *csipLog) Warn(_ context.Context, msg string, f map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.warns = append(l.warns, fmt.Sprintf("%s %v", msg, f))
+}
+func (l *csipLog) Debug(context.Context, string, map[string]any) {}
+func (l *csipLog) Trace(context.Context, string, map[string]any) {}
+
+func csipLoggedClient(t *testing.T, f *csipFake, log client.Logger) *client.TencentClient {
+	t.Helper()
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	c, err := client.NewTencentClient(client.TencentConfig{SecretID: "AKIDfake", SecretKey: "fake-key", Endpoint: srv.URL, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// csipCapped serves total records honestly but at most limit(offset) a page.
+func csipCapped(total int64, limit func(offset int64) int64) func(int, int64, int64) (int, *int64, string) {
+	return func(_ int, asked, offset int64) (int, *int64, string) {
+		return int(max(min(asked, limit(offset), total-offset), 0)), &total, ""
+	}
+}
+
+// An offset API that silently caps pages: the read learns the cap and goes
+// on at the next unread offset, whether the first page reveals the cap or a
+// later one (fetched concurrently with others), every record once, in order.
+func TestCSIPListUserCallRecordsLearnsPageCap(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		total     int64
+		maxItems  int
+		limit     func(offset int64) int64
+		want      int
+		wantCap   int64
+		wantCalls []int64 // offsets, sorted
+	}{
+		{"cap on page 1", 30, 0, func(int64) int64 { return 7 }, 30, 7, []int64{0, 7, 14, 21, 28}},
+		{"cap on page 1, maxItems", 30, 25, func(int64) int64 { return 7 }, 25, 7, []int64{0, 7, 14, 21}},
+		{"cap from page 3 on", 50, 0, func(o int64) int64 {
+			if o >= 20 {
+				return 6
+			}
+			return 1000
+		}, 50, 6, []int64{0, 10, 20, 26, 32, 38, 44}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for range 10 { // pages 2 and up arrive in any order; the outcome must not depend on it
+				f := &csipFake{page: csipCapped(tc.total, tc.limit)}
+				log := &csipLog{}
+				res, err := csipLoggedClient(t, f, log).ListUserCallRecords(t.Context(), "", client.DescribeUserCallRecordRequest{SubUin: "1"}, 10, tc.maxItems)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(res.Records) != tc.want || res.Total != tc.total || res.PageSizeCap != tc.wantCap {
+					t.Fatalf("%d records, total %d, cap %d", len(res.Records), res.Total, res.PageSizeCap)
+				}
+				for i, r := range res.Records {
+					if *r.CallCount != int64(i) {
+						t.Fatalf("record %d is record %d: lost, repeated or out of order", i, *r.CallCount)
+					}
+				}
+				var offsets []int64
+				for _, c := range f.calls() {
+					offsets = append(offsets, c.Offset)
+				}
+				slices.Sort(offsets)
+				// Pages past the one that revealed the cap may have been in
+				// flight (at most pageConcurrency-1 of them); every other
+				// call is one of these.
+				if !isSuperset(offsets, tc.wantCalls) || len(offsets) > len(tc.wantCalls)+3 {
+					t.Errorf("offsets %v, want %v", offsets, tc.wantCalls)
+				}
+				if len(log.warns) != 1 || !strings.Contains(log.warns[0], fmt.Sprintf("DescribeUserCallRecord caps pages at %d call records", tc.wantCap)) {
+					t.Errorf("WARN lines %q", log.warns)
+				}
+			}
+		})
+	}
+}
+
+func isSuperset(have, want []int64) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
 }

@@ -4,19 +4,31 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 )
 
-// pageConcurrency is how many pages of one read are fetched at once once the
-// first page has given the total. The shared pacer still bounds the rate.
-const pageConcurrency = 4
+const (
+	// pageConcurrency is how many pages of one read are fetched at once once
+	// the first page has given the total. The shared pacer still bounds the
+	// rate.
+	pageConcurrency = 4
+	// pageBatch is how many pages are fetched before they are assembled:
+	// memory stays bounded whatever total the API reports.
+	pageBatch = 64
+	// maxPagesPerRead stops a read that would never end: a million pages is
+	// 20 million tracking sets at the default page size, or 100 million
+	// call records, far beyond any account.
+	maxPagesPerRead = 1_000_000
+)
 
-// pageSpec is one page of an offset-paged read: its index from 0, the
-// offset of its first item, and how many items it asks for.
+// pageSpec is one page of an offset-paged or page-numbered read.
 type pageSpec struct {
-	index  int
-	offset int64
-	limit  int64
+	seq    int   // 1-based position of the page in this pass of the read, for messages
+	number int64 // PageNumber, from 1, for page-number APIs
+	offset int64 // offset of the page's first item
+	limit  int64 // items asked for (Limit)
+	size   int64 // page size of the read (PageSize, for page-number APIs)
 }
 
 // pageResult is one page as the API answered it.
@@ -30,20 +42,32 @@ type pageResult[T any] struct {
 // total. The first page gives the total; the other pages are fetched
 // concurrently and assembled in API order. Every page is checked against the
 // total, so the read either returns exactly the items the API holds or
-// fails: a short page before the end (an undocumented page-size cap) or a
-// long one is an error; a total that changes between pages (items added or
-// removed during the read) starts the read again once, then is an error.
+// fails: a long page is an error; a total that changes between pages (items
+// added or removed during the read) starts the read again once, then is an
+// error.
+//
+// A page shorter than asked for while the total says more remain means the
+// API silently caps its page size (neither CloudAudit nor CSIP documents a
+// maximum). The cap is learned from that page and the read goes on with it:
+// offset APIs continue at the next unread offset, page-number APIs start
+// again at page 1 (page N of another size is another slice). It is logged
+// once at WARN. Only an inconsistent API fails the read: a cap that changes
+// again, a short page that holds nothing, overlapping pages, or items missing
+// against the total.
 type pagedRead[T any] struct {
 	noun     string // "tracking sets", for messages
+	action   string // "DescribeAuditTracks", for the log
 	pageSize int64
 	start    int64 // offset of the first item wanted
 	maxItems int   // stop after this many; 0 reads all
 	// fixedLimit is set for page-number APIs, whose pages cannot shrink:
-	// every page asks for pageSize and the surplus is dropped.
+	// every page asks for the page size and the surplus is dropped.
 	fixedLimit bool
-	// capAdvice tells the user what to change when pages come back short.
-	capAdvice string
-	fetch     func(ctx context.Context, p pageSpec) (pageResult[T], error)
+	// key, when set, identifies an item, so that overlapping pages are
+	// noticed.
+	key   func(T) (string, bool)
+	log   Logger
+	fetch func(ctx context.Context, p pageSpec) (pageResult[T], error)
 }
 
 // totalChangedError reports a total that moved during the read.
@@ -60,19 +84,42 @@ func (e *totalChangedError) Error() string {
 		e.noun, e.before, e.after, e.page, e.offset, e.requestID)
 }
 
+// shortPage is a page that held fewer items than asked for before the end.
+type shortPage struct {
+	spec      pageSpec
+	got       int64
+	total     int64
+	requestID string
+}
+
+func (s *shortPage) String() string {
+	return fmt.Sprintf("page %d (offset %d) held %d of the %d asked for while the total is %d (RequestId: %s)",
+		s.spec.seq, s.spec.offset, s.got, s.spec.limit, s.total, s.requestID)
+}
+
+// readState is what one read learns and keeps across its passes.
+type readState struct {
+	capped *shortPage // the page that revealed the API's page-size cap
+}
+
 // pagedResult is what a paged read returns.
 type pagedResult[T any] struct {
 	items []T
 	total int64
-	pages int // successful API calls, over every pass
+	pages int   // successful API calls, over every pass
+	cap   int64 // the page-size cap learned from the API; 0 when none
 }
 
 func (r pagedRead[T]) run(ctx context.Context) (pagedResult[T], error) {
 	var res pagedResult[T]
 	var firstChange *totalChangedError
+	st := &readState{}
 	for {
-		items, total, pages, err := r.once(ctx)
+		items, total, pages, err := r.once(ctx, st)
 		res.pages += pages
+		if st.capped != nil {
+			res.cap = st.capped.got
+		}
 		var changed *totalChangedError
 		if errors.As(err, &changed) {
 			if firstChange == nil {
@@ -90,20 +137,50 @@ func (r pagedRead[T]) run(ctx context.Context) (pagedResult[T], error) {
 	}
 }
 
-// limit is how many items page i asks for.
-func (r pagedRead[T]) limit(i int) int64 {
-	if r.fixedLimit || r.maxItems <= 0 {
-		return r.pageSize
+// pagesFor is how many pages of size hold n items, without overflow.
+func pagesFor(n, size int64) int64 {
+	if n <= 0 {
+		return 0
 	}
-	return max(min(r.pageSize, int64(r.maxItems)-int64(i)*r.pageSize), 1)
+	p := n / size
+	if n%size != 0 {
+		p++
+	}
+	return p
 }
 
-func (r pagedRead[T]) spec(i int) pageSpec {
-	return pageSpec{index: i, offset: r.start + int64(i)*r.pageSize, limit: r.limit(i)}
+// segment is a run of pages of one size from one offset (page-number APIs:
+// from page 1).
+type segment[T any] struct {
+	base int64 // offset of the first page
+	size int64
+	need int64 // items still wanted from base
+	seq  int   // pages before this segment in this pass
+	// first is the segment's first page when already read, as it was asked.
+	first     *pageResult[T]
+	firstSpec pageSpec
 }
 
-func (r pagedRead[T]) once(ctx context.Context) (items []T, total int64, pages int, err error) {
-	first, err := r.page(ctx, r.spec(0))
+func (g segment[T]) spec(r pagedRead[T], i int64) pageSpec {
+	limit := g.size
+	if !r.fixedLimit && r.maxItems > 0 {
+		// Offset APIs ask only for what is still wanted.
+		limit = max(min(g.size, g.need-i*g.size), 1)
+	}
+	return pageSpec{seq: g.seq + int(i) + 1, number: i + 1, offset: g.base + i*g.size, limit: limit, size: g.size}
+}
+
+func (r pagedRead[T]) once(ctx context.Context, st *readState) (items []T, total int64, pages int, err error) {
+	size := r.pageSize
+	if st.capped != nil {
+		size = min(size, st.capped.got)
+	}
+	firstLimit := size
+	if !r.fixedLimit && r.maxItems > 0 {
+		firstLimit = min(size, int64(r.maxItems))
+	}
+	spec0 := pageSpec{seq: 1, number: 1, offset: r.start, limit: firstLimit, size: size}
+	first, err := r.page(ctx, spec0)
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -115,113 +192,226 @@ func (r pagedRead[T]) once(ctx context.Context) (items []T, total int64, pages i
 		return nil, 0, pages, fmt.Errorf("page 1 of %s carries no total (no Total or TotalCount; RequestId: %s), so they cannot be paged reliably", r.noun, first.requestID)
 	}
 	total = *first.total
+	if total < 0 {
+		return nil, total, pages, fmt.Errorf("page 1 of %s reports an impossible total of %d (RequestId: %s)", r.noun, total, first.requestID)
+	}
 	available := max(total-r.start, 0)
 	wanted := available
 	if r.maxItems > 0 {
 		wanted = min(wanted, int64(r.maxItems))
 	}
-	nPages := max(int((wanted+r.pageSize-1)/r.pageSize), 1)
-
-	results := make([]pageResult[T], nPages)
-	results[0] = first
-	if err := r.check(r.spec(0), first, total, available); err != nil {
-		return nil, total, pages, err
+	if n := pagesFor(wanted, size); n > maxPagesPerRead {
+		return nil, total, pages, fmt.Errorf("page 1 of %s reports a total of %d (RequestId: %s): reading %d of them would take %d pages of %d, more than the %d one read may make; this total is not plausible, or set a limit on the number of items",
+			r.noun, total, first.requestID, wanted, n, size, maxPagesPerRead)
 	}
-	if nPages > 1 {
-		n, err := r.fetchRest(ctx, results, total, available)
+
+	items = make([]T, 0, min(wanted, 1<<12))
+	g := segment[T]{base: r.start, size: size, need: wanted, first: &first, firstSpec: spec0}
+	for {
+		got, short, n, err := r.readSegment(ctx, g, total)
 		pages += n
 		if err != nil {
 			return nil, total, pages, err
 		}
+		items = append(items, got...)
+		if short == nil {
+			break
+		}
+		switch {
+		case short.got == 0:
+			return nil, total, pages, fmt.Errorf("%s of %s: none were returned although the total says %d remain; the API is inconsistent, so the read cannot be exact",
+				short, r.noun, total-short.spec.offset)
+		case st.capped != nil:
+			return nil, total, pages, fmt.Errorf("the API's page size for %s is inconsistent: %s, so pages were read %d at a time; then %s. The read cannot be exact",
+				r.noun, st.capped, st.capped.got, short)
+		}
+		st.capped = short
+		r.log.Warn(ctx, fmt.Sprintf("%s caps pages at %d %s: page %d held %d of the %d asked for while more remain; reading on with pages of %d",
+			r.action, short.got, r.noun, short.spec.seq, short.got, short.spec.limit, short.got), map[string]any{
+			"action":         r.action,
+			"page_size":      short.spec.limit,
+			"page_size_cap":  short.got,
+			"page":           short.spec.seq,
+			"offset":         short.spec.offset,
+			"total":          total,
+			"request_id":     short.requestID,
+			"restart_page_1": r.fixedLimit,
+		})
+		size = short.got
+		if r.fixedLimit {
+			// Page N of another size is another slice: start again.
+			items = items[:0]
+			g = segment[T]{base: r.start, size: size, need: wanted, seq: short.spec.seq}
+		} else {
+			next := short.spec.offset + short.got
+			g = segment[T]{base: next, size: size, need: wanted - int64(len(items)), seq: short.spec.seq}
+		}
+		if n := pagesFor(g.need, size); n > maxPagesPerRead {
+			return nil, total, pages, fmt.Errorf("%s: reading the %d remaining %s at %d a page would take %d pages, more than the %d one read may make",
+				short, g.need, r.noun, size, n, maxPagesPerRead)
+		}
 	}
-
-	items = make([]T, 0, wanted)
-	for _, p := range results {
-		items = append(items, p.items...)
+	if int64(len(items)) != wanted {
+		return nil, total, pages, fmt.Errorf("read %d %s where the total (%d) says %d: the API is inconsistent, so the read cannot be exact", len(items), r.noun, total, wanted)
 	}
-	return items[:min(int64(len(items)), wanted)], total, pages, nil
+	if r.key != nil {
+		seen := make(map[string]int, len(items))
+		for i, it := range items {
+			k, ok := r.key(it)
+			if !ok {
+				continue
+			}
+			if j, dup := seen[k]; dup {
+				return nil, total, pages, fmt.Errorf("%s %s was returned twice (items %d and %d of the read): the API's pages overlap, so the read cannot be exact", r.noun, k, j+1, i+1)
+			}
+			seen[k] = i
+		}
+	}
+	return items, total, pages, nil
 }
 
-// fetchRest fills results[1:] concurrently. After the first failure no
-// new page is started; pages in flight finish (each is bounded by the
-// request timeout and retries), and the error of the lowest-numbered page
-// that failed is returned, so the report does not depend on timing.
-func (r pagedRead[T]) fetchRest(ctx context.Context, results []pageResult[T], total, available int64) (int, error) {
+// readSegment reads the pages of g, pageBatch at a time, pageConcurrency at
+// once. It returns the items of its pages in order, up to g.need; or, when a
+// page comes back short before the end, the items up to and including that
+// page and the page itself. Which page decides is the lowest-numbered one
+// that failed or was short, so the outcome does not depend on timing.
+func (r pagedRead[T]) readSegment(ctx context.Context, g segment[T], total int64) (items []T, short *shortPage, pages int, err error) {
+	nPages := max(pagesFor(g.need, g.size), 1)
+	for from := int64(0); from < nPages; from += pageBatch {
+		to := min(from+pageBatch, nPages)
+		results := make([]pageResult[T], to-from)
+		outcome := make([]error, to-from)
+		shorts := make([]*shortPage, to-from)
+		next := from
+		if from == 0 && g.first != nil {
+			results[0] = *g.first
+			shorts[0], outcome[0] = r.check(g.firstSpec, *g.first, total)
+			next = 1
+		}
+		if outcome[0] == nil && shorts[0] == nil {
+			n := r.fetchPages(ctx, g, from, next, to, results, outcome, shorts, total)
+			pages += n
+		}
+		for i := range results {
+			if outcome[i] != nil {
+				return nil, nil, pages, outcome[i]
+			}
+			items = append(items, results[i].items...)
+			if shorts[i] != nil {
+				return items, shorts[i], pages, nil
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, nil, pages, err
+		}
+	}
+	if int64(len(items)) > g.need {
+		items = items[:g.need] // a page-number API's last page holds more than wanted
+	}
+	return items, nil, pages, nil
+}
+
+// fetchPages fetches pages [next, to) of g into results[i-from]. After the
+// first failure or short page no new page is started; pages in flight finish
+// (each is bounded by the request timeout and retries).
+func (r pagedRead[T]) fetchPages(ctx context.Context, g segment[T], from, next, to int64, results []pageResult[T], outcome []error, shorts []*shortPage, total int64) int {
 	var (
 		mu      sync.Mutex
-		errs    = make([]error, len(results))
-		failed  bool
+		stop    bool
 		fetched int
 		wg      sync.WaitGroup
-		next    = make(chan int)
+		queue   = make(chan int64)
 	)
-	for range min(pageConcurrency, len(results)-1) {
+	for range min(int64(pageConcurrency), to-next) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				spec := r.spec(i)
+			for i := range queue {
+				spec := g.spec(r, i)
 				p, err := r.page(ctx, spec)
+				var short *shortPage
 				if err == nil {
-					err = r.check(spec, p, total, available)
+					short, err = r.check(spec, p, total)
 				}
 				mu.Lock()
 				if err == nil {
 					fetched++
-					results[i] = p
-				} else {
-					errs[i], failed = err, true
+				}
+				results[i-from], outcome[i-from], shorts[i-from] = p, err, short
+				if err != nil || short != nil {
+					stop = true
 				}
 				mu.Unlock()
 			}
 		}()
 	}
-	for i := 1; i < len(results); i++ {
+	for i := next; i < to; i++ {
 		mu.Lock()
-		stop := failed
+		halt := stop
 		mu.Unlock()
-		if stop || ctx.Err() != nil {
+		if halt || ctx.Err() != nil {
 			break
 		}
-		next <- i
+		queue <- i
 	}
-	close(next)
+	close(queue)
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return fetched, err
+	// Pages never started are neither results nor failures: mark them so
+	// that assembly stops there, after any lower page that decided.
+	for i := next; i < to; i++ {
+		if results[i-from].items == nil && outcome[i-from] == nil && shorts[i-from] == nil && results[i-from].total == nil {
+			if err := ctx.Err(); err != nil {
+				outcome[i-from] = err
+			} else {
+				outcome[i-from] = errNotFetched
+			}
 		}
 	}
-	return fetched, ctx.Err()
+	return fetched
 }
+
+// errNotFetched marks a page left out after a lower page decided the
+// outcome; assembly never reaches it.
+var errNotFetched = errors.New("page not fetched")
 
 func (r pagedRead[T]) page(ctx context.Context, spec pageSpec) (pageResult[T], error) {
 	p, err := r.fetch(ctx, spec)
 	if err != nil {
-		return p, fmt.Errorf("reading page %d of %s (offset %d): %w", spec.index+1, r.noun, spec.offset, err)
+		return p, fmt.Errorf("reading page %d of %s (offset %d): %w", spec.seq, r.noun, spec.offset, err)
 	}
 	return p, nil
 }
 
-// check verifies one page against the total the first page reported.
-func (r pagedRead[T]) check(spec pageSpec, p pageResult[T], total, available int64) error {
-	n := spec.index + 1
+// check verifies one page against the total the first page reported. A page
+// shorter than expected is not an error here: the caller learns the cap.
+func (r pagedRead[T]) check(spec pageSpec, p pageResult[T], total int64) (*shortPage, error) {
 	if p.total == nil || *p.total != total {
 		after := int64(-1)
 		if p.total != nil {
 			after = *p.total
 		}
-		return &totalChangedError{noun: r.noun, before: total, after: after, page: n, offset: spec.offset, requestID: p.requestID}
+		return nil, &totalChangedError{noun: r.noun, before: total, after: after, page: spec.seq, offset: spec.offset, requestID: p.requestID}
 	}
-	expected := max(min(spec.limit, available-int64(spec.index)*r.pageSize), 0)
 	got := int64(len(p.items))
-	switch {
-	case got > spec.limit:
-		return fmt.Errorf("page %d of %s (offset %d) held %d, more than the %d asked for (RequestId: %s); the API did not page as expected",
-			n, r.noun, spec.offset, got, spec.limit, p.requestID)
-	case got < expected:
-		return fmt.Errorf("page %d of %s (offset %d) held %d, fewer than the %d asked for, yet only %d of %d were read (RequestId: %s); the API may cap the page size: %s",
-			n, r.noun, spec.offset, got, spec.limit, int64(spec.index)*r.pageSize+got, available, p.requestID, r.capAdvice)
+	if got > spec.limit {
+		return nil, fmt.Errorf("page %d of %s (offset %d) held %d, more than the %d asked for (RequestId: %s); the API did not page as expected",
+			spec.seq, r.noun, spec.offset, got, spec.limit, p.requestID)
 	}
-	return nil
+	if expected := min(spec.limit, max(total-spec.offset, 0)); got < expected {
+		return &shortPage{spec: spec, got: got, total: total, requestID: p.requestID}, nil
+	}
+	return nil, nil
+}
+
+// totalFromUint64 converts an API's unsigned total, refusing one that no
+// list can hold.
+func totalFromUint64(noun string, v *uint64, requestID string) (*int64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	if *v > math.MaxInt64 {
+		return nil, fmt.Errorf("the API reports an impossible total of %d %s (RequestId: %s)", *v, noun, requestID)
+	}
+	t := int64(*v)
+	return &t, nil
 }

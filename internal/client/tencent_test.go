@@ -229,6 +229,7 @@ type tctLogger struct {
 	entries []string
 }
 
+func (l *tctLogger) Warn(_ context.Context, msg string, f map[string]any)  { l.add("WARN", msg, f) }
 func (l *tctLogger) Debug(_ context.Context, msg string, f map[string]any) { l.add("DEBUG", msg, f) }
 func (l *tctLogger) Trace(_ context.Context, msg string, f map[string]any) { l.add("TRACE", msg, f) }
 

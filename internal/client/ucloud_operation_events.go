@@ -133,40 +133,83 @@ func (c *UCloudClient) GetUserOperationEvents(ctx context.Context, req GetUserOp
 	return &GetUserOperationEventsResponse{Events: body.Events, NextToken: body.NextToken, RequestID: requestID}, nil
 }
 
+// UCloudEventsPageSize is the MaxResults a read of at most maxItems events
+// (every event when maxItems <= 0) sends on every page when the caller sets
+// none: UCloudMaxOperationEventsPage for an unbounded read, otherwise the
+// largest size up to that maximum that divides maxItems, so that the read
+// ends on a page boundary and the API's NextToken resumes exactly after the
+// last event returned. A prime maxItems above the maximum gives 1.
+func UCloudEventsPageSize(maxItems int) int {
+	if maxItems <= 0 {
+		return UCloudMaxOperationEventsPage
+	}
+	for size := min(maxItems, UCloudMaxOperationEventsPage); size > 1; size-- {
+		if maxItems%size == 0 {
+			return size
+		}
+	}
+	return 1
+}
+
+// UserOperationEventsResult is what ListUserOperationEvents read.
+type UserOperationEventsResult struct {
+	// Events in API order, newest first.
+	Events []UserOperationEvent
+	// Complete is true when every matching event was read: the API ended
+	// the list with an empty NextToken.
+	Complete bool
+	// NextToken resumes exactly after the last event of Events, with the
+	// same request (including MaxResults = PageSize). It is empty when the
+	// read is complete, and when it stopped at maxItems in the middle of a
+	// page (see TokenWithheld). After a failure it resumes at the page that
+	// failed.
+	NextToken string
+	// TokenWithheld says why an incomplete read has no NextToken: the last
+	// page held more events than maxItems left room for, and the API's
+	// token would skip the surplus.
+	TokenWithheld string
+	// PageSize is the MaxResults sent on every page.
+	PageSize int
+	// Pages is the number of calls that succeeded.
+	Pages int
+}
+
 // ListUserOperationEvents reads the operation log page by page, strictly one
 // call after the other (the API forbids concurrent calls), newest first as
 // the API returns it. maxItems <= 0 means no limit.
 //
-// Every page is requested with the same parameters except NextToken. The page
-// size is req.MaxResults, or UCloudMaxOperationEventsPage when unset. The
-// read stops when the API returns an empty NextToken or an empty page (then
-// the returned nextToken is ""), or when maxItems (if > 0) events have been
-// read. In that last case the final page asks only for the events still
-// missing, so the API's NextToken resumes exactly after the last returned
-// event, and that token is returned: passing it back as req.NextToken (with
-// the same filters and page size) continues the read without gap or overlap.
+// Every page is sent with byte-identical parameters except NextToken: the API
+// documents a NextToken as valid only with every other parameter identical to
+// the call that returned it. The page size is req.MaxResults, or when unset
+// UCloudEventsPageSize(maxItems): then a bounded read ends on a page boundary
+// and the NextToken it returns resumes exactly after its last event. When
+// req.MaxResults does not divide maxItems (or the API returned a short page
+// on the way), the last page holds more events than are wanted: the read
+// returns the first maxItems of them and no NextToken, since the API's token
+// would skip the rest; TokenWithheld says so.
 //
-// That final page is the only one whose MaxResults differs. The API
-// documentation asks for identical parameters across pages; we rely on the
-// token marking a position in the filtered result list, which does not depend
-// on the page size. The simulator behaves that way; against the real gateway
-// it is unverified, and a read that ends on a page boundary (or has no
-// maxItems) never changes MaxResults at all.
+// The read ends when the API returns an empty NextToken. A page that holds no
+// event but a NextToken does not end it: the token is followed, because an
+// event on a later page would otherwise be lost while the read looked
+// complete. A NextToken the API has already returned in this read is an
+// error, since it means the API is looping; so is a read that has not ended
+// after maxUCloudEventPages pages.
 //
 // A failed page is retried by the client's retry policy with the same
 // NextToken; the read never restarts from the first page. If it still fails,
 // the error is returned together with the events read so far and the token
-// that resumes at the failed page. A NextToken that the API has already
-// returned in this read is an error rather than a silent stop, since it means
-// the API is looping and the data is incomplete.
-func (c *UCloudClient) ListUserOperationEvents(ctx context.Context, req GetUserOperationEventsRequest, maxItems int) (events []UserOperationEvent, nextToken string, err error) {
-	pageSize := UCloudMaxOperationEventsPage
+// that resumes at the failed page.
+func (c *UCloudClient) ListUserOperationEvents(ctx context.Context, req GetUserOperationEventsRequest, maxItems int) (*UserOperationEventsResult, error) {
+	res := &UserOperationEventsResult{PageSize: UCloudEventsPageSize(maxItems)}
 	if req.MaxResults != nil {
 		if *req.MaxResults < 1 {
-			return nil, "", fmt.Errorf("ucloud %s: MaxResults must be at least 1, got %d", ucloudActionGetUserOperationEvents, *req.MaxResults)
+			return res, fmt.Errorf("ucloud %s: MaxResults must be at least 1, got %d", ucloudActionGetUserOperationEvents, *req.MaxResults)
 		}
-		pageSize = *req.MaxResults
+		res.PageSize = *req.MaxResults
 	}
+	pageReq := req
+	size := res.PageSize
+	pageReq.MaxResults = &size // the same value, and so the same bytes, on every page
 
 	// seen maps each token to the page that returned it; the caller's
 	// starting token counts as page 0.
@@ -175,22 +218,19 @@ func (c *UCloudClient) ListUserOperationEvents(ctx context.Context, req GetUserO
 	if token != "" {
 		seen[token] = 0
 	}
+	shortPage := "" // the first page that held fewer events than asked, before the end
 	for page := 1; ; page++ {
 		if page > maxUCloudEventPages {
-			return events, token, fmt.Errorf("ucloud %s: stopped after %d pages without reaching the end", ucloudActionGetUserOperationEvents, maxUCloudEventPages)
+			res.NextToken = token
+			return res, fmt.Errorf("ucloud %s: stopped after %d pages without reaching the end", ucloudActionGetUserOperationEvents, maxUCloudEventPages)
 		}
-		size := pageSize
-		if maxItems > 0 {
-			size = min(size, maxItems-len(events))
-		}
-		pageReq := req
-		pageReq.MaxResults = &size
 		pageReq.NextToken = token
-
 		resp, err := c.GetUserOperationEvents(ctx, pageReq)
 		if err != nil {
-			return events, token, fmt.Errorf("reading UCloud operation events, page %d: %w", page, err)
+			res.NextToken = token
+			return res, fmt.Errorf("reading UCloud operation events, page %d: %w", page, err)
 		}
+		res.Pages++
 		c.logger.Trace(ctx, "ucloud operation events page", map[string]any{
 			"action":     ucloudActionGetUserOperationEvents,
 			"page":       page,
@@ -198,28 +238,51 @@ func (c *UCloudClient) ListUserOperationEvents(ctx context.Context, req GetUserO
 			"has_next":   resp.NextToken != "",
 			"request_id": resp.RequestID,
 		})
-		if maxItems > 0 && len(events)+len(resp.Events) > maxItems {
-			// Taking a prefix would make the returned token skip events.
-			return events, token, fmt.Errorf("ucloud %s: page %d returned %d events although %d were requested (RequestId: %s)",
+		if len(resp.Events) > size {
+			res.NextToken = token
+			return res, fmt.Errorf("ucloud %s: page %d returned %d events although MaxResults was %d (RequestId: %s)",
 				ucloudActionGetUserOperationEvents, page, len(resp.Events), size, requestIDOrNone(resp.RequestID))
 		}
-		events = append(events, resp.Events...)
-
 		next := resp.NextToken
-		if next == "" || len(resp.Events) == 0 {
-			return events, "", nil
+		if maxItems > 0 && len(res.Events)+len(resp.Events) >= maxItems {
+			take := maxItems - len(res.Events)
+			res.Events = append(res.Events, resp.Events[:take]...)
+			switch {
+			case take < len(resp.Events):
+				// The API's token points after the whole page: handing it
+				// out would skip the events left over.
+				why := fmt.Sprintf("MaxResults (%d) does not divide the %d events wanted", size, maxItems)
+				if maxItems%size == 0 {
+					why = shortPage
+				}
+				res.TokenWithheld = fmt.Sprintf("the read stopped %d events into page %d, which held %d: %s, so the API's NextToken would skip %d events",
+					take, page, len(resp.Events), why, len(resp.Events)-take)
+			case next == "":
+				res.Complete = true
+			default:
+				res.NextToken = next
+			}
+			return res, nil
+		}
+		res.Events = append(res.Events, resp.Events...)
+		if next == "" {
+			res.Complete = true
+			return res, nil
 		}
 		if prev, dup := seen[next]; dup {
 			from := fmt.Sprintf("page %d", prev)
 			if prev == 0 {
 				from = "the request (the starting NextToken)"
 			}
-			return events, "", fmt.Errorf("ucloud %s: page %d returned a NextToken already returned by %s; the API is looping, so the read is incomplete (RequestId: %s)",
+			// This page's events are already in res.Events: no token
+			// resumes exactly after them.
+			return res, fmt.Errorf("ucloud %s: page %d returned a NextToken already returned by %s; the API is looping, so the read is incomplete (RequestId: %s)",
 				ucloudActionGetUserOperationEvents, page, from, requestIDOrNone(resp.RequestID))
 		}
 		seen[next] = page
-		if maxItems > 0 && len(events) >= maxItems {
-			return events, next, nil
+		if len(resp.Events) < size && shortPage == "" {
+			shortPage = fmt.Sprintf("page %d held %d events of the %d asked for before the end (RequestId: %s), so the pages no longer end where the read does",
+				page, len(resp.Events), size, requestIDOrNone(resp.RequestID))
 		}
 		token = next
 	}

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -133,13 +134,15 @@ func (f *fakeEventLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(resp)
 }
 
+// checkSameFilters checks that every request sent byte-identical
+// parameters except NextToken (and the signature that covers it).
 func (f *fakeEventLog) checkSameFilters() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	strip := func(v url.Values) string {
 		c := url.Values{}
 		for k, vs := range v {
-			if k != "NextToken" && k != "Signature" && k != "MaxResults" {
+			if k != "NextToken" && k != "Signature" {
 				c[k] = vs
 			}
 		}
@@ -147,9 +150,16 @@ func (f *fakeEventLog) checkSameFilters() {
 	}
 	for i, r := range f.requests {
 		if strip(r) != strip(f.requests[0]) {
-			f.t.Errorf("request %d changed the filters: %s vs %s", i, strip(r), strip(f.requests[0]))
+			f.t.Errorf("request %d changed the parameters: %s vs %s", i, strip(r), strip(f.requests[0]))
 		}
 	}
+}
+
+// listEvents is ListUserOperationEvents for tests that need only the events
+// and the token.
+func listEvents(c *UCloudClient, ctx context.Context, req GetUserOperationEventsRequest, maxItems int) ([]UserOperationEvent, string, error) {
+	res, err := c.ListUserOperationEvents(ctx, req, maxItems)
+	return res.Events, res.NextToken, err
 }
 
 func apis(events []UserOperationEvent) []string {
@@ -175,7 +185,7 @@ func TestListUserOperationEventsTokenChain(t *testing.T) {
 	begin := int64(1_700_000_000)
 	req := GetUserOperationEventsRequest{BeginTime: &begin, ResourceID: "uhost-1", AccessKeyIDs: []string{"a", "b"}}
 
-	events, next, err := c.ListUserOperationEvents(t.Context(), req, 0)
+	events, next, err := listEvents(c, t.Context(), req, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,45 +207,103 @@ func TestListUserOperationEventsTokenChain(t *testing.T) {
 	log.checkSameFilters()
 }
 
+func TestUCloudEventsPageSize(t *testing.T) {
+	for maxItems, want := range map[int]int{0: 50, -1: 50, 1: 1, 12: 12, 50: 50, 60: 30, 53: 1, 100: 50, 1000: 50, 997: 1, 96: 48, 106: 2, 75: 25} {
+		if got := UCloudEventsPageSize(maxItems); got != want {
+			t.Errorf("UCloudEventsPageSize(%d) = %d, want %d", maxItems, got, want)
+		}
+	}
+}
+
+// TestListUserOperationEventsMaxItemsResume reads with max_items and no page
+// size: the page size divides max_items, every page sends the same
+// MaxResults, and the token resumes exactly.
 func TestListUserOperationEventsMaxItemsResume(t *testing.T) {
 	log := &fakeEventLog{t: t, total: 23}
 	srv := newSequenceServer(t, log.ServeHTTP)
 	c := testClient(t, srv.URL)
-	five := 5
-	req := GetUserOperationEventsRequest{MaxResults: &five, ResourceID: "r"}
+	req := GetUserOperationEventsRequest{ResourceID: "r"}
 
-	first, next, err := c.ListUserOperationEvents(t.Context(), req, 12)
+	first, err := c.ListUserOperationEvents(t.Context(), req, 12)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(apis(first), wantAPIs(0, 12)) || next != "t12" {
-		t.Fatalf("first read: %v next %q", apis(first), next)
-	}
-	// Pages of 5, 5, then only the 2 still wanted.
-	sizes := []string{}
-	for _, r := range log.requests {
-		sizes = append(sizes, r.Get("MaxResults"))
-	}
-	if !reflect.DeepEqual(sizes, []string{"5", "5", "2"}) {
-		t.Errorf("page sizes %v", sizes)
-	}
-
-	req.NextToken = next
-	rest, next, err := c.ListUserOperationEvents(t.Context(), req, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if next != "" || !reflect.DeepEqual(apis(append(first, rest...)), wantAPIs(0, 23)) {
-		t.Errorf("resumed read: %v next %q", apis(rest), next)
+	if !reflect.DeepEqual(apis(first.Events), wantAPIs(0, 12)) || first.NextToken != "t12" || first.Complete || first.PageSize != 12 || first.TokenWithheld != "" {
+		t.Fatalf("first read: %v %+v", apis(first.Events), first)
 	}
 	log.checkSameFilters()
 
-	// maxItems on an exact page boundary at the very end: nothing left.
+	// The continuation sends the page size of the read that made the token.
 	log.requests = nil
-	req.NextToken = ""
-	all, next, err := c.ListUserOperationEvents(t.Context(), req, 23)
-	if err != nil || len(all) != 23 || next != "" {
-		t.Errorf("maxItems = total: %d events, next %q, err %v", len(all), next, err)
+	req.NextToken, req.MaxResults = first.NextToken, &first.PageSize
+	rest, err := c.ListUserOperationEvents(t.Context(), req, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rest.NextToken != "" || !rest.Complete || !reflect.DeepEqual(apis(append(first.Events, rest.Events...)), wantAPIs(0, 23)) {
+		t.Errorf("resumed read: %v %+v", apis(rest.Events), rest)
+	}
+	log.checkSameFilters()
+
+	// maxItems = total on an exact page boundary: the API's empty token
+	// says nothing is left.
+	log.requests = nil
+	all, err := c.ListUserOperationEvents(t.Context(), GetUserOperationEventsRequest{}, 23)
+	if err != nil || len(all.Events) != 23 || all.NextToken != "" || !all.Complete || all.PageSize != 23 {
+		t.Errorf("maxItems = total: %+v, err %v", all, err)
+	}
+}
+
+// TestListUserOperationEventsSameParametersEveryPage is the regression test
+// of a last page that asked for fewer events: every page of a read sends
+// the same MaxResults, whatever max_items is.
+func TestListUserOperationEventsSameParametersEveryPage(t *testing.T) {
+	seven := 7
+	for _, tc := range []struct {
+		name       string
+		maxResults *int
+		maxItems   int
+		wantSize   string
+		wantCalls  int
+		withheld   bool
+	}{
+		{"max_items 60", nil, 60, "30", 2, false},
+		{"max_items 53 (prime)", nil, 53, "1", 53, false},
+		{"max_results 7 divides 35", &seven, 35, "7", 5, false},
+		{"max_results 7 does not divide 40", &seven, 40, "7", 6, true},
+		{"unbounded", nil, 0, "50", 3, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			log := &fakeEventLog{t: t, total: 123}
+			srv := newSequenceServer(t, log.ServeHTTP)
+			res, err := testClient(t, srv.URL).ListUserOperationEvents(t.Context(), GetUserOperationEventsRequest{MaxResults: tc.maxResults, ResourceID: "r"}, tc.maxItems)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tc.maxItems
+			if want == 0 {
+				want = 123
+			}
+			if !reflect.DeepEqual(apis(res.Events), wantAPIs(0, want)) {
+				t.Errorf("events %v", apis(res.Events))
+			}
+			if len(log.requests) != tc.wantCalls {
+				t.Errorf("%d calls, want %d", len(log.requests), tc.wantCalls)
+			}
+			for i, r := range log.requests {
+				if r.Get("MaxResults") != tc.wantSize {
+					t.Errorf("page %d sent MaxResults %q, want %q", i+1, r.Get("MaxResults"), tc.wantSize)
+				}
+			}
+			log.checkSameFilters()
+			if tc.withheld {
+				if res.NextToken != "" || res.TokenWithheld == "" || res.Complete || !strings.Contains(res.TokenWithheld, "does not divide") {
+					t.Errorf("a token that would skip events was given: %+v", res)
+				}
+			} else if tc.maxItems > 0 && (res.NextToken != "t"+strconv.Itoa(tc.maxItems) || res.TokenWithheld != "") {
+				t.Errorf("token %q withheld %q, want t%d", res.NextToken, res.TokenWithheld, tc.maxItems)
+			}
+		})
 	}
 }
 
@@ -247,7 +315,7 @@ func TestListUserOperationEventsRepeatedToken(t *testing.T) {
 		return fmt.Sprintf(`{"RetCode":0,"Events":[{"Api":"A%d"}],"NextToken":%q}`, n, tok), true
 	}
 	srv := newSequenceServer(t, log.ServeHTTP)
-	events, next, err := testClient(t, srv.URL).ListUserOperationEvents(t.Context(), GetUserOperationEventsRequest{}, 0)
+	events, next, err := listEvents(testClient(t, srv.URL), t.Context(), GetUserOperationEventsRequest{}, 0)
 	if err == nil || !strings.Contains(err.Error(), "page 3") || !strings.Contains(err.Error(), "page 1") {
 		t.Fatalf("err = %v", err)
 	}
@@ -260,24 +328,43 @@ func TestListUserOperationEventsRepeatedToken(t *testing.T) {
 	log.fail = func(int, url.Values) (string, bool) {
 		return `{"RetCode":0,"Events":[{"Api":"A"}],"NextToken":"start"}`, true
 	}
-	_, _, err = testClient(t, srv.URL).ListUserOperationEvents(t.Context(), GetUserOperationEventsRequest{NextToken: "start"}, 0)
+	_, _, err = listEvents(testClient(t, srv.URL), t.Context(), GetUserOperationEventsRequest{NextToken: "start"}, 0)
 	if err == nil || !strings.Contains(err.Error(), "page 1") || len(log.requests) != 1 {
 		t.Errorf("starting token repeated: err %v after %d calls", err, len(log.requests))
 	}
 }
 
-func TestListUserOperationEventsEmptyPageStops(t *testing.T) {
+// TestListUserOperationEventsEmptyPageIsFollowed: a page with no event but
+// a NextToken does not end the read; the event on the next page is read.
+func TestListUserOperationEventsEmptyPageIsFollowed(t *testing.T) {
 	log := &fakeEventLog{t: t}
 	log.fail = func(n int, _ url.Values) (string, bool) {
-		if n == 0 {
+		switch n {
+		case 0:
 			return `{"RetCode":0,"Events":[{"Api":"A"}],"NextToken":"t1"}`, true
+		case 1:
+			return `{"RetCode":0,"Events":[],"NextToken":"t2"}`, true
 		}
-		return `{"RetCode":0,"Events":[],"NextToken":"t2"}`, true
+		return `{"RetCode":0,"Events":[{"Api":"B"}]}`, true
 	}
 	srv := newSequenceServer(t, log.ServeHTTP)
-	events, next, err := testClient(t, srv.URL).ListUserOperationEvents(t.Context(), GetUserOperationEventsRequest{}, 0)
-	if err != nil || len(events) != 1 || next != "" || len(log.requests) != 2 {
-		t.Errorf("events %d next %q err %v calls %d", len(events), next, err, len(log.requests))
+	res, err := testClient(t, srv.URL).ListUserOperationEvents(t.Context(), GetUserOperationEventsRequest{}, 0)
+	if err != nil || !reflect.DeepEqual(apis(res.Events), []string{"A", "B"}) || !res.Complete || res.NextToken != "" || len(log.requests) != 3 {
+		t.Errorf("events %v, %+v, err %v, calls %d", apis(res.Events), res, err, len(log.requests))
+	}
+	if log.requests[2].Get("NextToken") != "t2" {
+		t.Errorf("the empty page's token was not followed: %v", log.requests[2])
+	}
+
+	// Empty pages whose tokens loop end in an error, never in a
+	// complete-looking read.
+	log.requests = nil
+	log.fail = func(n int, _ url.Values) (string, bool) {
+		return fmt.Sprintf(`{"RetCode":0,"Events":[],"NextToken":"e%d"}`, n%2), true
+	}
+	res, err = testClient(t, srv.URL).ListUserOperationEvents(t.Context(), GetUserOperationEventsRequest{}, 0)
+	if err == nil || !strings.Contains(err.Error(), "looping") || res.Complete {
+		t.Errorf("looping empty pages: %+v, err %v", res, err)
 	}
 }
 
@@ -291,7 +378,7 @@ func TestListUserOperationEventsRetriesFailedPage(t *testing.T) {
 	}
 	srv := newSequenceServer(t, log.ServeHTTP)
 	ten := 10
-	events, _, err := testClient(t, srv.URL).ListUserOperationEvents(t.Context(), GetUserOperationEventsRequest{MaxResults: &ten}, 0)
+	events, _, err := listEvents(testClient(t, srv.URL), t.Context(), GetUserOperationEventsRequest{MaxResults: &ten}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +404,7 @@ func TestListUserOperationEventsFailureKeepsProgress(t *testing.T) {
 	}
 	srv := newSequenceServer(t, log.ServeHTTP)
 	ten := 10
-	events, next, err := testClient(t, srv.URL).ListUserOperationEvents(t.Context(), GetUserOperationEventsRequest{MaxResults: &ten}, 0)
+	events, next, err := listEvents(testClient(t, srv.URL), t.Context(), GetUserOperationEventsRequest{MaxResults: &ten}, 0)
 	var uerr *UCloudError
 	if !errors.As(err, &uerr) || uerr.RetCode != 299 || !strings.Contains(err.Error(), "page 2") {
 		t.Errorf("err = %v", err)
@@ -333,12 +420,12 @@ func TestListUserOperationEventsOversizedPage(t *testing.T) {
 		return `{"RetCode":0,"Events":[{"Api":"A"},{"Api":"B"},{"Api":"C"}],"NextToken":"t"}`, true
 	}
 	srv := newSequenceServer(t, log.ServeHTTP)
-	_, _, err := testClient(t, srv.URL).ListUserOperationEvents(t.Context(), GetUserOperationEventsRequest{}, 2)
+	_, _, err := listEvents(testClient(t, srv.URL), t.Context(), GetUserOperationEventsRequest{}, 2)
 	if err == nil || !strings.Contains(err.Error(), "3 events") {
 		t.Errorf("err = %v", err)
 	}
 	zero := 0
-	if _, _, err := testClient(t, srv.URL).ListUserOperationEvents(t.Context(), GetUserOperationEventsRequest{MaxResults: &zero}, 0); err == nil {
+	if _, _, err := listEvents(testClient(t, srv.URL), t.Context(), GetUserOperationEventsRequest{MaxResults: &zero}, 0); err == nil {
 		t.Error("MaxResults 0 accepted")
 	}
 }

@@ -101,6 +101,9 @@ type captureLogger struct {
 	entries []logEntry
 }
 
+func (l *captureLogger) Warn(_ context.Context, msg string, f map[string]any) {
+	l.add("warn", msg, f)
+}
 func (l *captureLogger) Debug(_ context.Context, msg string, f map[string]any) {
 	l.add("debug", msg, f)
 }
@@ -464,7 +467,7 @@ func TestUCloudLoggingHasNoSecrets(t *testing.T) {
 	srv := newSequenceServer(t, retCode(153, "Request too frequent"), reply(200, "rid-final", `{"RetCode":0,"Events":[{"UserEmail":"secret-body@example.com"}]}`))
 	logger := &captureLogger{}
 	c := testClient(t, srv.URL, func(cfg *UCloudConfig) { cfg.Logger = logger; cfg.SecurityToken = testToken })
-	if _, _, err := c.ListUserOperationEvents(t.Context(), GetUserOperationEventsRequest{}, 0); err != nil {
+	if _, _, err := listEvents(c, t.Context(), GetUserOperationEventsRequest{}, 0); err != nil {
 		t.Fatal(err)
 	}
 	signature := srv.form(0).Get("Signature")

@@ -152,10 +152,7 @@ func (t *tencentAPI) describeAuditTracks(call *tencentCall) (any, *tencentError)
 		return nil, errorf("InvalidParameterValue", "PageSize must be at least 1, got %d.", pageSize)
 	}
 	all := t.trackSet()
-	served := pageSize
-	if c := int64(t.srv.opts.TrackPageCap); c > 0 && served > c {
-		served = c
-	}
+	served := t.srv.cappedPage("DescribeAuditTracks", pageSize)
 	// Past the end is an empty page; compare before multiplying, as huge
 	// page numbers would overflow.
 	n := int64(len(all))

@@ -25,13 +25,14 @@ const (
 
 // registerCSIP adds the Cloud Security Center actions.
 func registerCSIP(t *tencentAPI) {
-	c := &csipService{opts: t.srv.opts, queries: map[string][]int{}}
+	c := &csipService{srv: t.srv, opts: t.srv.opts, queries: map[string][]int{}}
 	t.csip = c
 	t.register("csip", "DescribeUserCallRecord", tencentAction{version: "2022-11-21", handle: c.describeUserCallRecord})
 }
 
 // csipService holds the CSIP data set and the results of recent queries.
 type csipService struct {
+	srv  *Server
 	opts Options
 
 	buildOnce sync.Once
@@ -209,7 +210,7 @@ func (c *csipService) describeUserCallRecord(call *tencentCall) (any, *tencentEr
 	rows := c.data()[subUin]
 	matched := c.match(q, rows)
 	start := min(offset, int64(len(matched)))
-	end := min(start+limit, int64(len(matched)))
+	end := min(start+c.srv.cappedPage("DescribeUserCallRecord", limit), int64(len(matched)))
 	page := make([]json.RawMessage, 0, end-start)
 	for _, idx := range matched[start:end] {
 		page = append(page, rows[idx].raw)

@@ -50,6 +50,9 @@ const (
 	// FaultRepeatToken answers with the NextToken the request carried, as a
 	// faulty pager would (UCloud).
 	FaultRepeatToken FaultKind = "repeat-token"
+	// FaultEmptyPage answers a page with no event but a new NextToken for
+	// the position asked for, so the events come one call later (UCloud).
+	FaultEmptyPage FaultKind = "empty-page"
 )
 
 // Fault is one failure to inject. It applies to requests for Action (any
@@ -119,6 +122,60 @@ func (s *Server) InjectFault(f Fault) { s.faults.add(f) }
 // ClearFaults removes every injected fault.
 func (s *Server) ClearFaults() { s.faults.clear() }
 
+// emptyPageKey marks a request that FaultEmptyPage applies to.
+type emptyPageKey struct{}
+
+// emptyPageFault reports whether FaultEmptyPage applies to r.
+func emptyPageFault(r *http.Request) bool {
+	on, _ := r.Context().Value(emptyPageKey{}).(bool)
+	return on
+}
+
+// CapPageSize makes the simulator silently serve at most n records per page
+// of action, as an API with an undocumented maximum page size does, while
+// its total still counts every record: DescribeAuditTracks (tracking sets,
+// page numbers still counted in the requested PageSize),
+// DescribeUserCallRecord (call records) or GetUserOperationEvents (events).
+// n <= 0 removes the cap. Every page it shortens counts as a fault.
+func (s *Server) CapPageSize(action string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pageCaps == nil {
+		s.pageCaps = map[string]int{}
+	}
+	if n <= 0 {
+		delete(s.pageCaps, action)
+		return
+	}
+	s.pageCaps[action] = n
+}
+
+// cappedPage is how many records a page of action asking for size serves.
+func (s *Server) cappedPage(action string, size int64) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := int64(s.pageCaps[action]); c > 0 && size > c {
+		s.stats.Faults++
+		return c
+	}
+	return size
+}
+
+// pagedActions are the actions whose pages CapPageSize can cap.
+var pagedActions = map[string]bool{"DescribeAuditTracks": true, "DescribeUserCallRecord": true, "GetUserOperationEvents": true}
+
+// ParsePageCap reads a page cap from the command line: "Action=N".
+func ParsePageCap(spec string) (action string, n int, err error) {
+	action, v, ok := strings.Cut(spec, "=")
+	if ok {
+		n, err = strconv.Atoi(v)
+	}
+	if !ok || err != nil || n < 1 || !pagedActions[action] {
+		return "", 0, fmt.Errorf("page cap %q: want Action=N with N at least 1 and Action DescribeAuditTracks, DescribeUserCallRecord or GetUserOperationEvents, such as DescribeAuditTracks=4", spec)
+	}
+	return action, n, nil
+}
+
 // ParseFault reads a fault from the command line:
 // "KIND[,action=A][,after=N][,times=N][,code=C][,status=N][,delay=D][,records=N]",
 // for example "throttle,action=DescribeAuditTracks,times=2".
@@ -127,7 +184,7 @@ func ParseFault(spec string) (Fault, error) {
 	f := Fault{Kind: FaultKind(parts[0])}
 	switch f.Kind {
 	case FaultThrottle, FaultAPIError, FaultHTTPStatus, FaultSlow, FaultReset, FaultTruncate, FaultMalformed,
-		FaultStringRetCode, FaultExpireTokens, FaultClockSkew, FaultInsertRecords, FaultRepeatToken:
+		FaultStringRetCode, FaultExpireTokens, FaultClockSkew, FaultInsertRecords, FaultRepeatToken, FaultEmptyPage:
 	default:
 		return f, fmt.Errorf("unknown fault kind %q", parts[0])
 	}

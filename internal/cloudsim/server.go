@@ -108,7 +108,7 @@ type Options struct {
 
 	// TrackPageCap, when positive, silently caps the number of tracking sets
 	// returned per DescribeAuditTracks page, as an API with an undocumented
-	// maximum page size would. Used to prove that the client notices.
+	// maximum page size would: CapPageSize("DescribeAuditTracks", n).
 	TrackPageCap int
 
 	// UCloudLatency, when positive, makes every GetUserOperationEvents call
@@ -166,6 +166,7 @@ type Server struct {
 	httpSrv  *http.Server
 	stats    Stats
 	faulted  map[string]int // faulted requests by action and body
+	pageCaps map[string]int // silent page-size caps by action; see CapPageSize
 }
 
 // Stats counts what the simulator has answered, so tests can assert how many
@@ -192,6 +193,9 @@ func New(opts Options) *Server {
 	s := &Server{opts: opts, stats: Stats{Calls: map[string]int{}}}
 	s.tencent = newTencentAPI(s)
 	s.ucloud = newUCloudAPI(s)
+	if opts.TrackPageCap > 0 {
+		s.CapPageSize("DescribeAuditTracks", opts.TrackPageCap)
+	}
 	return s
 }
 
@@ -231,6 +235,8 @@ func (s *Server) serveFaulty(tencent bool, w http.ResponseWriter, r *http.Reques
 		s.countFault(r)
 		if f.Kind == FaultClockSkew {
 			r = r.WithContext(context.WithValue(r.Context(), clockSkewKey{}, f.Delay))
+		} else if f.Kind == FaultEmptyPage {
+			r = r.WithContext(context.WithValue(r.Context(), emptyPageKey{}, true))
 		} else if s.serveWithFault(f, tencent, action, w, r) {
 			return
 		}

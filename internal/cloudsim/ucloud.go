@@ -314,6 +314,13 @@ type ucloudEventsQuery struct {
 	nextToken        string
 	hasBegin, hasEnd bool
 	offset           int
+	// epoch counts the tokens issued for one position: an empty page
+	// (FaultEmptyPage) hands out a new token for the position it was asked
+	// for, which a client must follow.
+	epoch uint64
+	// bound is every parameter of the request but NextToken and the
+	// credentials, encoded canonically: a token is valid only with them.
+	bound []byte
 }
 
 // getUserOperationEvents implements the ULog action.
@@ -352,14 +359,20 @@ func (u *ucloudAPI) getUserOperationEvents(c *ucloudCall) any {
 	if q.offset > len(matches) {
 		return c.fail(ucloudRetParamNotAllowed, "NextToken is invalid")
 	}
-	page := matches[q.offset:min(q.offset+q.maxResults, len(matches))]
+	served := int(u.srv.cappedPage(c.action, int64(q.maxResults)))
+	page := matches[q.offset:min(q.offset+served, len(matches))]
 	events := make([]UCloudEvent, len(page))
 	for i, idx := range page {
 		events[i] = d.events[idx]
 	}
 	next := ""
 	if end := q.offset + len(page); end < len(matches) {
-		next = u.issueToken(q, end)
+		next = u.issueToken(q, end, 0)
+	}
+	if emptyPageFault(c.r) {
+		// A gateway that answers a page with no event but a token for the
+		// same position: the events are still there, one call later.
+		events, next = events[:0], u.issueToken(q, q.offset, q.epoch+1)
 	}
 	return struct {
 		ucloudReply
@@ -393,6 +406,7 @@ func (u *ucloudAPI) parseEventsQuery(c *ucloudCall) (ucloudEventsQuery, *ucloudR
 		}
 		q.maxResults = n
 	}
+	q.bound = ucloudBoundParams(p)
 	var err error
 	if q.beginRaw, q.hasBegin = p["BeginTime"]; q.hasBegin {
 		if q.begin, err = strconv.ParseInt(q.beginRaw, 10, 64); err != nil {
@@ -427,12 +441,12 @@ func (u *ucloudAPI) parseEventsQuery(c *ucloudCall) (ucloudEventsQuery, *ucloudR
 		// A token fixes the window it was issued for, so a read that spans
 		// the clock moving on stays consistent; it has already been
 		// checked against the 365-day limit.
-		offset, begin, end, ok := u.openToken(q)
+		offset, begin, end, epoch, ok := u.openToken(q)
 		if !ok {
 			r := c.fail(ucloudRetParamNotAllowed, "NextToken is invalid")
 			return ucloudEventsQuery{}, &r
 		}
-		q.offset, q.begin, q.end = offset, begin, end
+		q.offset, q.begin, q.end, q.epoch = offset, begin, end, epoch
 		return q, nil
 	}
 
@@ -455,51 +469,70 @@ func (u *ucloudAPI) parseEventsQuery(c *ucloudCall) (ucloudEventsQuery, *ucloudR
 	return q, nil
 }
 
-// A NextToken is base64url(offset | begin | end | mac), where mac is an
-// HMAC-SHA256 (truncated to 16 bytes) over the query parameters it was issued
-// for and the rest of the token. It is deterministic per (query, offset),
-// opaque to clients, and valid only with the same ProjectId, BeginTime,
-// EndTime, ResourceID and AccessKeyIDs.
-//
-// MaxResults is deliberately not bound: the token marks a position in the
-// result list, which does not depend on the page size, and the client asks
-// for fewer events on the last page of a bounded read so that the token it
-// hands back resumes exactly after the last event it returned.
-const ucloudTokenPayload = 24
+// A NextToken is base64url(offset | begin | end | epoch | mac), where mac is
+// an HMAC-SHA256 (truncated to 16 bytes) over the request's parameters and
+// the rest of the token. It is deterministic per (request, offset), opaque to
+// clients, and valid only with exactly the parameters of the call that
+// returned it, as the API documents: every parameter but NextToken, the
+// signature and the credentials (PublicKey, SecurityToken) is bound,
+// MaxResults included, byte for byte. A client that changes anything between
+// pages, even only the page size of its last page, is refused with
+// RetCode 230.
+const ucloudTokenPayload = 32
+
+// ucloudTokenUnbound are the parameters a NextToken is not bound to.
+var ucloudTokenUnbound = map[string]bool{"NextToken": true, "Signature": true, "PublicKey": true, "SecurityToken": true}
+
+// ucloudBoundParams encodes the parameters a token is bound to: names in
+// byte order, every name and value length-prefixed so that no two requests
+// encode alike.
+func ucloudBoundParams(p map[string]string) []byte {
+	names := make([]string, 0, len(p))
+	for k := range p {
+		if !ucloudTokenUnbound[k] {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	var b []byte
+	for _, k := range names {
+		b = binary.BigEndian.AppendUint32(b, uint32(len(k)))
+		b = append(b, k...)
+		b = binary.BigEndian.AppendUint32(b, uint32(len(p[k])))
+		b = append(b, p[k]...)
+	}
+	return b
+}
 
 func (u *ucloudAPI) tokenMAC(q ucloudEventsQuery, payload []byte) []byte {
 	m := hmac.New(sha256.New, u.tokenKey)
-	for _, s := range []string{q.project, q.beginRaw, q.endRaw, q.resourceID, strings.Join(q.accessKeys, ",")} {
-		// Length-prefix every field so that no two queries hash alike.
-		var n [4]byte
-		binary.BigEndian.PutUint32(n[:], uint32(len(s)))
-		m.Write(n[:])
-		m.Write([]byte(s))
-	}
+	m.Write(binary.BigEndian.AppendUint32(nil, uint32(len(q.bound))))
+	m.Write(q.bound)
 	m.Write(payload)
 	return m.Sum(nil)[:16]
 }
 
-func (u *ucloudAPI) issueToken(q ucloudEventsQuery, offset int) string {
+func (u *ucloudAPI) issueToken(q ucloudEventsQuery, offset int, epoch uint64) string {
 	b := make([]byte, ucloudTokenPayload, ucloudTokenPayload+16)
 	binary.BigEndian.PutUint64(b[0:], uint64(offset))
 	binary.BigEndian.PutUint64(b[8:], uint64(q.begin))
 	binary.BigEndian.PutUint64(b[16:], uint64(q.end))
+	binary.BigEndian.PutUint64(b[24:], epoch)
 	b = append(b, u.tokenMAC(q, b)...)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func (u *ucloudAPI) openToken(q ucloudEventsQuery) (offset int, begin, end int64, ok bool) {
+func (u *ucloudAPI) openToken(q ucloudEventsQuery) (offset int, begin, end int64, epoch uint64, ok bool) {
 	b, err := base64.RawURLEncoding.DecodeString(q.nextToken)
 	if err != nil || len(b) != ucloudTokenPayload+16 {
-		return 0, 0, 0, false
+		return 0, 0, 0, 0, false
 	}
 	if !hmac.Equal(b[ucloudTokenPayload:], u.tokenMAC(q, b[:ucloudTokenPayload])) {
-		return 0, 0, 0, false
+		return 0, 0, 0, 0, false
 	}
 	off := binary.BigEndian.Uint64(b[0:])
 	if off > 1<<31 {
-		return 0, 0, 0, false
+		return 0, 0, 0, 0, false
 	}
-	return int(off), int64(binary.BigEndian.Uint64(b[8:])), int64(binary.BigEndian.Uint64(b[16:])), true
+	return int(off), int64(binary.BigEndian.Uint64(b[8:])), int64(binary.BigEndian.Uint64(b[16:])), binary.BigEndian.Uint64(b[24:]), true
 }

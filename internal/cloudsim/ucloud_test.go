@@ -1,6 +1,7 @@
 package cloudsim
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -343,11 +344,13 @@ func TestUCloudSimNextTokenBinding(t *testing.T) {
 
 	otherBegin := begin + 1
 	for name, mutate := range map[string]func(*client.GetUserOperationEventsRequest){
-		"BeginTime":    func(r *client.GetUserOperationEventsRequest) { r.BeginTime = &otherBegin },
-		"no BeginTime": func(r *client.GetUserOperationEventsRequest) { r.BeginTime = nil },
-		"EndTime":      func(r *client.GetUserOperationEventsRequest) { e := ucloudTestNow.Unix(); r.EndTime = &e },
-		"ResourceID":   func(r *client.GetUserOperationEventsRequest) { r.ResourceID = "uhost-00000000" },
-		"AccessKeyIDs": func(r *client.GetUserOperationEventsRequest) { r.AccessKeyIDs = UCloudAccessKeyIDs[:1] },
+		"BeginTime":     func(r *client.GetUserOperationEventsRequest) { r.BeginTime = &otherBegin },
+		"no BeginTime":  func(r *client.GetUserOperationEventsRequest) { r.BeginTime = nil },
+		"EndTime":       func(r *client.GetUserOperationEventsRequest) { e := ucloudTestNow.Unix(); r.EndTime = &e },
+		"ResourceID":    func(r *client.GetUserOperationEventsRequest) { r.ResourceID = "uhost-00000000" },
+		"AccessKeyIDs":  func(r *client.GetUserOperationEventsRequest) { r.AccessKeyIDs = UCloudAccessKeyIDs[:1] },
+		"MaxResults":    func(r *client.GetUserOperationEventsRequest) { five := 5; r.MaxResults = &five },
+		"no MaxResults": func(r *client.GetUserOperationEventsRequest) { r.MaxResults = nil },
 	} {
 		r := req
 		r.NextToken = first.NextToken
@@ -359,18 +362,49 @@ func TestUCloudSimNextTokenBinding(t *testing.T) {
 		}
 	}
 
-	// With the same query it continues where the first page stopped, and
-	// the page size may change (the client's bounded reads rely on it).
+	// With exactly the same parameters it continues where the first page
+	// stopped.
 	r := req
 	r.NextToken = first.NextToken
-	five := 5
-	r.MaxResults = &five
 	second, err := c.GetUserOperationEvents(ctx, r)
-	if err != nil || len(second.Events) != 5 {
+	if err != nil || len(second.Events) != 10 {
 		t.Fatalf("second page: %v", err)
 	}
 	if *second.Events[0].OperateTime >= *first.Events[9].OperateTime {
 		t.Errorf("second page does not follow the first")
+	}
+}
+
+// TestUCloudSimNextTokenBindsEveryParameter sends raw requests: a token is
+// refused when anything but NextToken, the signature and the credentials
+// differs from the call that returned it, even a parameter the API does not
+// know.
+func TestUCloudSimNextTokenBindsEveryParameter(t *testing.T) {
+	_, base := ucloudTestServer(t, Options{Events: 300})
+	call := func(p map[string]string) ucloudTestReply { return ucloudTestForm(t, base, ucloudDefaultSigned(p)) }
+	first := call(map[string]string{"Action": "GetUserOperationEvents", "MaxResults": "10", "Extra": "x"})
+	token, _ := first.body["NextToken"].(string)
+	if first.retCode() != 0 || token == "" {
+		t.Fatalf("first page: %v", first.body)
+	}
+	for name, p := range map[string]map[string]string{
+		"MaxResults 9":         {"MaxResults": "9", "Extra": "x"},
+		"MaxResults 010":       {"MaxResults": "010", "Extra": "x"},
+		"no Extra":             {"MaxResults": "10"},
+		"other Extra":          {"MaxResults": "10", "Extra": "y"},
+		"added EndTime":        {"MaxResults": "10", "Extra": "x", "EndTime": strconv.FormatInt(ucloudTestNow.Unix(), 10)},
+		"added ProjectId":      {"MaxResults": "10", "Extra": "x", "ProjectId": DefaultUCloudProjectID},
+		"added AccessKeyIDs.0": {"MaxResults": "10", "Extra": "x", "AccessKeyIDs.0": UCloudAccessKeyIDs[0]},
+	} {
+		p["Action"], p["NextToken"] = "GetUserOperationEvents", token
+		r := call(p)
+		if r.retCode() != 230 || r.body["Message"] != "NextToken is invalid" {
+			t.Errorf("%s: %v", name, r.body)
+		}
+	}
+	r := call(map[string]string{"Action": "GetUserOperationEvents", "MaxResults": "10", "Extra": "x", "NextToken": token})
+	if r.retCode() != 0 {
+		t.Errorf("identical parameters refused: %v", r.body)
 	}
 }
 
@@ -455,7 +489,7 @@ func TestUCloudSimListUserOperationEvents20000(t *testing.T) {
 	srv, base := ucloudTestServer(t, Options{Events: 20000})
 	c := ucloudTestClient(t, base)
 	start := time.Now()
-	events, next, err := c.ListUserOperationEvents(t.Context(), client.GetUserOperationEventsRequest{}, 0)
+	events, next, err := listEvents(c, t.Context(), client.GetUserOperationEventsRequest{}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -553,7 +587,7 @@ func TestUCloudSimFilters(t *testing.T) {
 			if len(want) < tt.wantAtLeast {
 				t.Fatalf("only %d matching events in the data set", len(want))
 			}
-			events, next, err := c.ListUserOperationEvents(t.Context(), tt.req, 0)
+			events, next, err := listEvents(c, t.Context(), tt.req, 0)
 			if err != nil || next != "" {
 				t.Fatalf("err %v next %q", err, next)
 			}
@@ -568,7 +602,7 @@ func TestUCloudSimFilters(t *testing.T) {
 	want := ucloudBruteForce(all, 0, 1<<62, "", req.AccessKeyIDs)
 	var got []client.UserOperationEvent
 	for round := 0; ; round++ {
-		events, next, err := c.ListUserOperationEvents(t.Context(), req, 40)
+		events, next, err := listEvents(c, t.Context(), req, 35)
 		if err != nil {
 			t.Fatalf("round %d: %v", round, err)
 		}
@@ -576,7 +610,7 @@ func TestUCloudSimFilters(t *testing.T) {
 		if next == "" {
 			break
 		}
-		if len(events) != 40 {
+		if len(events) != 35 {
 			t.Fatalf("round %d returned %d events with a token", round, len(events))
 		}
 		req.NextToken = next
@@ -654,5 +688,107 @@ func TestUCloudSimEmptyAccount(t *testing.T) {
 	}
 	if len(srv.UCloudEvents()) != 0 {
 		t.Error("events in an empty account")
+	}
+}
+
+// listEvents is ListUserOperationEvents for tests that need only the events
+// and the token.
+func listEvents(c *client.UCloudClient, ctx context.Context, req client.GetUserOperationEventsRequest, maxItems int) ([]client.UserOperationEvent, string, error) {
+	res, err := c.ListUserOperationEvents(ctx, req, maxItems)
+	return res.Events, res.NextToken, err
+}
+
+// TestUCloudSimChunkedReadsMatchFullRead reads 1,000 events in chunks of
+// max_items, each continuing from the previous chunk's token, for several
+// (max_items, max_results) pairs, against a simulator that refuses a token
+// with any other parameter: the chunks, concatenated, are one full read.
+func TestUCloudSimChunkedReadsMatchFullRead(t *testing.T) {
+	srv, base := ucloudTestServer(t, Options{Events: 1000})
+	c := ucloudTestClient(t, base)
+	full, err := c.ListUserOperationEvents(t.Context(), client.GetUserOperationEventsRequest{}, 0)
+	if err != nil || !full.Complete || len(full.Events) != 1000 {
+		t.Fatalf("full read: %d events, complete %v, err %v", len(full.Events), full.Complete, err)
+	}
+	want := ucloudEventsFromClient(t, full.Events)
+	for _, tc := range []struct {
+		maxItems, maxResults, wantPageSize int // maxResults 0: unset
+	}{
+		{60, 0, 30}, {53, 0, 1}, {999, 0, 37}, {100, 0, 50}, {7, 0, 7}, {40, 8, 8}, {50, 25, 25}, {1000, 0, 50},
+	} {
+		t.Run(fmt.Sprintf("max_items %d max_results %d", tc.maxItems, tc.maxResults), func(t *testing.T) {
+			req := client.GetUserOperationEventsRequest{}
+			if tc.maxResults > 0 {
+				req.MaxResults = &tc.maxResults
+			}
+			before := srv.CallCount("GetUserOperationEvents")
+			var got []client.UserOperationEvent
+			chunks := 0
+			for {
+				res, err := c.ListUserOperationEvents(t.Context(), req, tc.maxItems)
+				if err != nil {
+					t.Fatalf("chunk %d: %v", chunks+1, err)
+				}
+				chunks++
+				if res.PageSize != tc.wantPageSize || res.TokenWithheld != "" {
+					t.Fatalf("chunk %d: page size %d (want %d), withheld %q", chunks, res.PageSize, tc.wantPageSize, res.TokenWithheld)
+				}
+				got = append(got, res.Events...)
+				if res.Complete {
+					break
+				}
+				if len(res.Events) != tc.maxItems || res.NextToken == "" {
+					t.Fatalf("chunk %d: %d events, token %q", chunks, len(res.Events), res.NextToken)
+				}
+				req.NextToken = res.NextToken
+			}
+			if !reflect.DeepEqual(ucloudEventsFromClient(t, got), want) {
+				t.Errorf("%d chunks hold %d events, not the full read's 1000 in order", chunks, len(got))
+			}
+			wantCalls := (1000 + tc.wantPageSize - 1) / tc.wantPageSize
+			if calls := srv.CallCount("GetUserOperationEvents") - before; calls != wantCalls {
+				t.Errorf("%d calls, want %d", calls, wantCalls)
+			}
+		})
+	}
+}
+
+// TestUCloudSimEmptyPageFault: FaultEmptyPage answers no event and a token
+// for the same position; following it gives the events.
+func TestUCloudSimEmptyPageFault(t *testing.T) {
+	srv, base := ucloudTestServer(t, Options{Events: 30})
+	srv.InjectFault(Fault{Kind: FaultEmptyPage, Action: "GetUserOperationEvents", After: 1, Times: 1})
+	c := ucloudTestClient(t, base)
+	ten := 10
+	req := client.GetUserOperationEventsRequest{MaxResults: &ten}
+	first, err := c.GetUserOperationEvents(t.Context(), req)
+	if err != nil || len(first.Events) != 10 {
+		t.Fatalf("first page: %v", err)
+	}
+	req.NextToken = first.NextToken
+	empty, err := c.GetUserOperationEvents(t.Context(), req)
+	if err != nil || len(empty.Events) != 0 || empty.NextToken == "" || empty.NextToken == first.NextToken {
+		t.Fatalf("faulted page: %+v, %v", empty, err)
+	}
+	req.NextToken = empty.NextToken
+	second, err := c.GetUserOperationEvents(t.Context(), req)
+	if err != nil || len(second.Events) != 10 || *second.Events[0].OperateTime >= *first.Events[9].OperateTime {
+		t.Fatalf("page after the empty one: %+v, %v", second, err)
+	}
+}
+
+// TestUCloudSimPageCap: a capped page is short, and its token resumes after
+// the events it held.
+func TestUCloudSimPageCap(t *testing.T) {
+	srv, base := ucloudTestServer(t, Options{Events: 100})
+	srv.CapPageSize("GetUserOperationEvents", 20)
+	res, err := ucloudTestClient(t, base).ListUserOperationEvents(t.Context(), client.GetUserOperationEventsRequest{}, 0)
+	if err != nil || len(res.Events) != 100 || !res.Complete || res.Pages != 5 {
+		t.Fatalf("%d events in %d pages, complete %v, err %v", len(res.Events), res.Pages, res.Complete, err)
+	}
+	if !reflect.DeepEqual(ucloudEventsFromClient(t, res.Events), srv.UCloudEvents()) {
+		t.Error("capped pages lost or repeated events")
+	}
+	if srv.FaultCount() != 5 {
+		t.Errorf("%d pages shortened, want 5", srv.FaultCount())
 	}
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -101,8 +102,11 @@ func (d *cloudAuditTracksDataSource) Schema(ctx context.Context, _ datasource.Sc
 			"page_size": schema.Int64Attribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "Tracking sets per API call (the API's `PageSize`). Default 20. " +
-					"If the API returns fewer than asked before the end, the read fails instead of skipping any.",
+				MarkdownDescription: "Tracking sets per API call (the API's `PageSize`). Default 20. The API documents no maximum: " +
+					"when it silently returns fewer than asked before the end, the read learns that cap, logs it at WARN, and reads every " +
+					"page again from page 1 with pages of the cap (page N of another size is another slice). It fails only if the API's " +
+					"pages are inconsistent (the cap changes again, or pages overlap). With `page_number`, the page is returned as the API " +
+					"sent it, with a warning when it is short.",
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"max_items": schema.Int64Attribute{
@@ -182,6 +186,14 @@ func (d *cloudAuditTracksDataSource) read(ctx context.Context, config tfsdk.Conf
 			return diags
 		}
 		tracks, total = page.Tracks, derefUint64(page.TotalCount)
+		if impossibleTotal(&diags, "Reading CloudAudit tracking sets", "TotalCount", total, page.RequestId) {
+			return diags
+		}
+		n, size := m.PageNumber.ValueInt64(), int64(pageSize)
+		if offset, ok := pageOffset(n, size, int64(total)); ok {
+			singlePageWarning(&diags, "tracking sets", fmt.Sprintf("page_number = %d with page_size = %d", n, size), size, offset, int64(total), len(tracks),
+				"page numbers then count in pages of the cap, not of page_size, so set page_size to the cap, or leave page_number unset to read every page.")
+		}
 	} else {
 		res, err := c.ListAuditTracks(ctx, region, pageSize, int(m.MaxItems.ValueInt64()))
 		if err != nil {

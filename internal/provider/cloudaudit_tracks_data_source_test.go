@@ -2,7 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -127,17 +130,61 @@ data "auditlog_cloudaudit_tracks" "test" {
 	})
 }
 
-// A page-size cap the API does not document must fail the read, not drop
-// the tracking sets between the short page and the next page.
-func TestAccCloudAuditTracks_silentPageCapFails(t *testing.T) {
-	sim := startSim(t, cloudsim.Options{Tracks: 30, TrackPageCap: 10})
+// A page-size cap the API does not document is learned, not fatal: every
+// tracking set is read, in order, and the cap is logged once at WARN (seen
+// through terraform with TF_LOG=WARN and TF_LOG_PATH). An explicit page is
+// returned exactly as the API sent it.
+func TestAccCloudAuditTracks_silentPageCapIsLearned(t *testing.T) {
+	sim := startSim(t, cloudsim.Options{Tracks: 30})
+	sim.CapPageSize("DescribeAuditTracks", 4)
+	logPath := filepath.Join(t.TempDir(), "terraform.log")
+	t.Setenv("TF_LOG", "WARN")
+	t.Setenv("TF_LOG_PATH", logPath)
+	ids := func(from, n int) knownvalue.Check {
+		checks := make([]knownvalue.Check, n)
+		for i := range checks {
+			checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"track_id": knownvalue.Int64Exact(int64(from + i))})
+		}
+		return knownvalue.ListExact(checks)
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      sim.providerConfig() + `data "auditlog_cloudaudit_tracks" "test" { page_size = 20 }`,
-			ExpectError: regexp.MustCompile(`(?s)page 1 of tracking sets \(offset 0\) held 10,\s+fewer\s+than\s+the\s+20\s+asked\s+for,\s+yet\s+only\s+10\s+of\s+30\s+were\s+read.*set\s+a\s+smaller\s+page_size`),
-		}},
+		Steps: []resource.TestStep{
+			{
+				Config: sim.providerConfig() + `data "auditlog_cloudaudit_tracks" "test" { page_size = 20 }`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					tracksCheck(tfjsonpath.New("tracks"), ids(1000, 30)),
+					tracksCheck(tfjsonpath.New("total_count"), knownvalue.Int64Exact(30)),
+					tracksCheck(tfjsonpath.New("page_size"), knownvalue.Int64Exact(20)),
+				},
+			},
+			{
+				// Page 2 of 20 as the API serves it: 4 tracking sets from
+				// offset 20, and a warning.
+				Config: sim.providerConfig() + `data "auditlog_cloudaudit_tracks" "test" {
+  page_number = 2
+  page_size   = 20
+}`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					tracksCheck(tfjsonpath.New("tracks"), ids(1020, 4)),
+					tracksCheck(tfjsonpath.New("total_count"), knownvalue.Int64Exact(30)),
+				},
+			},
+		},
 	})
+	log, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warns []string
+	for _, line := range strings.Split(string(log), "\n") {
+		if strings.Contains(line, "[WARN]") && strings.Contains(line, "caps pages") {
+			warns = append(warns, line)
+		}
+	}
+	if len(warns) == 0 || !strings.Contains(warns[0], "DescribeAuditTracks caps pages at 4 tracking sets") {
+		t.Errorf("no WARN line names the learned cap; lines: %q", warns)
+	}
 }
 
 func TestAccCloudAuditTracks_apiErrors(t *testing.T) {

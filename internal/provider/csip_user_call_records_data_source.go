@@ -100,7 +100,11 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the cloud API call records of one Tencent Cloud (sub-)account, aggregated per source IP, " +
 			"from Cloud Security Center (CSIP, API `DescribeUserCallRecord`): who called from where, how often, and with what result. " +
-			"Without `filter.limit` every page is read; with it, exactly one call is made with exactly the given filter.",
+			"Without `filter.limit` every page is read; with it, exactly one call is made with exactly the given filter.\n\n" +
+			"The API documents no maximum `Limit`. When it silently returns fewer records than asked before the end, a read of " +
+			"every page learns that cap, logs it at WARN, and goes on at the next unread offset with the cap as its `Limit`; it fails " +
+			"only if the API's pages are inconsistent (the cap changes again, or records are missing against `Total`). A single-page " +
+			"read (`filter.limit`) returns the page as the API sent it, with a warning when it is short.",
 		Attributes: map[string]schema.Attribute{
 			"timeouts": timeoutsAttribute(ctx),
 			"id": schema.StringAttribute{
@@ -283,6 +287,16 @@ func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.C
 		if page.Total != nil {
 			total = *page.Total
 		}
+		if total < 0 {
+			diags.AddError("Reading CSIP user call records", fmt.Sprintf("The API reports an impossible Total of %d (RequestId: %s); the read cannot be trusted.", total, page.RequestId))
+			return diags
+		}
+		limit, offset := apiReq.Filter.Limit, int64(0)
+		if apiReq.Filter.Offset != nil {
+			offset = *apiReq.Filter.Offset
+		}
+		singlePageWarning(&diags, "call records", fmt.Sprintf("filter limit = %d, offset = %d", *limit, offset), *limit, offset, total, len(records),
+			fmt.Sprintf("to read on, set the offset to %d, or leave the limit unset to read every page.", offset+int64(len(records))))
 	} else {
 		res, err := c.ListUserCallRecords(ctx, region, apiReq, client.DefaultUserCallRecordsPageSize, int(m.MaxItems.ValueInt64()))
 		if err != nil {

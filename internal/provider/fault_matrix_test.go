@@ -23,6 +23,9 @@ type faultSource struct {
 	action  string
 	opts    cloudsim.Options
 	config  string
+	// pageCap is the page size the "silent page cap" row caps the action
+	// at: below the page size the configuration asks for.
+	pageCap int
 	// success checks the state of a complete read; inserted is the number
 	// of records an "insert" fault added.
 	success func(sim *testSim, inserted int) []statecheck.StateCheck
@@ -33,22 +36,27 @@ const faultSubUin = "100021372635"
 var faultSources = []faultSource{
 	{
 		name: "cloudaudit_tracks", tencent: true, action: "DescribeAuditTracks",
-		opts:   cloudsim.Options{Tracks: 45},
-		config: `data "auditlog_cloudaudit_tracks" "test" { page_size = 10 }`, // 5 pages
+		opts:    cloudsim.Options{Tracks: 45},
+		config:  `data "auditlog_cloudaudit_tracks" "test" { page_size = 10 }`, // 5 pages
+		pageCap: 4,
 		success: func(_ *testSim, inserted int) []statecheck.StateCheck {
 			n := 45 + inserted
+			// Every tracking set once, in API order (inserted ones come last).
+			ids := make([]knownvalue.Check, n)
+			for i := range ids {
+				ids[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"track_id": knownvalue.Int64Exact(int64(1000 + i))})
+			}
 			return []statecheck.StateCheck{
 				tracksCheck(tfjsonpath.New("total_count"), knownvalue.Int64Exact(int64(n))),
-				tracksCheck(tfjsonpath.New("tracks"), knownvalue.ListSizeExact(n)),
-				tracksCheck(trackAt(0).AtMapKey("track_id"), knownvalue.Int64Exact(1000)),
-				tracksCheck(trackAt(n-1).AtMapKey("track_id"), knownvalue.Int64Exact(int64(1000+n-1))),
+				tracksCheck(tfjsonpath.New("tracks"), knownvalue.ListExact(ids)),
 			}
 		},
 	},
 	{
 		name: "csip_user_call_records", tencent: true, action: "DescribeUserCallRecord",
-		opts:   cloudsim.Options{CallRecords: 250},
-		config: fmt.Sprintf(`data "auditlog_csip_user_call_records" "test" { sub_uin = %q }`, faultSubUin), // 3 pages of 100
+		opts:    cloudsim.Options{CallRecords: 250},
+		config:  fmt.Sprintf(`data "auditlog_csip_user_call_records" "test" { sub_uin = %q }`, faultSubUin), // 3 pages of 100
+		pageCap: 50,
 		success: func(sim *testSim, inserted int) []statecheck.StateCheck {
 			addr := "data.auditlog_csip_user_call_records.test"
 			checks := []statecheck.StateCheck{
@@ -58,25 +66,30 @@ var faultSources = []faultSource{
 			// Inserted records sort among the others: the order of the
 			// original data set is only known when nothing was inserted.
 			if inserted == 0 {
+				// Every record once, in API order.
 				want := sim.CSIPCallRecords(faultSubUin)
-				checks = append(checks,
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("data").AtSliceIndex(0).AtMapKey("source_ip"), knownvalue.StringExact(want[0].SourceIP)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("data").AtSliceIndex(len(want)-1).AtMapKey("source_ip"), knownvalue.StringExact(want[len(want)-1].SourceIP)))
+				records := make([]knownvalue.Check, len(want))
+				for i, r := range want {
+					records[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"source_ip": knownvalue.StringExact(r.SourceIP), "last_call_time": knownvalue.StringExact(r.LastCallTime),
+						"call_count": knownvalue.Int64Exact(r.CallCount), "user_name": knownvalue.StringExact(r.UserName),
+					})
+				}
+				checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New("data"), knownvalue.ListExact(records)))
 			}
 			return checks
 		},
 	},
 	{
 		name: "ucloud_operation_events", action: "GetUserOperationEvents",
-		opts:   cloudsim.Options{Events: 120},
-		config: `data "auditlog_ucloud_operation_events" "test" { max_results = 50 }`, // 3 pages
+		opts:    cloudsim.Options{Events: 120},
+		config:  `data "auditlog_ucloud_operation_events" "test" { max_results = 50 }`, // 3 pages
+		pageCap: 20,
 		success: func(sim *testSim, _ int) []statecheck.StateCheck {
 			want := sim.UCloudEvents()
 			addr := "data.auditlog_ucloud_operation_events.test"
 			return []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("events"), knownvalue.ListSizeExact(120)),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("events").AtSliceIndex(0).AtMapKey("operate_time"), knownvalue.Int64Exact(want[0].OperateTime)),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("events").AtSliceIndex(119).AtMapKey("operate_time"), knownvalue.Int64Exact(want[119].OperateTime)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("events"), ucloudEventsExact(want)),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("resume_token"), knownvalue.StringExact("")),
 			}
 		},
@@ -98,6 +111,9 @@ type faultCase struct {
 	ucloudError  string
 	skipTencent  string // reason the fault does not apply
 	skipUCloud   string
+	// pageCap caps the action's pages silently at the source's pageCap
+	// (Server.CapPageSize) instead of injecting fault.
+	pageCap bool
 }
 
 // The page that failed is page 2: faults skip the first request (After: 1).
@@ -135,6 +151,9 @@ var faultCases = []faultCase{
 		tencentError: `(?s)changed\s+from.*second\s+read\s+saw\s+it\s+change\s+again`, skipUCloud: "tokens freeze the query window; not simulated"},
 	{name: "repeated NextToken", fault: cloudsim.Fault{Kind: cloudsim.FaultRepeatToken, After: 1, Times: 1},
 		ucloudError: `(?s)page\s+2\s+returned\s+a\s+NextToken\s+already\s+returned`, skipTencent: "offset-paged API"},
+	{name: "empty page with a NextToken", fault: cloudsim.Fault{Kind: cloudsim.FaultEmptyPage, After: 1, Times: 1},
+		skipTencent: "offset-paged API"},
+	{name: "silent page cap (4 tracks, 50 records, 20 events)", pageCap: true},
 	{name: "throttled on every retry", fault: cloudsim.Fault{Kind: cloudsim.FaultThrottle, After: 1}, maxRetries: 1,
 		tencentError: `(?s)reading\s+page\s+2.*RequestLimitExceeded:.*RequestId:\s+[0-9a-f-]{36}`,
 		ucloudError:  `(?s)page\s+2.*RetCode\s+153.*Request\s+too\s+frequent.*RequestId:\s+[0-9a-f-]{36}`},
@@ -163,9 +182,13 @@ func TestAccFaultMatrix(t *testing.T) {
 					wantErr = "" // UCloud signatures carry no timestamp: skew is harmless
 				}
 				sim := startSim(t, src.opts)
-				fault := fc.fault
-				fault.Action, fault.Code = src.action, code
-				sim.InjectFault(fault)
+				if fc.pageCap {
+					sim.CapPageSize(src.action, src.pageCap)
+				} else {
+					fault := fc.fault
+					fault.Action, fault.Code = src.action, code
+					sim.InjectFault(fault)
+				}
 
 				step := resource.TestStep{Config: faultProviderConfig(sim, fc) + src.config}
 				if wantErr != "" {

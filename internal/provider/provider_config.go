@@ -297,6 +297,10 @@ func ucloudClientOrError(cfg client.UCloudConfig) (*client.UCloudClient, *settin
 // importing it.
 type tflogAdapter struct{}
 
+func (tflogAdapter) Warn(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Warn(ctx, msg, fields)
+}
+
 func (tflogAdapter) Debug(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Debug(ctx, msg, fields)
 }

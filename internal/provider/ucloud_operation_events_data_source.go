@@ -95,7 +95,17 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 			"when, from where, with which API key, on which resources, and whether it succeeded. Only the last 365 days can be queried.\n\n" +
 			"Every page is read, one call after the other (the API forbids concurrent calls, so reads of this data source that share " +
 			"a provider configuration take turns), newest event first. `max_items` stops the read early; " +
-			"`resume_token` then tells where to continue, by passing it as `next_token` to another read with the same arguments.",
+			"`resume_token` then tells where to continue, by passing it as `next_token` to another read with the same arguments.\n\n" +
+			"**Paging.** The API accepts a `NextToken` only with every other parameter identical to the call that returned it, so every " +
+			"page of a read sends the same parameters, `MaxResults` included; only `NextToken` changes. For `resume_token` to be exact, " +
+			"a read that stops at `max_items` must stop on a page boundary. So when `max_items` is set and `max_results` is not, the page " +
+			"size is the largest size up to 50 that divides `max_items` (`max_items = 60` reads two pages of 30; `max_items = 1000`, twenty " +
+			"pages of 50). Its cost: a `max_items` with no large divisor needs many small calls (a prime such as 53 reads 53 pages of one " +
+			"event, where pages of 50 would need 2); the read then warns, and a `max_items` that is a multiple of 50, or an explicit " +
+			"`max_results`, avoids it. When an explicit `max_results` does not divide `max_items`, the read returns the first `max_items` " +
+			"events, `resume_token` is null (the API's token would skip the rest of the last page), and a warning says so. " +
+			"A continuation read must send the same `MaxResults` as the read that returned the token: keep `max_items` " +
+			"(or `max_results`) the same in both.",
 		Attributes: map[string]schema.Attribute{
 			"timeouts": timeoutsAttribute(ctx),
 			"id": schema.StringAttribute{
@@ -126,18 +136,19 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 			"max_results": schema.Int64Attribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: fmt.Sprintf("Events per API call (the API's `MaxResults`), 1 to %d. Default %d, the documented maximum, "+
-					"which needs the fewest sequential calls. It does not limit how many events are read: see `max_items`.",
-					client.UCloudMaxOperationEventsPage, client.UCloudMaxOperationEventsPage),
+				MarkdownDescription: fmt.Sprintf("Events per API call (the API's `MaxResults`), 1 to %d, the same on every page. "+
+					"Default %d, the documented maximum, which needs the fewest sequential calls; with `max_items`, the largest size up to %d "+
+					"that divides `max_items`, so that `resume_token` is exact. It does not limit how many events are read: see `max_items`.",
+					client.UCloudMaxOperationEventsPage, client.UCloudMaxOperationEventsPage, client.UCloudMaxOperationEventsPage),
 				Validators: []validator.Int64{int64validator.Between(1, client.UCloudMaxOperationEventsPage)},
 			},
 			"next_token": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Start the read at this position (the API's `NextToken`) instead of at the newest event: the `resume_token` " +
-					"of another read of this data source. Every other argument (`project_id`, `begin_time`, `end_time`, `resource_id`, " +
-					"`access_key_ids`) must be the same as in that read, or the API rejects the token. An empty string is rejected: " +
-					"to chain reads, create the next one only while `resume_token` is not empty. This is an input only: the token " +
-					"to continue from after this read is `resume_token`.",
+					"of another read of this data source. Every other argument that is sent (`project_id`, `begin_time`, `end_time`, `resource_id`, " +
+					"`access_key_ids`, and `max_results`, whose default follows `max_items`) must be the same as in that read, or the API rejects " +
+					"the token. An empty string is rejected: to chain reads, create the next one only while `resume_token` is neither null " +
+					"nor empty. This is an input only: the token to continue from after this read is `resume_token`.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"resource_id": schema.StringAttribute{
@@ -158,14 +169,17 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 			},
 			"max_items": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: "Stop after this many events (at least 1). Unset reads every matching event. When the read stops early, " +
-					"`resume_token` is set.",
+				MarkdownDescription: "At most this many records are read; omit it to read every record. At least 1. " +
+					"Unless `max_results` is set, it also sets the page size (see the paging note above), so that `resume_token` is exact.",
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"resume_token": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "Where `max_items` stopped the read: pass it as `next_token` (with the same other arguments) to " +
-					"continue exactly after the last event of `events`, with no gap and no overlap. Empty when every matching event was read. " +
+				MarkdownDescription: "Where `max_items` stopped the read: pass it as `next_token` (with the same other arguments, " +
+					"`max_results` included) to continue exactly after the last event of `events`, with no gap and no overlap. " +
+					"Empty when every matching event was read. Null when the read stopped in the middle of a page, because `max_results` " +
+					"does not divide `max_items` (or the API returned a short page): the API's token would skip the rest of that page, so " +
+					"none is given, and a warning says so. " +
 					"(The API calls this `NextToken`; it is a separate attribute so that `next_token` can stay an input.)",
 			},
 			"events": schema.ListNestedAttribute{
@@ -238,30 +252,38 @@ func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk
 	}
 
 	project := stringValueOr(m.ProjectID, d.data.ucloudProjectID)
-	maxResults := client.UCloudMaxOperationEventsPage
+	maxItems := int(m.MaxItems.ValueInt64())
+	// Unset, the client picks the page size from max_items (see
+	// client.UCloudEventsPageSize), and sends it on every page.
+	var maxResults *int
 	if !m.MaxResults.IsNull() {
-		maxResults = int(m.MaxResults.ValueInt64())
+		n := int(m.MaxResults.ValueInt64())
+		maxResults = &n
 	}
 	apiReq := client.GetUserOperationEventsRequest{
 		ProjectId:    project,
 		BeginTime:    m.BeginTime.ValueInt64Pointer(),
 		EndTime:      m.EndTime.ValueInt64Pointer(),
-		MaxResults:   &maxResults,
+		MaxResults:   maxResults,
 		NextToken:    m.NextToken.ValueString(),
 		ResourceID:   m.ResourceID.ValueString(),
 		AccessKeyIDs: ucloudStringValues(m.AccessKeyIDs),
 	}
-	maxItems := int(m.MaxItems.ValueInt64())
 
 	// The client pages strictly sequentially, and never has two calls of
 	// this action in flight per key, so parallel reads of this data source
 	// share the API's single slot instead of being throttled.
-	events, resume, err := c.ListUserOperationEvents(ctx, apiReq, maxItems)
+	res, err := c.ListUserOperationEvents(ctx, apiReq, maxItems)
 	if err != nil {
 		// The client returns what it read before the failure; none of it
 		// may reach the state, which is left unset.
-		addUCloudReadError(&diags, "Reading UCloud operation events", err, project)
+		addUCloudReadError(&diags, "Reading UCloud operation events", err, project, res.PageSize)
 		return diags
+	}
+	diags.Append(ucloudPagingWarnings(m, res, maxItems)...)
+	resume := tfString(res.NextToken)
+	if res.TokenWithheld != "" {
+		resume = tfNullString
 	}
 
 	// The request, encoded, is every argument that shapes the answer.
@@ -273,10 +295,40 @@ func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk
 	diags.Append(setState(ctx, config, state, map[string]tftypes.Value{
 		"id":           tfString(inputID("ucloud-operation-events", string(query), maxItems)),
 		"project_id":   projectValue,
-		"max_results":  tfInt(int64(maxResults)),
-		"resume_token": tfString(resume),
-		"events":       ucloudEventsValue(events),
+		"max_results":  tfInt(int64(res.PageSize)),
+		"resume_token": resume,
+		"events":       ucloudEventsValue(res.Events),
 	})...)
+	return diags
+}
+
+// ucloudPagingWarnings tells the user when the read has no exact
+// resume_token, and when the page size chosen for max_items costs many more
+// calls than pages of 50 would.
+func ucloudPagingWarnings(m ucloudOperationEventsModel, res *client.UserOperationEventsResult, maxItems int) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if res.TokenWithheld != "" {
+		how := fmt.Sprintf("To get one, choose a max_results that divides max_items (%d), or leave max_results unset "+
+			"so that the page size is chosen to divide it.", maxItems)
+		if maxItems%res.PageSize == 0 {
+			how = "The API returned a page shorter than max_results before the end; read again, or continue from the " +
+				"resume_token of a read that stopped on a page boundary."
+		}
+		diags.AddAttributeWarning(path.Root("max_items"), "No resume_token for this read",
+			fmt.Sprintf("The read returned the first %d events, but resume_token is null: %s. %s", len(res.Events), res.TokenWithheld, how))
+	}
+	if m.MaxResults.IsNull() && maxItems > 0 {
+		calls := (maxItems + res.PageSize - 1) / res.PageSize
+		fewest := (maxItems + client.UCloudMaxOperationEventsPage - 1) / client.UCloudMaxOperationEventsPage
+		if calls > 2*fewest {
+			diags.AddAttributeWarning(path.Root("max_items"), "Small pages for this max_items",
+				fmt.Sprintf("The largest page size up to %d that divides max_items (%d) is %d, so up to %d sequential calls are made "+
+					"where pages of %d would need %d. The page size must divide max_items for resume_token to be exact. "+
+					"Choose a max_items with a larger divisor (a multiple of %d is best), or set max_results = %d if this read "+
+					"needs no resume_token.", client.UCloudMaxOperationEventsPage, maxItems, res.PageSize, calls,
+					client.UCloudMaxOperationEventsPage, fewest, client.UCloudMaxOperationEventsPage, client.UCloudMaxOperationEventsPage))
+		}
+	}
 	return diags
 }
 
@@ -297,7 +349,7 @@ func ucloudStringValues(list []types.String) []string {
 // addUCloudReadError turns a client error into a diagnostic carrying the
 // API's RetCode, Message and RequestId (as the client formats them),
 // attached to the argument the API blames, if any.
-func addUCloudReadError(diags *diag.Diagnostics, summary string, err error, project string) {
+func addUCloudReadError(diags *diag.Diagnostics, summary string, err error, project string, pageSize int) {
 	detail := err.Error()
 	var uerr *client.UCloudError
 	if !errors.As(err, &uerr) {
@@ -306,6 +358,10 @@ func addUCloudReadError(diags *diag.Diagnostics, summary string, err error, proj
 	}
 	if uerr.RetCode == 299 && project == "" {
 		detail += "\n\nSub-accounts must name a project: set project_id, or the provider's ucloud.project_id."
+	}
+	if uerr.RetCode == 230 && strings.Contains(strings.ToLower(uerr.Message), "nexttoken") {
+		detail += fmt.Sprintf("\n\nA next_token is valid only with exactly the arguments of the read that returned it, "+
+			"max_results included (this read sent MaxResults = %d; unset, it follows max_items).", pageSize)
 	}
 	if p, ok := ucloudEventsErrorPath(uerr); ok {
 		diags.AddAttributeError(p, summary, detail)

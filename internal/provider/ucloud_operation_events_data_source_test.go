@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -126,9 +128,11 @@ func TestAccUCloudOperationEvents_readsEverything(t *testing.T) {
 }
 
 // max_items stops a read; resume_token, passed as next_token, continues it
-// exactly where it stopped, whatever the page sizes.
+// exactly where it stopped. 1,000 events are read as 17 chained chunks of
+// max_items = 60 (pages of 30, the same MaxResults on every page, which the
+// simulator enforces), and the chunks together are the full read.
 func TestAccUCloudOperationEvents_maxItemsAndResume(t *testing.T) {
-	sim := startSim(t, cloudsim.Options{})
+	sim := startSim(t, cloudsim.Options{Events: 1000})
 	want := sim.UCloudEvents()
 	small := startSim(t, cloudsim.Options{Events: 10})
 
@@ -138,38 +142,66 @@ func TestAccUCloudOperationEvents_maxItemsAndResume(t *testing.T) {
 	}
 	nonEmpty := knownvalue.StringRegexp(regexp.MustCompile(`^\S+$`))
 
+	const chunk = 60
+	var config strings.Builder
+	config.WriteString(sim.providerConfig())
+	config.WriteString("data \"auditlog_ucloud_operation_events\" \"all\" {}\n")
+	checks := []statecheck.StateCheck{check("all", tfjsonpath.New("events"), ucloudEventsExact(want))}
+	for k := 0; k*chunk < len(want); k++ {
+		name := fmt.Sprintf("c%d", k)
+		next := ""
+		if k > 0 {
+			next = fmt.Sprintf("next_token = data.auditlog_ucloud_operation_events.c%d.resume_token\n", k-1)
+		}
+		fmt.Fprintf(&config, "data \"auditlog_ucloud_operation_events\" %q {\n%smax_items = %d\n}\n", name, next, chunk)
+		end := min((k+1)*chunk, len(want))
+		checks = append(checks,
+			check(name, tfjsonpath.New("events"), ucloudEventsExact(want[k*chunk:end])),
+			check(name, tfjsonpath.New("max_results"), knownvalue.Int64Exact(30)))
+		if end < len(want) {
+			checks = append(checks, check(name, tfjsonpath.New("resume_token"), nonEmpty))
+		} else {
+			checks = append(checks, check(name, tfjsonpath.New("resume_token"), knownvalue.StringExact("")))
+		}
+	}
+	checks = append(checks,
+		statecheck.CompareValuePairs(addr("c0"), tfjsonpath.New("resume_token"), addr("c1"), tfjsonpath.New("next_token"), compare.ValuesSame()),
+		statecheck.CompareValuePairs(addr("c0"), tfjsonpath.New("id"), addr("c1"), tfjsonpath.New("id"), compare.ValuesDiffer()))
+
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
+			{Config: config.String(), ConfigStateChecks: checks},
 			{
+				// A max_results that does not divide max_items: the first
+				// max_items events, and no token, since the API's would skip
+				// the rest of the last page.
 				Config: sim.providerConfig() + `
-data "auditlog_ucloud_operation_events" "first" {
+data "auditlog_ucloud_operation_events" "test" {
   max_items   = 7
   max_results = 5
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					ucloudEventsCheck(tfjsonpath.New("events"), ucloudEventsExact(want[:7])),
+					ucloudEventsCheck(tfjsonpath.New("max_results"), knownvalue.Int64Exact(5)),
+					ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.Null()),
+				},
+			},
+			{
+				// A continuation with another page size is refused by the
+				// API; the error says why.
+				Config: sim.providerConfig() + `
+data "auditlog_ucloud_operation_events" "first" {
+  max_items = 60
 }
 
 data "auditlog_ucloud_operation_events" "second" {
   next_token = data.auditlog_ucloud_operation_events.first.resume_token
-  max_items  = 30
-}
-
-data "auditlog_ucloud_operation_events" "rest" {
-  next_token  = data.auditlog_ucloud_operation_events.second.resume_token
-  max_results = 20
+  max_items  = 100
 }
 `,
-				ConfigStateChecks: []statecheck.StateCheck{
-					check("first", tfjsonpath.New("events"), ucloudEventsExact(want[:7])),
-					check("first", tfjsonpath.New("resume_token"), nonEmpty),
-					check("first", tfjsonpath.New("max_results"), knownvalue.Int64Exact(5)),
-					check("second", tfjsonpath.New("events"), ucloudEventsExact(want[7:37])),
-					check("second", tfjsonpath.New("resume_token"), nonEmpty),
-					check("second", tfjsonpath.New("max_results"), knownvalue.Int64Exact(50)),
-					check("rest", tfjsonpath.New("events"), ucloudEventsExact(want[37:])),
-					check("rest", tfjsonpath.New("resume_token"), knownvalue.StringExact("")),
-					statecheck.CompareValuePairs(addr("first"), tfjsonpath.New("resume_token"), addr("second"), tfjsonpath.New("next_token"), compare.ValuesSame()),
-					statecheck.CompareValuePairs(addr("first"), tfjsonpath.New("id"), addr("second"), tfjsonpath.New("id"), compare.ValuesDiffer()),
-				},
+				ExpectError: regexp.MustCompile(`(?s)RetCode\s+230.*NextToken\s+is\s+invalid.*valid\s+only\s+with\s+exactly\s+the\s+arguments.*MaxResults\s+=\s+50`),
 			},
 			{
 				// A limit that reaches exactly the end leaves nothing to resume.
@@ -185,6 +217,64 @@ data "auditlog_ucloud_operation_events" "test" {
 			},
 		},
 	})
+}
+
+// An empty page that carries a NextToken does not end the read: the events
+// after it are read, and the read is complete only at the end.
+func TestAccUCloudOperationEvents_emptyPageWithToken(t *testing.T) {
+	sim := startSim(t, cloudsim.Options{Events: 120})
+	sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultEmptyPage, Action: "GetUserOperationEvents", After: 1, Times: 1})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: sim.providerConfig() + `data "auditlog_ucloud_operation_events" "test" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				ucloudEventsCheck(tfjsonpath.New("events"), ucloudEventsExact(sim.UCloudEvents())),
+				ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.StringExact("")),
+			},
+		}},
+	})
+	if sim.FaultCount() != 1 {
+		t.Errorf("the empty page was served %d times, want 1", sim.FaultCount())
+	}
+}
+
+// The warnings of a read without an exact resume_token, and of a max_items
+// whose divisors make pages small.
+func TestUCloudOperationEvents_pagingWarnings(t *testing.T) {
+	five := types.Int64Value(5)
+	cases := []struct {
+		name       string
+		maxResults types.Int64
+		res        client.UserOperationEventsResult
+		maxItems   int
+		want       []string // summaries
+		detail     string
+	}{
+		{"exact", types.Int64Null(), client.UserOperationEventsResult{PageSize: 30, NextToken: "t"}, 60, nil, ""},
+		{"withheld", five, client.UserOperationEventsResult{PageSize: 5, TokenWithheld: "the read stopped 2 events into page 2"}, 7,
+			[]string{"No resume_token for this read"}, "choose a max_results that divides max_items (7)"},
+		{"prime", types.Int64Null(), client.UserOperationEventsResult{PageSize: 1, NextToken: "t"}, 53,
+			[]string{"Small pages for this max_items"}, "up to 53 sequential calls are made where pages of 50 would need 2"},
+		{"prime, explicit max_results", five, client.UserOperationEventsResult{PageSize: 1, NextToken: "t"}, 53, nil, ""},
+		{"unbounded", types.Int64Null(), client.UserOperationEventsResult{PageSize: 50, Complete: true}, 0, nil, ""},
+	}
+	for _, tc := range cases {
+		diags := ucloudPagingWarnings(ucloudOperationEventsModel{MaxResults: tc.maxResults}, &tc.res, tc.maxItems)
+		var got []string
+		for _, d := range diags {
+			if d.Severity() != diag.SeverityWarning {
+				t.Errorf("%s: %s is not a warning", tc.name, d.Summary())
+			}
+			got = append(got, d.Summary())
+			if tc.detail != "" && !strings.Contains(d.Detail(), tc.detail) {
+				t.Errorf("%s: detail %q lacks %q", tc.name, d.Detail(), tc.detail)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: warnings %q, want %q", tc.name, got, tc.want)
+		}
+	}
 }
 
 // The filters reach the API and every returned event matches them. The three
