@@ -2,19 +2,19 @@
 # UCLOUD_PUBLIC_KEY, ...) or from the clouds' own profile files (~/.tccli,
 # ~/.ucloud); an empty provider block is enough then.
 provider "auditlog" {
-  tencentcloud = {
+  tencentcloud {
     secret_id  = var.tencentcloud_secret_id
     secret_key = var.tencentcloud_secret_key
     region     = "ap-guangzhou"
 
     # Read through a role with audit permissions instead of the key's own.
-    assume_role = {
+    assume_role {
       role_arn     = "qcs::cam::uin/100000000001:roleName/auditor"
       session_name = "compliance-check"
     }
   }
 
-  ucloud = {
+  ucloud {
     public_key  = var.ucloud_public_key
     private_key = var.ucloud_private_key
     project_id  = "org-abc123"

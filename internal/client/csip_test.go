@@ -350,6 +350,7 @@ func (l *csipLog) Warn(_ context.Context, msg string, f map[string]any) {
 	defer l.mu.Unlock()
 	l.warns = append(l.warns, fmt.Sprintf("%s %v", msg, f))
 }
+func (l *csipLog) Info(context.Context, string, map[string]any)  {}
 func (l *csipLog) Debug(context.Context, string, map[string]any) {}
 func (l *csipLog) Trace(context.Context, string, map[string]any) {}
 

@@ -58,10 +58,11 @@ func (p *pacer) budget(key string) *budget {
 	return b
 }
 
-// acquire waits until a call under key may start, or ctx ends. The returned
+// acquire waits until a call of action with the access key keyID may
+// start, or ctx ends. Each action and key has its own budget. The returned
 // release must be called when the call has finished.
-func (p *pacer) acquire(ctx context.Context, key string) (release func(), err error) {
-	b := p.budget(key)
+func (p *pacer) acquire(ctx context.Context, action, keyID string) (release func(), err error) {
+	b := p.budget(action + "/" + keyID)
 	start := time.Now()
 	if b.slots != nil {
 		select {
@@ -82,7 +83,7 @@ func (p *pacer) acquire(ctx context.Context, key string) (release func(), err er
 		}
 	}
 	if waited := time.Since(start); waited > 100*time.Millisecond {
-		p.log.Trace(ctx, "waited for the API's rate budget", map[string]any{"budget": key, "waited_ms": waited.Milliseconds()})
+		p.log.Trace(ctx, "waited for the API's rate budget", map[string]any{"budget": action + "/" + MaskAccessKeyID(keyID), "waited_ms": waited.Milliseconds()})
 	}
 	if b.slots == nil {
 		return func() {}, nil

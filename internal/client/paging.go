@@ -375,10 +375,12 @@ func (r pagedRead[T]) fetchPages(ctx context.Context, g segment[T], from, next, 
 var errNotFetched = errors.New("page not fetched")
 
 func (r pagedRead[T]) page(ctx context.Context, spec pageSpec) (pageResult[T], error) {
-	p, err := r.fetch(ctx, spec)
+	callCtx, call := trackCall(ctx)
+	p, err := r.fetch(callCtx, spec)
 	if err != nil {
 		return p, fmt.Errorf("reading page %d of %s (offset %d): %w", spec.seq, r.noun, spec.offset, err)
 	}
+	pageRead(ctx, spec.seq, len(p.items), p.total, call.attempt())
 	return p, nil
 }
 

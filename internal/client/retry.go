@@ -46,14 +46,42 @@ func (p retryPolicy) backoff(n int) time.Duration {
 func (p retryPolicy) do(ctx context.Context, call func(attempt int) (retryable bool, err error)) error {
 	for attempt := 0; ; attempt++ {
 		retryable, err := call(attempt)
-		if err == nil || !retryable || attempt >= p.MaxRetries {
-			return err
+		noteAttempt(ctx, attempt)
+		if err == nil {
+			return nil
+		}
+		if !retryable || attempt >= p.MaxRetries {
+			return &attemptsError{err: err, attempts: attempt + 1, retryable: retryable}
 		}
 		if ctxErr := sleepCtx(ctx, p.backoff(attempt)); ctxErr != nil {
 			// Keep the real cause, and say why it was not retried.
-			return fmt.Errorf("%w (retry abandoned: %w)", err, ctxErr)
+			return &attemptsError{err: fmt.Errorf("%w (retry abandoned: %w)", err, ctxErr), attempts: attempt + 1, retryable: retryable}
 		}
 	}
+}
+
+// attemptsError is the last error of a failed call, with how many attempts
+// were made. Its text is the cause's: the provider adds the count where it
+// tells the user what to do.
+type attemptsError struct {
+	err       error
+	attempts  int
+	retryable bool
+}
+
+func (e *attemptsError) Error() string { return e.err.Error() }
+func (e *attemptsError) Unwrap() error { return e.err }
+
+// Attempts returns how many attempts the failed call behind err made, and
+// whether its last error was one that is retried (so that the count is the
+// retry budget spent, not a refusal on the first try). ok is false when err
+// carries no count.
+func Attempts(err error) (attempts int, retryable, ok bool) {
+	var ae *attemptsError
+	if !errors.As(err, &ae) {
+		return 0, false, false
+	}
+	return ae.attempts, ae.retryable, true
 }
 
 // sleepCtx waits for d or until ctx ends, whichever comes first.

@@ -124,6 +124,15 @@ func NewTencentClient(cfg TencentConfig) (*TencentClient, error) {
 	return c, nil
 }
 
+// ServiceURL is the URL the client calls for a service, such as
+// "https://cloudaudit.tencentcloudapi.com", for messages.
+func (c *TencentClient) ServiceURL(service string) string {
+	if c.endpoint != "" {
+		return strings.ToLower(c.scheme) + "://" + c.endpoint
+	}
+	return strings.ToLower(c.scheme) + "://" + service + "." + c.cfg.Domain
+}
+
 // ParseEndpointURL checks that raw is an absolute http or https URL with a
 // host and no query, and returns its scheme and "host[:port][/path]".
 func ParseEndpointURL(raw string) (scheme, hostPath string, err error) {
@@ -235,7 +244,7 @@ func (c *TencentClient) send(ctx context.Context, op tencentOp, params map[strin
 	if err != nil {
 		return err
 	}
-	release, err := c.pace.acquire(ctx, op.Service+"/"+op.Action+"/"+c.cfg.SecretID)
+	release, err := c.pace.acquire(ctx, op.Service+"/"+op.Action, c.cfg.SecretID)
 	if err != nil {
 		return fmt.Errorf("tencentcloud %s: waiting for the rate budget: %w", op.Action, err)
 	}
@@ -375,7 +384,9 @@ func (t *observingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	if ex == nil {
 		return resp, err
 	}
-	fields := map[string]any{"service": ex.service, "action": ex.action, "attempt": ex.attempt}
+	// Attempts are numbered from 1, as in the UCloud client's lines and in
+	// "page read".
+	fields := map[string]any{"service": ex.service, "action": ex.action, "attempt": ex.attempt + 1}
 	if err != nil {
 		fields["error"] = err.Error()
 		t.log.Debug(req.Context(), "tencentcloud request failed", fields)

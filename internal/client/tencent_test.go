@@ -230,6 +230,7 @@ type tctLogger struct {
 }
 
 func (l *tctLogger) Warn(_ context.Context, msg string, f map[string]any)  { l.add("WARN", msg, f) }
+func (l *tctLogger) Info(_ context.Context, msg string, f map[string]any)  { l.add("INFO", msg, f) }
 func (l *tctLogger) Debug(_ context.Context, msg string, f map[string]any) { l.add("DEBUG", msg, f) }
 func (l *tctLogger) Trace(_ context.Context, msg string, f map[string]any) { l.add("TRACE", msg, f) }
 

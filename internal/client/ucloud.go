@@ -148,6 +148,9 @@ func NewUCloudClient(cfg UCloudConfig) (*UCloudClient, error) {
 	}, nil
 }
 
+// BaseURL is the gateway the client calls, for messages.
+func (c *UCloudClient) BaseURL() string { return c.endpoint.String() }
+
 // newPooledHTTPClient returns a client whose transport keeps connections
 // alive between the pages of a read. It clones the default transport (so
 // proxies from the environment still apply) rather than sharing it, so that
@@ -329,7 +332,7 @@ func (c *UCloudClient) invoke(ctx context.Context, action string, params map[str
 		// timestamp or nonce, so the value is the same every time; signing
 		// per attempt keeps that an implementation detail.
 		form := c.signedForm(action, params)
-		release, err := c.pace.acquire(ctx, action+"/"+c.publicKey)
+		release, err := c.pace.acquire(ctx, action, c.publicKey)
 		if err != nil {
 			return false, fmt.Errorf("ucloud %s: waiting for the call budget: %w", action, err)
 		}

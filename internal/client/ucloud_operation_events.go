@@ -225,19 +225,14 @@ func (c *UCloudClient) ListUserOperationEvents(ctx context.Context, req GetUserO
 			return res, fmt.Errorf("ucloud %s: stopped after %d pages without reaching the end", ucloudActionGetUserOperationEvents, maxUCloudEventPages)
 		}
 		pageReq.NextToken = token
-		resp, err := c.GetUserOperationEvents(ctx, pageReq)
+		callCtx, call := trackCall(ctx)
+		resp, err := c.GetUserOperationEvents(callCtx, pageReq)
 		if err != nil {
 			res.NextToken = token
 			return res, fmt.Errorf("reading UCloud operation events, page %d: %w", page, err)
 		}
 		res.Pages++
-		c.logger.Trace(ctx, "ucloud operation events page", map[string]any{
-			"action":     ucloudActionGetUserOperationEvents,
-			"page":       page,
-			"events":     len(resp.Events),
-			"has_next":   resp.NextToken != "",
-			"request_id": resp.RequestID,
-		})
+		pageRead(ctx, page, len(resp.Events), nil, call.attempt())
 		if len(resp.Events) > size {
 			res.NextToken = token
 			return res, fmt.Errorf("ucloud %s: page %d returned %d events although MaxResults was %d (RequestId: %s)",

@@ -104,6 +104,11 @@ type captureLogger struct {
 func (l *captureLogger) Warn(_ context.Context, msg string, f map[string]any) {
 	l.add("warn", msg, f)
 }
+
+func (l *captureLogger) Info(_ context.Context, msg string, f map[string]any) {
+	l.add("info", msg, f)
+}
+
 func (l *captureLogger) Debug(_ context.Context, msg string, f map[string]any) {
 	l.add("debug", msg, f)
 }

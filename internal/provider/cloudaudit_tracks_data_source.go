@@ -78,8 +78,10 @@ func (d *cloudAuditTracksDataSource) Schema(ctx context.Context, _ datasource.Sc
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the CloudAudit tracking sets of a Tencent Cloud account (API `DescribeAuditTracks`): " +
 			"which operations each set records and where it delivers them. Without `page_number` every page is read.",
+		Blocks: map[string]schema.Block{
+			"timeouts": timeoutsBlock(ctx),
+		},
 		Attributes: map[string]schema.Attribute{
-			"timeouts": timeoutsAttribute(ctx),
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
@@ -111,7 +113,7 @@ func (d *cloudAuditTracksDataSource) Schema(ctx context.Context, _ datasource.Sc
 			},
 			"max_items": schema.Int64Attribute{
 				Optional:            true,
-				MarkdownDescription: "When reading every page, stop after this many tracking sets. Unset reads all.",
+				MarkdownDescription: maxItemsDescription + " Cannot be combined with `page_number`, which reads one page.",
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"total_count": schema.Int64Attribute{
@@ -160,6 +162,9 @@ func (d *cloudAuditTracksDataSource) Read(ctx context.Context, req datasource.Re
 // read is the whole read: Read calls it for the framework, and the
 // provider server calls it directly (see fast_read.go).
 func (d *cloudAuditTracksDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
+	var tracks []client.AuditTrack
+	ctx, progress := beginRead(ctx, "auditlog_cloudaudit_tracks")
+	defer func() { progress.finish(ctx, len(tracks), diags) }()
 	var m cloudAuditTracksModel
 	ctx, cancel, diags := d.data.startRead(ctx, config, &m)
 	defer cancel()
@@ -177,16 +182,23 @@ func (d *cloudAuditTracksDataSource) read(ctx context.Context, config tfsdk.Conf
 		pageSize = uint64(m.PageSize.ValueInt64())
 	}
 
-	var tracks []client.AuditTrack
 	var total uint64
 	if !m.PageNumber.IsNull() {
-		page, err := c.DescribeAuditTracks(ctx, region, client.DescribeAuditTracksRequest{PageNumber: uint64(m.PageNumber.ValueInt64()), PageSize: pageSize})
+		var requestID string
+		err := client.ReadPage(ctx, func(ctx context.Context) (int, *int64, error) {
+			page, err := c.DescribeAuditTracks(ctx, region, client.DescribeAuditTracksRequest{PageNumber: uint64(m.PageNumber.ValueInt64()), PageSize: pageSize})
+			if err != nil {
+				return 0, nil, err
+			}
+			tracks, total, requestID = page.Tracks, derefUint64(page.TotalCount), page.RequestId
+			n := int64(total)
+			return len(tracks), &n, nil
+		})
 		if err != nil {
 			addReadError(ctx, &diags, "Reading CloudAudit tracking sets", err, cloudAuditErrorPath)
 			return diags
 		}
-		tracks, total = page.Tracks, derefUint64(page.TotalCount)
-		if impossibleTotal(&diags, "Reading CloudAudit tracking sets", "TotalCount", total, page.RequestId) {
+		if impossibleTotal(&diags, "Reading CloudAudit tracking sets", "TotalCount", total, requestID) {
 			return diags
 		}
 		n, size := m.PageNumber.ValueInt64(), int64(pageSize)

@@ -192,7 +192,7 @@ func TestAccCloudAuditTracks_apiErrors(t *testing.T) {
 	o := sim.Options()
 	wrongKey := fmt.Sprintf(`
 provider "auditlog" {
-  tencentcloud = {
+  tencentcloud {
     secret_id  = %q
     secret_key = "not-the-secret-key"
     endpoint   = %q
@@ -202,7 +202,7 @@ data "auditlog_cloudaudit_tracks" "test" {}
 `, o.TencentSecretID, sim.URL)
 	unknownID := fmt.Sprintf(`
 provider "auditlog" {
-  tencentcloud = {
+  tencentcloud {
     secret_id  = "AKIDunknown000000000000000000000000"
     secret_key = %q
     endpoint   = %q
@@ -267,11 +267,11 @@ func TestAccCloudAuditTracks_assumeRole(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 provider "auditlog" {
-  tencentcloud = {
+  tencentcloud {
     secret_id  = %q
     secret_key = %q
     endpoint   = %q
-    assume_role = {
+    assume_role {
       role_arn         = "qcs::cam::uin/100000000001:roleName/auditor"
       session_name     = "compliance-check"
       session_duration = 900
@@ -299,7 +299,7 @@ func TestAccCloudAuditTracks_missingCredentials(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 provider "auditlog" {
-  tencentcloud = { endpoint = %q }
+  tencentcloud { endpoint = %q }
 }
 data "auditlog_cloudaudit_tracks" "test" {}
 `, sim.URL),

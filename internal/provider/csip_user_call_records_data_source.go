@@ -3,12 +3,14 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -105,36 +107,10 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 			"every page learns that cap, logs it at WARN, and goes on at the next unread offset with the cap as its `Limit`; it fails " +
 			"only if the API's pages are inconsistent (the cap changes again, or records are missing against `Total`). A single-page " +
 			"read (`filter.limit`) returns the page as the API sent it, with a warning when it is short.",
-		Attributes: map[string]schema.Attribute{
-			"timeouts": timeoutsAttribute(ctx),
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
-			},
-			"sub_uin": schema.StringAttribute{
-				Required: true,
-				MarkdownDescription: "UIN of the account whose calls are listed (the API's `SubUin`), such as `100021372635`; " +
-					"the `SubUin` that CSIP's `DescribeAccessKeyUserList` reports.",
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`), "must not contain spaces"),
-				},
-			},
-			"region": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Region to send with the call. CSIP does not need one and none is sent by default " +
-					"(the provider's `tencentcloud.region` is not used).",
-				Validators: []validator.String{regionValidator()},
-			},
-			"member_id": schema.ListAttribute{
-				Optional:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "Organization member IDs (the API's `MemberId`), such as `mem-6wfo0fzks3`, when reading through a multi-account organization.",
-				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
-			},
-			"filter": schema.SingleNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "Paging, sort, time window and column filters (the API's `Filter`).",
+		Blocks: map[string]schema.Block{
+			"timeouts": timeoutsBlock(ctx),
+			"filter": schema.SingleNestedBlock{
+				MarkdownDescription: "Paging, sort, time window and column filters (the API's `Filter`), a block: `filter { ... }`.",
 				Attributes: map[string]schema.Attribute{
 					"limit": schema.Int64Attribute{
 						Optional: true,
@@ -169,10 +145,11 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 						MarkdownDescription: "End of the query period, `YYYY-MM-DD hh:mm:ss` (the API's `EndTime`).",
 						Validators:          []validator.String{csipTimeValidator{}},
 					},
-					"filters": schema.ListNestedAttribute{
-						Optional:            true,
-						MarkdownDescription: "Column filters (the API's `Filters` of `WhereFilter`). Records must match every filter.",
-						NestedObject: schema.NestedAttributeObject{
+				},
+				Blocks: map[string]schema.Block{
+					"filters": schema.ListNestedBlock{
+						MarkdownDescription: "Column filters (the API's `Filters` of `WhereFilter`), one `filters { ... }` block each. Records must match every filter.",
+						NestedObject: schema.NestedBlockObject{
 							Attributes: map[string]schema.Attribute{
 								"name": schema.StringAttribute{
 									Required:            true,
@@ -197,11 +174,38 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 					},
 				},
 			},
+		},
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
+			},
+			"sub_uin": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "UIN of the account whose calls are listed (the API's `SubUin`), such as `100021372635`; " +
+					"the `SubUin` that CSIP's `DescribeAccessKeyUserList` reports.",
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`), "must not contain spaces"),
+				},
+			},
+			"region": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Region to send with the call. CSIP does not need one and none is sent by default " +
+					"(the provider's `tencentcloud.region` is not used).",
+				Validators: []validator.String{regionValidator()},
+			},
+			"member_id": schema.ListAttribute{
+				Optional:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Organization member IDs (the API's `MemberId`), such as `mem-6wfo0fzks3`, when reading through a multi-account organization.",
+				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			},
 			"max_items": schema.Int64Attribute{
 				Optional:            true,
-				MarkdownDescription: "When reading every page, stop after this many records. Unset or `0` reads all.",
+				MarkdownDescription: maxItemsDescription + " Cannot be combined with `filter.limit`, which reads one page.",
 				Validators: []validator.Int64{
-					int64validator.AtLeast(0),
+					int64validator.AtLeast(1),
 					int64validator.ConflictsWith(path.MatchRoot("filter").AtName("limit")),
 				},
 			},
@@ -261,6 +265,9 @@ func (d *csipUserCallRecordsDataSource) Read(ctx context.Context, req datasource
 // read is the whole read: Read calls it for the framework, and the
 // provider server calls it directly (see fast_read.go).
 func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
+	var records []client.UserCallRecord
+	ctx, progress := beginRead(ctx, "auditlog_csip_user_call_records")
+	defer func() { progress.finish(ctx, len(records), diags) }()
 	var m csipUserCallRecordsModel
 	ctx, cancel, diags := d.data.startRead(ctx, config, &m)
 	defer cancel()
@@ -275,20 +282,26 @@ func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.C
 	region := m.Region.ValueString()
 	apiReq := csipRequest(&m)
 
-	var records []client.UserCallRecord
 	var total int64
 	if m.Filter != nil && !m.Filter.Limit.IsNull() {
-		page, err := c.DescribeUserCallRecord(ctx, region, apiReq)
+		var requestID string
+		err := client.ReadPage(ctx, func(ctx context.Context) (int, *int64, error) {
+			page, err := c.DescribeUserCallRecord(ctx, region, apiReq)
+			if err != nil {
+				return 0, nil, err
+			}
+			records, requestID = page.Data, page.RequestId
+			if page.Total != nil {
+				total = *page.Total
+			}
+			return len(records), page.Total, nil
+		})
 		if err != nil {
-			addReadError(ctx, &diags, "Reading CSIP user call records", err, csipErrorPath)
+			addReadError(ctx, &diags, "Reading CSIP user call records", err, csipErrorPathFor(err))
 			return diags
 		}
-		records = page.Data
-		if page.Total != nil {
-			total = *page.Total
-		}
 		if total < 0 {
-			diags.AddError("Reading CSIP user call records", fmt.Sprintf("The API reports an impossible Total of %d (RequestId: %s); the read cannot be trusted.", total, page.RequestId))
+			diags.AddError("Reading CSIP user call records", fmt.Sprintf("The API reports an impossible Total of %d (RequestId: %s); the read cannot be trusted.", total, requestID))
 			return diags
 		}
 		limit, offset := apiReq.Filter.Limit, int64(0)
@@ -300,7 +313,7 @@ func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.C
 	} else {
 		res, err := c.ListUserCallRecords(ctx, region, apiReq, client.DefaultUserCallRecordsPageSize, int(m.MaxItems.ValueInt64()))
 		if err != nil {
-			addReadError(ctx, &diags, "Reading CSIP user call records", err, csipErrorPath)
+			addReadError(ctx, &diags, "Reading CSIP user call records", err, csipErrorPathFor(err))
 			return diags
 		}
 		records, total = res.Records, res.Total
@@ -352,6 +365,32 @@ func csipStringValues(list []types.String) []string {
 		out[i] = v.ValueString()
 	}
 	return out
+}
+
+// csipFilterParam finds the filter field an API message names, such as
+// `Filter.By` or `Filter.Filters.0.Name`.
+var csipFilterParam = regexp.MustCompile("Filter\\.(Limit|Offset|Order|By|StartTime|EndTime|Filters\\.([0-9]+)\\.(Name|Values|OperatorType))\\b")
+
+// csipErrorPathFor attaches a parameter error to the argument of the filter
+// block its message names (filter.by, filter.filters[0].name), so that
+// Terraform points at that line; other errors go to csipErrorPath.
+func csipErrorPathFor(err error) func(code string) (path.Path, bool) {
+	return func(code string) (path.Path, bool) {
+		var te *client.TencentError
+		if codeHasPrefix(code, "InvalidParameterValue") && errors.As(err, &te) {
+			if m := csipFilterParam.FindStringSubmatch(te.Message); m != nil {
+				filter := path.Root("filter")
+				if m[2] != "" {
+					i, _ := strconv.Atoi(m[2])
+					field := map[string]string{"Name": "name", "Values": "values", "OperatorType": "operator_type"}[m[3]]
+					return filter.AtName("filters").AtListIndex(i).AtName(field), true
+				}
+				field := map[string]string{"Limit": "limit", "Offset": "offset", "Order": "order", "By": "by", "StartTime": "start_time", "EndTime": "end_time"}[m[1]]
+				return filter.AtName(field), true
+			}
+		}
+		return csipErrorPath(code)
+	}
 }
 
 // csipErrorPath attaches errors the API blames on one argument to it.

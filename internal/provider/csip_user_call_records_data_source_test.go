@@ -135,7 +135,7 @@ func TestAccCSIPUserCallRecords_singlePageOneCall(t *testing.T) {
 			Config: single.providerConfig() + fmt.Sprintf(`
 data "auditlog_csip_user_call_records" "test" {
   sub_uin = %q
-  filter = {
+  filter {
     limit  = 5
     offset = 10
     order  = "Desc"
@@ -167,7 +167,7 @@ func TestAccCSIPUserCallRecords_filtersOrderingAndTimeWindow(t *testing.T) {
 	subUin := cloudsim.CSIPSubUins[2]
 	recs := sim.CSIPCallRecords(subUin)
 	data := func(filter string) string {
-		return sim.providerConfig() + fmt.Sprintf("data \"auditlog_csip_user_call_records\" \"test\" {\n  sub_uin = %q\n  filter = %s\n}\n", subUin, filter)
+		return sim.providerConfig() + fmt.Sprintf("data \"auditlog_csip_user_call_records\" \"test\" {\n  sub_uin = %q\n  filter %s\n}\n", subUin, filter)
 	}
 	listed := func(want []cloudsim.CSIPCallRecord) []statecheck.StateCheck {
 		checks := []statecheck.StateCheck{
@@ -203,36 +203,45 @@ func TestAccCSIPUserCallRecords_filtersOrderingAndTimeWindow(t *testing.T) {
 			{
 				// Filters AND together: failed API calls.
 				Config: data(`{
-    filters = [
-      { name = "EventType", values = ["1"] },
-      { name = "Code", values = ["0"], operator_type = 6 },
-    ]
+    filters {
+      name   = "EventType"
+      values = ["1"]
+    }
+    filters {
+      name          = "Code"
+      values        = ["0"]
+      operator_type = 6
+    }
   }`),
 				ConfigStateChecks: listed(failedAPICalls),
 			},
 			{
 				Config: data(`{
-    filters = [
-      { name = "SourceIP", values = ["***"], operator_type = 9 },
-    ]
+    filters {
+      name          = "SourceIP"
+      values        = ["***"]
+      operator_type = 9
+    }
   }`),
 				ConfigStateChecks: listed(masked),
 			},
 			{
 				// The values of one filter OR together.
 				Config: data(`{
-    filters = [
-      { name = "ISP", values = ["电信", "联通"], operator_type = 7 },
-    ]
+    filters {
+      name          = "ISP"
+      values        = ["电信", "联通"]
+      operator_type = 7
+    }
   }`),
 				ConfigStateChecks: listed(carriers),
 			},
 			{
-				Config:            data(`{ by = "CallCount", order = "asc" }`),
+				Config:            data("{\n    by    = \"CallCount\"\n    order = \"asc\"\n  }"),
 				ConfigStateChecks: ascending,
 			},
 			{
-				Config:            data(fmt.Sprintf(`{ start_time = %q, end_time = %q }`, start, end)),
+				Config:            data(fmt.Sprintf("{\n    start_time = %q\n    end_time   = %q\n  }", start, end)),
 				ConfigStateChecks: listed(window),
 			},
 		},
@@ -287,7 +296,7 @@ data "auditlog_csip_user_call_records" "test" {
 data "auditlog_csip_user_call_records" "test" {
   sub_uin   = %q
   member_id = ["mem-6wfo0fzks3"]
-  filter    = { limit = 0 }
+  filter { limit = 0 }
 }`, subUin),
 				ConfigStateChecks: []statecheck.StateCheck{
 					csipCheck(tfjsonpath.New("total"), knownvalue.Int64Exact(250)),
@@ -311,22 +320,23 @@ func TestAccCSIPUserCallRecords_invalidArguments(t *testing.T) {
 		"sub_uin with a space":   {`sub_uin = "1000 2137"`, `Attribute sub_uin must not contain spaces`},
 		"region not an ID":       {sub + `region = "Guangzhou"`, `Attribute region must be a Tencent Cloud region ID`},
 		"member_id empty string": {sub + `member_id = [""]`, `Attribute member_id[0] string length must be at least 1`},
-		"order":                  {sub + `filter = { order = "sideways" }`, `Attribute filter.order value must be one of`},
-		"start_time format":      {sub + `filter = { start_time = "2025/05/01 00:00:00" }`, `Attribute filter.start_time must be a time formatted as YYYY-MM-DD hh:mm:ss`},
-		"end_time no such day":   {sub + `filter = { end_time = "2025-02-30 10:00:00" }`, `Attribute filter.end_time must be a time formatted as YYYY-MM-DD hh:mm:ss`},
-		"start after end": {sub + `filter = {
+		"order":                  {sub + `filter { order = "sideways" }`, `Attribute filter.order value must be one of`},
+		"start_time format":      {sub + `filter { start_time = "2025/05/01 00:00:00" }`, `Attribute filter.start_time must be a time formatted as YYYY-MM-DD hh:mm:ss`},
+		"end_time no such day":   {sub + `filter { end_time = "2025-02-30 10:00:00" }`, `Attribute filter.end_time must be a time formatted as YYYY-MM-DD hh:mm:ss`},
+		"start after end": {sub + `filter {
   start_time = "2025-05-02 00:00:00"
   end_time   = "2025-05-01 23:59:59"
 }`, `Attribute filter.start_time (2025-05-02 00:00:00) must not be after filter.end_time (2025-05-01 23:59:59)`},
-		"operator_type":       {sub + `filter = { filters = [{ name = "Code", values = ["0"], operator_type = 8 }] }`, `Attribute filter.filters[0].operator_type value must be one of`},
-		"filter values empty": {sub + `filter = { filters = [{ name = "Code", values = [] }] }`, `Attribute filter.filters[0].values list must contain at least 1 elements`},
-		"filter name empty":   {sub + `filter = { filters = [{ name = "", values = ["0"] }] }`, `Attribute filter.filters[0].name string length must be at least 1`},
-		"filter name missing": {sub + `filter = { filters = [{ values = ["0"] }] }`, `attribute "name" is required`},
-		"limit negative":      {sub + `filter = { limit = -1 }`, `Attribute filter.limit value must be at least 0`},
-		"offset negative":     {sub + `filter = { offset = -1 }`, `Attribute filter.offset value must be at least 0`},
-		"max_items negative":  {sub + `max_items = -1`, `Attribute max_items value must be at least 0`},
-		"max_items and limit": {sub + "max_items = 5\nfilter = { limit = 5 }", `Attribute "filter.limit" cannot be specified when "max_items" is specified`},
-		"limit wrong type":    {sub + `filter = { limit = "many" }`, `Inappropriate value for attribute "filter"`},
+		"operator_type":       {sub + "filter {\n filters {\n name = \"Code\"\n values = [\"0\"]\n operator_type = 8\n }\n }", `Attribute filter.filters[0].operator_type value must be one of`},
+		"filter values empty": {sub + "filter {\n filters {\n name = \"Code\"\n values = []\n }\n }", `Attribute filter.filters[0].values list must contain at least 1 elements`},
+		"filter name empty":   {sub + "filter {\n filters {\n name = \"\"\n values = [\"0\"]\n }\n }", `Attribute filter.filters[0].name string length must be at least 1`},
+		"filter name missing": {sub + "filter {\n filters {\n values = [\"0\"]\n }\n }", `The argument "name" is required`},
+		"limit negative":      {sub + `filter { limit = -1 }`, `Attribute filter.limit value must be at least 0`},
+		"offset negative":     {sub + `filter { offset = -1 }`, `Attribute filter.offset value must be at least 0`},
+		"max_items negative":  {sub + `max_items = -1`, `Attribute max_items value must be at least 1, got: -1`},
+		"max_items zero":      {sub + `max_items = 0`, `Attribute max_items value must be at least 1, got: 0`},
+		"max_items and limit": {sub + "max_items = 5\nfilter { limit = 5 }", `Attribute "filter.limit" cannot be specified when "max_items" is specified`},
+		"limit wrong type":    {sub + `filter { limit = "many" }`, `Inappropriate value for attribute "limit"`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -358,7 +368,7 @@ func TestAccCSIPUserCallRecords_apiErrors(t *testing.T) {
 			{
 				Config: fmt.Sprintf(`
 provider "auditlog" {
-  tencentcloud = {
+  tencentcloud {
     secret_id  = %q
     secret_key = "not-the-secret-key"
     endpoint   = %q
@@ -370,17 +380,18 @@ data "auditlog_csip_user_call_records" "test" {
 				ExpectError: regexp.MustCompile(`(?s)Reading CSIP user call records.*AuthFailure\.SignatureFailure.*` + requestID),
 			},
 			{
-				Config:      sim.providerConfig() + "data \"auditlog_csip_user_call_records\" \"test\" {\n" + sub + "filter = { by = \"Region\" }\n}",
-				ExpectError: regexp.MustCompile(`(?s)InvalidParameterValue.*Filter\.By.*` + requestID),
+				Config: sim.providerConfig() + "data \"auditlog_csip_user_call_records\" \"test\" {\n" + sub + "filter { by = \"Region\" }\n}",
+				// The error points at the filter argument the API names.
+				ExpectError: regexp.MustCompile(`(?s)[0-9]+: filter \{ by = "Region" \}.*InvalidParameterValue.*Filter\.By.*` + requestID),
 			},
 			{
-				Config:      sim.providerConfig() + "data \"auditlog_csip_user_call_records\" \"test\" {\n" + sub + "filter = { limit = 5000 }\n}",
+				Config:      sim.providerConfig() + "data \"auditlog_csip_user_call_records\" \"test\" {\n" + sub + "filter { limit = 5000 }\n}",
 				ExpectError: regexp.MustCompile(`(?s)InvalidParameterValue.*Filter\.Limit.*` + requestID),
 			},
 			{
 				Config: sim.providerConfig() + "data \"auditlog_csip_user_call_records\" \"test\" {\n" + sub +
-					"filter = { filters = [{ name = \"Status\", values = [\"1\"] }] }\n}",
-				ExpectError: regexp.MustCompile(`(?s)InvalidParameterValue.*Filter\.Filters\.0\.Name.*` + requestID),
+					"filter {\n filters {\n name = \"Status\"\n values = [\"1\"]\n }\n }\n}",
+				ExpectError: regexp.MustCompile(`(?s)[0-9]+:\s+name = "Status".*InvalidParameterValue.*Filter\.Filters\.0\.Name.*` + requestID),
 			},
 		},
 	})

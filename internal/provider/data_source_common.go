@@ -57,19 +57,60 @@ func inputID(prefix string, parts ...any) string {
 	return prefix + "-" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
+// maxItemsDescription describes max_items, which means the same on every
+// data source (and every one validates it with int64validator.AtLeast(1), so
+// 0 is a plan-time error rather than "read everything" on some and an error
+// on others).
+const maxItemsDescription = "At most this many records are read; omit it to read every record. At least 1."
+
 // defaultReadTimeout bounds a whole read, every page and retry included,
 // when the configuration sets no timeouts.read.
 const defaultReadTimeout = 20 * time.Minute
 
-// timeoutsAttribute is the `timeouts = { read = "…" }` argument of every
-// data source.
-func timeoutsAttribute(ctx context.Context) schema.Attribute {
-	return timeouts.Attributes(ctx)
+// timeoutsBlock is the `timeouts { read = "…" }` block of every data
+// source. A block, not an attribute: Terraform rejects a misspelt argument
+// inside a block, but silently drops one inside an object value.
+func timeoutsBlock(ctx context.Context) schema.Block {
+	b := timeouts.BlockWithOpts(ctx, timeouts.Opts{
+		ReadDescription: "Time limit of the whole read, every page and retry included, as a duration such as `30s` or `10m`. Default `" +
+			strings.TrimSuffix(defaultReadTimeout.String(), "0s") + "`.",
+	}).(schema.SingleNestedBlock)
+	b.MarkdownDescription = "Time limits, a block: `timeouts { read = \"10m\" }`."
+	return b
 }
 
 // readModel is a data source's configuration model.
 type readModel interface {
 	readTimeouts() timeouts.Value
+}
+
+// beginRead logs that a data source's read starts ("read started", at INFO)
+// and returns ctx carrying the read's progress, which the API clients report
+// each page to ("page read", at DEBUG). Every data source's read calls it
+// first, and defers finish:
+//
+//	ctx, progress := beginRead(ctx, "auditlog_x")
+//	defer func() { progress.finish(ctx, len(records), diags) }()
+//
+// The lines go through the clients' Logger, so they are masked like every
+// other line of the provider.
+func beginRead(ctx context.Context, dataSource string) (context.Context, readProgress) {
+	ctx, p := client.StartRead(ctx, tflogAdapter{}, dataSource)
+	return ctx, readProgress{p}
+}
+
+// readProgress is one read's progress; see beginRead.
+type readProgress struct{ p *client.ReadProgress }
+
+// finish logs "read finished" (at INFO): pages, records returned, duration,
+// retries, and the first error's summary when the read failed.
+func (r readProgress) finish(ctx context.Context, records int, diags diag.Diagnostics) {
+	failure := ""
+	if errs := diags.Errors(); len(errs) > 0 {
+		failure = errs[0].Summary()
+		records = 0 // nothing reaches the state
+	}
+	r.p.Finish(ctx, records, failure)
 }
 
 // startRead decodes the configuration into m and readies the read's
@@ -84,7 +125,7 @@ func (d *providerData) startRead(ctx context.Context, config tfsdk.Config, m rea
 	}
 	limit, tdiags := m.readTimeouts().Read(ctx, defaultReadTimeout)
 	diags.Append(tdiags...)
-	ctx, cancel = context.WithTimeout(d.maskSecrets(ctx), limit)
+	ctx, cancel = context.WithTimeout(withProviderData(d.maskSecrets(ctx), d), limit)
 	return ctx, cancel, diags
 }
 
@@ -99,14 +140,15 @@ func addReadError(ctx context.Context, diags *diag.Diagnostics, summary string, 
 			"The read did not finish within timeouts.read (default "+defaultReadTimeout.String()+"): set a longer one to allow it more time. Last error: "+err.Error())
 		return
 	}
+	detail := err.Error() + readErrorAdvice(ctx, err)
 	var te *client.TencentError
 	if errors.As(err, &te) && attrFor != nil {
 		if p, ok := attrFor(te.Code); ok {
-			diags.AddAttributeError(p, summary, err.Error())
+			diags.AddAttributeError(p, summary, detail)
 			return
 		}
 	}
-	diags.AddError(summary, err.Error())
+	diags.AddError(summary, detail)
 }
 
 // codeHasPrefix reports whether an API error code is code or one of its

@@ -240,16 +240,16 @@ func faultProviderConfig(sim *testSim, fc faultCase) string {
 	}
 	return fmt.Sprintf(`
 provider "auditlog" {
-  tencentcloud = {
+  tencentcloud {
     secret_id  = %q
     secret_key = %q
     endpoint   = %q
-    assume_role = {
+    assume_role {
       role_arn     = "qcs::cam::uin/100000000001:roleName/auditor"
       session_name = "fault-matrix"
     }
   }
-  ucloud = {
+  ucloud {
     public_key  = %q
     private_key = %q
     base_url    = %q

@@ -56,7 +56,8 @@ func icSeq(msgs ...string) string {
 // value removes the argument.
 type icProvider struct {
 	tencent, ucloud, top map[string]string
-	// tencentRaw and ucloudRaw, when set, replace the whole object.
+	// tencentRaw and ucloudRaw, when set, replace the whole block: what
+	// follows the name, such as `{ ... }` or `= "secret"`.
 	tencentRaw, ucloudRaw string
 }
 
@@ -89,6 +90,11 @@ func icObject(m map[string]string, indent string) string {
 	var b strings.Builder
 	b.WriteString("{\n")
 	for _, k := range keys {
+		// A value in braces is a nested block.
+		if strings.HasPrefix(m[k], "{") {
+			fmt.Fprintf(&b, "%s  %s %s\n", indent, k, m[k])
+			continue
+		}
 		fmt.Fprintf(&b, "%s  %s = %s\n", indent, k, m[k])
 	}
 	b.WriteString(indent + "}")
@@ -105,7 +111,7 @@ func (p *icProvider) String() string {
 	if uc == "" {
 		uc = icObject(p.ucloud, "  ")
 	}
-	fmt.Fprintf(&b, "  tencentcloud = %s\n  ucloud = %s\n", tc, uc)
+	fmt.Fprintf(&b, "  tencentcloud %s\n  ucloud %s\n", tc, uc)
 	keys := make([]string, 0, len(p.top))
 	for k, v := range p.top {
 		if v != "" {
@@ -165,9 +171,9 @@ func invalidConfigCases() []invalidConfigCase {
 			func(p *icProvider) { p.top["max_retries"] = `"many"` }),
 		providerCase("request_timeout list", icWords(`Inappropriate value for attribute "request_timeout": string required`),
 			func(p *icProvider) { p.top["request_timeout"] = `["30s"]` }),
-		providerCase("tencentcloud string", icWords(`Inappropriate value for attribute "tencentcloud": object required`),
-			func(p *icProvider) { p.tencentRaw = `"secret"` }),
-		providerCase("ucloud.rate_limit string", icWords(`Inappropriate value for attribute "ucloud": a number is required`),
+		providerCase("tencentcloud string", icSeq(`Unsupported argument`, `An argument named "tencentcloud" is not expected here`),
+			func(p *icProvider) { p.tencentRaw = `= "secret"` }),
+		providerCase("ucloud.rate_limit string", icWords(`Inappropriate value for attribute "rate_limit": a number is required`),
 			func(p *icProvider) { p.ucloud["rate_limit"] = `"fast"` }),
 		// Ranges.
 		providerCase("max_retries 11", icWords(`Attribute max_retries value must be between 0 and 10, got: 11`),
@@ -210,13 +216,20 @@ func invalidConfigCases() []invalidConfigCase {
 		providerCase("base_url ftp", icSeq(`Invalid URL`, `Attribute ucloud.base_url: "ftp://x" must start with http:// or https://`),
 			func(p *icProvider) { p.ucloud["base_url"] = `"ftp://x"` }),
 		// Structure.
-		providerCase("assume_role without session_name", icWords(`Inappropriate value for attribute "tencentcloud": attribute "assume_role": attribute "session_name" is required`),
+		providerCase("assume_role without session_name", icWords(`Attribute "tencentcloud.assume_role.session_name" must be specified when "tencentcloud.assume_role" is specified`),
 			role(okRole)),
-		// An unknown name inside an object-valued attribute (tencentcloud =
-		// { secret_idd = "..." }, filter = { limitt = 5 }) is dropped by
-		// Terraform's type conversion before the provider sees the value, so
-		// no provider can reject it; unknown names are tested where Terraform
-		// does reject them, as arguments of a block.
+		// A misspelt argument in a nested block. Were these objects
+		// attributes (tencentcloud = { ... }), Terraform's type conversion
+		// would drop the unknown name before the provider saw the value, and
+		// the read would silently use the environment's setting instead.
+		providerCase("ucloud.projectid typo", icSeq(`Unsupported argument`, `An argument named "projectid" is not expected here.`),
+			func(p *icProvider) { p.ucloud["projectid"] = `"org-nope"` }),
+		providerCase("tencentcloud.secretid typo", icSeq(`Unsupported argument`, `An argument named "secretid" is not expected here.`),
+			func(p *icProvider) { p.tencent["secretid"] = `"AKIDnope"` }),
+		providerCase("assume_role.rolearn typo", icSeq(`Unsupported argument`, `An argument named "rolearn" is not expected here.`),
+			role(okRole+`session_name = "audit"`+"\n"+`rolearn = "qcs::cam::uin/100000000001:roleName/other"`)),
+		providerCase("unknown block in tencentcloud", icSeq(`Unsupported block type`, `Blocks of type "assumerole" are not expected here. Did you mean "assume_role"?`),
+			func(p *icProvider) { p.tencent["assumerole"] = "{\n" + okRole + `session_name = "audit"` + "\n}" }),
 		providerCase("unknown provider argument", icWords(`An argument named "region" is not expected here`),
 			func(p *icProvider) { p.top["region"] = `"ap-guangzhou"` }),
 
@@ -229,26 +242,35 @@ func invalidConfigCases() []invalidConfigCase {
 		dataCase("page_size string", tracks, `page_size = "twenty"`, icWords(`Inappropriate value for attribute "page_size": a number is required`)),
 		dataCase("region list", tracks, `region = ["ap-guangzhou"]`, icWords(`Inappropriate value for attribute "region": string required`)),
 		dataCase("unknown argument", tracks, `page = 2`, icWords(`An argument named "page" is not expected here`)),
+		dataCase("timeouts.reed typo", tracks, `timeouts { reed = "1s" }`,
+			icSeq(`Unsupported argument`, `An argument named "reed" is not expected here. Did you mean "read"?`)),
 		dataCase("computed total_count", tracks, `total_count = 3`, icWords(`Invalid Configuration for Read-Only Attribute`)+`.*total_count`),
 
 		// auditlog_csip_user_call_records.
 		dataCase("sub_uin missing", csip, ``, icWords(`The argument "sub_uin" is required`)),
 		dataCase("sub_uin empty", csip, `sub_uin = ""`, icWords(`Attribute sub_uin string length must be at least 1, got: 0`)),
-		dataCase("start_time slashes", csip, sub+`filter = { start_time = "2025/05/01 00:00:00" }`,
+		dataCase("start_time slashes", csip, sub+`filter { start_time = "2025/05/01 00:00:00" }`,
 			icWords(`Attribute filter.start_time must be a time formatted as YYYY-MM-DD hh:mm:ss, such as 2025-05-22 11:09:39, got "2025/05/01 00:00:00"`)),
-		dataCase("end_time yesterday", csip, sub+`filter = { end_time = "yesterday" }`,
+		dataCase("end_time yesterday", csip, sub+`filter { end_time = "yesterday" }`,
 			icWords(`Attribute filter.end_time must be a time formatted as YYYY-MM-DD hh:mm:ss, such as 2025-05-22 11:09:39, got "yesterday"`)),
-		dataCase("start_time after end_time", csip, sub+"filter = {\n  start_time = \"2025-05-02 00:00:00\"\n  end_time = \"2025-05-01 23:59:59\"\n}",
+		dataCase("start_time after end_time", csip, sub+"filter {\n  start_time = \"2025-05-02 00:00:00\"\n  end_time = \"2025-05-01 23:59:59\"\n}",
 			icWords(`Attribute filter.start_time (2025-05-02 00:00:00) must not be after filter.end_time (2025-05-01 23:59:59)`)),
-		dataCase("order up", csip, sub+`filter = { order = "up" }`, icWords(`Attribute filter.order value must be one of: ["asc" "desc"], got: "up"`)),
-		dataCase("operator_type 8", csip, sub+`filter = { filters = [{ name = "Code", values = ["0"], operator_type = 8 }] }`,
+		dataCase("order up", csip, sub+`filter { order = "up" }`, icWords(`Attribute filter.order value must be one of: ["asc" "desc"], got: "up"`)),
+		dataCase("operator_type 8", csip, sub+"filter {\n filters {\n name = \"Code\"\n values = [\"0\"]\n operator_type = 8\n }\n }",
 			icSeq(`Attribute filter.filters[0].operator_type value must be one of`, `got: 8`)),
-		dataCase("filter.limit -1", csip, sub+`filter = { limit = -1 }`, icWords(`Attribute filter.limit value must be at least 0, got: -1`)),
-		dataCase("filter.limit with max_items", csip, sub+"max_items = 5\nfilter = { limit = 5 }",
+		dataCase("filter.limit -1", csip, sub+`filter { limit = -1 }`, icWords(`Attribute filter.limit value must be at least 0, got: -1`)),
+		dataCase("filter.limit with max_items", csip, sub+"max_items = 5\nfilter { limit = 5 }",
 			icWords(`Attribute "filter.limit" cannot be specified when "max_items" is specified`)),
 		dataCase("member_id number", csip, sub+`member_id = 5`, icWords(`Inappropriate value for attribute "member_id": list of string required`)),
-		dataCase("filters without name", csip, sub+`filter = { filters = [{ values = ["0"] }] }`,
-			icWords(`Inappropriate value for attribute "filter": attribute "filters": element 0: attribute "name" is required`)),
+		dataCase("max_items 0", csip, sub+`max_items = 0`, icWords(`Attribute max_items value must be at least 1, got: 0`)),
+		dataCase("filter.start_tim typo", csip, sub+`filter { start_tim = "2025-05-01 00:00:00" }`,
+			icSeq(`Unsupported argument`, `An argument named "start_tim" is not expected here. Did you mean "start_time"?`)),
+		dataCase("filter.filters typo", csip, sub+"filter {\n filters {\n name = \"Code\"\n value = [\"0\"]\n }\n }",
+			icSeq(`Unsupported argument`, `An argument named "value" is not expected here. Did you mean "values"?`)),
+		dataCase("timeouts.reed typo", csip, sub+`timeouts { reed = "1s" }`,
+			icSeq(`Unsupported argument`, `An argument named "reed" is not expected here. Did you mean "read"?`)),
+		dataCase("filters without name", csip, sub+"filter {\n filters {\n values = [\"0\"]\n }\n }",
+			icSeq(`Missing required argument`, `The argument "name" is required, but no definition was found.`)),
 
 		// auditlog_ucloud_operation_events.
 		dataCase("end_time before begin_time", events, fmt.Sprintf("begin_time = %d\nend_time = %d", ago(10*day), ago(20*day)),
@@ -264,6 +286,8 @@ func invalidConfigCases() []invalidConfigCase {
 		dataCase("max_results 0", events, `max_results = 0`, icWords(`Attribute max_results value must be between 1 and 50, got: 0`)),
 		dataCase("max_results 51", events, `max_results = 51`, icWords(`Attribute max_results value must be between 1 and 50, got: 51`)),
 		dataCase("max_items 0", events, `max_items = 0`, icWords(`Attribute max_items value must be at least 1, got: 0`)),
+		dataCase("timeouts.reed typo", events, `timeouts { reed = "1s" }`,
+			icSeq(`Unsupported argument`, `An argument named "reed" is not expected here. Did you mean "read"?`)),
 		dataCase("begin_time string", events, `begin_time = "yesterday"`, icWords(`Inappropriate value for attribute "begin_time": a number is required`)),
 		dataCase("access_key_ids number", events, `access_key_ids = 7`, icWords(`Inappropriate value for attribute "access_key_ids": list of string required`)),
 		dataCase("unknown argument", events, `region = "cn-bj2"`, icWords(`An argument named "region" is not expected here`)),

@@ -8,8 +8,10 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -111,10 +113,9 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"(operation log) as data sources, for compliance checks, reports and policy as code.\n\n" +
 			"Every argument may be left out and taken from the environment or from the clouds' own credential " +
 			"files instead; credentials of a cloud are only required once a data source of that cloud is read.",
-		Attributes: map[string]schema.Attribute{
-			"tencentcloud": schema.SingleNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "Tencent Cloud settings. Each falls back to the environment variable named in its description, then to the tccli profile files.",
+		Blocks: map[string]schema.Block{
+			"tencentcloud": schema.SingleNestedBlock{
+				MarkdownDescription: "Tencent Cloud settings, a block: `tencentcloud { ... }`. Each falls back to the environment variable named in its description, then to the tccli profile files.",
 				Attributes: map[string]schema.Attribute{
 					"secret_id": schema.StringAttribute{
 						Optional:            true,
@@ -170,19 +171,26 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 							"1 to 1000. Default 20, the documented limit of the CloudAudit and CSIP actions.",
 						Validators: []validator.Int64{int64validator.Between(1, 1000)},
 					},
-					"assume_role": schema.SingleNestedAttribute{
-						Optional: true,
-						MarkdownDescription: "Assume a CAM role through STS and read with its temporary credentials. Environment: " +
+				},
+				Blocks: map[string]schema.Block{
+					"assume_role": schema.SingleNestedBlock{
+						MarkdownDescription: "A block: assume a CAM role through STS and read with its temporary credentials. Environment: " +
 							"`TENCENTCLOUD_ASSUME_ROLE_ARN`, `TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME`, `TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION`, `TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID`.",
+						// The framework checks Required attributes of a single
+						// block even when the block is absent, so the two
+						// required arguments are optional attributes that the
+						// block itself requires when it is present.
+						Validators: []validator.Object{objectvalidator.AlsoRequires(
+							path.MatchRelative().AtName("role_arn"), path.MatchRelative().AtName("session_name"))},
 						Attributes: map[string]schema.Attribute{
 							"role_arn": schema.StringAttribute{
-								Required:            true,
-								MarkdownDescription: "ARN of the role, such as `qcs::cam::uin/100000000001:roleName/auditor`.",
+								Optional:            true,
+								MarkdownDescription: "Required in an `assume_role` block. ARN of the role, such as `qcs::cam::uin/100000000001:roleName/auditor`.",
 								Validators:          []validator.String{stringvalidator.RegexMatches(roleArnPattern, "must be a CAM role ARN such as qcs::cam::uin/100000000001:roleName/auditor")},
 							},
 							"session_name": schema.StringAttribute{
-								Required:            true,
-								MarkdownDescription: "Name of the role session, 2 to 128 letters, digits or `_+=,.@-`; it appears in the audit trail.",
+								Optional:            true,
+								MarkdownDescription: "Required in an `assume_role` block. Name of the role session, 2 to 128 letters, digits or `_+=,.@-`; it appears in the audit trail.",
 								Validators:          []validator.String{stringvalidator.RegexMatches(sessionNamePattern, "must be 2 to 128 letters, digits or _+=,.@-")},
 							},
 							"session_duration": schema.Int64Attribute{
@@ -202,9 +210,8 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					},
 				},
 			},
-			"ucloud": schema.SingleNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "UCloud settings. Each falls back to the environment variable named in its description, then to the files in `~/.ucloud`.",
+			"ucloud": schema.SingleNestedBlock{
+				MarkdownDescription: "UCloud settings, a block: `ucloud { ... }`. Each falls back to the environment variable named in its description, then to the files in `~/.ucloud`.",
 				Attributes: map[string]schema.Attribute{
 					"public_key": schema.StringAttribute{
 						Optional:            true,
@@ -247,6 +254,8 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					},
 				},
 			},
+		},
+		Attributes: map[string]schema.Attribute{
 			"max_retries": schema.Int64Attribute{
 				Optional:            true,
 				MarkdownDescription: "How many times a call that failed in a retryable way (throttling, a transient server fault, a network error) is retried, with exponential backoff and jitter. 0 to 10. Default 3.",

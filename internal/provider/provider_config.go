@@ -42,6 +42,9 @@ type providerData struct {
 
 	// secrets are masked in every log line written while a data source reads.
 	secrets []string
+
+	// keys says where the access keys came from, for error messages.
+	keys keySources
 }
 
 // settingsError explains why a cloud's client could not be set up.
@@ -113,6 +116,9 @@ func newProviderData(ctx context.Context, version string, m providerModel, env e
 		data.secrets = appendNonEmpty(data.secrets, cfg.SecretKey, cfg.SecurityToken)
 	}
 	data.tencentErr = err
+	data.keys.tencent, data.keys.tencentProfileFile = tencentKeySource(tc, env, cfg)
+	data.keys.assumeRole = cfg.AssumeRole != nil
+	data.keys.maxRetries = maxRetries
 
 	uc := m.UCloud
 	if uc == nil {
@@ -126,6 +132,7 @@ func newProviderData(ctx context.Context, version string, m providerModel, env e
 		data.secrets = appendNonEmpty(data.secrets, ucfg.PrivateKey, ucfg.SecurityToken)
 	}
 	data.ucloudErr = uerr
+	data.keys.ucloud = ucloudKeySource(uc, env, ucfg)
 
 	tflog.Debug(ctx, "provider configured", map[string]any{
 		"tencentcloud_ready": data.tencentErr == nil, "tencentcloud_region": data.tencentRegion,
@@ -299,6 +306,10 @@ type tflogAdapter struct{}
 
 func (tflogAdapter) Warn(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Warn(ctx, msg, fields)
+}
+
+func (tflogAdapter) Info(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Info(ctx, msg, fields)
 }
 
 func (tflogAdapter) Debug(ctx context.Context, msg string, fields map[string]any) {

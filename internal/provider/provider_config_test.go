@@ -208,7 +208,7 @@ func TestAccProviderCredentialsFromProfileFiles(t *testing.T) {
 	config := func(dir string) string {
 		return fmt.Sprintf(`
 provider "auditlog" {
-  tencentcloud = {
+  tencentcloud {
     endpoint               = %q
     shared_credentials_dir = %q
   }

@@ -90,12 +90,12 @@ func (s *testSim) providerConfig() string {
 	o := s.Options()
 	return fmt.Sprintf(`
 provider "auditlog" {
-  tencentcloud = {
+  tencentcloud {
     secret_id  = %q
     secret_key = %q
     endpoint   = %q
   }
-  ucloud = {
+  ucloud {
     public_key  = %q
     private_key = %q
     project_id  = %q

@@ -44,16 +44,16 @@ terraform {
   }
 }
 provider "auditlog" {
-  tencentcloud = {
+  tencentcloud {
     secret_id  = %q
     secret_key = %q
     endpoint   = %q
-    assume_role = {
+    assume_role {
       role_arn     = "qcs::cam::uin/100000000001:roleName/auditor"
       session_name = "leak-check"
     }
   }
-  ucloud = {
+  ucloud {
     public_key  = %q
     private_key = %q
     base_url    = %q

@@ -106,8 +106,10 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 			"events, `resume_token` is null (the API's token would skip the rest of the last page), and a warning says so. " +
 			"A continuation read must send the same `MaxResults` as the read that returned the token: keep `max_items` " +
 			"(or `max_results`) the same in both.",
+		Blocks: map[string]schema.Block{
+			"timeouts": timeoutsBlock(ctx),
+		},
 		Attributes: map[string]schema.Attribute{
-			"timeouts": timeoutsAttribute(ctx),
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
@@ -169,7 +171,7 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 			},
 			"max_items": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: "At most this many records are read; omit it to read every record. At least 1. " +
+				MarkdownDescription: maxItemsDescription + " " +
 					"Unless `max_results` is set, it also sets the page size (see the paging note above), so that `resume_token` is exact.",
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
@@ -240,6 +242,9 @@ func (d *ucloudOperationEventsDataSource) Read(ctx context.Context, req datasour
 // read is the whole read: Read calls it for the framework, and the
 // provider server calls it directly (see fast_read.go).
 func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
+	var events []client.UserOperationEvent
+	ctx, progress := beginRead(ctx, "auditlog_ucloud_operation_events")
+	defer func() { progress.finish(ctx, len(events), diags) }()
 	var m ucloudOperationEventsModel
 	ctx, cancel, diags := d.data.startRead(ctx, config, &m)
 	defer cancel()
@@ -275,9 +280,12 @@ func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk
 	// share the API's single slot instead of being throttled.
 	res, err := c.ListUserOperationEvents(ctx, apiReq, maxItems)
 	if err != nil {
+		events = nil // what was read before the failure is not returned
+	}
+	if err != nil {
 		// The client returns what it read before the failure; none of it
 		// may reach the state, which is left unset.
-		addUCloudReadError(&diags, "Reading UCloud operation events", err, project, res.PageSize)
+		addUCloudReadError(ctx, &diags, "Reading UCloud operation events", err, project, res.PageSize)
 		return diags
 	}
 	diags.Append(ucloudPagingWarnings(m, res, maxItems)...)
@@ -349,8 +357,8 @@ func ucloudStringValues(list []types.String) []string {
 // addUCloudReadError turns a client error into a diagnostic carrying the
 // API's RetCode, Message and RequestId (as the client formats them),
 // attached to the argument the API blames, if any.
-func addUCloudReadError(diags *diag.Diagnostics, summary string, err error, project string, pageSize int) {
-	detail := err.Error()
+func addUCloudReadError(ctx context.Context, diags *diag.Diagnostics, summary string, err error, project string, pageSize int) {
+	detail := err.Error() + readErrorAdvice(ctx, err)
 	var uerr *client.UCloudError
 	if !errors.As(err, &uerr) {
 		diags.AddError(summary, detail)

@@ -363,7 +363,7 @@ func TestAccUCloudOperationEvents_emptyAndDefaultProject(t *testing.T) {
 	// and project_id stays null.
 	noProject := fmt.Sprintf(`
 provider "auditlog" {
-  ucloud = {
+  ucloud {
     public_key  = %q
     private_key = %q
     base_url    = %q
@@ -410,7 +410,7 @@ func TestAccUCloudOperationEvents_apiErrors(t *testing.T) {
 	ahead := startSim(t, cloudsim.Options{Now: func() time.Time { return time.Now().Add(400 * 24 * time.Hour) }})
 	wrongKey := fmt.Sprintf(`
 provider "auditlog" {
-  ucloud = {
+  ucloud {
     public_key  = %q
     private_key = "not-the-private-key"
     project_id  = %q

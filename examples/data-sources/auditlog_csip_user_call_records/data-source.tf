@@ -7,7 +7,7 @@ locals {
 data "auditlog_csip_user_call_records" "deployer" {
   sub_uin = "100021372635"
 
-  filter = {
+  filter {
     start_time = "2025-04-22 00:00:00"
     end_time   = "2025-05-22 23:59:59"
   }
@@ -28,14 +28,24 @@ output "calls_from_unknown_ips" {
 data "auditlog_csip_user_call_records" "top_failures" {
   sub_uin = "100021372635"
 
-  filter = {
+  filter {
     limit = 10
     order = "desc"
     by    = "CallCount"
-    filters = [
-      { name = "EventType", values = ["1"] },                   # API calls, not console
-      { name = "Code", values = ["0"], operator_type = 6 },     # that failed
-      { name = "SourceIP", values = [":"], operator_type = 13 } # IPv4 sources only
-    ]
+
+    filters { # API calls, not console
+      name   = "EventType"
+      values = ["1"]
+    }
+    filters { # that failed
+      name          = "Code"
+      values        = ["0"]
+      operator_type = 6
+    }
+    filters { # IPv4 sources only
+      name          = "SourceIP"
+      values        = [":"]
+      operator_type = 13
+    }
   }
 }

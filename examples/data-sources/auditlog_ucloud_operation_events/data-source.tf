@@ -1,6 +1,12 @@
 # Every operation in the provider's default project that the API serves (the
-# last 365 days), newest first.
-data "auditlog_ucloud_operation_events" "all" {}
+# last 365 days), newest first. A year of a busy account is thousands of
+# sequential calls: allow the read more than the default 20 minutes, and
+# follow it with TF_LOG=DEBUG (one "page read" line per page).
+data "auditlog_ucloud_operation_events" "all" {
+  timeouts {
+    read = "45m"
+  }
+}
 
 # Failed operations grouped by user:
 # { "alice" = ["DeleteUHostInstance in cn-bj2 at 2026-03-02 10:15", ...], ... }

@@ -1,0 +1,156 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strings"
+
+	"github.com/auditlog/terraform-provider-auditlog/internal/client"
+)
+
+// An API's own message ("AuthFailure.SignatureFailure: The provided
+// credentials could not be validated", "RetCode 171: Signature VerifyAC
+// Error") says what failed, not what to change. Read errors therefore end
+// with advice: which settings and environment variables supply the key that
+// failed (and where this provider instance took it from), the endpoint that
+// was called, and how many attempts were made.
+
+type providerDataKey struct{}
+
+// withProviderData puts d on a read's context, for readErrorAdvice.
+func withProviderData(ctx context.Context, d *providerData) context.Context {
+	return context.WithValue(ctx, providerDataKey{}, d)
+}
+
+// keySources records where each cloud's access key ID came from, for
+// messages; "" when no key was found.
+type keySources struct {
+	tencent, tencentProfileFile string
+	ucloud                      string
+	maxRetries                  int
+	assumeRole                  bool
+}
+
+// tencentKeySource says where resolveTencent found cfg's SecretId.
+func tencentKeySource(m *tencentCloudModel, env environment, cfg client.TencentConfig) (source, profileFile string) {
+	profileName := first(m.Profile.ValueString(), env.Getenv("TENCENTCLOUD_PROFILE"), "default")
+	dir := first(m.SharedCredentialsDir.ValueString(), env.Getenv("TENCENTCLOUD_SHARED_CREDENTIALS_DIR"), client.DefaultTccliDir())
+	profileFile = filepath.Join(dir, profileName+".credential")
+	switch {
+	case cfg.SecretID == "":
+		return "", profileFile
+	case m.SecretID.ValueString() == cfg.SecretID:
+		return "tencentcloud.secret_id in the provider block", profileFile
+	case env.Getenv("TENCENTCLOUD_SECRET_ID") == cfg.SecretID:
+		return "the environment variable TENCENTCLOUD_SECRET_ID", profileFile
+	}
+	return "the tccli profile " + profileFile, profileFile
+}
+
+// ucloudKeySource says where resolveUCloud found cfg's public key.
+func ucloudKeySource(m *ucloudModel, env environment, cfg client.UCloudConfig) string {
+	switch {
+	case cfg.PublicKey == "":
+		return ""
+	case m.PublicKey.ValueString() == cfg.PublicKey:
+		return "ucloud.public_key in the provider block"
+	case env.Getenv("UCLOUD_PUBLIC_KEY") == cfg.PublicKey:
+		return "the environment variable UCLOUD_PUBLIC_KEY"
+	}
+	file := first(m.SharedCredentialsFile.ValueString(), env.Getenv("UCLOUD_SHARED_CREDENTIAL_FILE"), "~/.ucloud/credential.json")
+	return "the shared credential file " + file
+}
+
+// readErrorAdvice is what to append to a read error's detail: empty when
+// there is nothing useful to add.
+func readErrorAdvice(ctx context.Context, err error) string {
+	d, _ := ctx.Value(providerDataKey{}).(*providerData)
+	if d == nil {
+		return ""
+	}
+	var parts []string
+	var te *client.TencentError
+	var ue *client.UCloudError
+	switch {
+	case errors.As(err, &te):
+		parts = append(parts, d.tencentAdvice(te)...)
+		if d.tencent != nil && te.Service != "" {
+			parts = append(parts, fmt.Sprintf("Called %s (%s).", d.tencent.ServiceURL(te.Service), te.Action))
+		}
+	case errors.As(err, &ue):
+		parts = append(parts, d.ucloudAdvice(ue)...)
+		if d.ucloud != nil {
+			parts = append(parts, fmt.Sprintf("Called %s (%s).", d.ucloud.BaseURL(), ue.Action))
+		}
+	case errors.As(err, new(net.Error)):
+		// A call that never got an answer (refused, reset, no such host).
+		// Tencent's client reports these as TencentError, so this is UCloud.
+		if d.ucloud != nil {
+			parts = append(parts, fmt.Sprintf("Could not reach %s: check ucloud.base_url (UCLOUD_API_BASE_URL) and the network.", d.ucloud.BaseURL()))
+		}
+	}
+	if n, retryable, ok := client.Attempts(err); ok {
+		switch {
+		case retryable:
+			parts = append(parts, fmt.Sprintf("The call was made %d %s (max_retries = %d) before giving up.", n, plural(n, "time", "times"), d.keys.maxRetries))
+		case n > 1:
+			parts = append(parts, fmt.Sprintf("The call was made %d times; this error is not retried.", n))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "\n\n" + strings.Join(parts, " ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// tencentAdvice explains authentication and network failures.
+func (d *providerData) tencentAdvice(te *client.TencentError) []string {
+	switch {
+	case te.Code == "AuthFailure.SignatureExpire":
+		return []string{"The request's time was more than 5 minutes off the API's: check the clock of the machine running Terraform."}
+	case te.Code == "AuthFailure.TokenFailure":
+		return []string{"The security token was refused: it may have expired. Check tencentcloud.security_token or TENCENTCLOUD_SECURITY_TOKEN, or the token of the tccli profile " + d.keys.tencentProfileFile + "."}
+	case codeHasPrefix(te.Code, "AuthFailure") && te.Code != "AuthFailure.UnauthorizedOperation":
+		msg := "Tencent Cloud refused the API key"
+		if d.keys.tencent != "" {
+			msg += " taken from " + d.keys.tencent
+		}
+		msg += ". The key is tencentcloud.secret_id and tencentcloud.secret_key in the provider block, else the environment variables " +
+			"TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, else the tccli profile " + d.keys.tencentProfileFile +
+			" (see tencentcloud.profile and tencentcloud.shared_credentials_dir): check that this SecretId and SecretKey belong together and are enabled."
+		if d.keys.assumeRole {
+			msg += " With assume_role, the role's temporary credentials are made from this key."
+		}
+		return []string{msg}
+	case te.Code == "ClientError.NetworkError":
+		return []string{"Check tencentcloud.endpoint (TENCENTCLOUD_ENDPOINT), tencentcloud.domain and tencentcloud.protocol, and the network."}
+	}
+	return nil
+}
+
+// ucloudAdvice explains authentication failures: RetCode 170 (missing
+// signature), 171 (wrong signature: a private key that does not match the
+// public key), 172 (no such public key), 174 (no such token).
+func (d *providerData) ucloudAdvice(ue *client.UCloudError) []string {
+	switch ue.RetCode {
+	case 170, 171, 172, 174:
+		msg := "UCloud refused the API key"
+		if d.keys.ucloud != "" {
+			msg += " taken from " + d.keys.ucloud
+		}
+		return []string{msg + ". The key is ucloud.public_key and ucloud.private_key in the provider block, else the environment variables " +
+			"UCLOUD_PUBLIC_KEY and UCLOUD_PRIVATE_KEY, else the shared credential file (see ucloud.shared_credentials_file and ucloud.profile): " +
+			"check that this public key and private key belong together, and that base_url is the gateway of the site they belong to."}
+	}
+	return nil
+}
