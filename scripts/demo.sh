@@ -29,7 +29,7 @@ export TF_IN_AUTOMATION=1
 export CHECKPOINT_DISABLE=1 # terraform's update check needs a network
 
 echo "==> starting the simulator"
-"$work/bin/cloudsim" -addr 127.0.0.1:0 -url-file "$work/url" -tracks "${DEMO_TRACKS:-9}" >"$work/cloudsim.log" 2>&1 &
+"$work/bin/cloudsim" -addr 127.0.0.1:0 -url-file "$work/url" -tracks "${DEMO_TRACKS:-9}" -cloudaudit-events "${DEMO_CLOUDAUDIT_EVENTS:-600}" >"$work/cloudsim.log" 2>&1 &
 sim_pid=$!
 trap 'kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
@@ -45,13 +45,15 @@ echo "    serving on $url"
 eval "$(grep '^export ' "$work/cloudsim.log")"
 
 cp examples/demo/*.tf "$work/run/"
+# The report's "now", for the CloudAudit events window.
+export TF_VAR_audit_now=$(date +%s)
 echo "==> terraform apply (data sources only: nothing is created)"
 if ! terraform -chdir="$work/run" apply -auto-approve -input=false -no-color >"$work/apply.log" 2>&1; then
   cat "$work/apply.log"
   exit 1
 fi
 echo
-for report in cloudaudit_report csip_report ucloud_report; do
+for report in cloudaudit_report cloudaudit_events_report csip_report ucloud_report; do
   if terraform -chdir="$work/run" output -raw "$report" >"$work/$report.txt" 2>/dev/null; then
     cat "$work/$report.txt"
     echo

@@ -31,6 +31,7 @@ func main() {
 	flag.IntVar(&opts.Tracks, "tracks", 0, "CloudAudit tracking sets (0: default 7, negative: none)")
 	flag.IntVar(&opts.CallRecords, "call-records", 0, "CSIP call records per sub-account (0: default 40, negative: none)")
 	flag.IntVar(&opts.Events, "events", 0, "UCloud operation events (0: default 120, negative: none)")
+	flag.IntVar(&opts.CloudAuditEvents, "cloudaudit-events", 0, "CloudAudit events served by DescribeEvents (0: default 300, negative: none)")
 	flag.IntVar(&opts.TrackPageCap, "track-page-cap", 0, "silently cap DescribeAuditTracks pages at this size (0: no cap); the same as -page-cap DescribeAuditTracks=N")
 	flag.BoolVar(&opts.EnforceRateLimits, "enforce-rate-limits", false, "refuse Tencent calls beyond 20 per second per action with RequestLimitExceeded")
 	flag.DurationVar(&opts.UCloudLatency, "ucloud-latency", 0, "hold each UCloud operation-log call this long")

@@ -196,13 +196,22 @@ type typedResponse[T any] interface {
 // T. Each attempt is signed afresh, so a retry never reuses an expired
 // timestamp.
 func callTencent[T any, P typedResponse[T]](ctx context.Context, c *TencentClient, op tencentOp, req any) (*T, error) {
+	out, _, err := callTencentCounted[T, P](ctx, c, op, req)
+	return out, err
+}
+
+// callTencentCounted is callTencent that also reports how many attempts the
+// call took (1 when the first succeeded), for progress logging.
+func callTencentCounted[T any, P typedResponse[T]](ctx context.Context, c *TencentClient, op tencentOp, req any) (*T, int, error) {
 	params, err := actionParameters(req)
 	if err != nil {
-		return nil, fmt.Errorf("tencentcloud %s: encoding request: %w", op.Action, err)
+		return nil, 0, fmt.Errorf("tencentcloud %s: encoding request: %w", op.Action, err)
 	}
 	var out *T
 	renewed := false
+	attempts := 0
 	err = c.retry.do(ctx, func(attempt int) (bool, error) {
+		attempts = attempt + 1
 		res := new(T)
 		callErr := c.send(ctx, op, params, P(res), attempt)
 		if callErr != nil {
@@ -217,7 +226,7 @@ func callTencent[T any, P typedResponse[T]](ctx context.Context, c *TencentClien
 		out = res
 		return false, nil
 	})
-	return out, err
+	return out, attempts, err
 }
 
 // actionParameters turns a typed request into the map the SDK's generic

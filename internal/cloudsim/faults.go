@@ -263,6 +263,8 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 		var requestToken string
 		if !tencent {
 			requestToken = ucloudRequestParams(r)["NextToken"] // before the handler reads the body
+		} else {
+			requestToken = tencentRequestToken(r)
 		}
 		rec := &recorder{header: http.Header{}}
 		s.dispatch(tencent, rec, r)
@@ -273,7 +275,11 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 		case FaultStringRetCode:
 			body = retCodeNumber.ReplaceAll(body, []byte(`"RetCode":"$1"`))
 		case FaultRepeatToken:
-			body = repeatToken(body, requestToken)
+			if tencent {
+				body = repeatTencentToken(body, requestToken)
+			} else {
+				body = repeatToken(body, requestToken)
+			}
 		}
 		for k, v := range rec.header {
 			w.Header()[k] = v
@@ -302,6 +308,36 @@ func repeatToken(body []byte, token string) []byte {
 	}
 	m["NextToken"] = token
 	out, err := json.Marshal(m)
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+// tencentRequestToken returns the NextToken of a Tencent request body, as
+// its JSON text (a number for DescribeEvents), without consuming the body.
+func tencentRequestToken(r *http.Request) string {
+	if r.Body == nil {
+		return ""
+	}
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return ""
+	}
+	return string(m["NextToken"])
+}
+
+// repeatTencentToken rewrites Response.NextToken of a Tencent answer to the
+// request's own token (JSON text, kept digit for digit).
+func repeatTencentToken(body []byte, token string) []byte {
+	var env map[string]map[string]json.RawMessage
+	if token == "" || json.Unmarshal(body, &env) != nil || env["Response"] == nil {
+		return body
+	}
+	env["Response"]["NextToken"] = json.RawMessage(token)
+	out, err := json.Marshal(env)
 	if err != nil {
 		return body
 	}

@@ -84,6 +84,9 @@ type Options struct {
 	CallRecords int
 	// Events is the number of UCloud operation events. Default 120.
 	Events int
+	// CloudAuditEvents is the number of CloudAudit events (DescribeEvents),
+	// spread over the 28 days before the simulator's start. Default 300.
+	CloudAuditEvents int
 
 	// TencentSecretID and TencentSecretKey replace the default key pair.
 	TencentSecretID  string
@@ -131,6 +134,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Events == 0 {
 		o.Events = 120
+	}
+	if o.CloudAuditEvents == 0 {
+		o.CloudAuditEvents = 300
 	}
 	if o.TencentSecretID == "" {
 		o.TencentSecretID = DefaultTencentSecretID

@@ -30,6 +30,10 @@ type tencentAPI struct {
 
 	csip *csipService
 
+	eventsOnce  sync.Once
+	events      *tencentEventData // CloudAudit DescribeEvents data set
+	eventsEpoch time.Time         // the simulator's start: events are dated before it
+
 	rateWindow map[string]*rateWindow // by action and SecretId, guarded by mu
 }
 
@@ -75,10 +79,17 @@ type tempCredential struct {
 }
 
 func newTencentAPI(srv *Server) *tencentAPI {
-	t := &tencentAPI{srv: srv, actions: map[string]tencentAction{}, tempCreds: map[string]tempCredential{}, rateWindow: map[string]*rateWindow{}}
+	t := &tencentAPI{srv: srv, actions: map[string]tencentAction{}, tempCreds: map[string]tempCredential{}, rateWindow: map[string]*rateWindow{},
+		eventsEpoch: srv.opts.Now()}
 	t.register("sts", "AssumeRole", tencentAction{version: "2018-08-13", regionRequired: true, handle: t.assumeRole})
 	t.register("cloudaudit", "DescribeAuditTracks", tencentAction{
 		version: "2019-03-19", regionRequired: true, regions: cloudAuditRegions, handle: t.describeAuditTracks,
+	})
+	t.register("cloudaudit", "DescribeEvents", tencentAction{
+		version: "2019-03-19", regionRequired: true, regions: cloudAuditRegions, handle: t.describeEvents,
+	})
+	t.register("cloudaudit", "DescribeAuditTrack", tencentAction{
+		version: "2019-03-19", regionRequired: true, regions: cloudAuditRegions, handle: t.describeAuditTrack,
 	})
 	registerCSIP(t)
 	return t

@@ -104,7 +104,27 @@ func benchEvents(n int) []client.UserOperationEvent {
 	return out
 }
 
-// benchConverters are the three direct conversions, each with its input builder.
+func benchCloudAuditEvents(n int) []client.CloudAuditEvent {
+	out := make([]client.CloudAuditEvent, n)
+	for i := range out {
+		id := fmt.Sprintf("7f3c1a2e-%04x-4b6d-8e9f-%012x", i%65536, i)
+		when := strconv.FormatInt(1_747_000_000-int64(i)*60, 10)
+		doc := `{"eventVersion":"1.0","userIdentity":{"type":"CAMUser","principalId":"100000000011","accountId":"100000000001","userName":"alice"},` +
+			`"eventTime":"` + when + `","eventSource":"cvm.tencentcloudapi.com","sourceIPAddress":"203.0.113.17","eventID":"` + id + `","eventName":"TerminateInstances"}`
+		out[i] = client.CloudAuditEvent{
+			EventId: benchStr(id), Username: benchStr("alice"), EventTime: benchStr(when), CloudAuditEvent: benchStr(doc),
+			ResourceTypeCn: benchStr("云服务器"), ErrorCode: benchI64(0), EventName: benchStr("TerminateInstances"),
+			SecretId: benchStr("AKIDa1ic3Ex4mp1eKey0000000000000011"), EventSource: benchStr("cvm.tencentcloudapi.com"),
+			RequestID: benchStr(fmt.Sprintf("0c9d7e4a-%04x-4f21-a3b5-%012x", i%65536, i)), ResourceRegion: benchStr("ap-guangzhou"),
+			AccountID: benchI64(100000000001), SourceIPAddress: benchStr(fmt.Sprintf("203.0.%d.%d", i/256%256, i%256)),
+			EventNameCn: benchStr("退还实例"), EventRegion: benchStr("ap-guangzhou"),
+			Resources: &client.EventResources{ResourceType: benchStr("cvm"), ResourceName: benchStr(fmt.Sprintf("ins-%08x", i))},
+		}
+	}
+	return out
+}
+
+// benchConverters are the direct conversions, each with its input builder.
 var benchConverters = []struct {
 	name    string
 	prepare func(n int) func() // returns the conversion of n records
@@ -120,6 +140,10 @@ var benchConverters = []struct {
 	{"ucloud", func(n int) func() {
 		in := benchEvents(n)
 		return func() { _ = ucloudEventsValue(in) }
+	}},
+	{"cloudaudit_events", func(n int) func() {
+		in := benchCloudAuditEvents(n)
+		return func() { _ = cloudAuditEventsValue(in) }
 	}},
 }
 
@@ -142,9 +166,10 @@ func benchConvert(b *testing.B, which string) {
 	}
 }
 
-func BenchmarkTracksValue(b *testing.B)          { benchConvert(b, "tracks") }
-func BenchmarkCSIPCallRecordsValue(b *testing.B) { benchConvert(b, "csip") }
-func BenchmarkUCloudEventsValue(b *testing.B)    { benchConvert(b, "ucloud") }
+func BenchmarkTracksValue(b *testing.B)           { benchConvert(b, "tracks") }
+func BenchmarkCSIPCallRecordsValue(b *testing.B)  { benchConvert(b, "csip") }
+func BenchmarkUCloudEventsValue(b *testing.B)     { benchConvert(b, "ucloud") }
+func BenchmarkCloudAuditEventsValue(b *testing.B) { benchConvert(b, "cloudaudit_events") }
 
 // BenchmarkLinearity converts 1,000 and 100,000 records of each kind within
 // one benchmark and reports the time per record of both, and their ratio:
@@ -242,6 +267,11 @@ func BenchmarkReadDataSource(b *testing.B) {
 		{"tracks", "auditlog_cloudaudit_tracks",
 			func(n int) cloudsim.Options { return cloudsim.Options{Tracks: n} },
 			map[string]any{"page_size": 1000}},
+		// Pages of at most 50 events, one after the other: 100,000 events
+		// are 2,000 sequential calls.
+		{"cloudaudit_events", "auditlog_cloudaudit_events",
+			func(n int) cloudsim.Options { return cloudsim.Options{CloudAuditEvents: n} },
+			map[string]any{"start_time": time.Now().Add(-29 * 24 * time.Hour).Unix(), "end_time": time.Now().Add(12 * time.Hour).Unix()}},
 	}
 	sizes := benchSizes[:2]
 	if os.Getenv("BENCH_READ_100K") != "" {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -53,6 +54,14 @@ func TestDirectReadMatchesFramework(t *testing.T) {
 			"sub_uin": cloudsim.CSIPSubUins[1], "filter": map[string]any{"order": "asc", "by": "CallCount", "filters": []tftypes.Value{}}}, false},
 		{"csip, unknown sub-account", "auditlog_csip_user_call_records", map[string]any{"sub_uin": "1"}, false},
 		{"ucloud, capped", "auditlog_ucloud_operation_events", map[string]any{"max_items": 17, "max_results": 7}, false},
+		{"cloudaudit events, cut inside a page (a warning)", "auditlog_cloudaudit_events", map[string]any{
+			"start_time": time.Now().Add(-29 * 24 * time.Hour).Unix(), "end_time": time.Now().Unix(), "max_items": 70, "max_results": 50}, false},
+		{"cloudaudit events, located", "auditlog_cloudaudit_events", map[string]any{
+			"start_time": time.Now().Add(-29 * 24 * time.Hour).Unix(), "end_time": time.Now().Unix(), "is_return_location": true}, false},
+		{"cloudaudit events, foreign token", "auditlog_cloudaudit_events", map[string]any{
+			"start_time": time.Now().Add(-29 * 24 * time.Hour).Unix(), "end_time": time.Now().Unix(), "next_token": "12345"}, true},
+		{"cloudaudit track", "auditlog_cloudaudit_track", map[string]any{"track_id": 1003}, false},
+		{"cloudaudit track, unknown", "auditlog_cloudaudit_track", map[string]any{"track_id": 99}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -26,12 +26,21 @@ type faultSource struct {
 	// pageCap is the page size the "silent page cap" row caps the action
 	// at: below the page size the configuration asks for.
 	pageCap int
+	// tokenPaged marks a Tencent API paged by token, like UCloud's: the
+	// token rows apply to it, the insertion rows do not.
+	tokenPaged bool
 	// success checks the state of a complete read; inserted is the number
 	// of records an "insert" fault added.
 	success func(sim *testSim, inserted int) []statecheck.StateCheck
 }
 
 const faultSubUin = "100021372635"
+
+// faultEventsWindow covers the simulator's CloudAudit events (the 28 days
+// before it starts) for any simulator started within 12 hours, inside the
+// API's 30-day span.
+var faultEventsWindow = fmt.Sprintf("start_time = %d\n  end_time = %d",
+	time.Now().Add(-29*24*time.Hour).Unix(), time.Now().Add(12*time.Hour).Unix())
 
 var faultSources = []faultSource{
 	{
@@ -78,6 +87,22 @@ var faultSources = []faultSource{
 				checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New("data"), knownvalue.ListExact(records)))
 			}
 			return checks
+		},
+	},
+	{
+		name: "cloudaudit_events", tencent: true, tokenPaged: true, action: "DescribeEvents",
+		opts:   cloudsim.Options{CloudAuditEvents: 120},
+		config: "data \"auditlog_cloudaudit_events\" \"test\" {\n  " + faultEventsWindow + "\n  max_results = 50\n}", // 3 pages
+		success: func(sim *testSim, _ int) []statecheck.StateCheck {
+			want := sim.CloudAuditEvents()
+			addr := "data.auditlog_cloudaudit_events.test"
+			return []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("events"), knownvalue.ListSizeExact(120)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("events").AtSliceIndex(0).AtMapKey("event_id"), knownvalue.StringExact(want[0].EventId)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("events").AtSliceIndex(119).AtMapKey("event_id"), knownvalue.StringExact(want[119].EventId)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("list_over"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("resume_token"), knownvalue.Null()),
+			}
 		},
 	},
 	{
@@ -173,6 +198,14 @@ func TestAccFaultMatrix(t *testing.T) {
 				skip, code, wantErr := fc.skipUCloud, fc.ucloudCode, fc.ucloudError
 				if src.tencent {
 					skip, code, wantErr = fc.skipTencent, fc.tencentCode, fc.tencentError
+				}
+				if src.tokenPaged {
+					switch fc.fault.Kind {
+					case cloudsim.FaultInsertRecords:
+						skip = "tokens freeze the query window; not simulated"
+					case cloudsim.FaultRepeatToken:
+						skip, wantErr = "", fc.ucloudError
+					}
 				}
 				if skip != "" {
 					t.Logf("MATRIX | %s | %s | n/a: %s", fc.name, src.name, skip)

@@ -29,7 +29,7 @@ type invalidConfigCase struct {
 
 // simActions are every action the simulator counts; a configuration that
 // fails validation must reach none of them.
-var simActions = []string{"DescribeAuditTracks", "DescribeUserCallRecord", "GetUserOperationEvents", "AssumeRole"}
+var simActions = []string{"DescribeAuditTracks", "DescribeUserCallRecord", "GetUserOperationEvents", "AssumeRole", "DescribeEvents", "DescribeAuditTrack"}
 
 // icWords turns a message into a pattern that tolerates Terraform's line
 // wrapping: words are matched literally, separated by any white space.
@@ -159,7 +159,13 @@ func invalidConfigCases() []invalidConfigCase {
 		tracks = "cloudaudit_tracks"
 		csip   = "csip_user_call_records"
 		events = "ucloud_operation_events"
+		caev   = "cloudaudit_events"
+		track  = "cloudaudit_track"
 	)
+	window := fmt.Sprintf("start_time = %d\nend_time = %d\n", ago(2*day), ago(day))
+	lookup := func(key, value string) string {
+		return window + fmt.Sprintf("lookup_attributes {\n  attribute_key = %q\n  attribute_value = %q\n}", key, value)
+	}
 	role := func(attrs string) func(p *icProvider) {
 		return func(p *icProvider) { p.tencent["assume_role"] = "{\n" + attrs + "\n}" }
 	}
@@ -291,6 +297,50 @@ func invalidConfigCases() []invalidConfigCase {
 		dataCase("begin_time string", events, `begin_time = "yesterday"`, icWords(`Inappropriate value for attribute "begin_time": a number is required`)),
 		dataCase("access_key_ids number", events, `access_key_ids = 7`, icWords(`Inappropriate value for attribute "access_key_ids": list of string required`)),
 		dataCase("unknown argument", events, `region = "cn-bj2"`, icWords(`An argument named "region" is not expected here`)),
+
+		// auditlog_cloudaudit_events.
+		dataCase("start_time missing", caev, fmt.Sprintf("end_time = %d", ago(day)), icWords(`The argument "start_time" is required`)),
+		dataCase("start_time past 90 days", caev, fmt.Sprintf("start_time = %d\nend_time = %d", ago(91*day), ago(80*day)),
+			icSeq(`Attribute start_time`, `is more than 90 days ago: DescribeEvents serves only the last 90 days`)),
+		dataCase("span of 30 days", caev, fmt.Sprintf("start_time = %d\nend_time = %d", ago(40*day), ago(10*day)),
+			icSeq(`Attribute end_time`, `must be less than 30 days after start_time`)),
+		dataCase("end_time before start_time", caev, fmt.Sprintf("start_time = %d\nend_time = %d", ago(day), ago(2*day)),
+			icSeq(`Attribute end_time`, `must not be before start_time`)),
+		dataCase("max_results 51", caev, window+`max_results = 51`, icWords(`Attribute max_results value must be between 1 and 50, got: 51`)),
+		dataCase("max_results 0", caev, window+`max_results = 0`, icWords(`Attribute max_results value must be between 1 and 50, got: 0`)),
+		dataCase("max_items 0", caev, window+`max_items = 0`, icWords(`Attribute max_items value must be at least 1, got: 0`)),
+		dataCase("next_token not digits", caev, window+`next_token = "abc"`,
+			icWords(`Attribute next_token must be the decimal digits of an unsigned 64-bit integer`)),
+		dataCase("next_token above 2^64", caev, window+`next_token = "18446744073709551616"`,
+			icWords(`Attribute next_token must be the decimal digits of an unsigned 64-bit integer`)),
+		dataCase("attribute_key Username", caev, lookup("Username", "alice"),
+			icSeq(`Attribute lookup_attributes[0].attribute_key value must be one of`, `got: "Username"`)),
+		dataCase("attribute_value empty", caev, lookup("EventName", ""),
+			icWords(`Attribute lookup_attributes[0].attribute_value string length must be at least 1, got: 0`)),
+		dataCase("lookup_attributes as an attribute", caev, window+`lookup_attributes = [{ attribute_key = "EventName", attribute_value = "DeleteUser" }]`,
+			icWords(`An argument named "lookup_attributes" is not expected here. Did you mean to define a block of type "lookup_attributes"?`)),
+		dataCase("misspelt lookup key name", caev, window+"lookup_attributes {\n  attribute_keys = \"EventName\"\n  attribute_value = \"x\"\n}",
+			icWords(`An argument named "attribute_keys" is not expected here`)),
+		dataCase("timeouts as an attribute", caev, window+`timeouts = { read = "1m" }`,
+			icWords(`An argument named "timeouts" is not expected here. Did you mean to define a block of type "timeouts"?`)),
+		dataCase("computed resume_token", caev, window+`resume_token = "5"`, icWords(`Invalid Configuration for Read-Only Attribute`)+`.*resume_token`),
+
+		// auditlog_cloudaudit_track.
+		dataCase("track_id missing", track, ``, icWords(`The argument "track_id" is required`)),
+		dataCase("track_id 0", track, `track_id = 0`, icWords(`Attribute track_id value must be at least 1, got: 0`)),
+		dataCase("track_id string", track, `track_id = "audit-all-1"`, icWords(`Inappropriate value for attribute "track_id": a number is required`)),
+
+		// A start_time within the 15 minutes of grace passes the plan's
+		// check; the API, which has the final word, refuses it, and the
+		// error names the argument, the API's code and the RequestId.
+		{
+			name: "cloudaudit_events/start_time in the grace, refused by the API", readFailure: true,
+			want: icSeq(`Reading CloudAudit events`) + `.*start_time.*` + icSeq(`InvalidParameter: StartTime`, `is more than 90 days ago`) + `.*RequestId:\s+[0-9a-f-]{36}`,
+			config: func(sim *testSim) string {
+				return newICProvider(sim).String() + fmt.Sprintf("data \"auditlog_cloudaudit_events\" \"test\" {\nstart_time = %d\nend_time = %d\n}\n",
+					ago(90*day+5*time.Minute), ago(89*day))
+			},
+		},
 
 		// Endpoints that pass validation but cannot be reached (a closed
 		// port): the read fails promptly, with no retry (max_retries = 0),

@@ -292,6 +292,8 @@ func (p *auditlogProvider) DataSources(_ context.Context) []func() datasource.Da
 		NewCloudAuditTracksDataSource,
 		NewCSIPUserCallRecordsDataSource,
 		NewUCloudOperationEventsDataSource,
+		NewCloudAuditEventsDataSource,
+		NewCloudAuditTrackDataSource,
 	}
 }
 

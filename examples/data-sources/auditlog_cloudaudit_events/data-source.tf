@@ -1,0 +1,90 @@
+# The last day of events (the API serves the last 90 days, under 30 days per
+# query). plantimestamp() is fixed for the whole plan.
+locals {
+  now = plantimestamp()
+}
+
+data "auditlog_cloudaudit_events" "last_day" {
+  start_time = provider::auditlog::unix_time(timeadd(local.now, "-24h"))
+  end_time   = provider::auditlog::unix_time(local.now)
+}
+
+# Deletions in the last day: who deleted what, and whether it worked.
+output "deletions_last_day" {
+  value = [
+    for e in data.auditlog_cloudaudit_events.last_day.events :
+    format("%s %s %s %s (%s)", e.event_time, e.username, e.event_name,
+    coalesce(e.resources.resource_name, e.resources.resource_type), e.error_code == 0 ? "ok" : "failed ${e.error_code}")
+    if startswith(e.event_name, "Delete")
+  ]
+}
+
+# Console logins of the last week, per user, with their source addresses.
+data "auditlog_cloudaudit_events" "logins" {
+  start_time = provider::auditlog::unix_time(timeadd(local.now, "-168h"))
+  end_time   = provider::auditlog::unix_time(local.now)
+
+  lookup_attributes {
+    attribute_key   = "EventName"
+    attribute_value = "ConsoleLogin"
+  }
+}
+
+output "console_logins_per_user" {
+  value = {
+    for e in data.auditlog_cloudaudit_events.logins.events :
+    e.username => e.source_ip_address...
+  }
+}
+
+# Write calls CAM refused in the last week. Conditions on different keys must
+# all hold; repeating a key (two EventName blocks, say) matches either value.
+data "auditlog_cloudaudit_events" "denied_writes" {
+  start_time = provider::auditlog::unix_time(timeadd(local.now, "-168h"))
+  end_time   = provider::auditlog::unix_time(local.now)
+
+  lookup_attributes {
+    attribute_key   = "ActionType"
+    attribute_value = "Write"
+  }
+  lookup_attributes {
+    attribute_key   = "CamErrorCode"
+    attribute_value = "4102"
+  }
+}
+
+# Every failed write call, with the API's own error from the event document.
+output "failed_writes" {
+  value = [
+    for e in data.auditlog_cloudaudit_events.denied_writes.events : {
+      who    = e.username
+      what   = e.event_name
+      when   = e.event_time
+      from   = e.source_ip_address
+      reason = try(jsondecode(e.cloud_audit_event).errorMessage, null)
+    }
+  ]
+}
+
+# A large window in bounded chunks: the newest 1000 events, then the next
+# 1000 from exactly where the first read stopped. resume_token is null when
+# the first read reached the end, so the second read exists only while there
+# is more to read.
+data "auditlog_cloudaudit_events" "chunk_1" {
+  start_time = provider::auditlog::unix_time(timeadd(local.now, "-720h"))
+  end_time   = provider::auditlog::unix_time(timeadd(local.now, "-1h"))
+  max_items  = 1000
+
+  timeouts {
+    read = "10m"
+  }
+}
+
+data "auditlog_cloudaudit_events" "chunk_2" {
+  count = data.auditlog_cloudaudit_events.chunk_1.resume_token == null ? 0 : 1
+
+  start_time = data.auditlog_cloudaudit_events.chunk_1.start_time
+  end_time   = data.auditlog_cloudaudit_events.chunk_1.end_time
+  max_items  = 1000
+  next_token = data.auditlog_cloudaudit_events.chunk_1.resume_token
+}

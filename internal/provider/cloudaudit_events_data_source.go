@@ -1,0 +1,518 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/auditlog/terraform-provider-auditlog/internal/client"
+)
+
+var (
+	_ datasource.DataSource                   = &cloudAuditEventsDataSource{}
+	_ datasource.DataSourceWithConfigure      = &cloudAuditEventsDataSource{}
+	_ datasource.DataSourceWithValidateConfig = &cloudAuditEventsDataSource{}
+)
+
+// NewCloudAuditEventsDataSource is the auditlog_cloudaudit_events data
+// source: CloudAudit's DescribeEvents.
+func NewCloudAuditEventsDataSource() datasource.DataSource {
+	return &cloudAuditEventsDataSource{}
+}
+
+type cloudAuditEventsDataSource struct {
+	dataSourceBase
+}
+
+const cloudAuditEventsTypeName = "auditlog_cloudaudit_events"
+
+type cloudAuditEventsModel struct {
+	ID               types.String           `tfsdk:"id"`
+	StartTime        types.Int64            `tfsdk:"start_time"`
+	EndTime          types.Int64            `tfsdk:"end_time"`
+	LookupAttributes []lookupAttributeModel `tfsdk:"lookup_attributes"`
+	IsReturnLocation types.Bool             `tfsdk:"is_return_location"`
+	MaxResults       types.Int64            `tfsdk:"max_results"`
+	MaxItems         types.Int64            `tfsdk:"max_items"`
+	NextToken        types.String           `tfsdk:"next_token"`
+	ResumeToken      types.String           `tfsdk:"resume_token"`
+	ListOver         types.Bool             `tfsdk:"list_over"`
+	Events           types.List             `tfsdk:"events"` // of cloudAuditEventAttrTypes objects
+	Timeouts         timeouts.Value         `tfsdk:"timeouts"`
+}
+
+type lookupAttributeModel struct {
+	AttributeKey   types.String `tfsdk:"attribute_key"`
+	AttributeValue types.String `tfsdk:"attribute_value"`
+}
+
+func (m *cloudAuditEventsModel) readTimeouts() timeouts.Value { return m.Timeouts }
+
+// The API's documented limits. DescribeEvents serves the last 90 days, and
+// one query spans under 30 days.
+const (
+	cloudAuditEventsLookback = 90 * 24 * time.Hour
+	cloudAuditEventsMaxSpan  = 30 * 24 * time.Hour
+	// cloudAuditEventsGrace lets a start_time computed as "90 days ago" a
+	// little before the plan pass validation: the plan checks on its own
+	// clock, later than the expression was evaluated. The API has the final
+	// word.
+	cloudAuditEventsGrace = 15 * time.Minute
+)
+
+// cloudAuditLookupKeys are the AttributeKey values DescribeEvents documents
+// (API reference 629/54488 and the SDK's model comments). Username,
+// ReadOnly and EventId belong to LookUpEvents only.
+var cloudAuditLookupKeys = []string{
+	"RequestId", "EventName", "ActionType", "PrincipalId", "ResourceType", "ResourceId", "ResourceName",
+	"AccessKeyId", "SensitiveAction", "ApiErrorCode", "CamErrorCode", "SourceIPAddress", "Tags",
+}
+
+var cloudAuditEventResourcesAttrTypes = map[string]attr.Type{
+	"resource_type": types.StringType,
+	"resource_name": types.StringType,
+}
+
+var cloudAuditEventAttrTypes = map[string]attr.Type{
+	"event_id":          types.StringType,
+	"username":          types.StringType,
+	"event_time":        types.StringType,
+	"cloud_audit_event": types.StringType,
+	"resource_type_cn":  types.StringType,
+	"error_code":        types.Int64Type,
+	"event_name":        types.StringType,
+	"secret_id":         types.StringType,
+	"event_source":      types.StringType,
+	"request_id":        types.StringType,
+	"resource_region":   types.StringType,
+	"account_id":        types.Int64Type,
+	"source_ip_address": types.StringType,
+	"event_name_cn":     types.StringType,
+	"resources":         types.ObjectType{AttrTypes: cloudAuditEventResourcesAttrTypes},
+	"event_region":      types.StringType,
+	"location":          types.StringType,
+}
+
+func (d *cloudAuditEventsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_cloudaudit_events"
+}
+
+func computedString(desc string) schema.StringAttribute {
+	return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+}
+
+func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the operation events CloudAudit recorded for a Tencent Cloud account (API `DescribeEvents`, version 2019-03-19): " +
+			"who signed in to the console, who called which API on which resource, from which address, and which calls failed.\n\n" +
+			"The API serves the last 90 days, and one query spans under 30 days. It is called in the provider's `tencentcloud.region`; " +
+			"CloudAudit answers in ap-guangzhou, ap-shanghai, ap-beijing, ap-chengdu, ap-nanjing, ap-hongkong, ap-singapore, ap-seoul, " +
+			"ap-tokyo, ap-bangkok, eu-frankfurt, na-siliconvalley and na-ashburn (CloudAudit's region list; an unsupported region fails with " +
+			"the API's `UnsupportedRegion`). The documents do not say whether one region's answer includes events of other regions; each " +
+			"event carries its own `event_region`.\n\n" +
+			"Every page is read, one call after the other (each page needs the previous page's token), newest event first, until the API says " +
+			"the list is over. `max_items` stops the read early; `resume_token` then tells where to continue, by passing it as `next_token` " +
+			"to another read with the same other arguments. Every page is requested with identical parameters except the token, as the API requires.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
+			},
+			"start_time": schema.Int64Attribute{
+				Required: true,
+				MarkdownDescription: "Start of the time window, a UNIX timestamp in seconds (the API's `StartTime`). At most 90 days ago: the plan " +
+					"fails for an older start, allowing 15 minutes of grace for a window such as `timeadd(plantimestamp(), \"-2160h\")` evaluated just before " +
+					"the check; a start that old may still be refused by the API, which has the final word.",
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"end_time": schema.Int64Attribute{
+				Required: true,
+				MarkdownDescription: "End of the time window, a UNIX timestamp in seconds (the API's `EndTime`). Not before `start_time`, " +
+					"and less than 30 days after it (the API's longest span).",
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"is_return_location": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Whether the API adds the location of each event's source address (`location`); sent as the API's " +
+					"`IsReturnLocation`, `1` or `0`. Unset, none is sent and `location` is whatever the API returns by default.",
+			},
+			"max_results": schema.Int64Attribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: fmt.Sprintf("Events per API call (the API's `MaxResults`), 1 to %d. Default %d, the documented maximum, "+
+					"or, when `max_items` is set, the largest size up to %d that divides `max_items`, so that the read ends on a page boundary "+
+					"and `resume_token` is exact. It does not limit how many events are read: see `max_items`.",
+					client.CloudAuditMaxEventsPage, client.CloudAuditMaxEventsPage, client.CloudAuditMaxEventsPage),
+				Validators: []validator.Int64{int64validator.Between(1, client.CloudAuditMaxEventsPage)},
+			},
+			"max_items": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: maxItemsDescription + " When the read stops " +
+					"before the end, `resume_token` is set, unless `max_results` does not divide `max_items` (a warning then says so).",
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"next_token": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Start the read at this position (the API's `NextToken`) instead of at the newest event: the `resume_token` " +
+					"of another read of this data source with the same `start_time`, `end_time`, `lookup_attributes`, `is_return_location` and " +
+					"`max_results`, or the API rejects it. The API's token is an unsigned 64-bit integer, larger than a Terraform number keeps " +
+					"exactly, so it is a string of decimal digits. This is an input only: the token to continue from after this read is `resume_token`.",
+				Validators: []validator.String{uint64StringValidator{}},
+			},
+			"resume_token": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "Where `max_items` stopped the read: pass it as `next_token` (with the same other arguments) to continue " +
+					"exactly after the last event of `events`, with no gap and no overlap. Null when every matching event was read, and when " +
+					"`max_items` ended the read inside a page (a warning then says how to get a token).",
+			},
+			"list_over": schema.BoolAttribute{
+				Computed: true,
+				MarkdownDescription: "Whether the read reached the end of the query's events (the API's `ListOver` on the last page read, with " +
+					"nothing of that page left out).",
+			},
+			"events": schema.ListNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "Events in API order, newest first (the API's `Events`). Empty, not null, when none match; " +
+					"a field the API leaves out is null.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"event_id":   computedString("Event ID (`EventId`)."),
+						"username":   computedString("Name of the identity that acted (`Username`): the root account, a sub-account, or a role."),
+						"event_time": computedString("Time of the event (`EventTime`), a string as the API returns it (UNIX seconds in current answers)."),
+						"cloud_audit_event": computedString("The whole event as a JSON document (`CloudAuditEvent`), unchanged: " +
+							"`jsondecode()` it for fields the API has no column for, such as `userIdentity` or `errorMessage`."),
+						"resource_type_cn": computedString("Product name in Chinese (`ResourceTypeCn`)."),
+						"error_code": schema.Int64Attribute{Computed: true, MarkdownDescription: "Error code of the call (`ErrorCode`): " +
+							"`0` when it succeeded; CAM denials carry the CAM code, such as `4102`."},
+						"event_name":      computedString("API or console action (`EventName`), such as `ConsoleLogin` or `DeleteUser`."),
+						"secret_id":       computedString("API key the call was made with (`SecretId`); null for console operations."),
+						"event_source":    computedString("Where the request came in (`EventSource`), such as `cvm.tencentcloudapi.com`."),
+						"request_id":      computedString("RequestId of the recorded call (`RequestID`)."),
+						"resource_region": computedString("Region of the resource (`ResourceRegion`); null for global products."),
+						"account_id": schema.Int64Attribute{Computed: true, MarkdownDescription: "UIN of the account (`AccountID`), kept " +
+							"exactly, also above 2^53."},
+						"source_ip_address": computedString("Source address, IPv4 or IPv6 (`SourceIPAddress`)."),
+						"event_name_cn":     computedString("Action name in Chinese (`EventNameCn`)."),
+						"resources": schema.SingleNestedAttribute{
+							Computed:            true,
+							MarkdownDescription: "The resource acted on (`Resources`): one object, as the API returns one.",
+							Attributes: map[string]schema.Attribute{
+								"resource_type": computedString("Product (`ResourceType`), such as `cvm` or `cam`."),
+								"resource_name": computedString("Resource name or ID (`ResourceName`); null when the call names no single resource."),
+							},
+						},
+						"event_region": computedString("Region the event happened in (`EventRegion`)."),
+						"location":     computedString("Location of the source address (`Location`), when `is_return_location` asks for it."),
+					},
+				},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeoutsBlock(ctx),
+			"lookup_attributes": schema.ListNestedBlock{
+				MarkdownDescription: "Conditions on the events (the API's `LookupAttributes`). Conditions on different keys must all hold; " +
+					"repeated conditions on one key match any of their values (so two `EventName` blocks list both actions).",
+				NestedObject: schema.NestedBlockObject{
+					Attributes: map[string]schema.Attribute{
+						"attribute_key": schema.StringAttribute{
+							Required: true,
+							MarkdownDescription: "What to match (the API's `AttributeKey`): one of `" + strings.Join(cloudAuditLookupKeys, "`, `") +
+								"`. `Tags` takes a JSON list such as `[{\"key\":\"env\",\"value\":\"prod\"}]`.",
+							Validators: []validator.String{stringvalidator.OneOf(cloudAuditLookupKeys...)},
+						},
+						"attribute_value": schema.StringAttribute{
+							Required: true,
+							MarkdownDescription: "The value to match (the API's `AttributeValue`). The API accepts a key without a value, " +
+								"but documents no meaning for it, so a value is required here.",
+							Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+						},
+					},
+				},
+			},
+		},
+	}
+}
+
+// ValidateConfig checks the time window against the API's documented limits.
+func (d *cloudAuditEventsDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	startPath, endPath := path.Root("start_time"), path.Root("end_time")
+	var start, end types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, startPath, &start)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, endPath, &end)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !start.IsNull() && !start.IsUnknown() {
+		s := start.ValueInt64()
+		oldest := time.Now().Add(-cloudAuditEventsLookback).Unix()
+		if s >= 0 && s < oldest-int64(cloudAuditEventsGrace/time.Second) {
+			resp.Diagnostics.AddAttributeError(startPath, "Time outside the 90-day window",
+				fmt.Sprintf("Attribute start_time (%d, %s) is more than 90 days ago: DescribeEvents serves only the last 90 days, from %d (%s) on.",
+					s, unixUTC(s), oldest, unixUTC(oldest)))
+		}
+	}
+	if start.IsNull() || start.IsUnknown() || end.IsNull() || end.IsUnknown() {
+		return
+	}
+	s, e := start.ValueInt64(), end.ValueInt64()
+	switch {
+	case e < s:
+		resp.Diagnostics.AddAttributeError(endPath, "Invalid time window",
+			fmt.Sprintf("Attribute end_time (%d, %s) must not be before start_time (%d, %s).", e, unixUTC(e), s, unixUTC(s)))
+	case e-s >= int64(cloudAuditEventsMaxSpan/time.Second):
+		resp.Diagnostics.AddAttributeError(endPath, "Time window too long",
+			fmt.Sprintf("Attribute end_time (%d, %s) must be less than 30 days after start_time (%d, %s): DescribeEvents spans under 30 days "+
+				"per query; split the window into several reads.", e, unixUTC(e), s, unixUTC(s)))
+	}
+}
+
+func (d *cloudAuditEventsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	resp.Diagnostics.Append(d.read(ctx, req.Config, &resp.State)...)
+}
+
+// eventsPageSize is the page size of a read (decision: identical parameters
+// on every page): the user's max_results; else, with max_items, the largest
+// size up to the API's maximum that divides it, so the read ends on a page
+// boundary; else the maximum.
+func eventsPageSize(maxResults, maxItems types.Int64, apiMax int64) int64 {
+	if !maxResults.IsNull() {
+		return maxResults.ValueInt64()
+	}
+	if n := maxItems.ValueInt64(); n > 0 {
+		for size := min(apiMax, n); size > 1; size-- {
+			if n%size == 0 {
+				return size
+			}
+		}
+		return 1
+	}
+	return apiMax
+}
+
+// read is the whole read: Read calls it for the framework, and the
+// provider server calls it directly (see fast_read.go).
+func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
+	var m cloudAuditEventsModel
+	var records int
+	ctx, progress := beginRead(ctx, cloudAuditEventsTypeName)
+	defer func() { progress.finish(ctx, records, diags) }()
+	ctx, cancel, diags := d.data.startRead(ctx, config, &m)
+	defer cancel()
+	if diags.HasError() {
+		return diags
+	}
+	c, clientDiags := d.data.tencentClient()
+	if diags.Append(clientDiags...); diags.HasError() {
+		return diags
+	}
+
+	region := d.data.tencentRegion
+	pageSize := uint64(eventsPageSize(m.MaxResults, m.MaxItems, client.CloudAuditMaxEventsPage))
+	apiReq := client.DescribeEventsRequest{
+		StartTime:  uint64(m.StartTime.ValueInt64()),
+		EndTime:    uint64(m.EndTime.ValueInt64()),
+		MaxResults: &pageSize,
+	}
+	if !m.IsReturnLocation.IsNull() {
+		v := uint64(0)
+		if m.IsReturnLocation.ValueBool() {
+			v = 1
+		}
+		apiReq.IsReturnLocation = &v
+	}
+	for _, l := range m.LookupAttributes {
+		value := l.AttributeValue.ValueString()
+		apiReq.LookupAttributes = append(apiReq.LookupAttributes, client.LookupAttribute{AttributeKey: l.AttributeKey.ValueString(), AttributeValue: &value})
+	}
+	// The request without its token is every argument that shapes the
+	// answer; encoded before the token is added.
+	query, _ := json.Marshal(apiReq)
+	if !m.NextToken.IsNull() {
+		token, err := strconv.ParseUint(m.NextToken.ValueString(), 10, 64)
+		if err != nil { // the validator has refused it already
+			diags.AddAttributeError(path.Root("next_token"), "Invalid next_token", err.Error())
+			return diags
+		}
+		apiReq.NextToken = &token
+	}
+	maxItems := int(m.MaxItems.ValueInt64())
+
+	// Each page is converted as soon as it is read, while the next call
+	// waits for the rate budget; only the state values are kept.
+	var elems []tftypes.Value
+	res, err := c.ListCloudAuditEvents(ctx, client.CloudAuditEventsQuery{
+		Region: region, Request: apiReq, MaxItems: maxItems,
+		OnPage: func(page []client.CloudAuditEvent) {
+			for i := range page {
+				elems = append(elems, cloudAuditEventValue(&page[i]))
+			}
+		},
+	})
+	if err != nil {
+		// What was read before the failure never reaches the state.
+		addEventsReadError(ctx, &diags, err)
+		return diags
+	}
+
+	if elems == nil {
+		elems = []tftypes.Value{} // none matched: an empty list, not null
+	}
+	records = len(elems)
+	resume := tfNullString
+	if res.ResumeToken != nil {
+		resume = tfString(strconv.FormatUint(*res.ResumeToken, 10))
+	}
+	if res.CutMidPage {
+		diags.AddAttributeWarning(path.Root("max_items"), "No resume_token: max_items ended the read inside a page",
+			fmt.Sprintf("max_items (%d) is not a multiple of max_results (%d), so the read returned the first %d events of its last page and "+
+				"no token can resume exactly after them; resume_token is null. Every page is requested with the same max_results (the API "+
+				"binds its tokens to the query), so choose a max_results that divides max_items, or leave max_results unset and the provider "+
+				"chooses one.", maxItems, pageSize, res.Records))
+	}
+	computed := map[string]tftypes.Value{
+		"id":           tfString(inputID("cloudaudit-events", region, string(query), m.NextToken.ValueString(), maxItems)),
+		"max_results":  tfInt(int64(pageSize)),
+		"resume_token": resume,
+		"list_over":    tftypes.NewValue(tftypes.Bool, res.ListOver),
+		"events":       tftypes.NewValue(cloudAuditEventListTFType, elems),
+	}
+	// A list block absent from the configuration is an empty list in the
+	// state, as the framework writes it (Terraform itself never sends null).
+	if m.LookupAttributes == nil {
+		computed["lookup_attributes"] = tftypes.NewValue(lookupAttributesTFType, []tftypes.Value{})
+	}
+	diags.Append(setState(ctx, config, state, computed)...)
+	return diags
+}
+
+var lookupIndexRe = regexp.MustCompile(`LookupAttributes\.(\d+)`)
+
+// addEventsReadError reports a DescribeEvents failure. The action documents
+// only InvalidParameter for its own parameters; its message names the
+// parameter, so the diagnostic is attached to that argument.
+func addEventsReadError(ctx context.Context, diags *diag.Diagnostics, err error) {
+	var te *client.TencentError
+	if errors.As(err, &te) && ctx.Err() == nil {
+		if p, ok := eventsErrorPath(te.Code, te.Message); ok {
+			diags.AddAttributeError(p, "Reading CloudAudit events", err.Error())
+			return
+		}
+	}
+	addReadError(ctx, diags, "Reading CloudAudit events", err, nil)
+}
+
+// eventsErrorPath names the argument an InvalidParameter message is about.
+func eventsErrorPath(code, message string) (path.Path, bool) {
+	if !codeHasPrefix(code, "InvalidParameter") && !codeHasPrefix(code, "InvalidParameterValue") {
+		return path.Empty(), false
+	}
+	if m := lookupIndexRe.FindStringSubmatch(message); m != nil {
+		i, _ := strconv.Atoi(m[1])
+		return path.Root("lookup_attributes").AtListIndex(i), true
+	}
+	switch {
+	case strings.Contains(message, "NextToken"):
+		return path.Root("next_token"), true
+	case strings.Contains(message, "MaxResults"):
+		return path.Root("max_results"), true
+	case strings.Contains(message, "IsReturnLocation"):
+		return path.Root("is_return_location"), true
+	case strings.Contains(message, "span"), strings.Contains(message, "EndTime") && !strings.Contains(message, "StartTime ("):
+		return path.Root("end_time"), true
+	case strings.Contains(message, "StartTime"):
+		return path.Root("start_time"), true
+	}
+	return path.Empty(), false
+}
+
+var (
+	lookupAttributesTFType = tftypes.List{ElementType: tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"attribute_key": tftypes.String, "attribute_value": tftypes.String}}}
+	cloudAuditEventTFType     = tfType(types.ObjectType{AttrTypes: cloudAuditEventAttrTypes})
+	cloudAuditEventListTFType = tftypes.List{ElementType: cloudAuditEventTFType}
+	cloudAuditResourcesTFType = tfType(types.ObjectType{AttrTypes: cloudAuditEventResourcesAttrTypes})
+	nullCloudAuditResources   = tftypes.NewValue(cloudAuditResourcesTFType, nil)
+)
+
+// cloudAuditEventsValue builds the events list directly: one small map per
+// event, no reflection.
+func cloudAuditEventsValue(events []client.CloudAuditEvent) tftypes.Value {
+	elems := make([]tftypes.Value, len(events))
+	for i := range events {
+		elems[i] = cloudAuditEventValue(&events[i])
+	}
+	return tftypes.NewValue(cloudAuditEventListTFType, elems)
+}
+
+func cloudAuditEventValue(e *client.CloudAuditEvent) tftypes.Value {
+	resources := nullCloudAuditResources
+	if r := e.Resources; r != nil {
+		resources = tftypes.NewValue(cloudAuditResourcesTFType, map[string]tftypes.Value{
+			"resource_type": tfStringPtr(r.ResourceType),
+			"resource_name": tfStringPtr(r.ResourceName),
+		})
+	}
+	return tftypes.NewValue(cloudAuditEventTFType, map[string]tftypes.Value{
+		"event_id":          tfStringPtr(e.EventId),
+		"username":          tfStringPtr(e.Username),
+		"event_time":        tfStringPtr(e.EventTime),
+		"cloud_audit_event": tfStringPtr(e.CloudAuditEvent),
+		"resource_type_cn":  tfStringPtr(e.ResourceTypeCn),
+		"error_code":        tfInt64Ptr(e.ErrorCode),
+		"event_name":        tfStringPtr(e.EventName),
+		"secret_id":         tfStringPtr(e.SecretId),
+		"event_source":      tfStringPtr(e.EventSource),
+		"request_id":        tfStringPtr(e.RequestID),
+		"resource_region":   tfStringPtr(e.ResourceRegion),
+		"account_id":        tfInt64Ptr(e.AccountID),
+		"source_ip_address": tfStringPtr(e.SourceIPAddress),
+		"event_name_cn":     tfStringPtr(e.EventNameCn),
+		"resources":         resources,
+		"event_region":      tfStringPtr(e.EventRegion),
+		"location":          tfStringPtr(e.Location),
+	})
+}
+
+// uint64StringValidator accepts the decimal digits of an unsigned 64-bit
+// integer, such as the API's NextToken.
+type uint64StringValidator struct{}
+
+func (uint64StringValidator) Description(context.Context) string {
+	return "value must be the decimal digits of an unsigned 64-bit integer"
+}
+
+func (v uint64StringValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+var digitsRe = regexp.MustCompile(`^[0-9]+$`)
+
+func (uint64StringValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if _, err := strconv.ParseUint(s, 10, 64); !digitsRe.MatchString(s) || err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid token",
+			fmt.Sprintf("Attribute %s must be the decimal digits of an unsigned 64-bit integer (0 to 18446744073709551615), "+
+				"such as the resume_token of an earlier read; got %q.", req.Path, s))
+	}
+}
