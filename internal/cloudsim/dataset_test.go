@@ -159,3 +159,39 @@ func TestDataSetReadmeSample(t *testing.T) {
 		t.Error("the sample's tracking set is not served")
 	}
 }
+
+// DescribeEvents and DescribeAuditTrack answer from a data set.
+func TestDataSetCloudAuditActions(t *testing.T) {
+	d, err := Scenario("noncompliant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2030, 3, 10, 6, 0, 0, 0, time.UTC)
+	sim := New(Options{Data: d, Now: func() time.Time { return start }})
+	evs := sim.CloudAuditEvents()
+	if len(evs) != len(d.DescribeEvents) {
+		t.Fatalf("events: %d, want %d", len(evs), len(d.DescribeEvents))
+	}
+	for i := 1; i < len(evs); i++ {
+		if evs[i].Unix() > evs[i-1].Unix() {
+			t.Fatalf("events not newest first at %d", i)
+		}
+	}
+	var login *TencentEvent
+	for i := range evs {
+		if evs[i].EventId == "0d3b6e1a-0101" {
+			login = &evs[i]
+		}
+	}
+	// Captured 1 day before CapturedAt; Location is answered only on request.
+	if login == nil || login.Unix() != start.Unix()-86400 || login.EventTime != itoa(start.Unix()-86400) || login.Location != nil {
+		t.Errorf("mallory's console login: %+v", login)
+	}
+	tr, ok := sim.CloudAuditTrack(1003)
+	if !ok || tr.Name != "audit-all-paused" || tr.Status != 0 || tr.TrackForAllMembers == nil || *tr.TrackForAllMembers != 0 || tr.Filters == nil {
+		t.Errorf("CloudAuditTrack(1003) = %+v, %v", tr, ok)
+	}
+	if _, ok := sim.CloudAuditTrack(1); ok {
+		t.Error("CloudAuditTrack of an id absent from the data set found one")
+	}
+}
