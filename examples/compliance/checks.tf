@@ -75,5 +75,13 @@ resource "terraform_data" "enforce" {
       condition     = local.controls["UC-02"].status == "pass"
       error_message = local.controls["UC-02"].message
     }
+    precondition {
+      condition     = local.controls["TRK-04"].status == "pass"
+      error_message = local.controls["TRK-04"].message
+    }
+    precondition {
+      condition     = local.controls["EVT-01"].status == "pass"
+      error_message = local.controls["EVT-01"].message
+    }
   }
 }

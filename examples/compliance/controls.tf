@@ -119,7 +119,7 @@ locals {
   }
 
   controls = {
-    for id, c in local.control_defs : id => {
+    for id, c in merge(local.control_defs, local.cloudaudit_control_defs) : id => {
       id         = id
       title      = c.title
       rationale  = c.rationale

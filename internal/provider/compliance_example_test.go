@@ -22,6 +22,8 @@ var seededFindings = map[string][]string{
 	"TRK-01": {"audit-all-paused"},
 	"TRK-02": {"audit-cam-write"},
 	"TRK-03": {"audit-all-nostore"},
+	"TRK-04": {"organization"},
+	"EVT-01": {"0d3b6e1a-0101", "0d3b6e1a-0102", "0d3b6e1a-0103"},
 	"NET-01": {"100021372635/198.51.100.7", "100021372635/2001:db8::bad", "100021372635/106.55.***.47", "100021372636/203.0.113.50"},
 	"UC-01":  {"mallory/DeleteUHostInstance/uhost-6c5b4a39", "zhang.wei/CreateAccessKey/-", "li.na/AttachPolicies/-"},
 	"UC-02":  {"bob/StartUHostInstance/uhost-2a3b4c5d", "bob/StartUHostInstance/uhost-3b4c5d6e", "li.na/AttachPolicies/-", "alice/CreateUDisk/-"},

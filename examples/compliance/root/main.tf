@@ -20,15 +20,16 @@ provider "auditlog" {}
 module "compliance" {
   source = "../"
 
-  enforce                 = var.enforce
-  window_days             = var.window_days
-  window_start            = var.window_start
-  window_end              = var.window_end
-  allowed_networks        = var.allowed_networks
-  csip_sub_uins           = var.csip_sub_uins
-  ucloud_privileged_users = var.ucloud_privileged_users
-  ucloud_max_failed       = var.ucloud_max_failed
-  ucloud_max_events       = var.ucloud_max_events
+  enforce                     = var.enforce
+  window_days                 = var.window_days
+  window_start                = var.window_start
+  window_end                  = var.window_end
+  allowed_networks            = var.allowed_networks
+  csip_sub_uins               = var.csip_sub_uins
+  ucloud_privileged_users     = var.ucloud_privileged_users
+  ucloud_max_failed           = var.ucloud_max_failed
+  ucloud_max_events           = var.ucloud_max_events
+  cloudaudit_privileged_users = var.cloudaudit_privileged_users
 }
 
 variable "enforce" {
@@ -81,6 +82,12 @@ variable "ucloud_max_events" {
   description = "Read at most this many UCloud operations; null reads all."
   type        = number
   default     = null
+}
+
+variable "cloudaudit_privileged_users" {
+  description = "CloudAudit users allowed to log in to the console and to delete resources."
+  type        = list(string)
+  default     = []
 }
 
 output "compliance" {
