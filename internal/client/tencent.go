@@ -73,9 +73,10 @@ type TencentClient struct {
 	pace      *pacer
 	log       Logger
 
-	credMu  sync.Mutex
-	cred    *tccommon.Credential
-	credExp time.Time // zero for permanent credentials
+	credMu   sync.Mutex
+	cred     *tccommon.Credential
+	credExp  time.Time // zero for permanent credentials
+	renewing *renewal  // the AssumeRole call in flight, if any
 }
 
 // NewTencentClient checks the configuration and builds a client. It makes no
@@ -213,11 +214,11 @@ func callTencentCounted[T any, P typedResponse[T]](ctx context.Context, c *Tence
 	err = c.retry.do(ctx, func(attempt int) (bool, error) {
 		attempts = attempt + 1
 		res := new(T)
-		callErr := c.send(ctx, op, params, P(res), attempt)
+		used, callErr := c.send(ctx, op, params, P(res), attempt)
 		if callErr != nil {
 			// Temporary credentials can lapse mid-read (or be revoked):
 			// assume the role again, once, and repeat the call.
-			if !renewed && c.renewAssumedRole(callErr) {
+			if !renewed && c.renewAssumedRole(callErr, used) {
 				renewed = true
 				return true, callErr
 			}
@@ -247,15 +248,16 @@ func actionParameters(req any) (map[string]any, error) {
 	return params, nil
 }
 
-// send makes one signed HTTP exchange.
-func (c *TencentClient) send(ctx context.Context, op tencentOp, params map[string]any, into responseMetaHolder, attempt int) error {
+// send makes one signed HTTP exchange. It returns the credential it signed
+// with, if it got that far.
+func (c *TencentClient) send(ctx context.Context, op tencentOp, params map[string]any, into responseMetaHolder, attempt int) (*tccommon.Credential, error) {
 	cred, err := c.credential(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	release, err := c.pace.acquire(ctx, op.Service+"/"+op.Action, c.cfg.SecretID)
 	if err != nil {
-		return fmt.Errorf("tencentcloud %s: waiting for the rate budget: %w", op.Action, err)
+		return cred, fmt.Errorf("tencentcloud %s: waiting for the rate budget: %w", op.Action, err)
 	}
 	defer release()
 	attemptCtx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
@@ -267,14 +269,14 @@ func (c *TencentClient) send(ctx context.Context, op tencentOp, params map[strin
 	request := tchttp.NewCommonRequest(op.Service, op.Version, op.Action)
 	request.SetContext(attemptCtx)
 	if err := request.SetActionParameters(params); err != nil {
-		return fmt.Errorf("tencentcloud %s: encoding request: %w", op.Action, err)
+		return cred, fmt.Errorf("tencentcloud %s: encoding request: %w", op.Action, err)
 	}
 	sdk := tccommon.NewCommonClient(cred, op.Region, c.clientProfile()).WithHttpTransport(c.transport)
 	if tag := requestClientTag(c.cfg.UserAgent); tag != "" {
 		sdk.WithRequestClient(tag)
 	}
 	sdkErr := sdk.Send(request, tchttp.NewCommonResponse())
-	return ex.result(ctx, attemptCtx, sdkErr)
+	return cred, ex.result(ctx, attemptCtx, sdkErr)
 }
 
 // requestClientTag fits a user agent such as "terraform-provider-auditlog/1.0"

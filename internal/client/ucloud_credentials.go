@@ -92,6 +92,25 @@ func LoadUCloudSharedConfig(path, profile string) (projectID, baseURL string, fo
 	return projectID, baseURL, found, nil
 }
 
+// UCloudActiveProfile names the profile to read when none is configured:
+// the config file's entry marked "active": true, else "default", as
+// ucloud-cli does. Keys (credential file) and settings (config file) are
+// then both read from that one profile, never from two. An empty path means
+// DefaultUCloudConfigFile.
+func UCloudActiveProfile(configPath string) (string, error) {
+	var entries []ucloudConfigEntry
+	ok, err := readUCloudSharedFile(configPath, DefaultUCloudConfigFile, "config", &entries)
+	if err != nil || !ok {
+		return DefaultUCloudProfile, err
+	}
+	for _, e := range entries {
+		if name := strings.TrimSpace(e.Profile); e.Active && name != "" {
+			return name, nil
+		}
+	}
+	return DefaultUCloudProfile, nil
+}
+
 // readUCloudSharedFile decodes the JSON file at path (or defaultPath when
 // path is empty) into out. It reports false, without error, only when the
 // default file is absent.

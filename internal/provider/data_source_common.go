@@ -135,9 +135,7 @@ func (d *providerData) startRead(ctx context.Context, config tfsdk.Config, m rea
 // ctx is the read's context: when it has expired, the error is reported
 // against timeouts.read, whatever the last call failed with.
 func addReadError(ctx context.Context, diags *diag.Diagnostics, summary string, err error, attrFor func(code string) (path.Path, bool)) {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		diags.AddAttributeError(path.Root("timeouts").AtName("read"), summary,
-			"The read did not finish within timeouts.read (default "+defaultReadTimeout.String()+"): set a longer one to allow it more time. Last error: "+err.Error())
+	if addReadTimeoutError(ctx, diags, summary, err) {
 		return
 	}
 	detail := err.Error() + readErrorAdvice(ctx, err)
@@ -149,6 +147,18 @@ func addReadError(ctx context.Context, diags *diag.Diagnostics, summary string, 
 		}
 	}
 	diags.AddError(summary, detail)
+}
+
+// addReadTimeoutError reports err against timeouts.read when the read's
+// context ctx has expired, whatever the last call failed with, and says
+// whether it did.
+func addReadTimeoutError(ctx context.Context, diags *diag.Diagnostics, summary string, err error) bool {
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return false
+	}
+	diags.AddAttributeError(path.Root("timeouts").AtName("read"), summary,
+		"The read did not finish within timeouts.read (default "+defaultReadTimeout.String()+"): set a longer one to allow it more time. Last error: "+err.Error())
+	return true
 }
 
 // codeHasPrefix reports whether an API error code is code or one of its

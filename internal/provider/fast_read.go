@@ -51,8 +51,10 @@ type server struct {
 func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	data := s.provider.configured()
 	newReader, known := s.provider.stateReaders()[req.TypeName]
-	if !known || data == nil || req.Config == nil {
-		// Unconfigured, or not ours: the framework knows what to say.
+	if !known || data == nil || req.Config == nil || len(data.unknown) > 0 {
+		// Unconfigured, not ours, or configured with settings not known
+		// yet (which the framework defers when Terraform allows it): the
+		// framework knows what to say.
 		return s.ProviderServer.ReadDataSource(ctx, req)
 	}
 	reader := newReader()

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -231,7 +232,7 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					},
 					"profile": schema.StringAttribute{
 						Optional:            true,
-						MarkdownDescription: "Profile of the shared credential file. Environment: `UCLOUD_PROFILE`. Default `default`.",
+						MarkdownDescription: "Profile of the shared credential file and of `~/.ucloud/config.json`; keys, project and base URL read from the files all come from this one profile. Environment: `UCLOUD_PROFILE`. Default: the profile `config.json` marks active, else `default`.",
 						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 					},
 					"shared_credentials_file": schema.StringAttribute{
@@ -271,15 +272,34 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 }
 
 func (p *auditlogProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	// Settings not known yet (they depend on a resource not applied yet)
+	// must never be replaced by the environment or a profile file, which
+	// may belong to another account.
+	unknown := unknownSettings(req.Config.Raw)
 	var model providerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
+	var data *providerData
+	if diags := req.Config.Get(ctx, &model); diags.HasError() {
+		if len(unknown) == 0 {
+			resp.Diagnostics.Append(diags...)
+			return
+		}
+		// A whole nested object not known yet cannot be decoded: neither
+		// cloud can be set up until it is.
+		data = &providerData{}
+		data.refuseUnknown(unknown, true)
+	} else {
+		var diags diag.Diagnostics
+		data, diags = newProviderData(ctx, p.version, model, osEnvironment{})
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		data.refuseUnknown(unknown, false)
 	}
-	data, diags := newProviderData(ctx, p.version, model, osEnvironment{})
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if len(unknown) > 0 && req.ClientCapabilities.DeferralAllowed {
+		// Terraform can read the data sources later, once the values are
+		// known; the framework then defers every read of this provider.
+		resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 	}
 	resp.DataSourceData = data
 	p.mu.Lock()

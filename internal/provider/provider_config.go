@@ -3,14 +3,18 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/auditlog/terraform-provider-auditlog/internal/client"
@@ -34,10 +38,12 @@ func (osEnvironment) Getenv(k string) string { return os.Getenv(k) }
 type providerData struct {
 	tencent       *client.TencentClient
 	tencentErr    *settingsError
+	tencentWarn   diag.Diagnostics // reported with every read of this cloud
 	tencentRegion string
 
 	ucloud          *client.UCloudClient
 	ucloudErr       *settingsError
+	ucloudWarn      diag.Diagnostics // reported with every read of this cloud
 	ucloudProjectID string
 
 	// secrets are masked in every log line written while a data source reads.
@@ -45,6 +51,66 @@ type providerData struct {
 
 	// keys says where the access keys came from, for error messages.
 	keys keySources
+	// unknown lists the provider arguments whose values were not known when
+	// the provider was configured, such as "tencentcloud.secret_id".
+	unknown []string
+}
+
+// unknownSettings lists the provider arguments whose values are not known
+// yet, such as "tencentcloud.secret_id" when it is set from a resource that
+// is still to be created. It walks the raw configuration, so it holds
+// whatever the schema's shape.
+func unknownSettings(raw tftypes.Value) []string {
+	var out []string
+	_ = tftypes.Walk(raw, func(p *tftypes.AttributePath, v tftypes.Value) (bool, error) {
+		if v.IsKnown() {
+			return true, nil
+		}
+		var names []string
+		for _, step := range p.Steps() {
+			if name, ok := step.(tftypes.AttributeName); ok {
+				names = append(names, string(name))
+			}
+		}
+		out = append(out, first(strings.Join(names, "."), "the provider block"))
+		return false, nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+// refuseUnknown replaces the client of each cloud whose settings include
+// one not known yet by an error naming it. Resolution ran with those values
+// empty and may have found keys in the environment or a profile file: a read
+// with them would read another account without a word. Settings outside
+// both clouds (max_retries, request_timeout) concern both; so does
+// everything when all is set.
+func (d *providerData) refuseUnknown(unknown []string, all bool) {
+	d.unknown = unknown
+	var tencent, ucloud []string
+	for _, p := range unknown {
+		root, _, _ := strings.Cut(p, ".")
+		if all || root != "ucloud" {
+			tencent = append(tencent, p)
+		}
+		if all || root != "tencentcloud" {
+			ucloud = append(ucloud, p)
+		}
+	}
+	if len(tencent) > 0 {
+		d.tencent, d.tencentErr = nil, unknownSettingsError("Tencent Cloud", tencent, "the TENCENTCLOUD_* environment variables or a tccli profile")
+	}
+	if len(ucloud) > 0 {
+		d.ucloud, d.ucloudErr = nil, unknownSettingsError("UCloud", ucloud, "the UCLOUD_* environment variables or the files in ~/.ucloud")
+	}
+}
+
+func unknownSettingsError(cloud string, paths []string, fallbacks string) *settingsError {
+	return &settingsError{cloud + " settings not known yet",
+		"The provider argument " + strings.Join(paths, ", ") + " is not known yet: it depends on a value that is only known " +
+			"after apply, so this data source cannot be read now. The provider does not fall back to " + fallbacks +
+			" instead, since they may belong to another account. Make the value known at plan time, or apply what it " +
+			"depends on first (for example with terraform apply -target)."}
 }
 
 // settingsError explains why a cloud's client could not be set up.
@@ -61,7 +127,7 @@ func (d *providerData) tencentClient() (*client.TencentClient, diag.Diagnostics)
 	if d.tencentErr != nil {
 		return nil, d.tencentErr.diagnostics()
 	}
-	return d.tencent, nil
+	return d.tencent, d.tencentWarn
 }
 
 // ucloudClient returns the UCloud client, or why there is none.
@@ -69,7 +135,7 @@ func (d *providerData) ucloudClient() (*client.UCloudClient, diag.Diagnostics) {
 	if d.ucloudErr != nil {
 		return nil, d.ucloudErr.diagnostics()
 	}
-	return d.ucloud, nil
+	return d.ucloud, d.ucloudWarn
 }
 
 // maskSecrets returns ctx with every configured secret masked in log output.
@@ -114,6 +180,9 @@ func newProviderData(ctx context.Context, version string, m providerModel, env e
 		cfg.MaxRetries, cfg.RequestTimeout, cfg.UserAgent, cfg.Logger = maxRetries, timeout, userAgent, log
 		data.tencent, err = tencentClientOrError(cfg)
 		data.secrets = appendNonEmpty(data.secrets, cfg.SecretKey, cfg.SecurityToken)
+		if err == nil {
+			data.tencentWarn = tencentPlainHTTPWarning(cfg)
+		}
 	}
 	data.tencentErr = err
 	data.keys.tencent, data.keys.tencentProfileFile = tencentKeySource(tc, env, cfg)
@@ -129,6 +198,9 @@ func newProviderData(ctx context.Context, version string, m providerModel, env e
 		ucfg.MaxRetries, ucfg.RequestTimeout, ucfg.UserAgent, ucfg.Logger = maxRetries, timeout, userAgent, log
 		data.ucloud, uerr = ucloudClientOrError(ucfg)
 		data.ucloudProjectID = ucfg.ProjectID
+		if uerr == nil {
+			data.ucloudWarn = ucloudPlainHTTPWarning(ucfg)
+		}
 		data.secrets = appendNonEmpty(data.secrets, ucfg.PrivateKey, ucfg.SecurityToken)
 	}
 	data.ucloudErr = uerr
@@ -180,12 +252,19 @@ func resolveTencent(m *tencentCloudModel, env environment) (client.TencentConfig
 	}
 	// The profile supplies credentials only when none are configured, so a
 	// key pair is never assembled from two different sources.
-	if cfg.SecretID == "" && cfg.SecretKey == "" && cfg.SecurityToken == "" && found {
+	keysFromProfile := cfg.SecretID == "" && cfg.SecretKey == "" && cfg.SecurityToken == "" && found
+	if keysFromProfile {
 		cfg.SecretID, cfg.SecretKey, cfg.SecurityToken = profile.SecretID, profile.SecretKey, profile.Token
 	}
 	region = first(region, profile.Region, defaultTencentRegion)
 
-	ar, serr := resolveAssumeRole(m.AssumeRole, env, profile)
+	// The profile's role belongs to the profile's keys: keys configured
+	// elsewhere are never made to assume it.
+	roleProfile := client.TccliProfile{}
+	if keysFromProfile {
+		roleProfile = profile
+	}
+	ar, serr := resolveAssumeRole(m.AssumeRole, env, roleProfile)
 	if serr != nil {
 		return cfg, region, serr
 	}
@@ -258,6 +337,15 @@ func resolveUCloud(m *ucloudModel, env environment) (client.UCloudConfig, *setti
 	}
 	profile := first(m.Profile.ValueString(), env.Getenv("UCLOUD_PROFILE"))
 	credFile := first(m.SharedCredentialsFile.ValueString(), env.Getenv("UCLOUD_SHARED_CREDENTIAL_FILE"))
+	if profile == "" && (cfg.PublicKey == "" && cfg.PrivateKey == "" || cfg.ProjectID == "" || cfg.BaseURL == "") {
+		// One profile for both files: keys of one account must not be
+		// sent with the project and gateway of another.
+		active, err := client.UCloudActiveProfile("")
+		if err != nil {
+			return cfg, &settingsError{"Unreadable UCloud config file", err.Error()}
+		}
+		profile = active
+	}
 
 	// The shared credential file supplies keys only when none are configured.
 	if cfg.PublicKey == "" && cfg.PrivateKey == "" {
@@ -300,24 +388,94 @@ func ucloudClientOrError(cfg client.UCloudConfig) (*client.UCloudClient, *settin
 	return c, nil
 }
 
+// tencentPlainHTTPWarning warns when Tencent Cloud requests, signed with the
+// key pair and carrying any security token, would travel unencrypted to a
+// host other than this machine.
+func tencentPlainHTTPWarning(cfg client.TencentConfig) diag.Diagnostics {
+	host := ""
+	if cfg.Endpoint != "" {
+		scheme, hostPath, err := client.ParseEndpointURL(cfg.Endpoint)
+		if err != nil || scheme != "http" {
+			return nil
+		}
+		host, _, _ = strings.Cut(hostPath, "/")
+	} else if strings.EqualFold(cfg.Protocol, "HTTP") {
+		host = "<service>." + first(cfg.Domain, client.DefaultTencentRootDomain)
+	}
+	if host == "" || isLoopbackHost(host) {
+		return nil
+	}
+	var d diag.Diagnostics
+	d.AddWarning("Tencent Cloud credentials sent without encryption",
+		"Requests go to "+host+" over plain HTTP (tencentcloud.endpoint or tencentcloud.protocol, or TENCENTCLOUD_ENDPOINT "+
+			"or TENCENTCLOUD_PROTOCOL), and that host is not this machine: anyone on the way can read the audit records, the "+
+			"SecretId and any security token, and replay a signed request while its timestamp is valid. Use HTTPS.")
+	return d
+}
+
+// ucloudPlainHTTPWarning warns when UCloud requests would travel unencrypted
+// to a host other than this machine. UCloud signatures carry no timestamp,
+// so a captured request can be replayed at any later time.
+func ucloudPlainHTTPWarning(cfg client.UCloudConfig) diag.Diagnostics {
+	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
+	if err != nil || !strings.EqualFold(u.Scheme, "http") || isLoopbackHost(u.Host) {
+		return nil
+	}
+	var d diag.Diagnostics
+	d.AddWarning("UCloud credentials sent without encryption",
+		"Requests go to "+u.Host+" over plain HTTP (ucloud.base_url, UCLOUD_API_BASE_URL or ~/.ucloud/config.json), and that "+
+			"host is not this machine: anyone on the way can read the audit records and the public key, and since UCloud "+
+			"signatures carry no timestamp, replay a captured request at any later time. Use HTTPS.")
+	return d
+}
+
+// isLoopbackHost reports whether host ("name", "name:port", "[::1]:port")
+// is this machine: localhost, 127.0.0.0/8 or ::1.
+func isLoopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsLoopback()
+	}
+	return strings.EqualFold(host, "localhost")
+}
+
 // tflogAdapter lets the API clients log through terraform-plugin-log without
-// importing it.
+// importing it. Everything logged under a read's context goes through it.
 type tflogAdapter struct{}
 
 func (tflogAdapter) Warn(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Warn(ctx, msg, fields)
+	tflog.Warn(ownLogFields(ctx), msg, fields)
 }
 
 func (tflogAdapter) Info(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Info(ctx, msg, fields)
+	tflog.Info(ownLogFields(ctx), msg, fields)
 }
 
 func (tflogAdapter) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Debug(ctx, msg, fields)
+	tflog.Debug(ownLogFields(ctx), msg, fields)
 }
 
 func (tflogAdapter) Trace(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Trace(ctx, msg, fields)
+	tflog.Trace(ownLogFields(ctx), msg, fields)
+}
+
+// ownLogFields returns ctx with a private copy of the logger's fields.
+//
+// A masked context must never be logged through by two goroutines at once:
+// terraform-plugin-log applies masks by rewriting the context's field map in
+// place on every log call (hashicorp/terraform-plugin-log#246), and the
+// pages of one read are fetched by several goroutines under one context, so
+// they would write the same map concurrently and the runtime kills the
+// process ("concurrent map writes"), whatever TF_LOG says. Each log call
+// therefore works on its own copy: the library copies the fields whenever
+// it derives a context, and masking with no new strings derives one that
+// differs in nothing else. The masks themselves are copied along, so every
+// line stays masked.
+func ownLogFields(ctx context.Context) context.Context {
+	return tflog.MaskAllFieldValuesStrings(ctx)
 }
 
 // stringValueOr returns v's value, or def when v is null, unknown or empty.

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/auditlog/terraform-provider-auditlog/internal/cloudsim"
@@ -241,5 +242,105 @@ data "auditlog_cloudaudit_tracks" "test" {}
 				},
 			},
 		},
+	})
+}
+
+// Through the real terraform binary: a tccli profile's role-arn belongs to
+// the profile's keys. Keys from the provider block or the environment are
+// used as they are; only the profile's own keys assume its role.
+func TestAccProfileRoleOnlyWithProfileKeys(t *testing.T) {
+	sim := startSim(t, cloudsim.Options{Tracks: 2})
+	o := sim.Options()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "default.credential"), fmt.Sprintf(
+		`{"secretId": %q, "secretKey": %q, "role-arn": "qcs::cam::uin/%s:roleName/profile-role", "role-session-name": "from-profile"}`,
+		o.TencentSecretID, o.TencentSecretKey, cloudsim.DefaultTencentOwnerUin))
+	config := func(keys string) string {
+		return fmt.Sprintf(`
+provider "auditlog" {
+  tencentcloud {
+    endpoint               = %q
+    shared_credentials_dir = %q
+%s
+  }
+}
+data "auditlog_cloudaudit_tracks" "test" {}
+`, sim.URL, dir, keys)
+	}
+	assumed := func(want int) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			if n := sim.CallCount("AssumeRole"); n != want {
+				return fmt.Errorf("AssumeRole called %d times so far, want %d", n, want)
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// Keys in the provider block: the profile's role is not assumed.
+				Config: config(fmt.Sprintf("secret_id = %q\nsecret_key = %q", o.TencentSecretID, o.TencentSecretKey)),
+				Check:  assumed(0),
+			},
+			{
+				// Keys in the environment: neither.
+				PreConfig: func() {
+					t.Setenv("TENCENTCLOUD_SECRET_ID", o.TencentSecretID)
+					t.Setenv("TENCENTCLOUD_SECRET_KEY", o.TencentSecretKey)
+				},
+				Config: config(""),
+				Check:  assumed(0),
+			},
+			{
+				// Keys from the profile: its role is assumed.
+				PreConfig: func() {
+					os.Unsetenv("TENCENTCLOUD_SECRET_ID")
+					os.Unsetenv("TENCENTCLOUD_SECRET_KEY")
+				},
+				Config: config(""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					tracksCheck(tfjsonpath.New("tracks"), knownvalue.ListSizeExact(2)),
+				},
+				Check: func(*terraform.State) error {
+					if sim.CallCount("AssumeRole") == 0 {
+						return fmt.Errorf("the profile's keys did not assume the profile's role")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// Through the real terraform binary: with no profile configured, the keys
+// and the project come from one profile, the one config.json marks active
+// (as ucloud-cli does), never the keys of "default" with the project of the
+// active one.
+func TestAccUCloudKeysAndProjectFromOneProfile(t *testing.T) {
+	sim := startSim(t, cloudsim.Options{Events: 3})
+	o := sim.Options()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	writeFile(t, filepath.Join(home, ".ucloud", "credential.json"), fmt.Sprintf(`[
+  {"profile": "default", "public_key": %q, "private_key": "not-the-audit-key"},
+  {"profile": "audit", "public_key": %q, "private_key": %q}
+]`, o.UCloudPublicKey, o.UCloudPublicKey, o.UCloudPrivateKey))
+	writeFile(t, filepath.Join(home, ".ucloud", "config.json"), fmt.Sprintf(`[
+  {"profile": "default", "active": false, "project_id": "org-default", "base_url": %q},
+  {"profile": "audit", "active": true, "project_id": %q, "base_url": %q}
+]`, sim.URL, o.UCloudProjectID, sim.URL))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "auditlog" {}
+data "auditlog_ucloud_operation_events" "test" {}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(ucloudEventsAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(o.UCloudProjectID)),
+				statecheck.ExpectKnownValue(ucloudEventsAddr, tfjsonpath.New("events"), knownvalue.ListSizeExact(3)),
+			},
+		}},
 	})
 }

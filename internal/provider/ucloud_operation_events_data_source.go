@@ -356,8 +356,12 @@ func ucloudStringValues(list []types.String) []string {
 
 // addUCloudReadError turns a client error into a diagnostic carrying the
 // API's RetCode, Message and RequestId (as the client formats them),
-// attached to the argument the API blames, if any.
+// attached to the argument the API blames, if any. ctx is the read's
+// context: when it has expired, the error is reported against timeouts.read.
 func addUCloudReadError(ctx context.Context, diags *diag.Diagnostics, summary string, err error, project string, pageSize int) {
+	if addReadTimeoutError(ctx, diags, summary, err) {
+		return
+	}
 	detail := err.Error() + readErrorAdvice(ctx, err)
 	var uerr *client.UCloudError
 	if !errors.As(err, &uerr) {

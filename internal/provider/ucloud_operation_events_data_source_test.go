@@ -574,3 +574,27 @@ func TestUCloudOperationEvents_errorPath(t *testing.T) {
 		}
 	}
 }
+
+// A read that runs out of timeouts.read says so, against timeouts.read,
+// for UCloud as for Tencent Cloud.
+func TestAccReadTimeoutReported(t *testing.T) {
+	sim := startSim(t, cloudsim.Options{Latency: 2 * time.Second})
+	timedOut := regexp.MustCompile(`(?s)did\s+not\s+finish\s+within\s+timeouts\.read`)
+	for _, dataSource := range []string{"auditlog_ucloud_operation_events", "auditlog_cloudaudit_tracks"} {
+		t.Run(dataSource, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: sim.providerConfig() + fmt.Sprintf(`
+data %q "test" {
+  timeouts {
+    read = "300ms"
+  }
+}
+`, dataSource),
+					ExpectError: timedOut,
+				}},
+			})
+		})
+	}
+}
