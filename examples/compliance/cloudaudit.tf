@@ -34,24 +34,6 @@ data "auditlog_cloudaudit_events" "window" {
 }
 
 locals {
-  # The window in UNIX seconds (days_from_civil, H. Hinnant): Terraform has no
-  # such function, and this module must also run where the provider's
-  # provider::auditlog::unix_time is not available.
-  window_unix = {
-    for k, t in { start = local.window_start, end = local.window_end } : k => (
-      (
-        floor((tonumber(formatdate("M", t)) <= 2 ? tonumber(formatdate("YYYY", t)) - 1 : tonumber(formatdate("YYYY", t))) / 400) * 146097
-        + ((tonumber(formatdate("M", t)) <= 2 ? tonumber(formatdate("YYYY", t)) - 1 : tonumber(formatdate("YYYY", t))) % 400) * 365
-        + floor(((tonumber(formatdate("M", t)) <= 2 ? tonumber(formatdate("YYYY", t)) - 1 : tonumber(formatdate("YYYY", t))) % 400) / 4)
-        -floor(((tonumber(formatdate("M", t)) <= 2 ? tonumber(formatdate("YYYY", t)) - 1 : tonumber(formatdate("YYYY", t))) % 400) / 100)
-        + floor((153 * (tonumber(formatdate("M", t)) > 2 ? tonumber(formatdate("M", t)) - 3 : tonumber(formatdate("M", t)) + 9) + 2) / 5)
-        + tonumber(formatdate("D", t)) - 1 - 719468
-      ) * 86400
-      + tonumber(formatdate("h", t)) * 3600 + tonumber(formatdate("m", t)) * 60 + tonumber(formatdate("s", t))
-      -(substr(formatdate("ZZZZ", t), 0, 1) == "-" ? -1 : 1) * (tonumber(substr(formatdate("ZZZZ", t), 1, 2)) * 3600 + tonumber(substr(formatdate("ZZZZ", t), 3, 2)) * 60)
-    )
-  }
-
   org_tracks = [
     for id, t in data.auditlog_cloudaudit_track.each : id
     if t.status == 1 && t.track_for_all_members == 1 && anytrue([

@@ -9,6 +9,23 @@ locals {
   window_end = (var.window_end == null ? plantimestamp() :
   length(var.window_end) == 10 ? timeadd("${var.window_end}T00:00:00Z", "86399s") : var.window_end)
 
+  # The window in UNIX seconds, for the APIs that take it so (days_from_civil,
+  # H. Hinnant): Terraform has no such built-in function.
+  window_unix = {
+    for k, t in { start = local.window_start, end = local.window_end } : k => (
+      (
+        floor((tonumber(formatdate("M", t)) <= 2 ? tonumber(formatdate("YYYY", t)) - 1 : tonumber(formatdate("YYYY", t))) / 400) * 146097
+        + ((tonumber(formatdate("M", t)) <= 2 ? tonumber(formatdate("YYYY", t)) - 1 : tonumber(formatdate("YYYY", t))) % 400) * 365
+        + floor(((tonumber(formatdate("M", t)) <= 2 ? tonumber(formatdate("YYYY", t)) - 1 : tonumber(formatdate("YYYY", t))) % 400) / 4)
+        -floor(((tonumber(formatdate("M", t)) <= 2 ? tonumber(formatdate("YYYY", t)) - 1 : tonumber(formatdate("YYYY", t))) % 400) / 100)
+        + floor((153 * (tonumber(formatdate("M", t)) > 2 ? tonumber(formatdate("M", t)) - 3 : tonumber(formatdate("M", t)) + 9) + 2) / 5)
+        + tonumber(formatdate("D", t)) - 1 - 719468
+      ) * 86400
+      + tonumber(formatdate("h", t)) * 3600 + tonumber(formatdate("m", t)) * 60 + tonumber(formatdate("s", t))
+      -(substr(formatdate("ZZZZ", t), 0, 1) == "-" ? -1 : 1) * (tonumber(substr(formatdate("ZZZZ", t), 1, 2)) * 3600 + tonumber(substr(formatdate("ZZZZ", t), 3, 2)) * 60)
+    )
+  }
+
   # --- Evidence completeness ---------------------------------------------------
   tracks          = data.auditlog_cloudaudit_tracks.all.tracks
   tracks_complete = length(local.tracks) == data.auditlog_cloudaudit_tracks.all.total_count

@@ -10,7 +10,10 @@ data "auditlog_csip_user_call_records" "sub" {
   sub_uin = each.value
 }
 
+# The window is sent to the API, so only its operations are read.
 data "auditlog_ucloud_operation_events" "window" {
   project_id = var.ucloud_project_id
+  begin_time = local.window_unix.start
+  end_time   = local.window_unix.end
   max_items  = var.ucloud_max_events
 }
