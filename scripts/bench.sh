@@ -100,7 +100,7 @@ start_sim() {
   local dir=$1
   shift
   rm -f "$dir/url"
-  "$work/bin/cloudsim" -addr 127.0.0.1:0 -url-file "$dir/url" "$@" >"$dir/cloudsim.log" 2>&1 &
+  "$work/bin/cloudsim" -addr 127.0.0.1:0 -url-file "$dir/url" -terraformrc "$TF_CLI_CONFIG_FILE" "$@" >"$dir/cloudsim.log" 2>&1 &
   sim_pid=$!
   for _ in $(seq 1 100); do
     [ -s "$dir/url" ] && break

@@ -29,7 +29,7 @@ export TF_IN_AUTOMATION=1
 export CHECKPOINT_DISABLE=1 # terraform's update check needs a network
 
 echo "==> starting the simulator"
-"$work/bin/cloudsim" -addr 127.0.0.1:0 -url-file "$work/url" -tracks "${DEMO_TRACKS:-9}" -cloudaudit-events "${DEMO_CLOUDAUDIT_EVENTS:-600}" >"$work/cloudsim.log" 2>&1 &
+"$work/bin/cloudsim" -addr 127.0.0.1:0 -url-file "$work/url" -terraformrc "$TF_CLI_CONFIG_FILE" -tracks "${DEMO_TRACKS:-9}" -cloudaudit-events "${DEMO_CLOUDAUDIT_EVENTS:-600}" >"$work/cloudsim.log" 2>&1 &
 sim_pid=$!
 trap 'kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do

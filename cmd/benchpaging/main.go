@@ -113,7 +113,11 @@ func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // pooledTransport is a keep-alive transport like the ones the client builds
 // for itself (internal/client newHTTPTransport, newPooledHTTPClient).
 func pooledTransport(idlePerHost int) *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	base, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		base = &http.Transport{Proxy: http.ProxyFromEnvironment}
+	}
+	t := base.Clone()
 	t.MaxIdleConnsPerHost = idlePerHost
 	t.IdleConnTimeout = 90 * time.Second
 	return t
@@ -139,7 +143,7 @@ func runRead(args []string) error {
 		return nil
 	}
 
-	env := func(k string) string { return os.Getenv(k) }
+	env := os.Getenv
 	ctx := context.Background()
 	var (
 		records, pages int

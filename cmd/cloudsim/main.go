@@ -1,32 +1,50 @@
 // Command cloudsim serves the local Tencent Cloud and UCloud simulator on
 // loopback, for the demo, the benchmarks and manual exploration:
 //
+//	cloudsim                               # on 127.0.0.1:8787
 //	cloudsim -addr 127.0.0.1:0 -url-file /tmp/sim.url -tracks 12
 //	cloudsim -scenario noncompliant
 //	cloudsim -data my-account.json
 //	cloudsim -fault throttle,action=DescribeAuditTracks,times=2 -fault http-status,status=503,after=5,times=1
 //	cloudsim -page-cap DescribeAuditTracks=4 -page-cap DescribeUserCallRecord=50
 //
-// It prints the environment variables that point the provider at it, then
-// serves until interrupted.
+// It prints the environment variables that point the provider at it (and
+// Terraform at a local build of the provider, when a dev-override CLI
+// configuration exists), a summary of its data, then serves until
+// interrupted or until the process that started it exits.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/auditlog/terraform-provider-auditlog/internal/cloudsim"
 )
 
+// defaultAddr is fixed, so that the environment printed once stays valid
+// across restarts of the simulator.
+const defaultAddr = "127.0.0.1:8787"
+
+// defaultTerraformRC is the dev-override CLI configuration `make demo`
+// writes, pointing Terraform at the provider it built.
+const defaultTerraformRC = ".demo/terraformrc"
+
 func main() {
 	var (
-		addr    = flag.String("addr", "127.0.0.1:0", "listen address; port 0 picks a free port")
-		urlFile = flag.String("url-file", "", "write the base URL to this file once listening")
-		opts    cloudsim.Options
+		addr           = flag.String("addr", defaultAddr, "listen address; port 0 picks a free port")
+		urlFile        = flag.String("url-file", "", "write the base URL to this file once listening")
+		terraformRC    = flag.String("terraformrc", defaultTerraformRC, "dev-override Terraform CLI configuration to print as TF_CLI_CONFIG_FILE, if the file exists")
+		exitWithParent = flag.Bool("exit-with-parent", true, "exit when the process that started the simulator exits (as `go run` does when killed)")
+		opts           cloudsim.Options
 	)
 	flag.IntVar(&opts.Tracks, "tracks", 0, "CloudAudit tracking sets (0: default 7, negative: none)")
 	flag.IntVar(&opts.CallRecords, "call-records", 0, "CSIP call records per sub-account (0: default 40, negative: none)")
@@ -73,6 +91,7 @@ func main() {
 		opts.Data = d
 	}
 
+	parent := os.Getppid()
 	sim := cloudsim.New(opts)
 	for _, f := range faults {
 		sim.InjectFault(f)
@@ -82,12 +101,20 @@ func main() {
 	}
 	url, err := sim.Start(*addr)
 	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			log.Fatalf("cloudsim: %s is in use: another simulator may be running (stop it, or pick another address with -addr, such as -addr 127.0.0.1:0 for a free port)", *addr)
+		}
 		log.Fatalf("cloudsim: %v", err)
 	}
-	o := sim.Options()
-	fmt.Printf("cloudsim listening on %s\n", url)
-	fmt.Printf("export TENCENTCLOUD_ENDPOINT=%s TENCENTCLOUD_SECRET_ID=%s TENCENTCLOUD_SECRET_KEY=%s\n", url, o.TencentSecretID, o.TencentSecretKey)
-	fmt.Printf("export UCLOUD_API_BASE_URL=%s UCLOUD_PUBLIC_KEY=%s UCLOUD_PRIVATE_KEY=%s UCLOUD_PROJECT_ID=%s\n", url, o.UCloudPublicKey, o.UCloudPrivateKey, o.UCloudProjectID)
+	rc := ""
+	if *terraformRC != "" {
+		if abs, err := filepath.Abs(*terraformRC); err == nil {
+			if _, err := os.Stat(abs); err == nil {
+				rc = abs
+			}
+		}
+	}
+	printUsage(os.Stdout, sim, url, rc, *terraformRC)
 	if *urlFile != "" {
 		if err := os.WriteFile(*urlFile, []byte(url+"\n"), 0o600); err != nil {
 			log.Fatalf("cloudsim: %v", err)
@@ -95,7 +122,54 @@ func main() {
 	}
 
 	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	if *exitWithParent {
+		go watchParent(parent, stop)
+	}
 	<-stop
 	_ = sim.Close()
+}
+
+// watchParent signals stop once the process that started the simulator has
+// exited. Killing `go run` does not kill the program it runs: without this,
+// the simulator would keep its fixed port and the next run would fail.
+func watchParent(parent int, stop chan<- os.Signal) {
+	if parent <= 1 {
+		return // started by init or a subreaper: nothing to watch
+	}
+	for range time.Tick(500 * time.Millisecond) {
+		if os.Getppid() != parent {
+			stop <- syscall.SIGTERM
+			return
+		}
+	}
+}
+
+// printUsage prints what a user needs to point the provider (and Terraform)
+// at the simulator, and what data it serves.
+func printUsage(w io.Writer, sim *cloudsim.Server, url, rc, rcFlag string) {
+	o := sim.Options()
+	p := func(format string, args ...any) { _, _ = fmt.Fprintf(w, format+"\n", args...) }
+	p("cloudsim listening on %s", url)
+	p("")
+	p("# Point the provider at the simulator (paste into a shell, or eval the export lines):")
+	p("export TENCENTCLOUD_ENDPOINT=%s TENCENTCLOUD_SECRET_ID=%s TENCENTCLOUD_SECRET_KEY=%s", url, o.TencentSecretID, o.TencentSecretKey)
+	p("export UCLOUD_API_BASE_URL=%s UCLOUD_PUBLIC_KEY=%s UCLOUD_PRIVATE_KEY=%s UCLOUD_PROJECT_ID=%s", url, o.UCloudPublicKey, o.UCloudPrivateKey, o.UCloudProjectID)
+	if rc != "" {
+		p("export TF_CLI_CONFIG_FILE=%s", rc)
+		p("# With this dev override, run terraform plan or apply directly: terraform init is not needed (and fails offline).")
+	} else {
+		p("# No dev-override CLI configuration at %s: run `make demo` once to build the provider and write one,", rcFlag)
+		p("# or set TF_CLI_CONFIG_FILE to your own (see README.md).")
+	}
+	p("")
+	p("# Data (see internal/cloudsim/README.md):")
+	p("#   CloudAudit: %d tracking sets", max(o.Tracks, 0))
+	end := sim.CSIPDataEnd()
+	p("#   CSIP: %d call records for each of the sub-accounts %s,", max(o.CallRecords, 0), strings.Join(cloudsim.CSIPSubUins, ", "))
+	p("#         last calls from %s to %s (Beijing time)", end.Add(-90*24*time.Hour).Format(cloudsim.CSIPTimeLayout), end.Format(cloudsim.CSIPTimeLayout))
+	ucloudEnd := sim.Started().Add(-time.Minute)
+	p("#   UCloud: %d operation events in project %s, from about %s to %s",
+		max(o.Events, 0), o.UCloudProjectID, ucloudEnd.Add(-300*24*time.Hour).UTC().Format(time.RFC3339), ucloudEnd.UTC().Format(time.RFC3339))
+	p("# Stop with Ctrl-C.")
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,7 +17,8 @@ import (
 
 // Tests of DescribeEvents and ListCloudAuditEvents against the simulator.
 
-func ceQuery(sim *cloudsim.Server, pageSize uint64, maxItems int) CloudAuditEventsQuery {
+func ceQuery(sim *cloudsim.Server, maxItems int) CloudAuditEventsQuery {
+	pageSize := uint64(50)
 	events := sim.CloudAuditEvents()
 	return CloudAuditEventsQuery{
 		Region: tctRegion, MaxItems: maxItems,
@@ -73,7 +75,7 @@ func withoutToken(t *testing.T, params map[string]json.RawMessage) string {
 // above 2^63; the read stops on ListOver (the last answer carries a token).
 func TestListCloudAuditEventsIdenticalParametersAndExactTokens(t *testing.T) {
 	s := tctStart(t, cloudsim.Options{CloudAuditEvents: 300}, nil)
-	q := ceQuery(s.sim, 50, 0)
+	q := ceQuery(s.sim, 0)
 	all := s.sim.CloudAuditEvents()
 	res, err := ceList(t, tctClient(t, s.URL(), nil), q)
 	if err != nil {
@@ -127,7 +129,7 @@ func TestListCloudAuditEventsRetryResumesAtFailedPage(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	ctx, _ = StartRead(ctx, log, "auditlog_cloudaudit_events")
-	res, err := c.ListCloudAuditEvents(ctx, ceQuery(s.sim, 50, 0))
+	res, err := c.ListCloudAuditEvents(ctx, ceQuery(s.sim, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +151,7 @@ func TestListCloudAuditEventsRetryResumesAtFailedPage(t *testing.T) {
 	var pages []string
 	for _, e := range log.entries {
 		if e.msg == "page read" {
-			pages = append(pages, strconv.Itoa(e.fields["page"].(int))+"/"+strconv.Itoa(e.fields["records"].(int))+"/"+strconv.Itoa(e.fields["attempt"].(int)))
+			pages = append(pages, fmt.Sprintf("%v/%v/%v", e.fields["page"], e.fields["records"], e.fields["attempt"]))
 			if e.fields["data_source"] != "auditlog_cloudaudit_events" {
 				t.Errorf("page read line names data source %v", e.fields["data_source"])
 			}
@@ -167,7 +169,7 @@ func TestListCloudAuditEventsMaxItemsAndResume(t *testing.T) {
 	c := tctClient(t, s.URL(), nil)
 	want := simEventIDs(s.sim.CloudAuditEvents())
 
-	q := ceQuery(s.sim, 50, 100)
+	q := ceQuery(s.sim, 100)
 	first, err := ceList(t, c, q)
 	if err != nil {
 		t.Fatal(err)
@@ -186,7 +188,7 @@ func TestListCloudAuditEventsMaxItemsAndResume(t *testing.T) {
 		t.Errorf("the two reads hold %d events, not the simulator's %d in order", len(got), len(want))
 	}
 
-	cut, err := ceList(t, c, ceQuery(s.sim, 50, 70))
+	cut, err := ceList(t, c, ceQuery(s.sim, 70))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +205,7 @@ func TestListCloudAuditEventsMaxItemsAndResume(t *testing.T) {
 func TestListCloudAuditEventsRefusesBrokenPaging(t *testing.T) {
 	s := tctStart(t, cloudsim.Options{CloudAuditEvents: 300}, nil)
 	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultRepeatToken, Action: "DescribeEvents", After: 2, Times: 1})
-	_, err := ceList(t, tctClient(t, s.URL(), nil), ceQuery(s.sim, 50, 0))
+	_, err := ceList(t, tctClient(t, s.URL(), nil), ceQuery(s.sim, 0))
 	if err == nil || !strings.Contains(err.Error(), "page 3 returned a NextToken already returned by page 2") || !strings.Contains(err.Error(), "RequestId: ") {
 		t.Errorf("error %v, want page 3 repeating page 2's token, with the RequestId", err)
 	}
@@ -215,7 +217,7 @@ func TestListCloudAuditEventsRefusesBrokenPaging(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := tctStart(t, cloudsim.Options{CloudAuditEvents: 300}, nil)
 			s.rewrite = func(_ tctSeen, b []byte) []byte { return rewrite(b) }
-			_, err := ceList(t, tctClient(t, s.URL(), nil), ceQuery(s.sim, 50, 0))
+			_, err := ceList(t, tctClient(t, s.URL(), nil), ceQuery(s.sim, 0))
 			if err == nil || !strings.Contains(err.Error(), "page 1") {
 				t.Errorf("error %v, want page 1 refused", err)
 			}

@@ -40,10 +40,11 @@ func tctTrackIDs(t *testing.T, tracks []AuditTrack) []uint64 {
 	return ids
 }
 
-func tctIDRange(from uint64, n int) []uint64 {
+// tctIDRange is the TrackIds of the first n tracking sets: 1000, 1001, ...
+func tctIDRange(n int) []uint64 {
 	ids := make([]uint64, n)
 	for i := range ids {
-		ids[i] = from + uint64(i)
+		ids[i] = 1000 + uint64(i)
 	}
 	return ids
 }
@@ -64,7 +65,7 @@ func TestListAuditTracksReadsEveryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := tctTrackIDs(t, res.Tracks), tctIDRange(1000, 45); !reflect.DeepEqual(got, want) {
+	if got, want := tctTrackIDs(t, res.Tracks), tctIDRange(45); !reflect.DeepEqual(got, want) {
 		t.Errorf("TrackIds %v, want 1000..1044 in order", got)
 	}
 	seen := map[uint64]bool{}
@@ -116,7 +117,7 @@ func TestListAuditTracksMaxItems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(1000, 7)) {
+	if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(7)) {
 		t.Errorf("maxItems 7: TrackIds %v", got)
 	}
 	if res.Pages != 1 || s.sim.CallCount("DescribeAuditTracks") != 1 || res.TotalCount != 45 {
@@ -126,7 +127,7 @@ func TestListAuditTracksMaxItems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(1000, 25)) || res.Pages != 2 {
+	if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(25)) || res.Pages != 2 {
 		t.Errorf("maxItems 25: %d tracks in %d pages, want 1000..1024 in 2", len(got), res.Pages)
 	}
 	res, err = tctList(t, c, 20, 1000)
@@ -180,7 +181,7 @@ func TestListAuditTracksRestartsOnceAfterTransientChange(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a transient change was not recovered from: %v", err)
 	}
-	if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(1000, 45)) || res.TotalCount != 45 {
+	if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(45)) || res.TotalCount != 45 {
 		t.Errorf("after the restart: %d tracks, TotalCount %d", len(got), res.TotalCount)
 	}
 	if n := tctCount(tctPageNumbers(s))[1]; n != 2 {
@@ -212,7 +213,7 @@ func TestListAuditTracksLearnsSilentPageCap(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(1000, tc.wantReturned)) {
+			if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(tc.wantReturned)) {
 				t.Errorf("TrackIds %v", got)
 			}
 			if res.TotalCount != uint64(tc.tracks) || res.PageSizeCap != uint64(tc.cap) || res.Pages != len(tc.wantPages) {
@@ -320,7 +321,7 @@ func TestListAuditTracksRetryResumesAtFailedPage(t *testing.T) {
 	if len(pages) != 4 || pages[0] != 1 || !reflect.DeepEqual(tctCount(pages), map[int]int{1: 1, 2: 2, 3: 1}) {
 		t.Errorf("pages requested %v, want 1 then 2, 2, 3 (as [1 2 2 3] up to the order of 2 and 3)", pages)
 	}
-	if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(1000, 45)) {
+	if got := tctTrackIDs(t, res.Tracks); !reflect.DeepEqual(got, tctIDRange(45)) {
 		t.Errorf("TrackIds %v", got)
 	}
 	if res.Pages != 3 {

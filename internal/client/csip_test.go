@@ -280,7 +280,7 @@ func TestCSIPListUserCallRecordsFailsInsteadOfTruncating(t *testing.T) {
 		want []string
 	}{
 		{"Total changes between pages", func(n int, limit, offset int64) (int, *int64, string) {
-			total := int64(30 + offset/10) // by offset: pages 2 and 3 arrive in any order
+			total := 30 + offset/10 // by offset: pages 2 and 3 arrive in any order
 			return int(limit), &total, ""
 		}, []string{"changed from 30 to 31 while reading page 2 (offset 10, RequestId: req-", "change again, from 30 to 31 on page 2"}},
 		{"page cap that changes again", func(n int, limit, offset int64) (int, *int64, string) {

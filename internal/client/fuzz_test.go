@@ -375,7 +375,7 @@ func FuzzFlattenUCloudParams(f *testing.F) {
 	for _, s := range []seed{
 		{"ProjectId", "org-abc123", "AccessKeyIDs", "key-a", "Sub", 50, 1, true, 42},
 		{"Action", "AllocateBackendBatch", "Backends", "foo", "Port", 42, 80, false, 0.5},
-		{"NextToken", "tok+/==", "Disks", "", "IsBoot", -1, 0, true, -0.0},
+		{"NextToken", "tok+/==", "Disks", "", "IsBoot", -1, 0, true, math.Copysign(0, -1)}, // negative zero
 		{"Name", "Host01", "Tags", "环境", "键", math.MaxInt64, math.MaxUint16, false, 1e21},
 		{"Password", "VUNsb3VkLmNu", "List", "\x00\xff", "", math.MinInt64, 7, true, 5e-324},
 		{"A", "", "B", "", ".", 0, 0, false, 1e39},              // float32 overflow: an error

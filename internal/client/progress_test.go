@@ -79,7 +79,8 @@ func TestReadProgressConcurrentPages(t *testing.T) {
 		if p.level != "DEBUG" || p.fields["data_source"] != "auditlog_test" || p.fields["total"] != total {
 			t.Errorf("page line %v", p)
 		}
-		numbers = append(numbers, p.fields["page"].(int))
+		page, _ := p.fields["page"].(int)
+		numbers = append(numbers, page)
 		if p.fields["records"] != min((i+1)*10, int(total)) {
 			t.Errorf("line %d: records=%v, want the running count %d", i, p.fields["records"], min((i+1)*10, int(total)))
 		}

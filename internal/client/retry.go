@@ -108,10 +108,10 @@ func garbled(err error) bool {
 // briefError returns err's text, cut to a length fit for a diagnostic: a
 // decoder's message can quote a value of the body at any length.
 func briefError(err error) string {
-	const max = 200
+	const maxLen = 200
 	s := err.Error()
-	if len(s) > max {
-		return s[:max] + "…"
+	if len(s) > maxLen {
+		return s[:maxLen] + "…"
 	}
 	return s
 }

@@ -156,7 +156,12 @@ func ParseEndpointURL(raw string) (scheme, hostPath string, err error) {
 // newHTTPTransport returns a transport that keeps connections alive across
 // pages, so a long read pays for one TLS handshake, not one per page.
 func newHTTPTransport() http.RoundTripper {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	// A program embedding the client may have replaced DefaultTransport.
+	base, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		base = &http.Transport{Proxy: http.ProxyFromEnvironment}
+	}
+	t := base.Clone()
 	t.MaxIdleConnsPerHost = 32
 	t.IdleConnTimeout = 90 * time.Second
 	return t
@@ -479,10 +484,10 @@ func recoverAPIError(body []byte, into responseMetaHolder) bool {
 // snippet returns the start of a body for an error message; whole bodies are
 // never copied into errors or logs.
 func snippet(body []byte) string {
-	const max = 200
+	const maxLen = 200
 	s := strings.TrimSpace(string(body))
-	if len(s) > max {
-		return s[:max] + "…"
+	if len(s) > maxLen {
+		return s[:maxLen] + "…"
 	}
 	if s == "" {
 		return "(empty body)"

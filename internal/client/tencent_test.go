@@ -176,7 +176,11 @@ func tctHTTP(status int, contentType, body string) http.HandlerFunc {
 
 // tctHangUp closes the connection without answering.
 func tctHangUp(w http.ResponseWriter, _ *http.Request) {
-	conn, _, err := w.(http.Hijacker).Hijack()
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic("the test server's ResponseWriter cannot hijack connections")
+	}
+	conn, _, err := hj.Hijack()
 	if err != nil {
 		panic(err)
 	}

@@ -170,9 +170,10 @@ func apis(events []UserOperationEvent) []string {
 	return out
 }
 
-func wantAPIs(from, to int) []string {
+// wantAPIs is the Api of the first n events: Api0, Api1, ...
+func wantAPIs(n int) []string {
 	var out []string
-	for i := from; i < to; i++ {
+	for i := range n {
 		out = append(out, "Api"+strconv.Itoa(i))
 	}
 	return out
@@ -189,7 +190,7 @@ func TestListUserOperationEventsTokenChain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if next != "" || !reflect.DeepEqual(apis(events), wantAPIs(0, 123)) {
+	if next != "" || !reflect.DeepEqual(apis(events), wantAPIs(123)) {
 		t.Errorf("got %d events, next %q", len(events), next)
 	}
 	// Default page size is the documented maximum, 50, on every page.
@@ -228,7 +229,7 @@ func TestListUserOperationEventsMaxItemsResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(apis(first.Events), wantAPIs(0, 12)) || first.NextToken != "t12" || first.Complete || first.PageSize != 12 || first.TokenWithheld != "" {
+	if !reflect.DeepEqual(apis(first.Events), wantAPIs(12)) || first.NextToken != "t12" || first.Complete || first.PageSize != 12 || first.TokenWithheld != "" {
 		t.Fatalf("first read: %v %+v", apis(first.Events), first)
 	}
 	log.checkSameFilters()
@@ -240,7 +241,7 @@ func TestListUserOperationEventsMaxItemsResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rest.NextToken != "" || !rest.Complete || !reflect.DeepEqual(apis(append(first.Events, rest.Events...)), wantAPIs(0, 23)) {
+	if rest.NextToken != "" || !rest.Complete || !reflect.DeepEqual(apis(append(first.Events, rest.Events...)), wantAPIs(23)) {
 		t.Errorf("resumed read: %v %+v", apis(rest.Events), rest)
 	}
 	log.checkSameFilters()
@@ -284,7 +285,7 @@ func TestListUserOperationEventsSameParametersEveryPage(t *testing.T) {
 			if want == 0 {
 				want = 123
 			}
-			if !reflect.DeepEqual(apis(res.Events), wantAPIs(0, want)) {
+			if !reflect.DeepEqual(apis(res.Events), wantAPIs(want)) {
 				t.Errorf("events %v", apis(res.Events))
 			}
 			if len(log.requests) != tc.wantCalls {
@@ -382,7 +383,7 @@ func TestListUserOperationEventsRetriesFailedPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(apis(events), wantAPIs(0, 30)) {
+	if !reflect.DeepEqual(apis(events), wantAPIs(30)) {
 		t.Errorf("events %v", apis(events))
 	}
 	var tokens []string

@@ -2,6 +2,7 @@ package cloudsim_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -53,7 +54,7 @@ func with(m map[string]any, kv ...any) map[string]any {
 		out[k] = v
 	}
 	for i := 0; i+1 < len(kv); i += 2 {
-		out[kv[i].(string)] = kv[i+1]
+		out[fmt.Sprint(kv[i])] = kv[i+1]
 	}
 	return out
 }

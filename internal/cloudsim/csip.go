@@ -25,7 +25,7 @@ const (
 
 // registerCSIP adds the Cloud Security Center actions.
 func registerCSIP(t *tencentAPI) {
-	c := &csipService{srv: t.srv, opts: t.srv.opts, queries: map[string][]int{}}
+	c := &csipService{srv: t.srv, opts: t.srv.opts, end: t.srv.CSIPDataEnd(), queries: map[string][]int{}}
 	t.csip = c
 	t.register("csip", "DescribeUserCallRecord", tencentAction{version: "2022-11-21", handle: c.describeUserCallRecord})
 }
@@ -34,6 +34,7 @@ func registerCSIP(t *tencentAPI) {
 type csipService struct {
 	srv  *Server
 	opts Options
+	end  time.Time // of the data set: the simulator's start
 
 	buildOnce sync.Once
 	accounts  map[string][]csipRow // by SubUin, in index order
@@ -60,7 +61,7 @@ func (c *csipService) data() map[string][]csipRow {
 		for a, subUin := range CSIPSubUins {
 			rows := make([]csipRow, n)
 			for i := range n {
-				rows[i].rec = buildCallRecord(a, i)
+				rows[i].rec = buildCallRecord(a, i, c.end)
 				rows[i].raw, _ = json.Marshal(rows[i].rec)
 			}
 			c.accounts[subUin] = rows
@@ -78,7 +79,7 @@ func (c *csipService) insertRecords(n int) {
 	for a, subUin := range CSIPSubUins {
 		rows := accounts[subUin]
 		for i := len(rows); i < len(rows)+n; i++ {
-			row := csipRow{rec: buildCallRecord(a, i)}
+			row := csipRow{rec: buildCallRecord(a, i, c.end)}
 			row.raw, _ = json.Marshal(row.rec)
 			accounts[subUin] = append(accounts[subUin], row)
 		}
@@ -101,7 +102,7 @@ func (s *Server) CSIPCallRecords(subUin string) []CSIPCallRecord {
 		return out
 	}
 	for i := range max(s.opts.CallRecords, 0) {
-		out = append(out, buildCallRecord(a, i))
+		out = append(out, buildCallRecord(a, i, s.CSIPDataEnd()))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].LastCallTime > out[j].LastCallTime })
 	return out

@@ -28,12 +28,12 @@ func CSIPUserName(subUin string) string {
 // csipZone is Beijing time, in which the API writes its times.
 var csipZone = time.FixedZone("CST", 8*3600)
 
-// CSIPDataEnd is the fixed "now" of the CSIP data set: every call record's
-// LastCallTime lies within the 90 days before it. It is fixed, not
-// time.Now, so that every run serves the same records.
-var CSIPDataEnd = time.Date(2025, 5, 22, 12, 0, 0, 0, csipZone)
+// The CSIP data set ends when the simulator starts (Server.CSIPDataEnd):
+// every call record's LastCallTime lies within the 90 days before it, so a
+// query for "the last 30 days" finds records whenever the simulator runs.
+// Given the start time (Options.Now), the data set is always the same.
 
-// csipDataSpan is how far back the data set reaches from CSIPDataEnd.
+// csipDataSpan is how far back the data set reaches from its end.
 const csipDataSpan = 90 * 24 * time.Hour
 
 // CSIPTimeLayout is the API's time format, "YYYY-MM-DD hh:mm:ss".
@@ -127,8 +127,9 @@ func csipSourceIP(a, i int) (string, csipNetwork) {
 }
 
 // buildCallRecord derives record i of sub-account a from the two indexes
-// alone, so every run of the simulator serves the same data set.
-func buildCallRecord(a, i int) CSIPCallRecord {
+// and the end of the data set alone, so every run of the simulator that
+// starts at the same time serves the same data set.
+func buildCallRecord(a, i int, end time.Time) CSIPCallRecord {
 	r := func(salt uint64, n uint64) uint64 { return csipRand(a, i, salt) % n }
 	ip, nw := csipSourceIP(a, i)
 	rec := CSIPCallRecord{
@@ -157,9 +158,9 @@ func buildCallRecord(a, i int) CSIPCallRecord {
 	if rec.CallCount > 1 {
 		firstAgo = min(lastAgo+int64(r(8, 30*24*3600)), span)
 	}
-	last := CSIPDataEnd.Add(-time.Duration(lastAgo) * time.Second)
+	last := end.Add(-time.Duration(lastAgo) * time.Second)
 	rec.LastCallTime = last.Format(CSIPTimeLayout)
-	rec.FirstCallTime = CSIPDataEnd.Add(-time.Duration(firstAgo) * time.Second).Format(CSIPTimeLayout)
+	rec.FirstCallTime = end.Add(-time.Duration(firstAgo) * time.Second).Format(CSIPTimeLayout)
 
 	if r(9, 4) == 0 {
 		rec.SourceIPRemark = csipRemarks[r(10, uint64(len(csipRemarks)))]

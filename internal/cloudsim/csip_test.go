@@ -183,17 +183,42 @@ func TestCSIPDefaultPage(t *testing.T) {
 
 func TestCSIPDataSet(t *testing.T) {
 	const n = 2000
-	sim, _ := csipStart(t, cloudsim.Options{CallRecords: n})
-	again := cloudsim.New(cloudsim.Options{CallRecords: n, Now: func() time.Time { return time.Unix(0, 0) }})
-	oldest := cloudsim.CSIPDataEnd.Add(-90 * 24 * time.Hour).Format(cloudsim.CSIPTimeLayout)
-	newest := cloudsim.CSIPDataEnd.Format(cloudsim.CSIPTimeLayout)
+	// The data set is dated relative to the simulator's start: the same
+	// start gives the same records, a later start the same records later.
+	started := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	at := func(t time.Time) func() time.Time { return func() time.Time { return t } }
+	sim, _ := csipStart(t, cloudsim.Options{CallRecords: n, Now: at(started)})
+	again := cloudsim.New(cloudsim.Options{CallRecords: n, Now: at(started)})
+	dayLater := cloudsim.New(cloudsim.Options{CallRecords: n, Now: at(started.Add(24 * time.Hour))})
+	if got := sim.CSIPDataEnd(); !got.Equal(started) {
+		t.Fatalf("CSIPDataEnd = %v, want the start %v", got, started)
+	}
+	if _, offset := sim.CSIPDataEnd().Zone(); offset != 8*3600 {
+		t.Errorf("CSIPDataEnd is in a zone %d s east of UTC, want Beijing time (28800)", offset)
+	}
+	oldest := sim.CSIPDataEnd().Add(-90 * 24 * time.Hour).Format(cloudsim.CSIPTimeLayout)
+	newest := sim.CSIPDataEnd().Format(cloudsim.CSIPTimeLayout)
 	for _, subUin := range cloudsim.CSIPSubUins {
 		recs := sim.CSIPCallRecords(subUin)
 		if len(recs) != n {
 			t.Fatalf("%s: %d records, want %d", subUin, len(recs), n)
 		}
 		if !reflect.DeepEqual(recs, again.CSIPCallRecords(subUin)) {
-			t.Fatalf("%s: the data set differs between two simulators", subUin)
+			t.Fatalf("%s: the data set differs between two simulators started at the same time", subUin)
+		}
+		later := dayLater.CSIPCallRecords(subUin)
+		for i, r := range recs {
+			l := later[i]
+			for _, pair := range [][2]string{{r.FirstCallTime, l.FirstCallTime}, {r.LastCallTime, l.LastCallTime}} {
+				a, _ := time.Parse(cloudsim.CSIPTimeLayout, pair[0])
+				b, _ := time.Parse(cloudsim.CSIPTimeLayout, pair[1])
+				if b.Sub(a) != 24*time.Hour {
+					t.Fatalf("%s: record %d at %s from a start one day later is at %s", subUin, i, pair[0], pair[1])
+				}
+			}
+			if r.SourceIP != l.SourceIP || r.CallCount != l.CallCount {
+				t.Fatalf("%s: record %d differs beyond its times: %+v, %+v", subUin, i, r, l)
+			}
 		}
 		seen := map[string]bool{}
 		var ipv6, masked, console, api, failed, remark, dated, once int
@@ -208,11 +233,12 @@ func TestCSIPDataSet(t *testing.T) {
 			case strings.Contains(r.SourceIP, "***"):
 				masked++
 			}
-			if r.EventType == 0 {
+			switch r.EventType {
+			case 0:
 				console++
-			} else if r.EventType == 1 {
+			case 1:
 				api++
-			} else {
+			default:
 				t.Fatalf("EventType %d", r.EventType)
 			}
 			if r.Code != 0 {
@@ -406,13 +432,35 @@ func TestCSIPOrdering(t *testing.T) {
 	}
 }
 
+// A compliance check of "the last 30 days", computed from the wall clock as
+// a user's configuration would, finds records whenever the tests run: the
+// data set is dated relative to the simulator's start, not to a fixed date.
+func TestCSIPLast30DaysOnTheWallClock(t *testing.T) {
+	_, base := csipStart(t, cloudsim.Options{})
+	c := csipDefaultClient(t, base)
+	beijing := time.FixedZone("CST", 8*3600)
+	start := time.Now().In(beijing).Add(-30 * 24 * time.Hour).Format(cloudsim.CSIPTimeLayout)
+	for _, subUin := range cloudsim.CSIPSubUins {
+		got := csipToSimAll(t, csipAll(t, c, subUin, client.CSIPFilter{StartTime: &start}))
+		// About a third of 40 records; at least one whatever the clock.
+		if len(got) == 0 {
+			t.Fatalf("%s: no call record since %s", subUin, start)
+		}
+		for _, r := range got {
+			if r.LastCallTime < start {
+				t.Fatalf("%s: record last called %s, before %s", subUin, r.LastCallTime, start)
+			}
+		}
+	}
+}
+
 func TestCSIPTimeWindow(t *testing.T) {
 	sim, base := csipStart(t, cloudsim.Options{CallRecords: 500})
 	c := csipDefaultClient(t, base)
 	subUin := cloudsim.CSIPSubUins[1]
 	all := sim.CSIPCallRecords(subUin)
-	start := cloudsim.CSIPDataEnd.Add(-40 * 24 * time.Hour).Format(cloudsim.CSIPTimeLayout)
-	end := cloudsim.CSIPDataEnd.Add(-30 * 24 * time.Hour).Format(cloudsim.CSIPTimeLayout)
+	start := sim.CSIPDataEnd().Add(-40 * 24 * time.Hour).Format(cloudsim.CSIPTimeLayout)
+	end := sim.CSIPDataEnd().Add(-30 * 24 * time.Hour).Format(cloudsim.CSIPTimeLayout)
 
 	for _, tc := range []struct {
 		name       string

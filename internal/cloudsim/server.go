@@ -161,7 +161,8 @@ func (o Options) withDefaults() Options {
 
 // Server is the simulator. It is an http.Handler; Start serves it on loopback.
 type Server struct {
-	opts Options
+	opts  Options
+	start time.Time // Options.Now when New ran: every data set ends here
 
 	tencent *tencentAPI
 	ucloud  *ucloudAPI
@@ -193,10 +194,11 @@ type Stats struct {
 // New builds a simulator with the given options.
 func New(opts Options) *Server {
 	opts = opts.withDefaults()
+	start := opts.Now().Truncate(time.Second)
 	if opts.Data != nil {
-		opts.Data = opts.Data.forStart(opts.Now())
+		opts.Data = opts.Data.forStart(start)
 	}
-	s := &Server{opts: opts, stats: Stats{Calls: map[string]int{}}}
+	s := &Server{opts: opts, start: start, stats: Stats{Calls: map[string]int{}}}
 	s.tencent = newTencentAPI(s)
 	s.ucloud = newUCloudAPI(s)
 	if opts.TrackPageCap > 0 {
@@ -204,6 +206,18 @@ func New(opts Options) *Server {
 	}
 	return s
 }
+
+// Started is when the simulator was created, on its clock (to the second).
+// Every data set is dated relative to it: UCloud events reach back 300 days
+// from a minute before it, CSIP call records 90 days from it, so queries for
+// "the last N days" find records whenever the simulator runs, and a pinned
+// clock gives the same data set every run.
+func (s *Server) Started() time.Time { return s.start }
+
+// CSIPDataEnd is the end of the CSIP data set, the simulator's start in
+// Beijing time (the time zone the simulator writes CSIP times in): every
+// call record's LastCallTime lies within the 90 days before it.
+func (s *Server) CSIPDataEnd() time.Time { return s.start.In(csipZone) }
 
 // Options returns the effective options (defaults applied).
 func (s *Server) Options() Options { return s.opts }
@@ -239,11 +253,12 @@ func (s *Server) serveFaulty(tencent bool, w http.ResponseWriter, r *http.Reques
 	}
 	if f := s.faults.take(action); f != nil {
 		s.countFault(r)
-		if f.Kind == FaultClockSkew {
+		switch {
+		case f.Kind == FaultClockSkew:
 			r = r.WithContext(context.WithValue(r.Context(), clockSkewKey{}, f.Delay))
-		} else if f.Kind == FaultEmptyPage {
+		case f.Kind == FaultEmptyPage:
 			r = r.WithContext(context.WithValue(r.Context(), emptyPageKey{}, true))
-		} else if s.serveWithFault(f, tencent, action, w, r) {
+		case s.serveWithFault(f, tencent, action, w, r):
 			return
 		}
 	}

@@ -62,7 +62,8 @@ type tcformAction struct {
 }
 
 func tcformActions() []tcformAction {
-	end := cloudsim.CSIPDataEnd
+	// The CSIP data set ends when the simulator starts, in Beijing time.
+	end := time.Now().In(time.FixedZone("UTC+8", 8*3600))
 	return []tcformAction{
 		{"cloudaudit", "2019-03-19", "DescribeAuditTracks", "ap-guangzhou",
 			map[string]any{"PageNumber": 2, "PageSize": 3}},

@@ -90,16 +90,6 @@ func (r tcsimResult) sdkErr() *tcerr.TencentCloudSDKError {
 	return nil
 }
 
-func (r tcsimResult) code() string {
-	if e := r.sdkErr(); e != nil {
-		return e.GetCode()
-	}
-	if r.err != nil {
-		return "untyped: " + r.err.Error()
-	}
-	return ""
-}
-
 // tcsimTransport sits under the SDK: it may tamper with the request after the
 // SDK signed it, and records the raw answer.
 type tcsimTransport struct {
@@ -409,12 +399,12 @@ func TestTencentSimAcceptsSDKTokenCredential(t *testing.T) {
 func TestTencentSimRefusesTamperedRequests(t *testing.T) {
 	sim, host := tcsimStart(t, cloudsim.Options{})
 	port := host[strings.LastIndex(host, ":")+1:]
-	replaceBody := func(t *testing.T, r *http.Request, old, new string) {
+	replaceBody := func(t *testing.T, r *http.Request, old, replacement string) {
 		body, _ := io.ReadAll(r.Body)
 		if !bytes.Contains(body, []byte(old)) {
 			t.Fatalf("signed body %s does not contain %s", body, old)
 		}
-		body = bytes.Replace(body, []byte(old), []byte(new), 1)
+		body = bytes.Replace(body, []byte(old), []byte(replacement), 1)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
 	}
@@ -576,10 +566,13 @@ func TestTencentSimTemporaryCredentialRules(t *testing.T) {
 	tcsimExpectError(t, c.page(1, 10), "AuthFailure.SignatureFailure")
 }
 
-// tcsimRaw posts body with the given headers, without the SDK.
-func tcsimRaw(t *testing.T, host string, headers map[string]string, body string) (int, http.Header, []byte) {
+// tcsimFirstPageBody is the body tcsimRaw posts: the first page of tracks.
+const tcsimFirstPageBody = `{"PageNumber":1,"PageSize":10}`
+
+// tcsimRaw posts tcsimFirstPageBody with the given headers, without the SDK.
+func tcsimRaw(t *testing.T, host string, headers map[string]string) (int, http.Header, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, "http://"+host+"/", strings.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, "http://"+host+"/", strings.NewReader(tcsimFirstPageBody))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -623,7 +616,7 @@ func TestTencentSimMalformedAuthorization(t *testing.T) {
 				"X-TC-Region":    tcsimRegion,
 				"X-TC-Timestamp": strconv.FormatInt(time.Now().Unix(), 10),
 				"Authorization":  auth,
-			}, `{"PageNumber":1,"PageSize":10}`)
+			})
 			tcsimCheckEnvelope(t, status, header, body, "AuthFailure.InvalidAuthorization")
 		})
 	}
@@ -971,7 +964,7 @@ func tcsimSign(t *testing.T, host, secretID, secretKey, service string, ts int64
 func TestTencentSimAcceptsDemoStyleSignature(t *testing.T) {
 	_, host := tcsimStart(t, cloudsim.Options{})
 	ts := time.Now().Unix()
-	body := `{"PageNumber":1,"PageSize":10}`
+	body := tcsimFirstPageBody
 	headers := map[string]string{
 		"Content-Type":   "application/json; charset=utf-8",
 		"X-Tc-Action":    tcsimAuditAction,
@@ -981,7 +974,7 @@ func TestTencentSimAcceptsDemoStyleSignature(t *testing.T) {
 	}
 	for _, signed := range [][]string{{"content-type", "host"}, {"content-type", "host", "x-tc-action"}} {
 		headers["Authorization"] = tcsimSign(t, host, cloudsim.DefaultTencentSecretID, cloudsim.DefaultTencentSecretKey, "cloudaudit", ts, signed, headers, body)
-		status, _, got := tcsimRaw(t, host, headers, body)
+		status, _, got := tcsimRaw(t, host, headers)
 		if !bytes.Contains(got, []byte(`"TotalCount":7`)) || status != http.StatusOK {
 			t.Errorf("SignedHeaders %v: HTTP %d %s", signed, status, got)
 		}
@@ -991,13 +984,13 @@ func TestTencentSimAcceptsDemoStyleSignature(t *testing.T) {
 			tampered[k] = v
 		}
 		tampered["Content-Type"] = "application/json"
-		status, hdr, got := tcsimRaw(t, host, tampered, body)
+		status, hdr, got := tcsimRaw(t, host, tampered)
 		tcsimCheckEnvelope(t, status, hdr, got, "AuthFailure.SignatureFailure")
 	}
 	// X-TC-Action is signed in the second form: changing it is caught.
 	headers["Authorization"] = tcsimSign(t, host, cloudsim.DefaultTencentSecretID, cloudsim.DefaultTencentSecretKey, "cloudaudit", ts,
 		[]string{"content-type", "host", "x-tc-action"}, headers, body)
 	headers["X-Tc-Action"] = "DescribeAuditTrack"
-	status, hdr, got := tcsimRaw(t, host, headers, body)
+	status, hdr, got := tcsimRaw(t, host, headers)
 	tcsimCheckEnvelope(t, status, hdr, got, "AuthFailure.SignatureFailure")
 }

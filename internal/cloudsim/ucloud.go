@@ -39,6 +39,16 @@ const (
 const (
 	// ucloudQueryWindow is how far back GetUserOperationEvents can look.
 	ucloudQueryWindow = 365 * 24 * time.Hour
+	// ucloudQueryWindowGrace is how much older than ucloudQueryWindow a
+	// BeginTime or EndTime may be before the simulator refuses it. The API
+	// documents "only the last 365 days can be queried" and nothing about a
+	// start slightly older than that: the limit is a retention period, and a
+	// window whose first seconds reach past it can be served (they hold no
+	// events). The simulator refuses what is clearly outside the window, and
+	// accepts a start up to 15 minutes older, as a window computed as
+	// "365 days ago" shortly before a request is; the provider's own
+	// plan-time check allows the same grace.
+	ucloudQueryWindowGrace = 15 * time.Minute
 	// ucloudDefaultPageSize is the page size when MaxResults is absent (the
 	// API documents none; 20 is a common gateway default).
 	ucloudDefaultPageSize = 20
@@ -95,7 +105,7 @@ func (u *ucloudAPI) data() *ucloudDataSet {
 			u.dataSet = ucloudDataSetFrom(d.ucloud)
 			return
 		}
-		u.dataSet = buildUCloudDataSet(u.srv.opts.Events, u.srv.opts.Now())
+		u.dataSet = buildUCloudDataSet(u.srv.opts.Events, u.srv.start)
 	})
 	return u.dataSet
 }
@@ -458,6 +468,7 @@ func (u *ucloudAPI) parseEventsQuery(c *ucloudCall) (ucloudEventsQuery, *ucloudR
 	if !q.hasEnd {
 		q.end = now
 	}
+	oldest -= int64(ucloudQueryWindowGrace / time.Second)
 	switch {
 	case q.begin < oldest:
 		return bad("BeginTime", "only the operation events of the last 365 days can be queried")

@@ -210,7 +210,7 @@ func buildUCloudDataSet(n int, now time.Time) *ucloudDataSet {
 		// 1 to 3 resources for resource APIs; none for account-level ones
 		// and for failed creations, which created nothing.
 		creates := strings.HasPrefix(api.api, "Create") || strings.HasPrefix(api.api, "Allocate")
-		if k := ucloudKindIndex(api.kind); k >= 0 && !(creates && !e.IsSuccess) {
+		if k := ucloudKindIndex(api.kind); k >= 0 && (!creates || e.IsSuccess) {
 			count := 1 + int((h>>40)%3)
 			for j := range count {
 				kind := k

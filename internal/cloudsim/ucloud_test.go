@@ -303,6 +303,7 @@ func TestUCloudSimParameterErrors(t *testing.T) {
 		"MaxResults text":      {"MaxResults": "ten"},
 		"BeginTime 366d ago":   {"BeginTime": strconv.FormatInt(now-366*day, 10)},
 		"EndTime 400d ago":     {"EndTime": strconv.FormatInt(now-400*day, 10)},
+		"BeginTime past grace": {"BeginTime": strconv.FormatInt(now-365*day-15*60-1, 10)},
 		"BeginTime > EndTime":  {"BeginTime": strconv.FormatInt(now-day, 10), "EndTime": strconv.FormatInt(now-2*day, 10)},
 		"BeginTime not int":    {"BeginTime": "yesterday"},
 		"garbage NextToken":    {"NextToken": "not-a-token"},
@@ -319,10 +320,15 @@ func TestUCloudSimParameterErrors(t *testing.T) {
 	}
 	// Limits themselves are fine.
 	for name, p := range map[string]map[string]string{
-		"MaxResults 50":     {"MaxResults": "50"},
-		"MaxResults 1":      {"MaxResults": "1"},
-		"BeginTime 364d":    {"BeginTime": strconv.FormatInt(now-364*day, 10)},
-		"same begin as end": {"BeginTime": strconv.FormatInt(now-day, 10), "EndTime": strconv.FormatInt(now-day, 10)},
+		"MaxResults 50":  {"MaxResults": "50"},
+		"MaxResults 1":   {"MaxResults": "1"},
+		"BeginTime 364d": {"BeginTime": strconv.FormatInt(now-364*day, 10)},
+		"BeginTime 365d": {"BeginTime": strconv.FormatInt(now-365*day, 10)},
+		// A window computed as 365 days before a time taken a little
+		// earlier is within the 15 minutes of grace.
+		"BeginTime 365d+5s":  {"BeginTime": strconv.FormatInt(now-365*day-5, 10)},
+		"BeginTime 365d+15m": {"BeginTime": strconv.FormatInt(now-365*day-15*60, 10)},
+		"same begin as end":  {"BeginTime": strconv.FormatInt(now-day, 10), "EndTime": strconv.FormatInt(now-day, 10)},
 	} {
 		if r := call(p); r.retCode() != 0 {
 			t.Errorf("%s: %v", name, r.body)

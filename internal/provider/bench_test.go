@@ -212,11 +212,12 @@ func benchNullExcept(t tftypes.Type, set map[string]any) tftypes.Value {
 	vals := make(map[string]tftypes.Value, len(obj.AttributeTypes))
 	for name, at := range obj.AttributeTypes {
 		v, ok := set[name]
+		nested, isMap := v.(map[string]any)
 		switch {
 		case !ok:
 			vals[name] = tftypes.NewValue(at, nil)
-		case benchIsMap(v):
-			vals[name] = benchNullExcept(at, v.(map[string]any))
+		case isMap:
+			vals[name] = benchNullExcept(at, nested)
 		default:
 			vals[name] = tftypes.NewValue(at, v)
 		}
@@ -228,8 +229,6 @@ func benchNullExcept(t tftypes.Type, set map[string]any) tftypes.Value {
 	}
 	return tftypes.NewValue(t, vals)
 }
-
-func benchIsMap(v any) bool { _, ok := v.(map[string]any); return ok }
 
 func benchDynamicValue(b testing.TB, v tftypes.Value) *tfprotov6.DynamicValue {
 	b.Helper()

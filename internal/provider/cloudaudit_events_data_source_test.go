@@ -320,7 +320,7 @@ func TestCloudAuditEventValue_exactLargeNumbers(t *testing.T) {
 	// The token validator takes every uint64 and nothing else.
 	for s, ok := range map[string]bool{
 		"18446744073709551615": true, "9007199254740993": true, "0": true,
-		"18446744073709551616": false, "-1": false, "+5": false, "1e9": false, " 12": false, "": false,
+		"18446744073709551616": false, "-1": false, "+5": false, "1e9": false, "\t12": false, "": false,
 	} {
 		_, err := strconv.ParseUint(s, 10, 64)
 		if got := digitsRe.MatchString(s) && err == nil; got != ok {

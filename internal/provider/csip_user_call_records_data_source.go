@@ -5,13 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
+	"time"
+
+	"strconv"
+
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"regexp"
-	"strconv"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -137,13 +139,17 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 					"start_time": schema.StringAttribute{
 						Optional: true,
 						MarkdownDescription: "Start of the query period, `YYYY-MM-DD hh:mm:ss` (the API's `StartTime`), not after `end_time`. " +
-							"Records whose first-to-last call period overlaps the query period are listed.",
+							"Records whose first-to-last call period overlaps the query period are listed. The time carries no zone: it is " +
+							"read in the API's own time zone, which the API does not document (Tencent Cloud writes such times in Beijing " +
+							"time, UTC+8), and is sent as written, without conversion; `formatdate(\"YYYY-MM-DD hh:mm:ss\", timeadd(plantimestamp(), \"8h\"))` " +
+							"is the plan's time in UTC+8. Unset, no start is sent and the API applies its own default period, which it does not document.",
 						Validators: []validator.String{csipTimeValidator{}},
 					},
 					"end_time": schema.StringAttribute{
-						Optional:            true,
-						MarkdownDescription: "End of the query period, `YYYY-MM-DD hh:mm:ss` (the API's `EndTime`).",
-						Validators:          []validator.String{csipTimeValidator{}},
+						Optional: true,
+						MarkdownDescription: "End of the query period, `YYYY-MM-DD hh:mm:ss` (the API's `EndTime`), in the API's time zone like " +
+							"`start_time`. Unset, no end is sent and the API applies its own default, which it does not document.",
+						Validators: []validator.String{csipTimeValidator{}},
 					},
 				},
 				Blocks: map[string]schema.Block{
@@ -222,8 +228,8 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 						"event_type":       schema.Int64Attribute{Computed: true, MarkdownDescription: "`0` console, `1` API (`EventType`)."},
 						"call_count":       schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of calls (`CallCount`)."},
 						"code":             schema.Int64Attribute{Computed: true, MarkdownDescription: "Call error code, `0` for success (`Code`)."},
-						"first_call_time":  schema.StringAttribute{Computed: true, MarkdownDescription: "First call, `YYYY-MM-DD hh:mm:ss` (`FirstCallTime`)."},
-						"last_call_time":   schema.StringAttribute{Computed: true, MarkdownDescription: "Last call, `YYYY-MM-DD hh:mm:ss` (`LastCallTime`)."},
+						"first_call_time":  schema.StringAttribute{Computed: true, MarkdownDescription: "First call, `YYYY-MM-DD hh:mm:ss` (`FirstCallTime`), as the API returns it: in the API's time zone, which it does not document (Beijing time, UTC+8, on Tencent Cloud), with no zone written."},
+						"last_call_time":   schema.StringAttribute{Computed: true, MarkdownDescription: "Last call, `YYYY-MM-DD hh:mm:ss` (`LastCallTime`), as the API returns it, in the same time zone as `first_call_time`."},
 						"source_ip_remark": schema.StringAttribute{Computed: true, MarkdownDescription: "The account's remark on the source IP (`SourceIPRemark`); often empty."},
 						"region":           schema.StringAttribute{Computed: true, MarkdownDescription: "Location of the source IP as free text (`Region`), such as `中国-广东省-广州市`; not a region ID."},
 						"user_name":        schema.StringAttribute{Computed: true, MarkdownDescription: "User or role name (`UserName`)."},
@@ -369,7 +375,7 @@ func csipStringValues(list []types.String) []string {
 
 // csipFilterParam finds the filter field an API message names, such as
 // `Filter.By` or `Filter.Filters.0.Name`.
-var csipFilterParam = regexp.MustCompile("Filter\\.(Limit|Offset|Order|By|StartTime|EndTime|Filters\\.([0-9]+)\\.(Name|Values|OperatorType))\\b")
+var csipFilterParam = regexp.MustCompile(`Filter\.(Limit|Offset|Order|By|StartTime|EndTime|Filters\.([0-9]+)\.(Name|Values|OperatorType))\b`)
 
 // csipErrorPathFor attaches a parameter error to the argument of the filter
 // block its message names (filter.by, filter.filters[0].name), so that

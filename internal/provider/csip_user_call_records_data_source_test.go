@@ -2,12 +2,13 @@ package provider
 
 import (
 	"fmt"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -183,8 +184,8 @@ func TestAccCSIPUserCallRecords_filtersOrderingAndTimeWindow(t *testing.T) {
 	failedAPICalls := csipMatching(t, recs, func(r cloudsim.CSIPCallRecord) bool { return r.EventType == 1 && r.Code != 0 })
 	carriers := csipMatching(t, recs, func(r cloudsim.CSIPCallRecord) bool { return r.ISP == "电信" || r.ISP == "联通" })
 	masked := csipMatching(t, recs, func(r cloudsim.CSIPCallRecord) bool { return strings.Contains(r.SourceIP, "***") })
-	start := cloudsim.CSIPDataEnd.Add(-45 * 24 * time.Hour).Format(cloudsim.CSIPTimeLayout)
-	end := cloudsim.CSIPDataEnd.Add(-30 * 24 * time.Hour).Format(cloudsim.CSIPTimeLayout)
+	start := sim.CSIPDataEnd().Add(-45 * 24 * time.Hour).Format(cloudsim.CSIPTimeLayout)
+	end := sim.CSIPDataEnd().Add(-30 * 24 * time.Hour).Format(cloudsim.CSIPTimeLayout)
 	window := csipMatching(t, recs, func(r cloudsim.CSIPCallRecord) bool { return r.LastCallTime >= start && r.FirstCallTime <= end })
 
 	counts := make([]int64, len(recs))

@@ -71,7 +71,7 @@ const defaultReadTimeout = 20 * time.Minute
 // source. A block, not an attribute: Terraform rejects a misspelt argument
 // inside a block, but silently drops one inside an object value.
 func timeoutsBlock(ctx context.Context) schema.Block {
-	b := timeouts.BlockWithOpts(ctx, timeouts.Opts{
+	b := timeouts.BlockWithOpts(ctx, timeouts.Opts{ //nolint:forcetypeassert // BlockWithOpts always returns a SingleNestedBlock
 		ReadDescription: "Time limit of the whole read, every page and retry included, as a duration such as `30s` or `10m`. Default `" +
 			strings.TrimSuffix(defaultReadTimeout.String(), "0s") + "`.",
 	}).(schema.SingleNestedBlock)

@@ -64,10 +64,7 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 	resp := &tfprotov6.ReadDataSourceResponse{}
 	raw, err := req.Config.Unmarshal(typ)
 	if err != nil {
-		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{
-			Severity: tfprotov6.DiagnosticSeverityError, Summary: "Unable to read the configuration", Detail: err.Error(),
-		})
-		return resp, nil
+		return failedRead(resp, "Unable to read the configuration", err)
 	}
 	var configured datasource.ConfigureResponse
 	reader.Configure(ctx, datasource.ConfigureRequest{ProviderData: data}, &configured)
@@ -80,19 +77,28 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 	}
 	encoded, err := tfprotov6.NewDynamicValue(typ, state.Raw)
 	if err != nil {
-		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{
-			Severity: tfprotov6.DiagnosticSeverityError, Summary: "Unable to encode the state", Detail: err.Error(),
-		})
-		return resp, nil
+		return failedRead(resp, "Unable to encode the state", err)
 	}
 	resp.State = &encoded
+	return resp, nil
+}
+
+// failedRead reports err as an error diagnostic of the response. The RPC
+// itself succeeds: an RPC error would tell Terraform the plugin failed,
+// not that this read did.
+func failedRead(resp *tfprotov6.ReadDataSourceResponse, summary string, err error) (*tfprotov6.ReadDataSourceResponse, error) {
+	resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{
+		Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: err.Error(),
+	})
 	return resp, nil
 }
 
 // schema returns a data source's schema, built once per type.
 func (s *server) schema(ctx context.Context, typeName string, ds datasource.DataSource) dsschema.Schema {
 	if cached, ok := s.schemas.Load(typeName); ok {
-		return cached.(dsschema.Schema)
+		if schema, ok := cached.(dsschema.Schema); ok {
+			return schema
+		}
 	}
 	var resp datasource.SchemaResponse
 	ds.Schema(ctx, datasource.SchemaRequest{}, &resp)

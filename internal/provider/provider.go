@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -20,7 +21,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-var _ provider.Provider = &auditlogProvider{}
+var (
+	_ provider.Provider              = &auditlogProvider{}
+	_ provider.ProviderWithFunctions = &auditlogProvider{}
+)
 
 // auditlogProvider is the provider. version is set at build time.
 type auditlogProvider struct {
@@ -50,7 +54,7 @@ func (p *auditlogProvider) stateReaders() map[string]func() stateReader {
 			}
 			var meta datasource.MetadataResponse
 			newDS().Metadata(context.Background(), datasource.MetadataRequest{ProviderTypeName: "auditlog"}, &meta)
-			p.readers[meta.TypeName] = func() stateReader { return newDS().(stateReader) }
+			p.readers[meta.TypeName] = func() stateReader { return newDS().(stateReader) } //nolint:forcetypeassert // checked just above
 		}
 	})
 	return p.readers
@@ -314,6 +318,15 @@ func (p *auditlogProvider) DataSources(_ context.Context) []func() datasource.Da
 		NewUCloudOperationEventsDataSource,
 		NewCloudAuditEventsDataSource,
 		NewCloudAuditTrackDataSource,
+	}
+}
+
+// Functions are the provider-defined functions (Terraform 1.8 and later).
+func (p *auditlogProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewUnixTimeFunction,
+		NewRFC3339Function,
+		NewCIDRContainsFunction,
 	}
 }
 

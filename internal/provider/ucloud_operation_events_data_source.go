@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
+
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -60,6 +61,15 @@ func (m *ucloudOperationEventsModel) readTimeouts() timeouts.Value { return m.Ti
 
 // ucloudOperationEventsWindow is how far back GetUserOperationEvents serves.
 const ucloudOperationEventsWindow = 365 * 24 * time.Hour
+
+// ucloudWindowGrace is how much older than 365 days begin_time and end_time
+// may be at plan time. A pipeline computes "365 days ago" from a timestamp
+// taken before terraform plan, so by the time the window is checked it is a
+// few seconds to minutes older than 365 days; refusing it would make the
+// documented limit unusable. The check exists to catch gross mistakes (a
+// year off, milliseconds for seconds); the API has the final word on the
+// exact limit, and its error names the argument.
+const ucloudWindowGrace = 15 * time.Minute
 
 // ucloudMaxAccessKeyIDs is the documented maximum count of AccessKeyIDs.N.
 const ucloudMaxAccessKeyIDs = 50
@@ -125,14 +135,18 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 			"begin_time": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: "Start of the time window, a UNIX timestamp in seconds (the API's `BeginTime`), inclusive. " +
-					"Must not be in the future, nor more than 365 days ago (the API serves only the last 365 days), nor after `end_time`. " +
-					"Unset, none is sent and the API applies its own lower bound.",
+					"Must not be in the future, nor more than 365 days ago (the API serves only the last 365 days), nor after `end_time`; " +
+					"the 365 days are checked at plan time with 15 minutes of grace, so a window computed as 365 days before a timestamp " +
+					"taken shortly before the plan (such as `provider::auditlog::unix_time(plantimestamp()) - 365 * 86400`) is accepted, " +
+					"and the API has the final word. Unset, none is sent and the API applies its own lower bound, which it does not " +
+					"document (it serves the last 365 days).",
 				Validators: []validator.Int64{int64validator.AtLeast(0), ucloudTimeValidator{}},
 			},
 			"end_time": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: "End of the time window, a UNIX timestamp in seconds (the API's `EndTime`), inclusive. " +
-					"Must not be in the future, nor more than 365 days ago, nor before `begin_time`. Unset, none is sent and the API applies its own upper bound, the present.",
+					"Must not be in the future, nor more than 365 days ago (with the same 15 minutes of grace as `begin_time`), nor before `begin_time`. " +
+					"Unset, none is sent and the API applies its own upper bound, the present.",
 				Validators: []validator.Int64{int64validator.AtLeast(0), ucloudTimeValidator{}},
 			},
 			"max_results": schema.Int64Attribute{
@@ -280,14 +294,12 @@ func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk
 	// share the API's single slot instead of being throttled.
 	res, err := c.ListUserOperationEvents(ctx, apiReq, maxItems)
 	if err != nil {
-		events = nil // what was read before the failure is not returned
-	}
-	if err != nil {
 		// The client returns what it read before the failure; none of it
 		// may reach the state, which is left unset.
 		addUCloudReadError(ctx, &diags, "Reading UCloud operation events", err, project, res.PageSize)
 		return diags
 	}
+	events = res.Events
 	diags.Append(ucloudPagingWarnings(m, res, maxItems)...)
 	resume := tfString(res.NextToken)
 	if res.TokenWithheld != "" {
@@ -455,8 +467,8 @@ func ucloudEventValue(e *client.UserOperationEvent) tftypes.Value {
 }
 
 // ucloudTimeValidator accepts a UNIX time (seconds) that GetUserOperationEvents
-// can serve: not in the future and not more than 365 days ago, on the clock of
-// the machine running Terraform.
+// can serve: not in the future and not more than 365 days (plus
+// ucloudWindowGrace) ago, on the clock of the machine running Terraform.
 type ucloudTimeValidator struct{}
 
 func (ucloudTimeValidator) Description(context.Context) string {
@@ -476,15 +488,16 @@ func (ucloudTimeValidator) ValidateInt64(_ context.Context, req validator.Int64R
 		return // int64validator.AtLeast(0) reports it
 	}
 	now := time.Now().Unix()
-	oldest := now - int64(ucloudOperationEventsWindow/time.Second)
+	oldest := now - int64((ucloudOperationEventsWindow+ucloudWindowGrace)/time.Second)
 	switch {
 	case t > now:
 		resp.Diagnostics.AddAttributeError(req.Path, "Time in the future",
 			fmt.Sprintf("Attribute %s (%d, %s) is in the future; the current time is %d (%s).", req.Path, t, unixUTC(t), now, unixUTC(now)))
 	case t < oldest:
 		resp.Diagnostics.AddAttributeError(req.Path, "Time outside the 365-day window",
-			fmt.Sprintf("Attribute %s (%d, %s) is more than 365 days ago: GetUserOperationEvents serves only the last 365 days, "+
-				"from %d (%s) on.", req.Path, t, unixUTC(t), oldest, unixUTC(oldest)))
+			fmt.Sprintf("Attribute %s (%d, %s) is more than 365 days ago: GetUserOperationEvents serves only the last 365 days. "+
+				"With 15 minutes of grace for a window computed shortly before the plan, the oldest accepted time is now %d (%s).",
+				req.Path, t, unixUTC(t), oldest, unixUTC(oldest)))
 	}
 }
 

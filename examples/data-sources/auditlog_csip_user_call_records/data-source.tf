@@ -3,13 +3,14 @@ locals {
   allowed_source_ips = ["106.55.0.1", "119.29.0.1", "42.193.0.1"]
 }
 
-# Every call record of one sub-account over the last month, all pages.
+# Every call record of one sub-account over the last 30 days, all pages.
+# CSIP times carry no zone and are Beijing time (UTC+8): 30 days before the
+# plan is timeadd(plantimestamp(), "8h") minus 30 days.
 data "auditlog_csip_user_call_records" "deployer" {
   sub_uin = "100021372635"
 
   filter {
-    start_time = "2025-04-22 00:00:00"
-    end_time   = "2025-05-22 23:59:59"
+    start_time = formatdate("YYYY-MM-DD hh:mm:ss", timeadd(plantimestamp(), "${8 - 30 * 24}h"))
   }
 }
 

@@ -13,24 +13,24 @@ data "auditlog_ucloud_operation_events" "all" {
 output "failed_operations_by_user" {
   value = {
     for e in data.auditlog_ucloud_operation_events.all.events :
-    e.user_name => "${e.api} in ${e.region} at ${formatdate("YYYY-MM-DD hh:mm", timeadd("1970-01-01T00:00:00Z", "${e.operate_time}s"))}"...
+    e.user_name => "${e.api} in ${e.region} at ${formatdate("YYYY-MM-DD hh:mm", provider::auditlog::rfc3339(e.operate_time))}"...
     if e.is_success == false
   }
 }
 
-# One resource's history, made with either of two API keys, in a window given
-# as UNIX seconds (for example from `date -d '30 days ago' +%s`).
-variable "audit_window" {
-  description = "Start and end of the window, UNIX seconds, within the last 365 days."
-  type        = object({ begin = number, end = number })
-}
-
+# One resource's history, made with either of two API keys, over the last
+# 30 days before the plan (begin_time and end_time are UNIX seconds).
 data "auditlog_ucloud_operation_events" "web_host" {
   project_id     = "org-abc123"
   resource_id    = "uhost-1a2b3c4d"
   access_key_ids = ["4R8pQm2ZkX7bN1cV5yT9wL3sD6fG0hJ", "7Hq3LwX9mB2nV6cZ1kP8rT4yS0dF5gA"]
-  begin_time     = var.audit_window.begin
-  end_time       = var.audit_window.end
+  begin_time     = provider::auditlog::unix_time(plantimestamp()) - 30 * 86400
+}
+
+# A fixed window: a calendar month in Beijing time.
+data "auditlog_ucloud_operation_events" "october" {
+  begin_time = provider::auditlog::unix_time("2026-10-01T00:00:00+08:00")
+  end_time   = provider::auditlog::unix_time("2026-10-31T23:59:59+08:00")
 }
 
 # Read a large log in bounded chunks: the newest 500 events, then the next 500
