@@ -50,7 +50,7 @@ locals {
   evt01 = [
     for e in local.events : {
       id     = e.event_id
-      detail = "${e.event_name} by ${e.username} from ${e.source_ip_address} at ${can(tonumber(e.event_time)) ? timeadd("1970-01-01T00:00:00Z", "${e.event_time}s") : "${e.event_time} CST"}"
+      detail = "${e.event_name} by ${e.username} from ${e.source_ip_address} at ${try(provider::auditlog::rfc3339(tonumber(e.event_time)), "${e.event_time} CST")}"
     }
     if anytrue([for p in var.cloudaudit_watched_event_patterns : length(regexall(p, e.event_name)) > 0]) &&
     !contains(var.cloudaudit_privileged_users, e.username)

@@ -9,21 +9,9 @@ locals {
   window_end = (var.window_end == null ? plantimestamp() :
   length(var.window_end) == 10 ? timeadd("${var.window_end}T00:00:00Z", "86399s") : var.window_end)
 
-  # The window in UNIX seconds, for the APIs that take it so (days_from_civil,
-  # H. Hinnant): Terraform has no such built-in function.
   window_unix = {
-    for k, t in { start = local.window_start, end = local.window_end } : k => (
-      (
-        floor((tonumber(formatdate("M", t)) <= 2 ? tonumber(formatdate("YYYY", t)) - 1 : tonumber(formatdate("YYYY", t))) / 400) * 146097
-        + ((tonumber(formatdate("M", t)) <= 2 ? tonumber(formatdate("YYYY", t)) - 1 : tonumber(formatdate("YYYY", t))) % 400) * 365
-        + floor(((tonumber(formatdate("M", t)) <= 2 ? tonumber(formatdate("YYYY", t)) - 1 : tonumber(formatdate("YYYY", t))) % 400) / 4)
-        -floor(((tonumber(formatdate("M", t)) <= 2 ? tonumber(formatdate("YYYY", t)) - 1 : tonumber(formatdate("YYYY", t))) % 400) / 100)
-        + floor((153 * (tonumber(formatdate("M", t)) > 2 ? tonumber(formatdate("M", t)) - 3 : tonumber(formatdate("M", t)) + 9) + 2) / 5)
-        + tonumber(formatdate("D", t)) - 1 - 719468
-      ) * 86400
-      + tonumber(formatdate("h", t)) * 3600 + tonumber(formatdate("m", t)) * 60 + tonumber(formatdate("s", t))
-      -(substr(formatdate("ZZZZ", t), 0, 1) == "-" ? -1 : 1) * (tonumber(substr(formatdate("ZZZZ", t), 1, 2)) * 3600 + tonumber(substr(formatdate("ZZZZ", t), 3, 2)) * 60)
-    )
+    start = provider::auditlog::unix_time(local.window_start)
+    end   = provider::auditlog::unix_time(local.window_end)
   }
 
   # --- Evidence completeness ---------------------------------------------------
@@ -60,22 +48,32 @@ locals {
     ]
   ])
   # A masked address (106.55.***.47) cannot be proven to be inside a network:
-  # it is a finding, never a pass.
-  net01 = [
-    for r in local.csip_in_window : {
-      id     = "${r.sub_uin}/${r.source_ip}"
-      detail = "${r.user_name}: ${r.call_count} calls from ${r.source_ip} (${r.region}, ${r.isp}), last ${r.last_call_time} CST${strcontains(r.source_ip, "*") ? ": address masked by the API, cannot be verified" : ": outside every allowed network"}"
-    }
-    if strcontains(r.source_ip, "*") || !anytrue([
-      for c in var.allowed_networks :
-      try(cidrhost("${r.source_ip}/${split("/", c)[1]}", 0) == cidrhost(c, 0), false)
-    ])
-  ]
+  # it is a finding, never a pass. cidr_contains is an error for it, so
+  # masked addresses are set apart before it is called.
+  net01 = concat(
+    [
+      for r in local.csip_in_window : {
+        id     = "${r.sub_uin}/${r.source_ip}"
+        detail = "${r.user_name}: ${r.call_count} calls from ${r.source_ip} (${r.region}, ${r.isp}), last ${r.last_call_time} CST: address masked by the API, cannot be verified"
+      } if strcontains(r.source_ip, "*")
+    ],
+    [
+      # HCL's && evaluates both sides: masked addresses are left out before
+      # the condition that calls cidr_contains.
+      for r in [for x in local.csip_in_window : x if !strcontains(x.source_ip, "*")] : {
+        id     = "${r.sub_uin}/${r.source_ip}"
+        detail = "${r.user_name}: ${r.call_count} calls from ${r.source_ip} (${r.region}, ${r.isp}), last ${r.last_call_time} CST: outside every allowed network"
+      }
+      if !anytrue([
+        for c in var.allowed_networks : provider::auditlog::cidr_contains(c, r.source_ip)
+      ])
+    ],
+  )
 
   # --- UC: UCloud operations -----------------------------------------------------
   ucloud_in_window = [
     for e in data.auditlog_ucloud_operation_events.window.events : merge(e, {
-      when = timeadd("1970-01-01T00:00:00Z", "${e.operate_time}s")
+      when = provider::auditlog::rfc3339(e.operate_time)
       ref  = "${coalesce(e.user_name, "(unknown)")}/${e.api}/${length(coalesce(e.related_resource, [])) == 0 ? "-" : e.related_resource[0].resource_id}"
     })
     if timecmp(timeadd("1970-01-01T00:00:00Z", "${e.operate_time}s"), local.window_start) >= 0 &&
