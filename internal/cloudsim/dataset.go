@@ -176,13 +176,13 @@ func (d *DataSet) resolve(start time.Time) error {
 			}
 			var id uint64
 			if err := json.Unmarshal(item["TrackId"], &id); err != nil {
-				return fmt.Errorf("data set: DescribeAuditTracks[%d].TrackId: %v", i, err)
+				return fmt.Errorf("data set: DescribeAuditTracks[%d].TrackId: %w", i, err)
 			}
 			var created string
 			if c, ok := item["CreateTime"]; ok && json.Unmarshal(c, &created) == nil {
 				s, err := shiftLayout(created, CSIPTimeLayout, csipZone)
 				if err != nil {
-					return fmt.Errorf("data set: DescribeAuditTracks[%d].CreateTime: %v", i, err)
+					return fmt.Errorf("data set: DescribeAuditTracks[%d].CreateTime: %w", i, err)
 				}
 				item["CreateTime"], _ = json.Marshal(s)
 			}
@@ -220,13 +220,13 @@ func (d *DataSet) resolve(start time.Time) error {
 			r := rec.CSIPCallRecord
 			var err error
 			if r.FirstCallTime, err = shiftLayout(r.FirstCallTime, CSIPTimeLayout, csipZone); err != nil {
-				return fmt.Errorf("data set: DescribeUserCallRecord[%d].FirstCallTime: %v", i, err)
+				return fmt.Errorf("data set: DescribeUserCallRecord[%d].FirstCallTime: %w", i, err)
 			}
 			if r.LastCallTime, err = shiftLayout(r.LastCallTime, CSIPTimeLayout, csipZone); err != nil {
-				return fmt.Errorf("data set: DescribeUserCallRecord[%d].LastCallTime: %v", i, err)
+				return fmt.Errorf("data set: DescribeUserCallRecord[%d].LastCallTime: %w", i, err)
 			}
 			if r.Date, err = shiftLayout(r.Date, "2006-01-02", csipZone); err != nil {
-				return fmt.Errorf("data set: DescribeUserCallRecord[%d].Date: %v", i, err)
+				return fmt.Errorf("data set: DescribeUserCallRecord[%d].Date: %w", i, err)
 			}
 			d.csip[rec.SubUin] = append(d.csip[rec.SubUin], r)
 		}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -113,8 +114,8 @@ func (r *exampleRun) command(dir string, env []string, name string, args ...stri
 	out, err := cmd.CombinedOutput()
 	code := 0
 	if err != nil {
-		ee, ok := err.(*exec.ExitError)
-		if !ok {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
 			r.t.Fatalf("%s %v: %v", name, args, err)
 		}
 		code = ee.ExitCode()
