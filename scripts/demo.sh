@@ -59,3 +59,29 @@ for report in cloudaudit_report cloudaudit_events_report csip_report ucloud_repo
     echo
   fi
 done
+
+# The compliance controls of examples/compliance, against the simulator's
+# noncompliant scenario: every control's verdict, and the findings.
+echo "==> compliance controls (examples/compliance) against the noncompliant scenario"
+kill "$sim_pid" 2>/dev/null || true
+wait "$sim_pid" 2>/dev/null || true
+rm -f "$work/url"
+"$work/bin/cloudsim" -addr 127.0.0.1:0 -url-file "$work/url" -scenario noncompliant >"$work/cloudsim-scenario.log" 2>&1 &
+sim_pid=$!
+for _ in $(seq 1 100); do
+  [ -s "$work/url" ] && break
+  kill -0 "$sim_pid" 2>/dev/null || { cat "$work/cloudsim-scenario.log"; echo "the simulator exited" >&2; exit 1; }
+  sleep 0.1
+done
+eval "$(grep '^export ' "$work/cloudsim-scenario.log")"
+mkdir -p "$work/compliance"
+cp -R examples/compliance/. "$work/compliance/"
+rm -rf "$work/compliance/root/.terraform"
+terraform -chdir="$work/compliance/root" get -no-color >/dev/null
+if ! terraform -chdir="$work/compliance/root" apply -auto-approve -input=false -no-color \
+  -var-file=../test/scenario.tfvars >"$work/compliance-apply.log" 2>&1; then
+  cat "$work/compliance-apply.log"
+  exit 1
+fi
+echo
+terraform -chdir="$work/compliance/root" output -raw compliance_report

@@ -3,6 +3,8 @@
 //
 //	cloudsim                               # on 127.0.0.1:8787
 //	cloudsim -addr 127.0.0.1:0 -url-file /tmp/sim.url -tracks 12
+//	cloudsim -scenario noncompliant
+//	cloudsim -data my-account.json
 //	cloudsim -fault throttle,action=DescribeAuditTracks,times=2 -fault http-status,status=503,after=5,times=1
 //	cloudsim -page-cap DescribeAuditTracks=4 -page-cap DescribeUserCallRecord=50
 //
@@ -68,7 +70,26 @@ func main() {
 			pageCaps[action] = n
 			return err
 		})
+	dataFile := flag.String("data", "", "serve the records in this JSON file instead of generated ones (see internal/cloudsim/scenarios/README.md)")
+	scenario := flag.String("scenario", "", "serve a shipped data set: compliant or noncompliant")
 	flag.Parse()
+
+	switch {
+	case *dataFile != "" && *scenario != "":
+		log.Fatalf("cloudsim: -data and -scenario are exclusive")
+	case *dataFile != "":
+		d, err := cloudsim.LoadDataSet(*dataFile)
+		if err != nil {
+			log.Fatalf("cloudsim: %v", err)
+		}
+		opts.Data = d
+	case *scenario != "":
+		d, err := cloudsim.Scenario(*scenario)
+		if err != nil {
+			log.Fatalf("cloudsim: %v", err)
+		}
+		opts.Data = d
+	}
 
 	parent := os.Getppid()
 	sim := cloudsim.New(opts)

@@ -101,6 +101,12 @@ func buildTrack(i int) simTrack {
 // trackSet returns the encoded tracking sets of the data set, built once.
 func (t *tencentAPI) trackSet() []json.RawMessage {
 	t.tracksOnce.Do(func() {
+		if d := t.srv.opts.Data; d != nil && d.tracks != nil {
+			t.mu.Lock()
+			t.tracks = append([]json.RawMessage{}, d.tracks...)
+			t.mu.Unlock()
+			return
+		}
 		n := max(t.srv.opts.Tracks, 0)
 		tracks := make([]json.RawMessage, n)
 		for i := range n {

@@ -343,6 +343,10 @@ func buildTencentEvents(n int, now time.Time) *tencentEventData {
 // start and built on first use.
 func (t *tencentAPI) cloudAuditEvents() *tencentEventData {
 	t.eventsOnce.Do(func() {
+		if raws, ok := t.srv.opts.Data.CloudAuditEvents(); ok {
+			t.events = tencentEventsFrom(raws)
+			return
+		}
 		t.events = buildTencentEvents(t.srv.opts.CloudAuditEvents, t.eventsEpoch)
 	})
 	return t.events
@@ -629,6 +633,13 @@ func trackDetail(tr simTrack, i int) TrackDetail {
 // CloudAuditTrack returns DescribeAuditTrack's answer for a tracking set,
 // and whether it exists.
 func (s *Server) CloudAuditTrack(trackID uint64) (TrackDetail, bool) {
+	if d := s.opts.Data; d != nil && d.trackDetail != nil {
+		answer, ok := d.AuditTrack(trackID)
+		if !ok {
+			return TrackDetail{}, false
+		}
+		return trackDetailFrom(answer), true
+	}
 	all := s.tencent.trackSet()
 	for i, raw := range all {
 		var tr simTrack

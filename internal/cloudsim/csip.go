@@ -52,6 +52,10 @@ type csipRow struct {
 // data returns the rows of every sub-account, built and encoded once.
 func (c *csipService) data() map[string][]csipRow {
 	c.buildOnce.Do(func() {
+		if d := c.opts.Data; d != nil && d.csip != nil {
+			c.accounts = csipRowsFrom(d.csip)
+			return
+		}
 		n := max(c.opts.CallRecords, 0)
 		c.accounts = make(map[string][]csipRow, len(CSIPSubUins))
 		for a, subUin := range CSIPSubUins {

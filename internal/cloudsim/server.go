@@ -119,6 +119,10 @@ type Options struct {
 	// Calls are not allowed to overlap, so tests use it to provoke
 	// RetCode 153 with two concurrent calls, and to exercise client timeouts.
 	UCloudLatency time.Duration
+
+	// Data, when set, replaces the generated records of the actions it
+	// names with its own (see DataSet, LoadDataSet and Scenario).
+	Data *DataSet
 }
 
 func (o Options) withDefaults() Options {
@@ -190,7 +194,11 @@ type Stats struct {
 // New builds a simulator with the given options.
 func New(opts Options) *Server {
 	opts = opts.withDefaults()
-	s := &Server{opts: opts, start: opts.Now().Truncate(time.Second), stats: Stats{Calls: map[string]int{}}}
+	start := opts.Now().Truncate(time.Second)
+	if opts.Data != nil {
+		opts.Data = opts.Data.forStart(start)
+	}
+	s := &Server{opts: opts, start: start, stats: Stats{Calls: map[string]int{}}}
 	s.tencent = newTencentAPI(s)
 	s.ucloud = newUCloudAPI(s)
 	if opts.TrackPageCap > 0 {

@@ -101,6 +101,10 @@ func newUCloudAPI(srv *Server) *ucloudAPI {
 // Tencent calls never pays for it.
 func (u *ucloudAPI) data() *ucloudDataSet {
 	u.dataOnce.Do(func() {
+		if d := u.srv.opts.Data; d != nil && d.ucloud != nil {
+			u.dataSet = ucloudDataSetFrom(d.ucloud)
+			return
+		}
 		u.dataSet = buildUCloudDataSet(u.srv.opts.Events, u.srv.start)
 	})
 	return u.dataSet
