@@ -140,10 +140,19 @@ func (c *UCloudClient) GetUserOperationEvents(ctx context.Context, req GetUserOp
 // ends on a page boundary and the API's NextToken resumes exactly after the
 // last event returned. A prime maxItems above the maximum gives 1.
 func UCloudEventsPageSize(maxItems int) int {
+	return PageSizeDividing(maxItems, UCloudMaxOperationEventsPage)
+}
+
+// PageSizeDividing is the page size of a token-paged read bounded by
+// maxItems: the largest size up to apiMax that divides maxItems, so that the
+// read ends on a page boundary and the API's token resumes exactly after the
+// last record returned (a prime maxItems above apiMax gives 1). Unbounded
+// (maxItems <= 0), it is apiMax.
+func PageSizeDividing(maxItems, apiMax int) int {
 	if maxItems <= 0 {
-		return UCloudMaxOperationEventsPage
+		return apiMax
 	}
-	for size := min(maxItems, UCloudMaxOperationEventsPage); size > 1; size-- {
+	for size := min(maxItems, apiMax); size > 1; size-- {
 		if maxItems%size == 0 {
 			return size
 		}

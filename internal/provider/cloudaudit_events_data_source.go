@@ -288,23 +288,14 @@ func (d *cloudAuditEventsDataSource) Read(ctx context.Context, req datasource.Re
 	resp.Diagnostics.Append(d.read(ctx, req.Config, &resp.State)...)
 }
 
-// eventsPageSize is the page size of a read (decision: identical parameters
-// on every page): the user's max_results; else, with max_items, the largest
-// size up to the API's maximum that divides it, so the read ends on a page
-// boundary; else the maximum.
+// eventsPageSize is the page size of a read, the same on every page (the
+// API binds its tokens to the query): the user's max_results, else one that
+// ends a read bounded by max_items on a page boundary.
 func eventsPageSize(maxResults, maxItems types.Int64, apiMax int64) int64 {
 	if !maxResults.IsNull() {
 		return maxResults.ValueInt64()
 	}
-	if n := maxItems.ValueInt64(); n > 0 {
-		for size := min(apiMax, n); size > 1; size-- {
-			if n%size == 0 {
-				return size
-			}
-		}
-		return 1
-	}
-	return apiMax
+	return int64(client.PageSizeDividing(int(maxItems.ValueInt64()), int(apiMax)))
 }
 
 // read is the whole read: Read calls it for the framework, and the
