@@ -206,6 +206,8 @@ func TestAccFaultMatrix(t *testing.T) {
 						skip = "tokens freeze the query window; not simulated"
 					case cloudsim.FaultRepeatToken:
 						skip, wantErr = "", fc.ucloudError
+					case cloudsim.FaultEmptyPage:
+						skip = "not simulated for DescribeEvents"
 					}
 				}
 				if skip != "" {
