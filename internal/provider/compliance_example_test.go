@@ -3,7 +3,6 @@ package provider
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -46,13 +45,7 @@ func newExampleRun(t *testing.T) *exampleRun {
 		t.Fatal(err)
 	}
 	work := t.TempDir()
-	bin := filepath.Join(work, "bin")
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-auditlog"), "github.com/auditlog/terraform-provider-auditlog")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	rc := filepath.Join(work, "terraformrc")
-	writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides { \"auditlog/auditlog\" = %q }\n  direct {}\n}\n", bin))
+	rc := buildProviderForCLI(t, work)
 	copyTree(t, filepath.Join(root, "examples", "compliance"), filepath.Join(work, "compliance"))
 	r := &exampleRun{t: t, root: root, dir: filepath.Join(work, "compliance", "root"), rc: rc}
 	// Installs the local module only: the provider comes from the override.

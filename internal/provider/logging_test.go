@@ -14,8 +14,8 @@ import (
 	"github.com/auditlog/terraform-provider-auditlog/internal/cloudsim"
 )
 
-// buildProviderForCLI builds the provider binary and returns a CLI
-// configuration file that makes terraform use it.
+// buildProviderForCLI builds the provider binary into work/bin and returns a
+// CLI configuration file that makes terraform use it.
 func buildProviderForCLI(t *testing.T, work string) string {
 	t.Helper()
 	bin := filepath.Join(work, "bin")

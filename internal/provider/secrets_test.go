@@ -24,17 +24,8 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 	sim := startSim(t, cloudsim.Options{Tracks: 3})
 	o := sim.Options()
 	work := t.TempDir()
-	bin := filepath.Join(work, "bin")
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-auditlog"), "github.com/auditlog/terraform-provider-auditlog")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	rc := filepath.Join(work, "terraformrc")
-	writeFile(t, rc, fmt.Sprintf(`provider_installation {
-  dev_overrides { "auditlog/auditlog" = %q }
-  direct {}
-}
-`, bin))
+	rc := buildProviderForCLI(t, work)
+	bin := filepath.Join(work, "bin") // where buildProviderForCLI put the provider
 
 	run := func(dir, secretKey string) string {
 		writeFile(t, filepath.Join(dir, "main.tf"), fmt.Sprintf(`
