@@ -154,11 +154,7 @@ func runRead(args []string) error {
 	switch *source {
 	case "csip", "tracks":
 		count = &countingTransport{base: pooledTransport(32)}
-		c, cerr := client.NewTencentClient(client.TencentConfig{
-			SecretID: env("TENCENTCLOUD_SECRET_ID"), SecretKey: env("TENCENTCLOUD_SECRET_KEY"),
-			Endpoint: env("TENCENTCLOUD_ENDPOINT"), MaxRetries: client.DefaultMaxRetries,
-			UserAgent: "benchpaging", Transport: count,
-		})
+		c, cerr := simTencentClient(count)
 		if cerr != nil {
 			return cerr
 		}
@@ -192,11 +188,7 @@ func runRead(args []string) error {
 		// started), inside the API's 30-day span; pages of 50, one after
 		// the other.
 		count = &countingTransport{base: pooledTransport(8)}
-		c, cerr := client.NewTencentClient(client.TencentConfig{
-			SecretID: env("TENCENTCLOUD_SECRET_ID"), SecretKey: env("TENCENTCLOUD_SECRET_KEY"),
-			Endpoint: env("TENCENTCLOUD_ENDPOINT"), MaxRetries: client.DefaultMaxRetries,
-			UserAgent: "benchpaging", Transport: count,
-		})
+		c, cerr := simTencentClient(count)
 		if cerr != nil {
 			return cerr
 		}
@@ -865,4 +857,14 @@ func runReport(args []string) error {
 		return gateError{failed: failed}
 	}
 	return nil
+}
+
+// simTencentClient is the Tencent client of a read, pointed at the
+// simulator by the environment, sending through transport.
+func simTencentClient(transport http.RoundTripper) (*client.TencentClient, error) {
+	return client.NewTencentClient(client.TencentConfig{
+		SecretID: os.Getenv("TENCENTCLOUD_SECRET_ID"), SecretKey: os.Getenv("TENCENTCLOUD_SECRET_KEY"),
+		Endpoint: os.Getenv("TENCENTCLOUD_ENDPOINT"), MaxRetries: client.DefaultMaxRetries,
+		UserAgent: "benchpaging", Transport: transport,
+	})
 }
