@@ -182,7 +182,9 @@ func printUsage(w io.Writer, sim *cloudsim.Server, url, rc, rcFlag, dataLabel st
 			p("# Captured at %s; every time in it is moved by %s, so that the capture is the simulator's start (%s).",
 				sum.CapturedAt, shiftOf(sum.CapturedAt, sim.Started()), sim.Started().UTC().Format(time.RFC3339))
 		}
-		p("# Actions it leaves out serve generated data (see internal/cloudsim/README.md).")
+		if len(sum.Actions) < 4 {
+			p("# Actions it leaves out serve generated data (see internal/cloudsim/README.md).")
+		}
 	} else {
 		p("# Data: generated (see internal/cloudsim/README.md):")
 	}
