@@ -226,5 +226,13 @@ func shiftOf(capturedAt string, start time.Time) string {
 	if d < 0 {
 		sign, d = "-", -d
 	}
-	return fmt.Sprintf("%s%dd%s", sign, int(d/(24*time.Hour)), (d % (24 * time.Hour)).Round(time.Second).String())
+	days, rest := int(d/(24*time.Hour)), (d % (24 * time.Hour)).Round(time.Second)
+	out := fmt.Sprintf("%s%d days", sign, days)
+	if days == 1 {
+		out = sign + "1 day"
+	}
+	if rest > 0 {
+		out += fmt.Sprintf(" %02d:%02d:%02d", int(rest/time.Hour), int(rest%time.Hour/time.Minute), int(rest%time.Minute/time.Second))
+	}
+	return out
 }
