@@ -522,24 +522,31 @@ output "compliance" {
 	})
 
 	t.Run("terraform test", func(t *testing.T) {
-		// The .tftest.hcl files of examples/compliance, as the guide runs
-		// them: in the module's directory, after terraform init.
+		// tests/compliant.tftest.hcl in the module's directory; the guide
+		// commands below run the mock and noncompliant files the same way.
 		dir := filepath.Dir(r.dir)
 		terraformInit(t, r.rc, dir)
-		for _, run := range []struct {
-			file string
-			env  []string
-			args []string
-		}{
-			// No credentials, no simulator: the mock provider answers.
-			{"tests/mock.tftest.hcl", nil, nil},
-			{"tests/compliant.tftest.hcl", goodEnv, []string{"-var-file=test/scenario.tfvars"}},
-			{"tests/noncompliant.tftest.hcl", badEnv, []string{"-var-file=test/scenario.tfvars"}},
-		} {
-			out, code := r.command(dir, run.env, "terraform", append([]string{"test", "-no-color", "-filter=" + run.file}, run.args...)...)
-			if code != 0 || !strings.Contains(out, "Success!") || strings.Contains(out, " 0 passed") {
-				t.Errorf("terraform test -filter=%s: exit %d\n%s", run.file, code, out)
-			}
+		out, code := r.command(dir, goodEnv, "terraform", "test", "-no-color", "-filter=tests/compliant.tftest.hcl", "-var-file=test/scenario.tfvars")
+		if code != 0 || !strings.Contains(out, "Success! 1 passed, 0 failed.") {
+			t.Errorf("terraform test -filter=tests/compliant.tftest.hcl: exit %d\n%s", code, out)
+		}
+	})
+
+	t.Run("guide commands", func(t *testing.T) {
+		// The offline commands of the compliance guide, as written: from the
+		// repository, on a copy of the module in the home directory, with the
+		// environment the simulator prints.
+		block := guideBlock(t, filepath.Join(r.root, "templates", "guides", "compliance-checks.md.tmpl"), "cp -R examples/compliance ~/compliance")
+		home := t.TempDir()
+		out, code := r.command(r.root, append([]string{"HOME=" + home}, badEnv...), "bash", "-euo", "pipefail", "-c", block)
+		if code != 0 {
+			t.Fatalf("the guide's commands: exit %d\n%s\n%s", code, block, out)
+		}
+		if n := strings.Count(out, "Success!"); n != 2 {
+			t.Errorf("the guide's terraform test commands: %d successes, want 2\n%s", n, out)
+		}
+		if c := readCompliance(t, filepath.Join(home, "compliance", "root", "plan.json")); c.Passed || c.Controls["UC-01"].Status != "fail" {
+			t.Errorf("the guide's plan.json of the noncompliant scenario: passed %v, UC-01 %s", c.Passed, c.Controls["UC-01"].Status)
 		}
 	})
 
@@ -662,12 +669,11 @@ func startNullingProxy(t *testing.T, target string, rules []nullRule) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	direct := proxy.Director
-	proxy.Director = func(r *http.Request) {
-		direct(r)
-		r.Header.Del("Accept-Encoding") // answers are rewritten as plain JSON
-	}
+	proxy := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+		pr.SetURL(u)
+		pr.Out.Host = pr.In.Host             // the host the request was signed for
+		pr.Out.Header.Del("Accept-Encoding") // answers are rewritten as plain JSON
+	}}
 	proxy.ModifyResponse = func(resp *http.Response) error {
 		body, err := io.ReadAll(resp.Body)
 		_ = resp.Body.Close()
@@ -711,4 +717,21 @@ func nullRecords(v any, rules []nullRule) {
 			nullRecords(e, rules)
 		}
 	}
+}
+
+// guideBlock returns the fenced sh block of a guide that contains marker.
+func guideBlock(t *testing.T, path, marker string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range strings.Split(string(b), "```sh\n")[1:] {
+		block, _, _ := strings.Cut(part, "```")
+		if strings.Contains(block, marker) {
+			return block
+		}
+	}
+	t.Fatalf("%s has no sh block with %q", path, marker)
+	return ""
 }
