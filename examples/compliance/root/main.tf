@@ -36,6 +36,9 @@ module "compliance" {
   ucloud_max_events           = var.ucloud_max_events
   cloudaudit_privileged_users = var.cloudaudit_privileged_users
   fail_on_no_records          = var.fail_on_no_records
+  tencentcloud_accounts       = var.tencentcloud_accounts
+  tencentcloud_regions        = var.tencentcloud_regions
+  ucloud_projects             = var.ucloud_projects
 }
 
 variable "enforce" {
@@ -108,6 +111,24 @@ variable "fail_on_no_records" {
   description = "Fail a control over activity that reviewed no record."
   type        = bool
   default     = false
+}
+
+variable "tencentcloud_accounts" {
+  description = "Tencent Cloud accounts the reads must act as (or in the policy data); null: any."
+  type        = list(string)
+  default     = null
+}
+
+variable "tencentcloud_regions" {
+  description = "Regions the CloudAudit reads must be sent to (or in the policy data); null: any."
+  type        = list(string)
+  default     = null
+}
+
+variable "ucloud_projects" {
+  description = "UCloud projects the operation log may come from (or in the policy data); null: any."
+  type        = list(string)
+  default     = null
 }
 
 output "compliance" {
