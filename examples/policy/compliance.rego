@@ -211,15 +211,15 @@ findings contains finding("EVT-01", r, sprintf("%v", [at(e, "event_id")]), sprin
 }
 
 event_considered(e) if {
-	not lib.event_s(e.event_time)
+	not lib.event_s(at(e, "event_time"))
 }
 
 event_considered(e) if {
-	lib.in_window(lib.event_s(e.event_time))
+	lib.in_window(lib.event_s(at(e, "event_time")))
 }
 
-event_when(e) := lib.rfc3339(lib.event_s(e.event_time)) if {
-	lib.event_s(e.event_time)
+event_when(e) := lib.rfc3339(lib.event_s(at(e, "event_time"))) if {
+	lib.event_s(at(e, "event_time"))
 } else := sprintf("an unknown time (event_time %s: not a time, so the event counts as inside the window)", [json.marshal(at(e, "event_time"))])
 
 watched_event(name) if {
@@ -236,7 +236,7 @@ watched_event(name) if {
 # ucloud_considered holds the operations inside the window, and those whose
 # operate_time is missing (they may be inside it).
 ucloud_considered(e) if {
-	not is_number(e.operate_time)
+	not is_number(at(e, "operate_time"))
 }
 
 ucloud_considered(e) if {

@@ -97,7 +97,7 @@ narrowing_text(r) := sprintf("narrowed by %s", [concat(", ", sort(lib.narrowing(
 } else := ""
 
 complete_text(r) := "no evidence" if {
-	not is_object(r.values.evidence)
+	not lib.has_evidence(r)
 } else := "complete" if {
 	lib.ev_get(r, "complete") == true
 } else := "INCOMPLETE"

@@ -126,8 +126,10 @@ cannot_judge contains sprintf("CHECK: %s is %s: its result is not known at plan 
 
 cannot_judge contains "PLAN: the plan has no timestamp: its age and the review window cannot be known" if {
 	input.format_version
-	not is_string(input.timestamp)
+	not has_timestamp
 }
+
+has_timestamp if is_string(input.timestamp)
 
 # A plan made long ago judges evidence that may have changed since, and one
 # kept from an earlier run may not be the plan of the code under review.

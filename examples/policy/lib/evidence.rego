@@ -19,18 +19,21 @@ ev_get(r, key) := object.get(evidence(r), key, null)
 
 evidence_problems contains problem(r, "no evidence object: a read that does not state its completeness, window and account cannot be trusted (a provider older than the evidence contract?)") if {
 	some r in data_sources
-	not is_object(r.values.evidence)
+	not has_evidence(r)
 }
+
+# has_evidence is a function so that "not" sees an absent attribute as false.
+has_evidence(r) if is_object(r.values.evidence)
 
 evidence_problems contains problem(r, sprintf("incomplete: evidence.complete is %s with %v records read: the read stopped before every record matching the request (max_items or the API)", [json.marshal(ev_get(r, "complete")), record_count(r)])) if {
 	some r in data_sources
-	is_object(r.values.evidence)
+	has_evidence(r)
 	ev_get(r, "complete") != true
 }
 
 evidence_problems contains problem(r, "evidence.narrowed_by is missing: whether arguments narrowed the read cannot be known") if {
 	some r in data_sources
-	is_object(r.values.evidence)
+	has_evidence(r)
 	not is_array(ev_get(r, "narrowed_by"))
 }
 
@@ -62,7 +65,7 @@ evidence_problems contains problem(r, "window chosen by the API (evidence.window
 evidence_problems contains problem(r, "evidence.window_chosen_by_api is missing: whether the API chose the window cannot be known") if {
 	some r in data_sources
 	windowed_types[r.type]
-	is_object(r.values.evidence)
+	has_evidence(r)
 	not is_boolean(ev_get(r, "window_chosen_by_api"))
 }
 

@@ -44,7 +44,7 @@ policy := {
 }
 
 # with_policy returns the policy with one key replaced.
-with_policy(key, value) := object.union(policy, {key: value})
+with_policy(key, value) := object.union(object.remove(policy, [key]), {key: value})
 
 # --- Evidence, as the provider reports it ---------------------------------------------
 

@@ -74,8 +74,10 @@ policy_schema := {
 }
 
 policy_errors contains "POLICY: no policy data document: data.auditlog.policy is not defined. Give the policy its data file ({\"auditlog\": {\"policy\": {...}}}, such as examples/policy/policy.json: opa -d FILE, conftest --data FILE, gate --data FILE); nothing is judged without it" if {
-	not is_object(data.auditlog.policy)
+	not has_document
 }
+
+has_document if is_object(data.auditlog.policy)
 
 policy_errors contains sprintf("POLICY: data.auditlog.policy does not match its schema: %s: %s", [e.field, e.desc]) if {
 	is_object(data.auditlog.policy)
@@ -120,7 +122,7 @@ valid_cidr(c) if {
 
 # The policy is usable only when every one of its checks passed.
 policy_valid if {
-	is_object(data.auditlog.policy)
+	has_document
 	count(policy_errors) == 0
 }
 

@@ -1,0 +1,131 @@
+package auditlog.lib_test
+
+import data.auditlog.fixtures as f
+import data.auditlog.lib
+
+cannot_judge(p) := msgs if {
+	msgs := lib.cannot_judge with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
+}
+
+plan_violations(p) := msgs if {
+	msgs := lib.plan_violations with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
+}
+
+# --- Finding data sources ---------------------------------------------------------
+
+test_finds_root_child_and_instances if {
+	p := json.patch(f.good_plan, [
+		{"op": "add", "path": "/prior_state/values/root_module/resources", "value": [json.patch(f.csip_ds("200", []), [{"op": "replace", "path": "/address", "value": "data.auditlog_csip_user_call_records.sub[\"200\"]"}])]},
+		{"op": "add", "path": "/prior_state/values/root_module/child_modules/0/child_modules", "value": [{"resources": [f.csip_ds("300", [])]}]},
+	])
+	got := {r.values.sub_uin | some r in lib.data_sources_of("auditlog_csip_user_call_records")} with input as p
+	got == {"100021372635", "200", "300"}
+}
+
+test_ignores_other_types_and_managed_resources if {
+	other := {"address": "data.x.y", "mode": "data", "type": "external", "values": {}}
+	managed := object.union(f.tracks_ds([]), {"mode": "managed"})
+	count(lib.data_sources) == 0 with input as f.plan([other, managed])
+}
+
+test_records_and_counts if {
+	r := f.csip_ds("1", [f.csip_rec("106.55.1.1", "2026-05-30 10:00:00")])
+	lib.records(r) == r.values.data
+	lib.record_count(r) == 1
+	lib.records({"type": "auditlog_cloudaudit_tracks", "values": {"tracks": null}}) == []
+	lib.record_count({"type": "auditlog_cloudaudit_tracks", "values": {"tracks": [1, 2]}}) == 2
+	lib.evidence({"values": {"evidence": null}}) == {}
+}
+
+# --- Plans that cannot be judged ------------------------------------------------------
+
+test_good_plan_can_be_judged if {
+	count(cannot_judge(f.good_plan)) == 0
+	count(plan_violations(f.good_plan)) == 0
+}
+
+test_errored_plan if {
+	p := json.patch(f.good_plan, [{"op": "replace", "path": "/errored", "value": true}])
+	f.has(cannot_judge(p), "PLAN: the plan errored")
+}
+
+# An errored plan with no prior_state at all (the read failed) still fails.
+test_errored_plan_without_state if {
+	p := {"format_version": "1.2", "timestamp": f.ts, "errored": true, "checks": [
+		{"address": {"kind": "check", "to_display": "module.compliance.check.trk_01"}, "status": "unknown"},
+	]}
+	f.has(cannot_judge(p), "PLAN: the plan errored")
+	f.has(cannot_judge(p), "CHECK: module.compliance.check.trk_01 is unknown")
+	f.has(plan_violations(p), "PLAN: no auditlog_cloudaudit_tracks data source was read")
+}
+
+test_not_a_plan if {
+	f.has(cannot_judge({"resources": []}), "PLAN: the input is not a plan")
+}
+
+# Probe 6: a read deferred to apply has no values; with enforce = true its
+# preconditions wait for apply, so terraform plan exits 0.
+test_deferred_read if {
+	p := json.patch(f.without_type("auditlog_ucloud_operation_events"), [{"op": "add", "path": "/resource_changes/-", "value": {
+		"address": f.uc_address, "mode": "data",
+		"type": "auditlog_ucloud_operation_events", "change": {"actions": ["read"], "after": null},
+		"action_reason": "read_because_config_unknown",
+	}}])
+	f.has(cannot_judge(p), sprintf("PLAN: %s is deferred to apply", [f.uc_address]))
+
+	# Reported as deferred, not also as missing.
+	not f.has(plan_violations(p), "PLAN: no auditlog_ucloud_operation_events")
+}
+
+test_checks if {
+	p := json.patch(f.good_plan, [{"op": "replace", "path": "/checks", "value": [
+		{"address": {"kind": "check", "to_display": "module.compliance.check.net_01"}, "status": "fail"},
+		{"address": {"kind": "check", "to_display": "module.compliance.check.uc_01"}, "status": "unknown"},
+		{"address": {"kind": "check", "to_display": "module.compliance.check.uc_02"}, "status": "error"},
+		{"address": {"kind": "check", "to_display": "module.compliance.check.trk_01"}, "status": "pass"},
+		{"address": {"kind": "var", "to_display": "var.x"}, "status": "unknown"},
+	]}])
+	f.has(plan_violations(p), "CHECK: module.compliance.check.net_01 is fail")
+	f.has(cannot_judge(p), "CHECK: module.compliance.check.uc_01 is unknown")
+	f.has(cannot_judge(p), "CHECK: module.compliance.check.uc_02 is error")
+	not f.has(cannot_judge(p) | plan_violations(p), "CHECK: module.compliance.check.trk_01")
+	not f.has(cannot_judge(p) | plan_violations(p), "CHECK: var.x")
+}
+
+test_plan_without_timestamp if {
+	f.has(cannot_judge(object.remove(f.good_plan, ["timestamp"])), "PLAN: the plan has no timestamp")
+}
+
+# A plan older than max_plan_age_seconds (3600) is stale; one at the limit is not.
+test_stale_plan if {
+	msgs := lib.cannot_judge with input as f.good_plan with data.auditlog.policy as f.policy with time.now_ns as (f.now_unix + 3601) * 1000000000
+	f.has(msgs, "PLAN: the plan was made at 2026-06-01T00:00:00Z, 3601 s ago: older than the 3600 s")
+	ok := lib.cannot_judge with input as f.good_plan with data.auditlog.policy as f.policy with time.now_ns as (f.now_unix + 3600) * 1000000000
+	count(ok) == 0
+}
+
+test_plan_from_the_future if {
+	msgs := lib.cannot_judge with input as f.good_plan with data.auditlog.policy as f.policy with time.now_ns as (f.now_unix - 600) * 1000000000
+	f.has(msgs, "PLAN: the plan's timestamp 2026-06-01T00:00:00Z is 600 s in the future")
+}
+
+test_missing_required_data_source if {
+	msgs := plan_violations(f.plan([f.tracks_ds([f.good_track])]))
+	f.has(msgs, "PLAN: no auditlog_csip_user_call_records data source was read")
+	f.has(msgs, "PLAN: no auditlog_ucloud_operation_events data source was read")
+	not f.has(msgs, "PLAN: no auditlog_cloudaudit_tracks")
+}
+
+# --- Time -------------------------------------------------------------------------------
+
+test_times if {
+	lib.cst_s("2026-06-01 08:00:00") == f.now_unix
+	lib.event_s("1780272000") == f.now_unix
+	lib.event_s("2026-06-01 08:00:00") == f.now_unix
+	not lib.event_s(null)
+	not lib.event_s("")
+	not lib.event_s("yesterday")
+	not lib.cst_s(null)
+	not lib.cst_s("2026-05-31T08:00:00Z")
+	lib.rfc3339(f.now_unix) == f.ts
+}
