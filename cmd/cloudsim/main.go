@@ -54,6 +54,8 @@ func main() {
 	flag.BoolVar(&opts.EnforceRateLimits, "enforce-rate-limits", false, "refuse Tencent calls beyond 20 per second per action with RequestLimitExceeded")
 	flag.DurationVar(&opts.UCloudLatency, "ucloud-latency", 0, "hold each UCloud operation-log call this long")
 	flag.DurationVar(&opts.Latency, "latency", 0, "delay every answer this long, as a distant API would")
+	flag.StringVar(&opts.RefuseCallerIdentity, "refuse-caller-identity", "",
+		"refuse STS GetCallerIdentity with this error code, such as AuthFailure.UnauthorizedOperation, as a CAM policy denying it would")
 	var faults []cloudsim.Fault
 	flag.Func("fault", "inject a fault: KIND[,action=A][,after=N][,times=N][,code=C][,status=N][,delay=D][,records=N] (repeatable); "+
 		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token, empty-page",

@@ -56,6 +56,7 @@ type cloudAuditEventsModel struct {
 	ResumeToken      types.String           `tfsdk:"resume_token"`
 	ListOver         types.Bool             `tfsdk:"list_over"`
 	Events           types.List             `tfsdk:"events"` // of cloudAuditEventAttrTypes objects
+	Evidence         types.Object           `tfsdk:"evidence"`
 	Timeouts         timeouts.Value         `tfsdk:"timeouts"`
 }
 
@@ -130,12 +131,18 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 			"event carries its own `event_region`.\n\n" +
 			"Every page is read, one call after the other (each page needs the previous page's token), newest event first, until the API says " +
 			"the list is over. `max_items` stops the read early; `resume_token` then tells where to continue, by passing it as `next_token` " +
-			"to another read with the same other arguments. Every page is requested with identical parameters except the token, as the API requires.",
+			"to another read with the same other arguments. Every page is requested with identical parameters except the token, as the API requires." +
+			evidenceNote("`narrowed_by` lists `lookup_attributes` when it holds a condition, `next_token` when set (the read starts "+
+				"there, after the newest events), and `max_items` when set; `is_return_location` and `max_results` change no event "+
+				"read. `window_start` and `window_end` are `start_time` and `end_time`, as sent. `complete` is true when the read, "+
+				"from `next_token` if set, reached the page the API marks `ListOver`, with nothing of it left out. `region` is the "+
+				"region called, `account_id` and `principal_arn` the identity of the credentials."),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
 			},
+			evidenceAttrName: evidenceSchema(),
 			"start_time": schema.Int64Attribute{
 				Required: true,
 				MarkdownDescription: "Start of the time window, a UNIX timestamp in seconds (the API's `StartTime`). At most 90 days ago: the plan " +
@@ -179,9 +186,8 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 			},
 			"resume_token": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "Where `max_items` stopped the read: pass it as `next_token` (with the same other arguments) to continue " +
-					"exactly after the last event of `events`, with no gap and no overlap. Null when every matching event was read, and when " +
-					"`max_items` ended the read inside a page (a warning then says how to get a token).",
+				MarkdownDescription: resumeTokenDescription + " The continuation must send the same `start_time`, `end_time`, " +
+					"`lookup_attributes`, `is_return_location` and `max_results`.",
 			},
 			"list_over": schema.BoolAttribute{
 				Computed: true,
@@ -378,12 +384,21 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 				"binds its tokens to the query), so choose a max_results that divides max_items, or leave max_results unset and the provider "+
 				"chooses one.", maxItems, pageSize, res.Records))
 	}
+	start, end := m.StartTime.ValueInt64(), m.EndTime.ValueInt64()
+	ev := evidence{
+		complete: res.ListOver && !res.CutMidPage, records: records, windowStart: &start, windowEnd: &end, region: region,
+	}
+	ev.narrow("lookup_attributes", len(m.LookupAttributes) > 0)
+	ev.narrow("next_token", !m.NextToken.IsNull())
+	ev.narrow("max_items", maxItems > 0)
+	ev.identify(ctx, c)
 	computed := map[string]tftypes.Value{
-		"id":           tfString(inputID("cloudaudit-events", region, string(query), m.NextToken.ValueString(), maxItems)),
-		"max_results":  tfInt(int64(pageSize)),
-		"resume_token": resume,
-		"list_over":    tftypes.NewValue(tftypes.Bool, res.ListOver),
-		"events":       tftypes.NewValue(cloudAuditEventListTFType, elems),
+		evidenceAttrName: ev.value(),
+		"id":             tfString(inputID("cloudaudit-events", region, string(query), m.NextToken.ValueString(), maxItems)),
+		"max_results":    tfInt(int64(pageSize)),
+		"resume_token":   resume,
+		"list_over":      tftypes.NewValue(tftypes.Bool, res.ListOver),
+		"events":         tftypes.NewValue(cloudAuditEventListTFType, elems),
 	}
 	// A list block absent from the configuration is an empty list in the
 	// state, as the framework writes it (Terraform itself never sends null).
