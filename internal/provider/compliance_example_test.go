@@ -177,8 +177,8 @@ func sorted(s []string) []string {
 var foldSpace = regexp.MustCompile(`\s+`)
 
 // TestAccComplianceScenarios runs examples/compliance against the
-// simulator's two scenarios and a failed read, and the policies of
-// examples/policy (opa eval and conftest) on each plan's JSON.
+// simulator's two scenarios and a failed read. The policies of
+// examples/policy judge such plans in gate_test.go, through the gate.
 func TestAccComplianceScenarios(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
@@ -281,23 +281,11 @@ func TestAccComplianceScenarios(t *testing.T) {
 		if c.Controls["NET-01"].Status != "pass" {
 			t.Errorf("NET-01 failed on a partial UCloud read")
 		}
-		r.policy(t, p, false, "PLAN: module.compliance.data.auditlog_ucloud_operation_events.window stopped at max_items")
-	})
-
-	t.Run("policy", func(t *testing.T) {
-		r.policy(t, goodPlan, true)
-		var msgs []string
-		for id, fs := range seededFindings {
-			for _, f := range fs {
-				msgs = append(msgs, id+": "+f+": ")
-			}
-		}
-		r.policy(t, badPlan, false, msgs...)
 	})
 
 	t.Run("failed read", func(t *testing.T) {
 		// A wrong key: the plan fails, but still writes a plan file whose
-		// checks are unknown. The policy must not count them as passing.
+		// checks are unknown (TestAccGate judges such a plan: exit 2).
 		p, out, code := r.plan(simEnv(good, "wrong-"+good.Options().TencentSecretKey), "failed")
 		if code == 0 || !strings.Contains(out, "AuthFailure") {
 			t.Fatalf("plan with a wrong key: exit %d\n%s", code, out)
@@ -305,36 +293,5 @@ func TestAccComplianceScenarios(t *testing.T) {
 		if p == "" {
 			t.Fatalf("the failed plan wrote no plan file:\n%s", out)
 		}
-		r.policy(t, p, false, "PLAN: the plan errored", "CHECK: module.compliance.check.trk_01 is unknown", "PLAN: no auditlog_cloudaudit_tracks data source was read")
 	})
-}
-
-// policy runs opa eval --fail-defined and conftest test on a plan's JSON
-// and checks their exit codes (0 when pass, non-zero otherwise) and that
-// their messages include every one of want.
-func (r *exampleRun) policy(t *testing.T, planJSON string, pass bool, want ...string) {
-	t.Helper()
-	modfile := "-modfile=" + filepath.Join(r.root, "tools", "policy", "go.mod")
-	policy := filepath.Join(r.root, "examples", "policy")
-	// go tool -modfile needs a main module: run from the repository.
-	opa, opaCode := r.command(r.root, nil, "go", "tool", modfile, "opa", "eval", "--fail-defined", "--format", "raw",
-		"-d", policy, "-i", planJSON, "data.compliance.deny[msg]")
-	conftest, conftestCode := r.command(r.root, nil, "go", "tool", modfile, "conftest", "test", "--no-color",
-		"--policy", policy, "--data", filepath.Join(policy, "params.json"), "--namespace", "compliance", planJSON)
-	for _, tool := range []struct {
-		name, out string
-		code      int
-	}{{"opa eval", opa, opaCode}, {"conftest", conftest, conftestCode}} {
-		if pass && tool.code != 0 {
-			t.Errorf("%s on %s: exit %d, want 0\n%s", tool.name, filepath.Base(planJSON), tool.code, tool.out)
-		}
-		if !pass && tool.code == 0 {
-			t.Errorf("%s on %s: exit 0, want non-zero\n%s", tool.name, filepath.Base(planJSON), tool.out)
-		}
-		for _, w := range want {
-			if !strings.Contains(tool.out, w) {
-				t.Errorf("%s on %s: no message %q\n%s", tool.name, filepath.Base(planJSON), w, tool.out)
-			}
-		}
-	}
 }
