@@ -340,6 +340,27 @@ func TestAccGate(t *testing.T) {
 			}
 		})
 
+		// Under a dev override the gate fetches the modules only.
+		t.Run("dev override", func(t *testing.T) {
+			t.Parallel()
+			bins, err := filepath.Glob(filepath.Join(s.work, "mirror", "registry.terraform.io", "auditlog", "auditlog", "*", "*", "terraform-provider-auditlog_v*"))
+			if err != nil || len(bins) != 1 {
+				t.Fatalf("the mirror holds %v (%v), want one provider binary", bins, err)
+			}
+			overrides := filepath.Join(s.work, "dev-override")
+			if err := os.MkdirAll(overrides, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(bins[0], filepath.Join(overrides, "terraform-provider-auditlog")); err != nil {
+				t.Fatal(err)
+			}
+			rc := filepath.Join(s.work, "dev-override.tfrc")
+			writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"auditlog/auditlog\" = %q\n  }\n  direct {}\n}\n", overrides))
+			dir := s.config(t, "dev-override", map[string]string{"main.tf": providerHCL + auditHCL})
+			out, code := s.run(t, append([]string{"TF_CLI_CONFIG_FILE=" + rc}, goodEnv...), dir)
+			expectGate(t, "dev override", out, code, 0, "terraform get in "+dir+" (the CLI configuration "+rc+" has a dev override)", "gate: PASS")
+		})
+
 		// Probe 2: -var cannot widen the policy's allow-list.
 		t.Run("noncompliant fails with every finding", func(t *testing.T) {
 			t.Parallel()
