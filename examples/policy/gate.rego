@@ -36,6 +36,11 @@ verdict := {0: "PASS", 1: "FAIL", 2: "CANNOT JUDGE"}[exit_code]
 
 output := concat("\n", array.concat([sprintf("exit=%d", [exit_code])], report))
 
+# n_of(3, "record") is "3 records", n_of(1, "record") "1 record".
+n_of(n, noun) := sprintf("%d %s", [n, noun]) if {
+	n == 1
+} else := sprintf("%d %ss", [n, noun])
+
 # --- The report ----------------------------------------------------------------------
 
 report := array.concat(
@@ -56,7 +61,7 @@ control_lines := array.concat(
 	[control_line(id) | some id in sort([id | some id, _ in compliance.catalogue])],
 )
 
-control_line(id) := sprintf("  %s %s %s: %d findings on %d records from %d data sources", [upper(c.status), id, c.title, c.findings, c.records, count(c.data_sources)]) if {
+control_line(id) := sprintf("  %s %s %s: %s on %s from %s", [upper(c.status), id, c.title, n_of(c.findings, "finding"), n_of(c.records, "record"), n_of(count(c.data_sources), "data source")]) if {
 	c := compliance.controls[id]
 } else := sprintf("  SKIP %s %s: not enabled in the policy data", [id, compliance.catalogue[id].title])
 
@@ -78,7 +83,7 @@ ds_status(address) := "?" if {
 # provenance says what a data source's evidence rests on: records, window,
 # account, region or project, narrowing, completeness.
 provenance(r) := concat("; ", array.concat(
-	[sprintf("%d records", [lib.record_count(r)])],
+	[n_of(lib.record_count(r), "record")],
 	[s | some s in [window_text(r), scope_text(r), narrowing_text(r), complete_text(r)]; s != ""],
 ))
 
@@ -139,7 +144,7 @@ control_case(id) := {"name": sprintf("%s %s", [id, compliance.catalogue[id].titl
 } else := {"name": sprintf("%s %s", [id, c.title]), "kind": "error", "summary": "cannot judge the plan", "messages": cannot_judge_messages} if {
 	c := compliance.controls[id]
 	count(lib.cannot_judge) > 0
-} else := {"name": sprintf("%s %s", [id, c.title]), "kind": "failure", "summary": sprintf("%d problems", [count(c.problems)]), "messages": c.problems} if {
+} else := {"name": sprintf("%s %s", [id, c.title]), "kind": "failure", "summary": n_of(count(c.problems), "problem"), "messages": c.problems} if {
 	c := compliance.controls[id]
 	count(c.problems) > 0
 } else := {"name": sprintf("%s %s", [id, c.title]), "kind": "pass", "summary": "", "messages": []} if {

@@ -27,8 +27,8 @@ test_exit_1_lists_the_violations if {
 	l[0] == "exit=1"
 	"Violations (1):" in l
 	sprintf("  UC-01: %s: mallory/DeleteUHostInstance/uhost-1: DeleteUHostInstance by mallory from 106.75.1.1 at 2026-05-30T00:00:00Z", [f.uc_address]) in l
-	"  FAIL UC-01 No risky UCloud operation by an unexpected user: 1 findings on 1 records from 1 data sources" in l
-	sprintf("  FAIL %s: 1 records; window 2026-05-04T00:00:00Z to 2026-06-01T00:00:00Z; project_id org-sim001; complete", [f.uc_address]) in l
+	"  FAIL UC-01 No risky UCloud operation by an unexpected user: 1 finding on 1 record from 1 data source" in l
+	sprintf("  FAIL %s: 1 record; window 2026-05-04T00:00:00Z to 2026-06-01T00:00:00Z; project_id org-sim001; complete", [f.uc_address]) in l
 }
 
 test_exit_2_when_the_plan_cannot_be_judged if {
@@ -61,8 +61,8 @@ test_exit_2_when_no_control_is_evaluated if {
 # which account, region and project.
 test_report_shows_provenance if {
 	l := lines(f.good_plan)
-	sprintf("  PASS %s: 1 records; account_id 100000000001, region ap-guangzhou; complete", [f.tracks_address]) in l
-	"  PASS NET-01 Sub-accounts call the cloud API only from allow-listed networks: 0 findings on 2 records from 1 data sources" in l
+	sprintf("  PASS %s: 1 record; account_id 100000000001, region ap-guangzhou; complete", [f.tracks_address]) in l
+	"  PASS NET-01 Sub-accounts call the cloud API only from allow-listed networks: 0 findings on 2 records from 1 data source" in l
 	p := f.replacing(f.with_evidence(f.csip_ds("100021372635", []), {"complete": false, "narrowed_by": ["filter.filters", "filter.limit"], "window_chosen_by_api": true}))
 	sprintf("  FAIL %s: 0 records; window chosen by the API; account_id 100000000001; narrowed by filter.filters, filter.limit; INCOMPLETE", [f.csip_address("100021372635")]) in lines(p)
 }
@@ -91,8 +91,8 @@ test_junit_one_case_per_control_and_data_source if {
 test_junit_failures if {
 	j := junit(failing_plan)
 	contains(j, `<testsuites name="auditlog gate" tests="14" failures="2" errors="0">`)
-	contains(j, `<testcase classname="controls" name="UC-01 No risky UCloud operation by an unexpected user"><failure message="1 problems">UC-01: module.compliance.data.auditlog_ucloud_operation_events.window: mallory/DeleteUHostInstance/uhost-1: `)
-	contains(j, `<testcase classname="data sources" name="module.compliance.data.auditlog_ucloud_operation_events.window"><failure message="1 records; window`)
+	contains(j, `<testcase classname="controls" name="UC-01 No risky UCloud operation by an unexpected user"><failure message="1 problem">UC-01: module.compliance.data.auditlog_ucloud_operation_events.window: mallory/DeleteUHostInstance/uhost-1: `)
+	contains(j, `<testcase classname="data sources" name="module.compliance.data.auditlog_ucloud_operation_events.window"><failure message="1 record; window`)
 }
 
 test_junit_errors_when_the_plan_cannot_be_judged if {

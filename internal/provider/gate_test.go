@@ -518,7 +518,7 @@ module "compliance" {
 			expectGate(t, "probe 8, empty account", out, code, 1,
 				"TRK-01: "+gateTracksAddr+": (no tracking set): the account has no CloudAudit tracking set",
 				"TRK-03: "+gateTracksAddr+": (no tracking set)", "TRK-04: "+gateTracksAddr+": organization: ",
-				"PASS UC-01 No risky UCloud operation by an unexpected user: 0 findings on 0 records from 1 data sources",
+				"PASS UC-01 No risky UCloud operation by an unexpected user: 0 findings on 0 records from 1 data source",
 				"PASS "+gateUCloudAddr+": 0 records; window ")
 		})
 
