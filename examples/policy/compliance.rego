@@ -27,6 +27,7 @@ catalogue := {
 # when the data is missing or invalid.
 enabled contains id if {
 	lib.policy_valid
+	count(unknown_controls) == 0
 	some id, _ in data.auditlog.policy.controls
 	catalogue[id]
 }
@@ -35,7 +36,16 @@ enabled contains id if {
 
 # deny holds every message: the plans that cannot be judged and the violations.
 deny contains msg if {
-	some msg in lib.cannot_judge
+	some msg in cannot_judge
+}
+
+# cannot_judge: the library's reasons, and policy data naming a control
+# this policy does not have (a typo must not silently drop a control).
+cannot_judge := lib.cannot_judge | {sprintf("POLICY: controls[\"%s\"] is not a control of this policy (%s)", [id, concat(", ", sort([c | some c, _ in catalogue]))]) | some id in unknown_controls}
+
+unknown_controls contains id if {
+	some id, _ in data.auditlog.policy.controls
+	not catalogue[id]
 }
 
 deny contains msg if {
@@ -49,11 +59,6 @@ violations contains msg if {
 
 violations contains p.message if {
 	some p in problems
-}
-
-violations contains sprintf("POLICY: controls[\"%s\"] is not a control of this policy (%s)", [id, concat(", ", sort([c | some c, _ in catalogue]))]) if {
-	some id, _ in data.auditlog.policy.controls
-	not catalogue[id]
 }
 
 # problems are the findings and evidence problems of each enabled control,
@@ -307,7 +312,7 @@ controls[id] := {
 }
 
 status(id) := "unknown" if {
-	count(lib.cannot_judge) > 0
+	count(cannot_judge) > 0
 } else := "fail" if {
 	some p in problems
 	p.control == id

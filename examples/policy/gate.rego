@@ -12,6 +12,11 @@ package auditlog.gate
 import data.auditlog.lib
 import data.compliance
 
+# The reasons the plan cannot be judged: the library's without the controls.
+cannot_judge := c if {
+	c := compliance.cannot_judge
+} else := lib.cannot_judge
+
 enabled_count := n if {
 	n := count(compliance.enabled)
 } else := 0
@@ -25,7 +30,7 @@ problems := p if {
 } else := set()
 
 exit_code := 2 if {
-	count(lib.cannot_judge) > 0
+	count(cannot_judge) > 0
 } else := 2 if {
 	enabled_count == 0
 } else := 1 if {
@@ -48,7 +53,7 @@ report := array.concat(
 		array.concat(data_source_lines, control_lines),
 		array.concat(cannot_judge_lines, violation_lines),
 	),
-	[sprintf("gate: %s: %d controls evaluated, %d data sources, %d violations, %d reasons it cannot judge", [verdict, enabled_count, count(lib.data_sources), count(violations), count(lib.cannot_judge)])],
+	[sprintf("gate: %s: %d controls evaluated, %d data sources, %d violations, %d reasons it cannot judge", [verdict, enabled_count, count(lib.data_sources), count(violations), count(cannot_judge)])],
 )
 
 data_source_lines := array.concat(
@@ -66,15 +71,15 @@ control_line(id) := sprintf("  %s %s %s: %s on %s from %s", [upper(c.status), id
 } else := sprintf("  SKIP %s %s: not enabled in the policy data", [id, compliance.catalogue[id].title])
 
 cannot_judge_lines := [] if {
-	count(lib.cannot_judge) == 0
-} else := array.concat([sprintf("Cannot judge (%d):", [count(lib.cannot_judge)])], [sprintf("  %s", [m]) | some m in sort(lib.cannot_judge)])
+	count(cannot_judge) == 0
+} else := array.concat([sprintf("Cannot judge (%d):", [count(cannot_judge)])], [sprintf("  %s", [m]) | some m in sort(cannot_judge)])
 
 violation_lines := [] if {
 	count(violations) == 0
 } else := array.concat([sprintf("Violations (%d):", [count(violations)])], [sprintf("  %s", [m]) | some m in sort(violations)])
 
 ds_status(address) := "?" if {
-	count(lib.cannot_judge) > 0
+	count(cannot_judge) > 0
 } else := "FAIL" if {
 	some p in problems
 	p.address == address
@@ -135,7 +140,7 @@ case_xml(suite_name, c) := sprintf(`    <testcase classname="%s" name="%s"/>`, [
 
 xml(s) := strings.replace_n({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "\n": "&#10;"}, s)
 
-cannot_judge_messages := sort(lib.cannot_judge)
+cannot_judge_messages := sort(cannot_judge)
 
 control_cases := [control_case(id) | some id in sort([id | some id, _ in compliance.catalogue])]
 
@@ -143,7 +148,7 @@ control_case(id) := {"name": sprintf("%s %s", [id, compliance.catalogue[id].titl
 	not compliance.controls[id]
 } else := {"name": sprintf("%s %s", [id, c.title]), "kind": "error", "summary": "cannot judge the plan", "messages": cannot_judge_messages} if {
 	c := compliance.controls[id]
-	count(lib.cannot_judge) > 0
+	count(cannot_judge) > 0
 } else := {"name": sprintf("%s %s", [id, c.title]), "kind": "failure", "summary": n_of(count(c.problems), "problem"), "messages": c.problems} if {
 	c := compliance.controls[id]
 	count(c.problems) > 0
@@ -159,14 +164,14 @@ data_source_cases := array.concat(
 sorted_data_sources := [r | some a in sort([r.address | some r in lib.data_sources]); some r in lib.data_sources; r.address == a]
 
 data_source_case(r) := {"name": r.address, "kind": "error", "summary": "cannot judge the plan", "messages": cannot_judge_messages} if {
-	count(lib.cannot_judge) > 0
+	count(cannot_judge) > 0
 } else := {"name": r.address, "kind": "failure", "summary": provenance(r), "messages": msgs} if {
 	msgs := sort({p.message | some p in problems; p.address == r.address})
 	count(msgs) > 0
 } else := {"name": r.address, "kind": "pass", "summary": provenance(r), "messages": []}
 
 plan_case := {"name": "plan", "kind": "error", "summary": "cannot judge the plan", "messages": cannot_judge_messages} if {
-	count(lib.cannot_judge) > 0
+	count(cannot_judge) > 0
 } else := {"name": "plan", "kind": "error", "summary": "no control was evaluated", "messages": ["no control is enabled: the policy data enables none, or the policy is not loaded"]} if {
 	enabled_count == 0
 } else := {"name": "plan", "kind": "failure", "summary": "plan violations", "messages": sort(lib.plan_violations)} if {

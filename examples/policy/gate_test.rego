@@ -116,3 +116,11 @@ test_junit_skipped_controls if {
 test_xml_escaping if {
 	gate.xml(concat("", [`a<b & "c"`, "\n>"])) == "a&lt;b &amp; &quot;c&quot;&#10;&gt;"
 }
+
+# A control id the policy does not know (a typo) must not silently drop a control.
+test_exit_2_for_an_unknown_control if {
+	pol := f.with_policy("controls", object.union(f.policy.controls, {"NET-99": {"allowed_narrowing": []}}))
+	o := gate.output with input as f.good_plan with data.auditlog.policy as pol with time.now_ns as f.now_ns
+	startswith(o, "exit=2\n")
+	contains(o, "POLICY: controls[\"NET-99\"] is not a control of this policy")
+}
