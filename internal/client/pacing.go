@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,6 +29,11 @@ type pacer struct {
 
 	mu      sync.Mutex
 	budgets map[string]*budget
+	// holds are times before which no call of a credential (by key) may
+	// start; holdAll is that time for every credential behind this
+	// address. See hold.
+	holds   map[string]time.Time
+	holdAll time.Time
 }
 
 type budget struct {
@@ -36,7 +42,7 @@ type budget struct {
 }
 
 func newPacer(perSecond float64, inFlight int, log Logger) *pacer {
-	return &pacer{perSecond: perSecond, inFlight: inFlight, log: loggerOrNop(log), budgets: map[string]*budget{}}
+	return &pacer{perSecond: perSecond, inFlight: inFlight, log: loggerOrNop(log), budgets: map[string]*budget{}, holds: map[string]time.Time{}}
 }
 
 func (p *pacer) budget(key string) *budget {
@@ -64,6 +70,9 @@ func (p *pacer) budget(key string) *budget {
 func (p *pacer) acquire(ctx context.Context, action, keyID string) (release func(), err error) {
 	b := p.budget(action + "/" + keyID)
 	start := time.Now()
+	if err := p.waitHold(ctx, keyID); err != nil {
+		return nil, err
+	}
 	if b.slots != nil {
 		select {
 		case b.slots <- struct{}{}:
@@ -83,10 +92,66 @@ func (p *pacer) acquire(ctx context.Context, action, keyID string) (release func
 		}
 	}
 	if waited := time.Since(start); waited > 100*time.Millisecond {
-		p.log.Trace(ctx, "waited for the API's rate budget", map[string]any{"budget": action + "/" + MaskAccessKeyID(keyID), "waited_ms": waited.Milliseconds()})
+		p.log.Trace(ctx, "waited for the API's rate budget", map[string]any{"budget": action + "/" + budgetLabel(keyID), "waited_ms": waited.Milliseconds()})
 	}
 	if b.slots == nil {
 		return func() {}, nil
 	}
 	return func() { <-b.slots }, nil
+}
+
+// limitHold is how long every call of a credential (or of every credential
+// behind this address) waits after the API says that credential (or
+// address) is over its limit: one window of a per-second limit.
+const limitHold = time.Second
+
+// hold stops every call of the credential keyID, of every action, from
+// starting before d has passed; with all, every credential of this pacer
+// (every account read from this address) is held. A hold only ever
+// lengthens: a shorter one does not end a longer one early.
+func (p *pacer) hold(keyID string, all bool, d time.Duration) {
+	until := time.Now().Add(d)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if all {
+		if until.After(p.holdAll) {
+			p.holdAll = until
+		}
+		return
+	}
+	if until.After(p.holds[keyID]) {
+		p.holds[keyID] = until
+	}
+}
+
+// waitHold waits until no hold applies to keyID, or ctx ends.
+func (p *pacer) waitHold(ctx context.Context, keyID string) error {
+	for {
+		p.mu.Lock()
+		until := p.holds[keyID]
+		if p.holdAll.After(until) {
+			until = p.holdAll
+		}
+		p.mu.Unlock()
+		wait := time.Until(until)
+		if wait <= 0 {
+			return nil
+		}
+		if err := sleepCtx(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+// roleBudgetPrefix starts the budget key of an assumed role's credentials:
+// "uin/<account>", the account that owns the role.
+const roleBudgetPrefix = "uin/"
+
+// budgetLabel is a budget key fit for a log line: an access key is masked,
+// an account's UIN is not secret.
+func budgetLabel(keyID string) string {
+	if strings.HasPrefix(keyID, roleBudgetPrefix) {
+		return keyID
+	}
+	return MaskAccessKeyID(keyID)
 }

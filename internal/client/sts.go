@@ -120,20 +120,31 @@ func (c *TencentClient) assumeRole(ctx context.Context) (*tccommon.Credential, t
 	baseCfg.AssumeRole = nil
 	base := &TencentClient{
 		cfg: baseCfg, scheme: c.scheme, endpoint: c.endpoint, transport: c.transport, retry: c.retry, pace: c.pace, log: c.log,
-		cred: tccommon.NewTokenCredential(c.cfg.SecretID, c.cfg.SecretKey, c.cfg.SecurityToken),
+		budgetKey: c.cfg.SecretID, cred: c.baseCredential(),
 	}
 	resp, err := callTencent[assumeRoleResponse](ctx, base, tencentOp{Service: "sts", Version: "2018-08-13", Action: "AssumeRole", Region: stsRegion, SecretResponse: true},
 		assumeRoleRequest{RoleArn: ar.RoleArn, RoleSessionName: ar.SessionName, DurationSeconds: duration, ExternalId: ar.ExternalID, Policy: ar.Policy})
 	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("assuming role %s: %w", ar.RoleArn, err)
+		return nil, time.Time{}, &AssumeRoleError{RoleArn: ar.RoleArn, err: err}
 	}
 	if resp.Credentials == nil || resp.Credentials.TmpSecretId == "" || resp.Credentials.TmpSecretKey == "" {
-		return nil, time.Time{}, fmt.Errorf("assuming role %s: STS answered without credentials (RequestId: %s)", ar.RoleArn, resp.RequestId)
+		return nil, time.Time{}, &AssumeRoleError{RoleArn: ar.RoleArn, err: fmt.Errorf("STS answered without credentials (RequestId: %s)", resp.RequestId)}
 	}
 	exp := time.Unix(resp.ExpiredTime, 0)
 	c.log.Debug(ctx, "tencentcloud role assumed", map[string]any{"role_arn": ar.RoleArn, "expires": exp.UTC().Format(time.RFC3339)})
 	return tccommon.NewTokenCredential(resp.Credentials.TmpSecretId, resp.Credentials.TmpSecretKey, resp.Credentials.Token), exp, nil
 }
+
+// AssumeRoleError is a role that could not be assumed: the AssumeRole call
+// failed (its TencentError, with the API's code and RequestId, is wrapped)
+// or answered without credentials.
+type AssumeRoleError struct {
+	RoleArn string
+	err     error
+}
+
+func (e *AssumeRoleError) Error() string { return "assuming role " + e.RoleArn + ": " + e.err.Error() }
+func (e *AssumeRoleError) Unwrap() error { return e.err }
 
 // renewAssumedRole reports whether err says the token of the temporary
 // credential used (the one the failed request was signed with) is no longer

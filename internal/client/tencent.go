@@ -72,6 +72,9 @@ type TencentClient struct {
 	retry     retryPolicy
 	pace      *pacer
 	log       Logger
+	// budgetKey is the credential part of this client's pacing budgets:
+	// the SecretId, or for a named account's role "uin/<its account>".
+	budgetKey string
 
 	credMu   sync.Mutex
 	cred     *tccommon.Credential
@@ -96,7 +99,7 @@ func NewTencentClient(cfg TencentConfig) (*TencentClient, error) {
 	if cfg.RateLimit <= 0 {
 		cfg.RateLimit = DefaultTencentRateLimit
 	}
-	c := &TencentClient{cfg: cfg, retry: newRetryPolicy(cfg.MaxRetries), log: loggerOrNop(cfg.Logger)}
+	c := &TencentClient{cfg: cfg, retry: newRetryPolicy(cfg.MaxRetries), log: loggerOrNop(cfg.Logger), budgetKey: cfg.SecretID}
 	c.pace = newPacer(cfg.RateLimit, 0, c.log)
 
 	switch strings.ToUpper(cfg.Protocol) {
@@ -257,16 +260,17 @@ func actionParameters(req any) (map[string]any, error) {
 
 // send makes one signed HTTP exchange. It returns the credential it signed
 // with, if it got that far.
-func (c *TencentClient) send(ctx context.Context, op tencentOp, params map[string]any, into responseMetaHolder, attempt int) (*tccommon.Credential, error) {
+func (c *TencentClient) send(ctx context.Context, op tencentOp, params map[string]any, into responseMetaHolder, attempt int) (_ *tccommon.Credential, err error) {
 	cred, err := c.credential(ctx)
 	if err != nil {
 		return nil, err
 	}
-	release, err := c.pace.acquire(ctx, op.Service+"/"+op.Action, c.cfg.SecretID)
+	release, err := c.pace.acquire(ctx, op.Service+"/"+op.Action, c.budgetKey)
 	if err != nil {
 		return cred, fmt.Errorf("tencentcloud %s: waiting for the rate budget: %w", op.Action, err)
 	}
 	defer release()
+	defer func() { c.holdOnLimit(ctx, err) }()
 	attemptCtx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
 	defer cancel()
 
@@ -283,7 +287,8 @@ func (c *TencentClient) send(ctx context.Context, op tencentOp, params map[strin
 		sdk.WithRequestClient(tag)
 	}
 	sdkErr := sdk.Send(request, tchttp.NewCommonResponse())
-	return cred, ex.result(ctx, attemptCtx, sdkErr)
+	err = ex.result(ctx, attemptCtx, sdkErr)
+	return cred, err
 }
 
 // requestClientTag fits a user agent such as "terraform-provider-auditlog/1.0"
