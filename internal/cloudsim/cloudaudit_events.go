@@ -39,7 +39,7 @@ func (t *tencentAPI) cloudAuditEvents() *tencentEventData {
 			t.events = tencentEventsFrom(raws)
 			return
 		}
-		t.events = buildTencentEvents(t.srv.opts.CloudAuditEvents, t.eventsEpoch)
+		t.events = buildTencentEvents(t.srv.opts.CloudAuditEvents, t.eventsEpoch, t.srv.opts.ownerUin)
 	})
 	return t.events
 }

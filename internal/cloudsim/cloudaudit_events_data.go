@@ -208,7 +208,7 @@ type cloudAuditEventDocument struct {
 // buildTencentEvents makes n events spread over the data span before now,
 // newest first with strictly decreasing times, every field derived from the
 // event's number so a fixed clock gives a fixed data set.
-func buildTencentEvents(n int, now time.Time) *tencentEventData {
+func buildTencentEvents(n int, now time.Time, ownerUin string) *tencentEventData {
 	n = max(n, 0)
 	d := &tencentEventData{events: make([]TencentEvent, n), views: map[string][]int32{}}
 	end := now.Unix() - 60
@@ -216,7 +216,7 @@ func buildTencentEvents(n int, now time.Time) *tencentEventData {
 	if n > 0 {
 		step = max(int64(cloudAuditEventsDataSpan/time.Second)/int64(n), 1)
 	}
-	owner, _ := strconv.ParseInt(DefaultTencentOwnerUin, 10, 64)
+	owner, _ := strconv.ParseInt(ownerUin, 10, 64)
 	for i := range n {
 		h := ucloudHash(i, 101)
 		jitter := int64(0)
@@ -225,6 +225,9 @@ func buildTencentEvents(n int, now time.Time) *tencentEventData {
 		}
 		unix := end - int64(i)*step - jitter
 		user := tencentEventUsers[(h>>8)%uint64(len(tencentEventUsers))]
+		if user.kind == "Root" {
+			user.principal = ownerUin
+		}
 		kind := tencentEventKinds[(h>>16)%uint64(len(tencentEventKinds))]
 		if kind.name == "ConsoleLogin" && user.apiOnly {
 			kind = tencentEventKinds[1+(h>>20)%uint64(len(tencentEventKinds)-1)]
@@ -294,7 +297,7 @@ func buildTencentEvents(n int, now time.Time) *tencentEventData {
 			ResourceType: kind.product, ResourceID: e.resourceID, EventRegion: region, SensitiveAction: kind.sensitive,
 		}
 		doc.UserIdentity.Type, doc.UserIdentity.PrincipalID, doc.UserIdentity.AccountID, doc.UserIdentity.UserName =
-			user.kind, user.principal, DefaultTencentOwnerUin, user.name
+			user.kind, user.principal, ownerUin, user.name
 		if e.SecretId != nil {
 			doc.UserIdentity.SecretID = *e.SecretId
 			doc.UserAgent = "Terraform/1.11 (+https://www.terraform.io)"

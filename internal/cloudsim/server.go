@@ -130,6 +130,14 @@ type Options struct {
 	// Data, when set, replaces the generated records of the actions it
 	// names with its own (see DataSet, LoadDataSet and Scenario).
 	Data *DataSet
+
+	// Accounts are member accounts served besides the simulator's own,
+	// each read through one of its roles (see Account).
+	Accounts []Account
+
+	// ownerUin is the account the data set belongs to: DefaultTencentOwnerUin,
+	// or a member account's UIN.
+	ownerUin string
 }
 
 func (o Options) withDefaults() Options {
@@ -163,6 +171,9 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.ownerUin == "" {
+		o.ownerUin = DefaultTencentOwnerUin
+	}
 	return o
 }
 
@@ -181,6 +192,7 @@ type Server struct {
 	stats    Stats
 	faulted  map[string]int // faulted requests by action and body
 	pageCaps map[string]int // silent page-size caps by action; see CapPageSize
+	members  map[string]*member
 }
 
 // Stats counts what the simulator has answered, so tests can assert how many
@@ -206,6 +218,7 @@ func New(opts Options) *Server {
 		opts.Data = opts.Data.forStart(start)
 	}
 	s := &Server{opts: opts, start: start, stats: Stats{Calls: map[string]int{}}}
+	s.members = newMembers(opts)
 	s.tencent = newTencentAPI(s)
 	s.ucloud = newUCloudAPI(s)
 	if opts.TrackPageCap > 0 {

@@ -58,8 +58,13 @@ func (t *tencentAPI) assumeRole(call *tencentCall) (any, *tencentError) {
 	if m == nil {
 		return nil, errorf("InvalidParameter.ParamError", "RoleArn `%s` is not a valid role ARN (qcs::cam::uin/<uin>:roleName/<name>).", arn)
 	}
-	if m[1] != DefaultTencentOwnerUin {
-		return nil, errorf("InvalidParameter.AccountNotAvaliable", "The account %s of RoleArn is not available.", m[1])
+	t.mu.Lock()
+	caller := t.keyUin(call.secretID)
+	t.mu.Unlock()
+	if m[1] != t.srv.opts.ownerUin {
+		if err := t.checkMemberRole(m[1], m[3], m[2] == "role", caller); err != nil {
+			return nil, err
+		}
 	}
 	if !regexp.MustCompile(`^[A-Za-z0-9_+=,.@-]{2,128}$`).MatchString(session) {
 		return nil, errorf("InvalidParameter.ParamError", "RoleSessionName must be 2 to 128 letters, digits or _+=,.@-.")
@@ -76,7 +81,8 @@ func (t *tencentAPI) assumeRole(call *tencentCall) (any, *tencentError) {
 	}
 	t.mu.Lock()
 	t.tempCreds[id] = tempCredential{secretKey: key, token: token, expires: expires,
-		roleOwner: m[1], roleID: roleID, session: session, assumedBy: t.keyUin(call.secretID)}
+		roleOwner: m[1], roleID: roleID, session: session, assumedBy: caller}
+	t.assumed[arn]++
 	t.mu.Unlock()
 	return map[string]any{
 		"Credentials": map[string]string{"Token": token, "TmpSecretId": id, "TmpSecretKey": key},
@@ -100,7 +106,7 @@ func (t *tencentAPI) keyUin(secretID string) string {
 	if c, ok := t.tempCreds[secretID]; ok {
 		return c.assumedBy
 	}
-	return DefaultTencentOwnerUin
+	return t.srv.opts.ownerUin
 }
 
 // getCallerIdentity answers STS GetCallerIdentity for the key that signed

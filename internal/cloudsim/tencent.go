@@ -35,6 +35,7 @@ type tencentAPI struct {
 	eventsEpoch time.Time         // the simulator's start: events are dated before it
 
 	rateWindow map[string]*rateWindow // by action and SecretId, guarded by mu
+	assumed    map[string]int         // AssumeRole answers by role ARN, guarded by mu
 }
 
 // rateWindow counts one action's calls in the current second.
@@ -82,7 +83,7 @@ type tempCredential struct {
 }
 
 func newTencentAPI(srv *Server) *tencentAPI {
-	t := &tencentAPI{srv: srv, actions: map[string]tencentAction{}, tempCreds: map[string]tempCredential{}, rateWindow: map[string]*rateWindow{},
+	t := &tencentAPI{srv: srv, actions: map[string]tencentAction{}, tempCreds: map[string]tempCredential{}, rateWindow: map[string]*rateWindow{}, assumed: map[string]int{},
 		eventsEpoch: srv.opts.Now()}
 	t.register("sts", "AssumeRole", tencentAction{version: "2018-08-13", regionRequired: true, handle: t.assumeRole})
 	t.register("sts", "GetCallerIdentity", tencentAction{version: "2018-08-13", regionRequired: true, handle: t.getCallerIdentity})
@@ -203,7 +204,13 @@ func (t *tencentAPI) serve(r *http.Request) (any, *tencentError) {
 		return nil, errorf("RequestLimitExceeded", "Your current request times exceeds the frequency limit `%d` for a second. Please reduce the frequency of calls.", tencentRateLimit)
 	}
 	t.srv.countCall(actionName)
-	return action.handle(&tencentCall{service: service, action: actionName, region: region, secretID: req.secretID, params: p, now: now})
+	handle := action.handle
+	if m := t.memberFor(req.secretID); m != nil && service != "sts" {
+		// A member account's role reads that account's data.
+		handle = m.srv.tencent.actions[service+"/"+actionName].handle
+		m.srv.countCall(actionName)
+	}
+	return handle(&tencentCall{service: service, action: actionName, region: region, secretID: req.secretID, params: p, now: now})
 }
 
 // withinRateLimit counts a call against its action's per-second budget.
