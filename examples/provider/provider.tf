@@ -12,6 +12,19 @@ provider "auditlog" {
       role_arn     = "qcs::cam::uin/100000000001:roleName/auditor"
       session_name = "compliance-check"
     }
+
+    # Named accounts: data sources with account = "prod" read as this
+    # account, through its role, assumed with the key pair above.
+    account {
+      name     = "prod"
+      role_arn = "qcs::cam::uin/100000000002:roleName/auditor"
+    }
+    account {
+      name        = "finance"
+      role_arn    = "qcs::cam::uin/100000000003:roleName/auditor"
+      external_id = "ext-7f3a"
+      region      = "ap-shanghai"
+    }
   }
 
   ucloud {

@@ -46,6 +46,8 @@ const cloudAuditEventsTypeName = "auditlog_cloudaudit_events"
 
 type cloudAuditEventsModel struct {
 	ID               types.String           `tfsdk:"id"`
+	Account          types.String           `tfsdk:"account"`
+	Region           types.String           `tfsdk:"region"`
 	StartTime        types.Int64            `tfsdk:"start_time"`
 	EndTime          types.Int64            `tfsdk:"end_time"`
 	LookupAttributes []lookupAttributeModel `tfsdk:"lookup_attributes"`
@@ -130,7 +132,7 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 		MarkdownDescription: "Lists the operation events CloudAudit recorded for a Tencent Cloud account (API `DescribeEvents`, version 2019-03-19): " +
 			"who signed in to the console, who called which API on which resource, from which address, and which calls failed.\n\n" +
 			"The API serves the last 90 days, and one query spans under 30 days.\n\n" +
-			"**Regions.** `DescribeEvents` requires a region; it is called in the provider's `tencentcloud.region`. The international " +
+			"**Regions.** `DescribeEvents` requires a region: `region`, else the account's, else the provider's `tencentcloud.region`. The international " +
 			"documentation (2025) limits it to ap-guangzhou, ap-hongkong, ap-seoul, ap-singapore, ap-tokyo and eu-frankfurt (its 2023 " +
 			"version named no limit); CloudAudit's own region list also names ap-shanghai, ap-beijing, ap-chengdu, ap-nanjing, " +
 			"ap-bangkok, na-siliconvalley and na-ashburn, and a region the API does not serve fails with its `UnsupportedRegion`. " +
@@ -178,12 +180,12 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 					client.CloudAuditMaxEventsPage, client.CloudAuditMaxEventsPage, client.CloudAuditMaxEventsPage),
 				Validators: []validator.Int64{int64validator.Between(1, client.CloudAuditMaxEventsPage)},
 			},
-			"max_items": schema.Int64Attribute{
-				Optional: true,
-				MarkdownDescription: maxItemsDescription + " When the read stops " +
-					"before the end, `resume_token` is set, unless `max_results` does not divide `max_items` (a warning then says so).",
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
-			},
+			"account": accountAttribute(),
+			"region": regionAttribute(regionRequired, "One read calls one region; whether it returns the events of other regions "+
+				"is undocumented (see **Regions** above). With the international site (`tencentcloud.domain = \"intl.tencentcloudapi.com\"`), "+
+				"a region outside the six its documentation lists is an error before any call."),
+			"max_items": maxItemsAttribute("When the read stops before the end, `resume_token` is set, unless `max_results` does not " +
+				"divide `max_items` (a warning then says so)."),
 			"next_token": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Start the read at this position (the API's `NextToken`) instead of at the newest event: the `resume_token` " +
@@ -334,12 +336,16 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 	if diags.HasError() {
 		return diags
 	}
-	c, clientDiags := d.data.tencentClient()
-	if diags.Append(clientDiags...); diags.HasError() {
+	ctx, target, targetDiags := d.data.tencentTarget(ctx, m.Account, m.Region, regionRequired)
+	if diags.Append(targetDiags...); diags.HasError() {
 		return diags
 	}
+	c := target.client
 
-	region := d.data.tencentRegion
+	region := target.region
+	if !checkEventsSite(&diags, c.Domain(), region, target.regionFrom(m.Region)) {
+		return diags
+	}
 	pageSize := uint64(eventsPageSize(m.MaxResults, m.MaxItems, client.CloudAuditMaxEventsPage))
 	apiReq := client.DescribeEventsRequest{
 		StartTime:  uint64(m.StartTime.ValueInt64()),
@@ -412,7 +418,8 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 	ev.identify(ctx, c)
 	computed := map[string]tftypes.Value{
 		evidenceAttrName: ev.value(),
-		"id":             tfString(inputID("cloudaudit-events", region, string(query), m.NextToken.ValueString(), maxItems)),
+		"region":         tfString(region),
+		"id":             tfString(inputID("cloudaudit-events", target.idPart(), string(query), m.NextToken.ValueString(), maxItems)),
 		"max_results":    tfInt(int64(pageSize)),
 		"resume_token":   resume,
 		"list_over":      tftypes.NewValue(tftypes.Bool, res.ListOver),

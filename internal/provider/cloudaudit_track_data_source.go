@@ -36,6 +36,8 @@ type cloudAuditTrackDataSource struct {
 type cloudAuditTrackModel struct {
 	ID                 types.String   `tfsdk:"id"`
 	TrackID            types.Int64    `tfsdk:"track_id"`
+	Account            types.String   `tfsdk:"account"`
+	Region             types.String   `tfsdk:"region"`
 	Name               types.String   `tfsdk:"name"`
 	ActionType         types.String   `tfsdk:"action_type"`
 	ResourceType       types.String   `tfsdk:"resource_type"`
@@ -70,7 +72,7 @@ func (d *cloudAuditTrackDataSource) Schema(ctx context.Context, _ datasource.Sch
 		return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: desc}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one CloudAudit tracking set in detail (API `DescribeAuditTrack`), in the provider's `tencentcloud.region`: " +
+		MarkdownDescription: "Reads one CloudAudit tracking set in detail (API `DescribeAuditTrack`), as the account `account` names (or the provider's own credentials), in `region`: " +
 			"everything `auditlog_cloudaudit_tracks` lists, plus whether it covers every member account of the organization " +
 			"(`track_for_all_members`) and its delivery filters (`filters`), which only this API returns. An unknown `track_id` is an error.\n\n" +
 			"**Regions.** `DescribeAuditTrack` requires a region; its documentation lists no restriction on it, and does not say " +
@@ -84,6 +86,9 @@ func (d *cloudAuditTrackDataSource) Schema(ctx context.Context, _ datasource.Sch
 				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
 			},
 			evidenceAttrName: evidenceSchema(),
+			"account":        accountAttribute(),
+			"region": regionAttribute(regionRequired, "`DescribeAuditTrack` requires one; its documentation lists no restriction "+
+				"on it, and does not say whether the answer depends on it."),
 			"track_id": schema.Int64Attribute{
 				Required:            true,
 				MarkdownDescription: "ID of the tracking set (the API's `TrackId`), as `auditlog_cloudaudit_tracks` lists it in `tracks[*].track_id`.",
@@ -153,11 +158,12 @@ func (d *cloudAuditTrackDataSource) read(ctx context.Context, config tfsdk.Confi
 	if diags.HasError() {
 		return diags
 	}
-	c, clientDiags := d.data.tencentClient()
-	if diags.Append(clientDiags...); diags.HasError() {
+	ctx, target, targetDiags := d.data.tencentTarget(ctx, m.Account, m.Region, regionRequired)
+	if diags.Append(targetDiags...); diags.HasError() {
 		return diags
 	}
-	region := d.data.tencentRegion
+	c := target.client
+	region := target.region
 	trackID := uint64(m.TrackID.ValueInt64())
 	var t *client.DescribeAuditTrackResponse
 	err := client.ReadPage(ctx, func(ctx context.Context) (int, *int64, error) {
@@ -170,7 +176,8 @@ func (d *cloudAuditTrackDataSource) read(ctx context.Context, config tfsdk.Confi
 		return diags
 	}
 	records = 1
-	values := trackDetailValues(region, trackID, t)
+	values := trackDetailValues(target.idPart(), trackID, t)
+	values["region"] = tfString(region)
 	ev := evidence{complete: true, records: records, region: region}
 	ev.identify(ctx, c)
 	values[evidenceAttrName] = ev.value()
@@ -204,7 +211,7 @@ func stringListValue(list []string) tftypes.Value {
 }
 
 // trackDetailValues are the computed attributes of one tracking set.
-func trackDetailValues(region string, trackID uint64, t *client.DescribeAuditTrackResponse) map[string]tftypes.Value {
+func trackDetailValues(idPart string, trackID uint64, t *client.DescribeAuditTrackResponse) map[string]tftypes.Value {
 	storage := nullTrackStorage
 	if s := t.Storage; s != nil {
 		storage = tftypes.NewValue(storageTFType, map[string]tftypes.Value{
@@ -234,7 +241,7 @@ func trackDetailValues(region string, trackID uint64, t *client.DescribeAuditTra
 		filters = tftypes.NewValue(trackFiltersTFType, map[string]tftypes.Value{"resource_fields": fields})
 	}
 	return map[string]tftypes.Value{
-		"id":                    tfString(inputID("cloudaudit-track", region, trackID)),
+		"id":                    tfString(inputID("cloudaudit-track", idPart, trackID)),
 		"name":                  tfStringPtr(t.Name),
 		"action_type":           tfStringPtr(t.ActionType),
 		"resource_type":         tfStringPtr(t.ResourceType),

@@ -36,6 +36,7 @@ type cloudAuditTracksDataSource struct {
 
 type cloudAuditTracksModel struct {
 	ID         types.String   `tfsdk:"id"`
+	Account    types.String   `tfsdk:"account"`
 	Region     types.String   `tfsdk:"region"`
 	PageNumber types.Int64    `tfsdk:"page_number"`
 	PageSize   types.Int64    `tfsdk:"page_size"`
@@ -95,12 +96,9 @@ func (d *cloudAuditTracksDataSource) Schema(ctx context.Context, _ datasource.Sc
 				Computed:            true,
 				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
 			},
-			"region": schema.StringAttribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: "Region to call CloudAudit in. Defaults to the provider's `tencentcloud.region`.",
-				Validators:          []validator.String{regionValidator()},
-			},
+			"account": accountAttribute(),
+			"region": regionAttribute(regionRequired, "`DescribeAuditTracks` requires one; its documentation lists no restriction on it, and "+
+				"tracking sets belong to the account (whether the list depends on the region is undocumented)."),
 			"page_number": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: "Read exactly this page (the API's `PageNumber`, from 1) instead of every page. " +
@@ -120,11 +118,7 @@ func (d *cloudAuditTracksDataSource) Schema(ctx context.Context, _ datasource.Sc
 					"sent it, with a warning when it is short.",
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
-			"max_items": schema.Int64Attribute{
-				Optional:            true,
-				MarkdownDescription: maxItemsDescription + " Cannot be combined with `page_number`, which reads one page.",
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-			},
+			"max_items":      maxItemsAttribute("Cannot be combined with `page_number`, which reads one page."),
 			evidenceAttrName: evidenceSchema(),
 			"total_count": schema.Int64Attribute{
 				Computed:            true,
@@ -181,12 +175,13 @@ func (d *cloudAuditTracksDataSource) read(ctx context.Context, config tfsdk.Conf
 	if diags.HasError() {
 		return diags
 	}
-	c, clientDiags := d.data.tencentClient()
-	if diags.Append(clientDiags...); diags.HasError() {
+	ctx, target, targetDiags := d.data.tencentTarget(ctx, m.Account, m.Region, regionRequired)
+	if diags.Append(targetDiags...); diags.HasError() {
 		return diags
 	}
+	c := target.client
 
-	region := stringValueOr(m.Region, d.data.tencentRegion)
+	region := target.region
 	pageSize := uint64(client.DefaultAuditTracksPageSize)
 	if !m.PageSize.IsNull() {
 		pageSize = uint64(m.PageSize.ValueInt64())
@@ -237,7 +232,7 @@ func (d *cloudAuditTracksDataSource) read(ctx context.Context, config tfsdk.Conf
 	ev.identify(ctx, c)
 
 	diags.Append(setState(ctx, config, state, map[string]tftypes.Value{
-		"id":          tfString(inputID("cloudaudit-tracks", region, m.PageNumber, pageSize, m.MaxItems)),
+		"id":          tfString(inputID("cloudaudit-tracks", target.idPart(), m.PageNumber, pageSize, m.MaxItems)),
 		"region":      tfString(region),
 		"page_size":   tfInt(int64(pageSize)),
 		"total_count": tfInt(int64(total)),

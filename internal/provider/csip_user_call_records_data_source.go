@@ -45,6 +45,7 @@ type csipUserCallRecordsDataSource struct {
 type csipUserCallRecordsModel struct {
 	ID       types.String     `tfsdk:"id"`
 	SubUin   types.String     `tfsdk:"sub_uin"`
+	Account  types.String     `tfsdk:"account"`
 	Region   types.String     `tfsdk:"region"`
 	MemberID []types.String   `tfsdk:"member_id"`
 	Filter   *csipFilterModel `tfsdk:"filter"`
@@ -202,26 +203,17 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 					stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`), "must not contain spaces"),
 				},
 			},
-			"region": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Region to send with the call. CSIP does not need one and none is sent by default " +
-					"(the provider's `tencentcloud.region` is not used).",
-				Validators: []validator.String{regionValidator()},
-			},
+			"account": accountAttribute(),
+			"region": regionAttribute(regionOptional, "Call records belong to the account, not to a region: one read covers "+
+				"every region (the documentation does not say that a region narrows it)."),
 			"member_id": schema.ListAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
 				MarkdownDescription: "Organization member IDs (the API's `MemberId`), such as `mem-6wfo0fzks3`, when reading through a multi-account organization.",
 				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 			},
-			"max_items": schema.Int64Attribute{
-				Optional:            true,
-				MarkdownDescription: maxItemsDescription + " Cannot be combined with `filter.limit`, which reads one page.",
-				Validators: []validator.Int64{
-					int64validator.AtLeast(1),
-					int64validator.ConflictsWith(path.MatchRoot("filter").AtName("limit")),
-				},
-			},
+			"max_items": maxItemsAttribute("Cannot be combined with `filter.limit`, which reads one page.",
+				int64validator.ConflictsWith(path.MatchRoot("filter").AtName("limit"))),
 			evidenceAttrName: evidenceSchema(),
 			"total": schema.Int64Attribute{
 				Computed:            true,
@@ -288,12 +280,13 @@ func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.C
 	if diags.HasError() {
 		return diags
 	}
-	c, clientDiags := d.data.tencentClient()
-	if diags.Append(clientDiags...); diags.HasError() {
+	ctx, target, targetDiags := d.data.tencentTarget(ctx, m.Account, m.Region, regionOptional)
+	if diags.Append(targetDiags...); diags.HasError() {
 		return diags
 	}
+	c := target.client
 
-	region := m.Region.ValueString()
+	region := target.region
 	apiReq := csipRequest(&m)
 
 	var total int64

@@ -10,10 +10,13 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
 	"github.com/auditlog/terraform-provider-auditlog/internal/client"
@@ -56,11 +59,77 @@ func inputID(prefix string, parts ...any) string {
 	return prefix + "-" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
+// The arguments every data source shares are declared here once, with one
+// wording and one validation: account and region (Tencent Cloud),
+// max_items and the timeouts block (every data source). A data source
+// appends only what is its own to their descriptions.
+
 // maxItemsDescription describes max_items, which means the same on every
 // data source (and every one validates it with int64validator.AtLeast(1), so
 // 0 is a plan-time error rather than "read everything" on some and an error
 // on others).
 const maxItemsDescription = "At most this many records are read; omit it to read every record. At least 1."
+
+// maxItemsAttribute is max_items: maxItemsDescription, then what the data
+// source adds (own), validated at least 1 and by more.
+func maxItemsAttribute(own string, more ...validator.Int64) schema.Int64Attribute {
+	desc := maxItemsDescription
+	if own != "" {
+		desc += " " + own
+	}
+	return schema.Int64Attribute{
+		Optional:            true,
+		MarkdownDescription: desc,
+		Validators:          append([]validator.Int64{int64validator.AtLeast(1)}, more...),
+	}
+}
+
+// accountAttribute is the account argument of every Tencent Cloud data
+// source.
+func accountAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true,
+		MarkdownDescription: "Name of the `tencentcloud.account` block to read as: the read uses that account's role, " +
+			"assumed once per provider configuration. Absent, the provider's own credentials are used. A name no " +
+			"`account` block has is an error that lists the configured ones. This is only the name: the account " +
+			"actually read is `evidence.account_id`.",
+		Validators: []validator.String{stringvalidator.RegexMatches(accountNamePattern, "must be 1 to 64 letters, digits or _.@-")},
+	}
+}
+
+// regionUse says how a data source's API takes a region.
+type regionUse int
+
+const (
+	// regionRequired: the API requires one, so one is always sent: the
+	// data source's region, else the account's, else the provider's.
+	regionRequired regionUse = iota
+	// regionOptional: the API takes one but does not need it, so one is
+	// sent only when the data source sets it.
+	regionOptional
+)
+
+// regionAttribute is the region argument of every Tencent Cloud data
+// source; covers says what one read covers (one region, or all).
+func regionAttribute(use regionUse, covers string) schema.StringAttribute {
+	if use == regionOptional {
+		return schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "Region to send with the call (`X-TC-Region`), such as `ap-guangzhou`. This API does not need " +
+				"one, so none is sent when this is absent (the region of the `account` block and the provider's " +
+				"`tencentcloud.region` are not used). " + covers,
+			Validators: []validator.String{regionValidator()},
+		}
+	}
+	return schema.StringAttribute{
+		Optional: true,
+		Computed: true,
+		MarkdownDescription: "Region to call the API in (`X-TC-Region`), such as `ap-guangzhou`. Absent: the `region` of the " +
+			"`account` block named by `account`, then the provider's `tencentcloud.region`; the state holds the region " +
+			"called. " + covers,
+		Validators: []validator.String{regionValidator()},
+	}
+}
 
 // defaultReadTimeout bounds a whole read, every page and retry included,
 // when the configuration sets no timeouts.read.
@@ -134,7 +203,7 @@ func (d *providerData) startRead(ctx context.Context, config tfsdk.Config, m rea
 // ctx is the read's context: when it has expired, the error is reported
 // against timeouts.read, whatever the last call failed with.
 func addReadError(ctx context.Context, diags *diag.Diagnostics, summary string, err error, attrFor func(code string) (path.Path, bool)) {
-	if addReadTimeoutError(ctx, diags, summary, err) {
+	if addReadTimeoutError(ctx, diags, summary, err) || accountReadError(ctx, diags, summary, err) {
 		return
 	}
 	detail := err.Error() + readErrorAdvice(ctx, err)

@@ -88,6 +88,7 @@ type tencentCloudModel struct {
 	Endpoint             types.String     `tfsdk:"endpoint"`
 	RateLimit            types.Int64      `tfsdk:"rate_limit"`
 	AssumeRole           *assumeRoleModel `tfsdk:"assume_role"`
+	Accounts             []accountModel   `tfsdk:"account"`
 }
 
 type assumeRoleModel struct {
@@ -179,6 +180,7 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					},
 				},
 				Blocks: map[string]schema.Block{
+					"account": accountBlockSchema(),
 					"assume_role": schema.SingleNestedBlock{
 						MarkdownDescription: "A block: assume a CAM role through STS and read with its temporary credentials. Environment: " +
 							"`TENCENTCLOUD_ASSUME_ROLE_ARN`, `TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME`, `TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION`, `TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID`.",

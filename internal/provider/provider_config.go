@@ -40,6 +40,8 @@ type providerData struct {
 	tencentErr    *settingsError
 	tencentWarn   diag.Diagnostics // reported with every read of this cloud
 	tencentRegion string
+	// tencentAccounts are the named accounts, by name.
+	tencentAccounts map[string]*tencentAccount
 
 	ucloud          *client.UCloudClient
 	ucloudErr       *settingsError
@@ -185,6 +187,7 @@ func newProviderData(ctx context.Context, version string, m providerModel, env e
 		}
 	}
 	data.tencentErr = err
+	data.tencentAccounts = newTencentAccounts(data.tencent, tc.Accounts)
 	data.keys.tencent, data.keys.tencentProfileFile = tencentKeySource(tc, env, cfg)
 	data.keys.assumeRole = cfg.AssumeRole != nil
 	data.keys.maxRetries = maxRetries

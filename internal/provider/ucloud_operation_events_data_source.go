@@ -192,12 +192,7 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
 				},
 			},
-			"max_items": schema.Int64Attribute{
-				Optional: true,
-				MarkdownDescription: maxItemsDescription + " " +
-					"Unless `max_results` is set, it also sets the page size (see the paging note above), so that `resume_token` is exact.",
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
-			},
+			"max_items": maxItemsAttribute("Unless `max_results` is set, it also sets the page size (see the paging note above), so that `resume_token` is exact."),
 			"resume_token": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: resumeTokenDescription + " The continuation must send the same `MaxResults`: keep `max_items` " +

@@ -88,3 +88,17 @@ data "auditlog_cloudaudit_events" "chunk_2" {
   max_items  = 1000
   next_token = data.auditlog_cloudaudit_events.chunk_1.resume_token
 }
+
+# The same day of every named account (tencentcloud.account blocks), one read
+# per account: each reads as its account, evidence.account_id says which.
+data "auditlog_cloudaudit_events" "per_account" {
+  for_each = toset(["prod", "finance"])
+
+  account    = each.key
+  start_time = provider::auditlog::unix_time(timeadd(local.now, "-24h"))
+  end_time   = provider::auditlog::unix_time(local.now)
+}
+
+output "events_per_account" {
+  value = { for name, d in data.auditlog_cloudaudit_events.per_account : name => d.evidence.records }
+}
