@@ -74,7 +74,7 @@ func main() {
 			return err
 		})
 	dataFile := flag.String("data", "", "serve the records in this JSON file instead of generated ones (see internal/cloudsim/scenarios/README.md)")
-	scenario := flag.String("scenario", "", "serve a shipped data set: compliant or noncompliant")
+	scenario := flag.String("scenario", "", "serve a shipped data set: compliant, noncompliant, or organization (several accounts)")
 	flag.Parse()
 
 	dataLabel := ""
@@ -88,6 +88,13 @@ func main() {
 			log.Fatalf("cloudsim: %v", err)
 		}
 		opts.Data = d
+	case *scenario == cloudsim.OrganizationScenario:
+		dataLabel = "the shipped scenario organization (internal/cloudsim/scenarios/README.md lists its accounts): the auditor's own account"
+		o, err := cloudsim.OrganizationOptions(opts)
+		if err != nil {
+			log.Fatalf("cloudsim: %v", err)
+		}
+		opts = o
 	case *scenario != "":
 		dataLabel = "the shipped scenario " + *scenario + " (internal/cloudsim/scenarios/README.md lists its seeded findings)"
 		d, err := cloudsim.Scenario(*scenario)
@@ -206,6 +213,19 @@ func printUsage(w io.Writer, sim *cloudsim.Server, url, rc, rcFlag, dataLabel st
 	ucloudEnd := sim.Started().Add(-time.Minute)
 	line("GetUserOperationEvents", "UCloud operation events", fmt.Sprintf("%d in project %s, from about %s to %s",
 		max(o.Events, 0), o.UCloudProjectID, ucloudEnd.Add(-300*24*time.Hour).UTC().Format(time.RFC3339), ucloudEnd.UTC().Format(time.RFC3339)))
+	for _, a := range o.Accounts {
+		role := ""
+		for name := range a.Roles {
+			role = "qcs::cam::uin/" + a.Uin + ":roleName/" + name
+		}
+		msum, _ := sim.Account(a.Uin).SummarizeData()
+		p("# Member account %s (role %s, trusting %s):", a.Uin, role, cloudsim.DefaultTencentOwnerUin)
+		for _, action := range []string{"DescribeAuditTracks", "DescribeEvents", "DescribeUserCallRecord"} {
+			if s, ok := msum.Actions[action]; ok {
+				p("#   %s: %s", action, s)
+			}
+		}
+	}
 	p("# Stop with Ctrl-C.")
 }
 

@@ -102,3 +102,24 @@ func TestShiftOf(t *testing.T) {
 		}
 	}
 }
+
+// The organization scenario's banner lists every member account with its
+// role and what it serves: the non-compliant member's seeded tracking sets.
+func TestBannerDescribesOrganization(t *testing.T) {
+	start := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	opts, err := cloudsim.OrganizationOptions(cloudsim.Options{Now: func() time.Time { return start }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	printUsage(&b, cloudsim.New(opts), "http://127.0.0.1:8787", "", ".demo/terraformrc", "the shipped scenario organization")
+	out := b.String()
+	for _, m := range cloudsim.OrganizationMembers {
+		if !strings.Contains(out, "# Member account "+m.Uin+" (role "+m.RoleArn+", trusting "+cloudsim.DefaultTencentOwnerUin+"):") {
+			t.Errorf("the banner does not list member %s with its role:\n%s", m.Name, out)
+		}
+	}
+	if !strings.Contains(out, "audit-all-paused (disabled)") {
+		t.Errorf("the banner does not show the non-compliant member's tracking sets:\n%s", out)
+	}
+}
