@@ -57,6 +57,8 @@ func main() {
 	flag.DurationVar(&opts.Latency, "latency", 0, "delay every answer this long, as a distant API would")
 	flag.StringVar(&opts.RefuseCallerIdentity, "refuse-caller-identity", "",
 		"refuse STS GetCallerIdentity with this error code, such as AuthFailure.UnauthorizedOperation, as a CAM policy denying it would")
+	members := flag.Int("accounts", 0, "also serve this many member accounts, UINs 100000000002 and up, each with a role auditor trusting the simulator's own account")
+	memberEvents := flag.Int("account-events", 0, "CloudAudit events of each member account of -accounts (0: default 300)")
 	var faults []cloudsim.Fault
 	flag.Func("fault", "inject a fault: KIND[,action=A][,after=N][,times=N][,code=C][,status=N][,delay=D][,records=N] (repeatable); "+
 		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token, empty-page",
@@ -102,6 +104,10 @@ func main() {
 			log.Fatalf("cloudsim: %v", err)
 		}
 		opts.Data = d
+	}
+
+	if *members > 0 {
+		opts.Accounts = append(opts.Accounts, cloudsim.MemberAccounts(*members, *memberEvents)...)
 	}
 
 	parent := os.Getppid()

@@ -39,10 +39,12 @@ variable "cloudaudit_watched_event_patterns" {
 data "auditlog_cloudaudit_track" "each" {
   for_each = { for t in data.auditlog_cloudaudit_tracks.all.tracks : tostring(t.track_id) => t.track_id }
 
+  account  = var.tencentcloud_account
   track_id = each.value
 }
 
 data "auditlog_cloudaudit_events" "window" {
+  account    = var.tencentcloud_account
   start_time = local.window_unix.start
   end_time   = local.window_unix.end
 }

@@ -2,13 +2,16 @@
 # reports in `evidence` whether it read every matching record, over which
 # window, narrowed by what, as which account (evidence.tf judges it).
 
-data "auditlog_cloudaudit_tracks" "all" {}
+data "auditlog_cloudaudit_tracks" "all" {
+  account = var.tencentcloud_account
+}
 
 # The review window is sent, in CSIP's time zone (Beijing time, UTC+8):
 # without it the API picks a window of its own, which it does not document.
 data "auditlog_csip_user_call_records" "sub" {
   for_each = toset(local.settings.csip_sub_uins)
 
+  account = var.tencentcloud_account
   sub_uin = each.value
   filter {
     start_time = local.window_csip.start

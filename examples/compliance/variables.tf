@@ -187,6 +187,12 @@ variable "ucloud_project_id" {
   default     = null
 }
 
+variable "tencentcloud_account" {
+  description = "Name of the provider's `tencentcloud.account` block whose account the Tencent Cloud reads act as (every Tencent Cloud data source's `account`). Null: the provider's own credentials. With `for_each` over a map of names to UINs, one module instance per account, set `tencentcloud_accounts = [each.value]` too, so that each instance proves it read the account it names."
+  type        = string
+  default     = null
+}
+
 variable "tencentcloud_accounts" {
   description = "Tencent Cloud accounts (owner UINs) the reads must act as: a read whose `evidence.account_id` is another account, or null, cannot pass a control. Null: the policy data's tencentcloud_accounts, else any account."
   type        = list(string)

@@ -18,7 +18,10 @@ package cloudsim
 // documented; UnauthorizedOperation is the list's code for an operation the
 // caller is not allowed, and clients must quote whatever code comes.
 
-import "slices"
+import (
+	"slices"
+	"strconv"
+)
 
 // Account is a member account the simulator serves besides its own.
 type Account struct {
@@ -109,4 +112,18 @@ func (s *Server) AssumeRoleCount(roleArn string) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.assumed[roleArn]
+}
+
+// MemberAccounts are n member accounts, UINs 100000000002 and up, each
+// with cloudAuditEvents events (0: the default) and a role "auditor" that
+// trusts the simulator's own account: what `cloudsim -accounts N` serves.
+func MemberAccounts(n, cloudAuditEvents int) []Account {
+	out := make([]Account, n)
+	for i := range out {
+		out[i] = Account{
+			Uin: strconv.FormatInt(100000000002+int64(i), 10), CloudAuditEvents: cloudAuditEvents,
+			Roles: map[string][]string{"auditor": {DefaultTencentOwnerUin}},
+		}
+	}
+	return out
 }

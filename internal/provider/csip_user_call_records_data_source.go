@@ -340,7 +340,7 @@ func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.C
 	// The request, encoded, is every argument that shapes the answer.
 	query, _ := json.Marshal(apiReq)
 	diags.Append(setState(ctx, config, state, map[string]tftypes.Value{
-		"id":       tfString(inputID("csip-user-call-records", region, string(query), m.MaxItems)),
+		"id":       tfString(inputID("csip-user-call-records", target.idPart(), string(query), m.MaxItems)),
 		"total":    tfInt(total),
 		"data":     csipCallRecordsValue(records),
 		"evidence": ev.value(),

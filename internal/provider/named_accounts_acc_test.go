@@ -119,8 +119,13 @@ data "auditlog_cloudaudit_tracks" "own" {}
 	}
 	read := priorDataSources(t, js)
 
+	ids := map[any]string{}
 	for _, a := range orgAccounts {
 		ev := read[fmt.Sprintf("data.auditlog_cloudaudit_events.org[%q]", a.name)]
+		if other, dup := ids[ev["id"]]; dup {
+			t.Errorf("accounts %s and %s read with the same arguments have the same id %v", other, a.name, ev["id"])
+		}
+		ids[ev["id"]] = a.name
 		tr := read[fmt.Sprintf("data.auditlog_cloudaudit_tracks.org[%q]", a.name)]
 		if ev == nil || tr == nil {
 			t.Fatalf("account %s: the plan has no reads of it", a.name)
