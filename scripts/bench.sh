@@ -8,7 +8,8 @@
 #
 #   BENCH_SIZES="1000 10000"  record counts of the size sweep (default 1000 10000 100000)
 #   BENCH_QUICK=1             a fast smoke run: small sizes, gates not enforced
-#   BENCH_SOURCES="events"    only these data sources (default: ucloud csip tracks events)
+#   BENCH_SOURCES="events"    only these data sources (default: ucloud csip tracks events), and
+#                             org, the organization case (many accounts read with for_each)
 #
 # Figures are printed as Markdown and written to .bench/results.md; the raw
 # figures of every run are in .bench/runs/. The script exits non-zero when a
@@ -25,14 +26,18 @@ if [ "$quick" = 1 ]; then
   sizes=${BENCH_SIZES:-"200 1000"}
   net_csip=2000   # 20 pages of 100
   net_tracks=1000 # 10 pages of 100
+  org_accounts=4  # 4 pages of 50 each
+  org_events=200
 else
   sizes=${BENCH_SIZES:-"1000 10000 100000"}
   net_csip=20000   # 200 pages of 100
   net_tracks=10000 # 100 pages of 100
+  org_accounts=20  # 40 pages of 50 each
+  org_events=2000
 fi
-sources=${BENCH_SOURCES:-"ucloud csip tracks events"}
+sources=${BENCH_SOURCES:-"ucloud csip tracks events org"}
 for s in $sources; do
-  case $s in ucloud | csip | tracks | events) ;; *) echo "BENCH_SOURCES: unknown data source '$s'" >&2; exit 2 ;; esac
+  case $s in ucloud | csip | tracks | events | org) ;; *) echo "BENCH_SOURCES: unknown data source '$s'" >&2; exit 2 ;; esac
 done
 selected() { [[ " $sources " == *" $1 "* ]]; }
 for s in $sizes; do
@@ -218,6 +223,7 @@ raw() {
 
 echo "==> size sweep: $sizes records (zero-latency simulator)"
 for source in $sources; do
+  [ "$source" != org ] || continue
   for n in $sizes; do
     dir="$work/runs/plan/$source/$n"
     mkdir -p "$dir"
@@ -252,12 +258,72 @@ for source in csip tracks; do
   printf '    %-7s %7d records: %s\n' "$source" "$n" "$(cat "$dir/raw.txt" 2>/dev/null || echo failed)"
 done
 
+# write_org_config DIR ACCOUNTS: one account block per member account of
+# `cloudsim -accounts`, and one CloudAudit events read per account with
+# for_each over them; the output is the number of events of all.
+write_org_config() {
+  local dir=$1 accounts=$2 i names="" blocks=""
+  for i in $(seq 1 "$accounts"); do
+    names+="\"a$i\", "
+    blocks+="    account {
+      name     = \"a$i\"
+      role_arn = \"qcs::cam::uin/$((100000000001 + i)):roleName/auditor\"
+    }
+"
+  done
+  mkdir -p "$dir"
+  cat >"$dir/main.tf" <<TF
+terraform {
+  required_providers {
+    auditlog = { source = "auditlog/auditlog" }
+  }
+}
+
+provider "auditlog" {
+  tencentcloud {
+$blocks  }
+}
+
+data "auditlog_cloudaudit_events" "org" {
+  for_each   = toset([${names%, }])
+  account    = each.key
+  start_time = $(($(date +%s) - 29 * 86400))
+  end_time   = $(($(date +%s) + 12 * 3600))
+}
+
+output "n" {
+  value = sum([for d in data.auditlog_cloudaudit_events.org : length(d.events)])
+}
+TF
+}
+
+if selected org; then
+  echo "==> organization: $org_accounts accounts x $org_events CloudAudit events, for_each, 20 calls/s per action and account"
+  dir="$work/runs/org/single"
+  mkdir -p "$dir"
+  write_config "$dir/tf" events
+  start_sim "$dir" -enforce-rate-limits -cloudaudit-events "$org_events"
+  plan "$dir" "$org_events"
+  stop_sim
+  dir="$work/runs/org/many"
+  mkdir -p "$dir"
+  write_org_config "$dir/tf" "$org_accounts"
+  start_sim "$dir" -enforce-rate-limits -cloudaudit-events -1 -accounts "$org_accounts" -account-events "$org_events" -stats-file "$dir/stats.txt"
+  export TF_LOG_PROVIDER=INFO TF_LOG_PATH="$dir/provider.log"
+  plan "$dir" $((org_accounts * org_events))
+  unset TF_LOG_PROVIDER TF_LOG_PATH
+  stop_sim
+  printf '    one account: plan %ss; %d accounts: plan %ss; %s\n' \
+    "$(sed -n 's/.*wall_s=\([0-9.]*\).*/\1/p' "$work/runs/org/single/terraform.txt" | head -n 1)" "$org_accounts" \
+    "$(sed -n 's/.*wall_s=\([0-9.]*\).*/\1/p' "$dir/terraform.txt" | head -n 1)" "$(cat "$dir/stats.txt" 2>/dev/null)"
+fi
+
 header="Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM; $(terraform version | head -n 1), $(go version | cut -d' ' -f3)."
 echo
 gates=-gates
 [ "$quick" = 0 ] || gates=-gates=false
 set +e
-"$work/bin/benchpaging" report -dir "$work/runs" -sizes "$sizes" $gates -o "$work/results.md" -header "$header"
+"$work/bin/benchpaging" report -dir "$work/runs" -sizes "$sizes" -org-accounts "$org_accounts" $gates -o "$work/results.md" -header "$header"
 status=$?
 set -e
 echo

@@ -170,6 +170,7 @@ func runReport(args []string) error {
 	gates := fs.Bool("gates", false, "exit 1 when a target is missed")
 	out := fs.String("o", "", "also write the report to this file")
 	header := fs.String("header", "", "a line printed above the tables")
+	orgAccounts := fs.Int("org-accounts", 20, "member accounts of the organization case")
 	_ = fs.Parse(args)
 
 	var sizes []int
@@ -324,6 +325,8 @@ func runReport(args []string) error {
 		}
 		fmt.Fprintf(&w, "\nThe raw client's figure is the gate; the plan's includes Terraform's start-up and the provider's launches.\n")
 	}
+
+	failed = append(failed, orgReport(&w, *dir, *orgAccounts)...)
 
 	if contended {
 		fmt.Fprintf(&w, "\n‡ Other processes kept more than %.2f CPUs busy during this run (the machine is shared): its wall time, and so its rate and ratios, are inflated; CPU times and peak RSS are not affected.\n", quietLimit)

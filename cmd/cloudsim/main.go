@@ -59,6 +59,7 @@ func main() {
 		"refuse STS GetCallerIdentity with this error code, such as AuthFailure.UnauthorizedOperation, as a CAM policy denying it would")
 	members := flag.Int("accounts", 0, "also serve this many member accounts, UINs 100000000002 and up, each with a role auditor trusting the simulator's own account")
 	memberEvents := flag.Int("account-events", 0, "CloudAudit events of each member account of -accounts (0: default 300)")
+	statsFile := flag.String("stats-file", "", "when stopped, write what was answered to this file as key=value figures: throttled calls and AssumeRole calls (in all, roles, most for one role)")
 	var faults []cloudsim.Fault
 	flag.Func("fault", "inject a fault: KIND[,action=A][,after=N][,times=N][,code=C][,status=N][,delay=D][,records=N] (repeatable); "+
 		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token, empty-page",
@@ -147,6 +148,23 @@ func main() {
 	}
 	<-stop
 	_ = sim.Close()
+	if *statsFile != "" {
+		if err := os.WriteFile(*statsFile, []byte(statsLine(sim)+"\n"), 0o600); err != nil {
+			log.Fatalf("cloudsim: %v", err)
+		}
+	}
+}
+
+// statsLine is what the simulator answered, as key=value figures.
+func statsLine(sim *cloudsim.Server) string {
+	calls, most := 0, 0
+	counts := sim.AssumeRoleCounts()
+	for _, n := range counts {
+		calls += n
+		most = max(most, n)
+	}
+	return fmt.Sprintf("throttled=%d assume_role_calls=%d assume_role_roles=%d assume_role_max_per_role=%d describe_events_calls=%d",
+		sim.ThrottledCount(), calls, len(counts), most, sim.CallCount("DescribeEvents"))
 }
 
 // watchParent signals stop once the process that started the simulator has

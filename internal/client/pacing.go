@@ -24,7 +24,10 @@ const pacingMargin = 0.95
 // it reads shares the same budgets, however many Terraform runs at once.
 type pacer struct {
 	perSecond float64 // 0: no rate limit
-	inFlight  int     // 0: no limit on concurrent calls
+	// perAction replaces perSecond for the actions it names, such as
+	// "sts/AssumeRole" (by service and action).
+	perAction map[string]float64
+	inFlight  int // 0: no limit on concurrent calls
 	log       Logger
 
 	mu      sync.Mutex
@@ -45,16 +48,20 @@ func newPacer(perSecond float64, inFlight int, log Logger) *pacer {
 	return &pacer{perSecond: perSecond, inFlight: inFlight, log: loggerOrNop(log), budgets: map[string]*budget{}, holds: map[string]time.Time{}}
 }
 
-func (p *pacer) budget(key string) *budget {
+func (p *pacer) budget(action, key string) *budget {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	b := p.budgets[key]
 	if b == nil {
 		b = &budget{}
-		if p.perSecond > 0 {
+		perSecond := p.perSecond
+		if r, ok := p.perAction[action]; ok && perSecond > 0 {
+			perSecond = r
+		}
+		if perSecond > 0 {
 			// A burst of one spaces calls evenly, so no one-second window
 			// ever sees more than the limit.
-			b.limiter = rate.NewLimiter(rate.Limit(p.perSecond*pacingMargin), 1)
+			b.limiter = rate.NewLimiter(rate.Limit(perSecond*pacingMargin), 1)
 		}
 		if p.inFlight > 0 {
 			b.slots = make(chan struct{}, p.inFlight)
@@ -68,7 +75,7 @@ func (p *pacer) budget(key string) *budget {
 // start, or ctx ends. Each action and key has its own budget. The returned
 // release must be called when the call has finished.
 func (p *pacer) acquire(ctx context.Context, action, keyID string) (release func(), err error) {
-	b := p.budget(action + "/" + keyID)
+	b := p.budget(action, action+"/"+keyID)
 	start := time.Now()
 	if err := p.waitHold(ctx, keyID); err != nil {
 		return nil, err

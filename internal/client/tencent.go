@@ -96,11 +96,17 @@ func NewTencentClient(cfg TencentConfig) (*TencentClient, error) {
 	if cfg.Domain == "" {
 		cfg.Domain = DefaultTencentRootDomain
 	}
-	if cfg.RateLimit <= 0 {
+	documented := cfg.RateLimit <= 0
+	if documented {
 		cfg.RateLimit = DefaultTencentRateLimit
 	}
 	c := &TencentClient{cfg: cfg, retry: newRetryPolicy(cfg.MaxRetries), log: loggerOrNop(cfg.Logger), budgetKey: cfg.SecretID}
 	c.pace = newPacer(cfg.RateLimit, 0, c.log)
+	if documented {
+		// Without a configured rate, each action keeps to its own
+		// documented limit.
+		c.pace.perAction = documentedTencentLimits
+	}
 
 	switch strings.ToUpper(cfg.Protocol) {
 	case "", "HTTPS":

@@ -24,6 +24,12 @@ const (
 	codeIPLimitExceeded             = "RequestLimitExceeded.IPLimitExceeded"
 )
 
+// documentedTencentLimits are the actions whose documented limit is not
+// DefaultTencentRateLimit: STS AssumeRole allows 600 calls per second
+// (https://www.tencentcloud.com/document/product/1150/49456), so many
+// accounts assume their roles at once without waiting for each other.
+var documentedTencentLimits = map[string]float64{"sts/AssumeRole": 600}
+
 // WithRole returns a client that reads as the role ar, assumed with this
 // client's key pair (never with a role this client assumes itself). It
 // shares this client's transport, retry policy and pacer; its budgets are

@@ -200,3 +200,30 @@ func TestRoleAccount(t *testing.T) {
 		}
 	}
 }
+
+// Without a configured rate, AssumeRole keeps to its own documented limit
+// (600/s), not the 20/s of the audit actions: twenty accounts assuming
+// their roles at once do not queue for a second.
+func TestTencentAssumeRoleHasItsDocumentedBudget(t *testing.T) {
+	c, err := NewTencentClient(TencentConfig{SecretID: "AKIDbase000000000000", SecretKey: "k", Endpoint: "http://sim.invalid", Transport: newAccountsFake()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	timeOf := func(action string) time.Duration {
+		start := time.Now()
+		for range 10 {
+			release, err := c.pace.acquire(context.Background(), action, c.budgetKey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			release()
+		}
+		return time.Since(start)
+	}
+	if d := timeOf("sts/AssumeRole"); d > 200*time.Millisecond {
+		t.Errorf("10 AssumeRole calls waited %v for their budget, want the 600/s budget (about 15 ms)", d)
+	}
+	if d := timeOf("cloudaudit/DescribeEvents"); d < 400*time.Millisecond {
+		t.Errorf("10 DescribeEvents calls took %v, want the 20/s budget (at least 450 ms)", d)
+	}
+}

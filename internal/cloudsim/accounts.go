@@ -127,3 +127,16 @@ func MemberAccounts(n, cloudAuditEvents int) []Account {
 	}
 	return out
 }
+
+// AssumeRoleCounts reports the AssumeRole calls answered with credentials,
+// by role ARN.
+func (s *Server) AssumeRoleCounts() map[string]int {
+	t := s.tencent
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make(map[string]int, len(t.assumed))
+	for k, v := range t.assumed {
+		out[k] = v
+	}
+	return out
+}

@@ -44,8 +44,22 @@ type rateWindow struct {
 	count  int
 }
 
-// tencentRateLimit is the documented limit of every action served here.
+// tencentRateLimit is the documented limit of every action served here but
+// AssumeRole (tencentRateLimits).
 const tencentRateLimit = 20
+
+// tencentRateLimits are the actions whose documented limit is another:
+// STS AssumeRole allows 600 calls per second
+// (https://www.tencentcloud.com/document/product/1150/49456).
+var tencentRateLimits = map[string]int{"AssumeRole": 600}
+
+// rateLimitOf is the documented per-second limit of an action.
+func rateLimitOf(action string) int {
+	if n, ok := tencentRateLimits[action]; ok {
+		return n
+	}
+	return tencentRateLimit
+}
 
 // tencentAction is one action the simulator answers.
 type tencentAction struct {
@@ -201,7 +215,7 @@ func (t *tencentAPI) serve(r *http.Request) (any, *tencentError) {
 	}
 	if t.srv.opts.EnforceRateLimits && !t.withinRateLimit(actionName, req.secretID, now) {
 		t.srv.countThrottled()
-		return nil, errorf("RequestLimitExceeded", "Your current request times exceeds the frequency limit `%d` for a second. Please reduce the frequency of calls.", tencentRateLimit)
+		return nil, errorf("RequestLimitExceeded", "Your current request times exceeds the frequency limit `%d` for a second. Please reduce the frequency of calls.", rateLimitOf(actionName))
 	}
 	t.srv.countCall(actionName)
 	handle := action.handle
@@ -224,7 +238,7 @@ func (t *tencentAPI) withinRateLimit(action, secretID string, now time.Time) boo
 		t.rateWindow[key] = w
 	}
 	w.count++
-	return w.count <= tencentRateLimit
+	return w.count <= rateLimitOf(action)
 }
 
 // expireTemporaryCredentials ends every STS session issued so far.

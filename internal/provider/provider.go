@@ -173,9 +173,11 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					},
 					"rate_limit": schema.Int64Attribute{
 						Optional: true,
-						MarkdownDescription: "Requests per second allowed to each API action, shared by every data source of this provider " +
-							"instance, so that many data sources read in parallel stay inside the API's limit instead of being throttled. " +
-							"1 to 1000. Default 20, the documented limit of the CloudAudit and CSIP actions.",
+						MarkdownDescription: "Requests per second allowed to each API action and account, shared by every data source of this provider " +
+							"instance, so that many data sources read in parallel stay inside the API's limit instead of being throttled; each " +
+							"`account` has budgets of its own. 1 to 1000. Default 20, the documented limit of the CloudAudit, CSIP and " +
+							"`GetCallerIdentity` actions (STS `AssumeRole` then keeps its own documented 600). A `UinLimitExceeded` answer " +
+							"pauses that account's calls for a second, an `IPLimitExceeded` answer those of every account.",
 						Validators: []validator.Int64{int64validator.Between(1, 1000)},
 					},
 				},
