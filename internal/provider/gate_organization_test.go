@@ -74,7 +74,8 @@ func orgProviderHCL(accounts map[string]string) string {
 // The organization scenario through the gate: with the policy data naming
 // the three members, auditing prod and finance fails, naming the
 // non-compliant member's findings and the member that was not audited; a
-// role pointing at the wrong account fails naming it; with every member
+// role pointing at the wrong account fails naming it, one that cannot be
+// assumed leaves the gate unable to judge; with every member
 // audited and the non-compliant one fixed, the gate passes.
 func TestAccGateOrganization(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
@@ -120,6 +121,12 @@ func TestAccGateOrganization(t *testing.T) {
 		wrong := map[string]string{"prod": roles["prod"], "finance": roles["finance"], "dev": roles["prod"]}
 		out, code := s.run(t, simEnv(fixed, fixed.Options().TencentSecretKey), "--data", data, config("org-wrong", wrong, `["prod", "finance", "dev"]`))
 		expectGate(t, "wrong account", out, code, 1, "account 100000000004: no auditlog_cloudaudit_tracks data source read it")
+	})
+
+	t.Run("a member whose role cannot be assumed cannot pass", func(t *testing.T) {
+		unreadable := map[string]string{"prod": roles["prod"], "finance": roles["finance"], "dev": "qcs::cam::uin/100000000004:roleName/missing"}
+		out, code := s.run(t, simEnv(fixed, fixed.Options().TencentSecretKey), "--data", data, config("org-unreadable", unreadable, `["prod", "finance", "dev"]`))
+		expectGate(t, "unreadable account", out, code, 2, `account "dev"`, "ResourceNotFound.RoleNotFound", "qcs::cam::uin/100000000004:roleName/missing")
 	})
 
 	t.Run("every member audited and compliant passes", func(t *testing.T) {
