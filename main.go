@@ -2,8 +2,10 @@
 package main
 
 import (
+	_ "embed"
 	"flag"
 	"log"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
@@ -15,13 +17,24 @@ import (
 //go:generate terraform fmt -recursive ./examples/
 //go:generate go tool tfplugindocs generate --provider-name auditlog --rendered-provider-name auditlog
 
-// version and commit are set by the release build (goreleaser ldflags).
+// versionFile is the repository's VERSION file: the one place the version
+// is kept, so that a plain `go build` reports it too.
+//
+//go:embed VERSION
+var versionFile string
+
+// version and commit are set by the build (`-ldflags -X main.version=...`):
+// scripts/mirror.sh stamps VERSION, the release build the tag, which must
+// name the same version (see RELEASING.md). An unstamped build uses VERSION.
 var (
-	version = "dev"
+	version = ""
 	commit  = "none"
 )
 
 func main() {
+	if version == "" {
+		version = strings.TrimSpace(versionFile)
+	}
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
 	flag.Parse()

@@ -35,7 +35,7 @@ type exampleRun struct {
 	t    *testing.T
 	root string // the repository
 	dir  string // the copy's root configuration
-	rc   string // CLI configuration with the dev override
+	rc   string // CLI configuration that installs the provider from a mirror
 }
 
 func newExampleRun(t *testing.T) *exampleRun {
@@ -48,10 +48,8 @@ func newExampleRun(t *testing.T) *exampleRun {
 	rc := buildProviderForCLI(t, work)
 	copyTree(t, filepath.Join(root, "examples", "compliance"), filepath.Join(work, "compliance"))
 	r := &exampleRun{t: t, root: root, dir: filepath.Join(work, "compliance", "root"), rc: rc}
-	// Installs the local module only: the provider comes from the override.
-	if out, code := r.terraform(nil, "get", "-no-color"); code != 0 {
-		t.Fatalf("terraform get: exit %d\n%s", code, out)
-	}
+	// Installs the module and the provider, and writes the lock file.
+	terraformInit(t, rc, r.dir)
 	return r
 }
 

@@ -14,22 +14,47 @@ import (
 	"github.com/auditlog/terraform-provider-auditlog/internal/cloudsim"
 )
 
-// buildProviderForCLI builds the provider binary into work/bin and returns a
-// CLI configuration file that makes terraform use it.
+// buildProviderForCLI builds the provider into a filesystem mirror in
+// work/mirror with scripts/mirror.sh, as `make mirror` does, and returns the
+// CLI configuration that installs it from there. Each configuration
+// directory then needs terraformInit, as a user's does.
 func buildProviderForCLI(t *testing.T, work string) string {
 	t.Helper()
-	bin := filepath.Join(work, "bin")
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-auditlog"), "github.com/auditlog/terraform-provider-auditlog")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
+	out, err := exec.Command("bash", "../../scripts/mirror.sh", filepath.Join(work, "mirror")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("building the provider into a mirror: %v\n%s", err, out)
 	}
-	rc := filepath.Join(work, "terraformrc")
-	writeFile(t, rc, fmt.Sprintf(`provider_installation {
-  dev_overrides { "auditlog/auditlog" = %q }
-  direct {}
+	return strings.TrimSpace(string(out))
 }
-`, bin))
-	return rc
+
+// terraformInit runs terraform init in dir with the CLI configuration rc,
+// and checks that the lock file records the version in VERSION.
+func terraformInit(t *testing.T, rc, dir string) {
+	t.Helper()
+	cmd := exec.Command("terraform", "init", "-input=false", "-no-color")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("terraform init in %s: %v\n%s", dir, err, out)
+	}
+	lock, err := os.ReadFile(filepath.Join(dir, ".terraform.lock.hcl"))
+	if err != nil {
+		t.Fatalf("terraform init wrote no lock file: %v", err)
+	}
+	if want := fmt.Sprintf("version = %q", providerVersion(t)); !strings.Contains(string(lock), want) {
+		t.Fatalf("the lock file does not record %s:\n%s", want, lock)
+	}
+}
+
+// providerVersion is the repository's VERSION, the version every build
+// stamps into the binary.
+func providerVersion(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../VERSION")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
 }
 
 // logLine is one line the provider wrote, its message and fields.
@@ -38,7 +63,7 @@ type logLine struct {
 	fields     map[string]string
 }
 
-var logLineRe = regexp.MustCompile(`\[(TRACE|DEBUG|INFO|WARN|ERROR)\]\s+provider\.terraform-provider-auditlog: ([^:]+):(.*)$`)
+var logLineRe = regexp.MustCompile(`\[(TRACE|DEBUG|INFO|WARN|ERROR)\]\s+provider\.terraform-provider-auditlog(?:_v[^:\s]+)?: ([^:]+):(.*)$`)
 var logFieldRe = regexp.MustCompile(`(\S+)=("(?:[^"\\]|\\.)*"|\S+)`)
 
 // providerLines returns the lines of a TF_LOG_PATH file with message msg.
@@ -124,6 +149,7 @@ output "counts" {
   ]
 }
 `, o.TencentSecretID, o.TencentSecretKey, sim.URL, o.UCloudPublicKey, o.UCloudPrivateKey, o.UCloudProjectID, sim.URL, subUin))
+		terraformInit(t, rc, dir)
 		logPath := filepath.Join(dir, "terraform.log")
 		cmd := exec.Command("terraform", "plan", "-input=false", "-no-color")
 		cmd.Dir = dir
@@ -143,6 +169,13 @@ output "counts" {
 		t.Run(level, func(t *testing.T) {
 			log, sim := run(level)
 			o := sim.Options()
+
+			// The installed build names the version that VERSION holds and
+			// the lock file recorded.
+			starts := providerLines(log, "auditlog provider started")
+			if len(starts) == 0 || starts[0].level != "INFO" || starts[0].fields["version"] != providerVersion(t) {
+				t.Fatalf("want an INFO \"auditlog provider started\" line with version=%s, got %v", providerVersion(t), starts)
+			}
 
 			started, finished := providerLines(log, "read started"), providerLines(log, "read finished")
 			for ds, w := range want {

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 var (
@@ -276,6 +277,8 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 }
 
 func (p *auditlogProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	// The first line of every run: which build answers, for bug reports.
+	tflog.Info(ctx, "auditlog provider started", map[string]any{"version": p.version, "terraform_version": req.TerraformVersion})
 	// Settings not known yet (they depend on a resource not applied yet)
 	// must never be replaced by the environment or a profile file, which
 	// may belong to another account.

@@ -25,7 +25,7 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 	o := sim.Options()
 	work := t.TempDir()
 	rc := buildProviderForCLI(t, work)
-	bin := filepath.Join(work, "bin") // where buildProviderForCLI put the provider
+	mirror := filepath.Join(work, "mirror") // where buildProviderForCLI put the provider
 
 	run := func(dir, secretKey string) string {
 		writeFile(t, filepath.Join(dir, "main.tf"), fmt.Sprintf(`
@@ -57,6 +57,7 @@ data "auditlog_ucloud_operation_events" "test" {
 output "names" { value = data.auditlog_cloudaudit_tracks.test.tracks[*].name }
 output "apis" { value = data.auditlog_ucloud_operation_events.test.events[*].api }
 `, o.TencentSecretID, secretKey, sim.URL, o.UCloudPublicKey, o.UCloudPrivateKey, sim.URL))
+		terraformInit(t, rc, dir)
 		cmd := exec.Command("terraform", "apply", "-auto-approve", "-input=false", "-no-color")
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_LOG=TRACE", "TF_LOG_PATH="+filepath.Join(dir, "terraform.log"))
@@ -92,7 +93,7 @@ output "apis" { value = data.auditlog_ucloud_operation_events.test.events[*].api
 	_ = filepath.WalkDir(work, func(path string, d fs.DirEntry, err error) error {
 		// main.tf is the configuration the keys were given in; everything
 		// else was written by terraform or the provider.
-		if err != nil || d.IsDir() || strings.HasPrefix(path, bin) || d.Name() == "main.tf" {
+		if err != nil || d.IsDir() || strings.HasPrefix(path, mirror) || strings.Contains(path, "/.terraform/providers/") || d.Name() == "main.tf" {
 			return err
 		}
 		data, err := os.ReadFile(path)
