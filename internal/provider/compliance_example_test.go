@@ -94,7 +94,7 @@ func simEnv(sim *testSim, secretKey string) []string {
 // terraform runs terraform in the copy and returns its combined output, with
 // line breaks folded (terraform wraps diagnostics), and its exit code.
 func (r *exampleRun) terraform(env []string, args ...string) (string, int) {
-	return r.command(r.dir, env, "terraform", args...)
+	return r.command(r.dir, env, testEngine.Path, args...)
 }
 
 func (r *exampleRun) command(dir string, env []string, name string, args ...string) (string, int) {

@@ -35,12 +35,12 @@ func (e engine) AtLeast(major, minor int) bool {
 	if len(parts) < 2 {
 		return false
 	}
-	maj, err1 := strconv.Atoi(parts[0])
-	min, err2 := strconv.Atoi(parts[1])
+	gotMajor, err1 := strconv.Atoi(parts[0])
+	gotMinor, err2 := strconv.Atoi(parts[1])
 	if err1 != nil || err2 != nil {
 		return false
 	}
-	return maj > major || (maj == major && min >= minor)
+	return gotMajor > major || (gotMajor == major && gotMinor >= minor)
 }
 
 // engineVersionRe matches the version line of `terraform version` and of
@@ -90,15 +90,6 @@ func setUpEngine() error {
 	return nil
 }
 
-// skipUnlessTerraform skips a test that depends on Terraform itself, with
-// the reason.
-func skipUnlessTerraform(t *testing.T, why string) {
-	t.Helper()
-	if testEngine.Name != "Terraform" {
-		t.Skipf("runs under Terraform only (engine: %s %s): %s", testEngine.Name, testEngine.Version, why)
-	}
-}
-
 // skipUnlessOpenTofu skips a test of an OpenTofu feature under Terraform,
 // with the reason.
 func skipUnlessOpenTofu(t *testing.T, major, minor int, why string) {
@@ -128,4 +119,10 @@ func TestEngineVersionLine(t *testing.T) {
 			t.Errorf("AtLeast(1, 9) of %s = %v, want %v", v, got, want)
 		}
 	}
+}
+
+// engineCommand is the engine's command line with args, for the tests that
+// run the binary themselves.
+func engineCommand(args ...string) *exec.Cmd {
+	return exec.Command(testEngine.Path, args...)
 }
