@@ -3,14 +3,15 @@
 //
 //	cloudsim                               # on 127.0.0.1:8787
 //	cloudsim -addr 127.0.0.1:0 -url-file /tmp/sim.url -tracks 12
-//	cloudsim -scenario noncompliant
+//	cloudsim -scenario noncompliant -terraformrc .mirror/terraformrc
 //	cloudsim -data my-account.json
 //	cloudsim -fault throttle,action=DescribeAuditTracks,times=2 -fault http-status,status=503,after=5,times=1
 //	cloudsim -page-cap DescribeAuditTracks=4 -page-cap DescribeUserCallRecord=50
 //
 // It prints the environment variables that point the provider at it (and
-// Terraform at a local build of the provider, when a dev-override CLI
-// configuration exists), a summary of its data, then serves until
+// Terraform at a local build of the provider, when the CLI configuration
+// named by -terraformrc exists), what it serves for each action (the records
+// of the -scenario or -data set, or generated ones), then serves until
 // interrupted or until the process that started it exits.
 package main
 
@@ -42,7 +43,7 @@ func main() {
 	var (
 		addr           = flag.String("addr", defaultAddr, "listen address; port 0 picks a free port")
 		urlFile        = flag.String("url-file", "", "write the base URL to this file once listening")
-		terraformRC    = flag.String("terraformrc", defaultTerraformRC, "dev-override Terraform CLI configuration to print as TF_CLI_CONFIG_FILE, if the file exists")
+		terraformRC    = flag.String("terraformrc", defaultTerraformRC, "Terraform CLI configuration to print as TF_CLI_CONFIG_FILE, if the file exists: a dev override (make demo) or a mirror's (make mirror: .mirror/terraformrc)")
 		exitWithParent = flag.Bool("exit-with-parent", true, "exit when the process that started the simulator exits (as `go run` does when killed)")
 		opts           cloudsim.Options
 	)
@@ -54,6 +55,8 @@ func main() {
 	flag.BoolVar(&opts.EnforceRateLimits, "enforce-rate-limits", false, "refuse Tencent calls beyond 20 per second per action with RequestLimitExceeded")
 	flag.DurationVar(&opts.UCloudLatency, "ucloud-latency", 0, "hold each UCloud operation-log call this long")
 	flag.DurationVar(&opts.Latency, "latency", 0, "delay every answer this long, as a distant API would")
+	flag.StringVar(&opts.RefuseCallerIdentity, "refuse-caller-identity", "",
+		"refuse STS GetCallerIdentity with this error code, such as AuthFailure.UnauthorizedOperation, as a CAM policy denying it would")
 	var faults []cloudsim.Fault
 	flag.Func("fault", "inject a fault: KIND[,action=A][,after=N][,times=N][,code=C][,status=N][,delay=D][,records=N] (repeatable); "+
 		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token, empty-page",
@@ -74,16 +77,19 @@ func main() {
 	scenario := flag.String("scenario", "", "serve a shipped data set: compliant or noncompliant")
 	flag.Parse()
 
+	dataLabel := ""
 	switch {
 	case *dataFile != "" && *scenario != "":
 		log.Fatalf("cloudsim: -data and -scenario are exclusive")
 	case *dataFile != "":
+		dataLabel = "the data set " + *dataFile
 		d, err := cloudsim.LoadDataSet(*dataFile)
 		if err != nil {
 			log.Fatalf("cloudsim: %v", err)
 		}
 		opts.Data = d
 	case *scenario != "":
+		dataLabel = "the shipped scenario " + *scenario + " (internal/cloudsim/scenarios/README.md lists its seeded findings)"
 		d, err := cloudsim.Scenario(*scenario)
 		if err != nil {
 			log.Fatalf("cloudsim: %v", err)
@@ -114,7 +120,7 @@ func main() {
 			}
 		}
 	}
-	printUsage(os.Stdout, sim, url, rc, *terraformRC)
+	printUsage(os.Stdout, sim, url, rc, *terraformRC, dataLabel)
 	if *urlFile != "" {
 		if err := os.WriteFile(*urlFile, []byte(url+"\n"), 0o600); err != nil {
 			log.Fatalf("cloudsim: %v", err)
@@ -146,8 +152,9 @@ func watchParent(parent int, stop chan<- os.Signal) {
 }
 
 // printUsage prints what a user needs to point the provider (and Terraform)
-// at the simulator, and what data it serves.
-func printUsage(w io.Writer, sim *cloudsim.Server, url, rc, rcFlag string) {
+// at the simulator, and what data it serves: for each action, the records of
+// the data set (-data, -scenario) or the generated ones.
+func printUsage(w io.Writer, sim *cloudsim.Server, url, rc, rcFlag, dataLabel string) {
 	o := sim.Options()
 	p := func(format string, args ...any) { _, _ = fmt.Fprintf(w, format+"\n", args...) }
 	p("cloudsim listening on %s", url)
@@ -155,21 +162,77 @@ func printUsage(w io.Writer, sim *cloudsim.Server, url, rc, rcFlag string) {
 	p("# Point the provider at the simulator (paste into a shell, or eval the export lines):")
 	p("export TENCENTCLOUD_ENDPOINT=%s TENCENTCLOUD_SECRET_ID=%s TENCENTCLOUD_SECRET_KEY=%s", url, o.TencentSecretID, o.TencentSecretKey)
 	p("export UCLOUD_API_BASE_URL=%s UCLOUD_PUBLIC_KEY=%s UCLOUD_PRIVATE_KEY=%s UCLOUD_PROJECT_ID=%s", url, o.UCloudPublicKey, o.UCloudPrivateKey, o.UCloudProjectID)
-	if rc != "" {
+	switch {
+	case rc == "":
+		p("# No CLI configuration at %s: run `make mirror` (then -terraformrc .mirror/terraformrc) or `make demo`", rcFlag)
+		p("# (a dev override in .demo/terraformrc) once, or set TF_CLI_CONFIG_FILE to your own (see README.md).")
+	case cliConfigHas(rc, "dev_overrides"):
 		p("export TF_CLI_CONFIG_FILE=%s", rc)
-		p("# With this dev override, run terraform plan or apply directly: terraform init is not needed (and fails offline).")
-	} else {
-		p("# No dev-override CLI configuration at %s: run `make demo` once to build the provider and write one,", rcFlag)
-		p("# or set TF_CLI_CONFIG_FILE to your own (see README.md).")
+		p("# With this dev override, run terraform plan or apply directly: terraform init is not needed (and fails offline);")
+		p("# a configuration that calls modules needs terraform get.")
+	default:
+		p("export TF_CLI_CONFIG_FILE=%s", rc)
+		p("# Then terraform init (it installs the provider from the mirror, offline) and terraform plan.")
 	}
 	p("")
-	p("# Data (see internal/cloudsim/README.md):")
-	p("#   CloudAudit: %d tracking sets", max(o.Tracks, 0))
+	sum, fromData := sim.SummarizeData()
+	if fromData {
+		p("# Data: %s.", dataLabel)
+		if sum.CapturedAt != "" {
+			p("# Captured at %s; every time in it is moved by %s, so that the capture is the simulator's start (%s).",
+				sum.CapturedAt, shiftOf(sum.CapturedAt, sim.Started()), sim.Started().UTC().Format(time.RFC3339))
+		}
+		if len(sum.Actions) < 4 {
+			p("# Actions it leaves out serve generated data (see internal/cloudsim/README.md).")
+		}
+	} else {
+		p("# Data: generated (see internal/cloudsim/README.md):")
+	}
+	line := func(action, label, generated string) {
+		if s, ok := sum.Actions[action]; ok {
+			p("#   %s: %s", label, s)
+		} else if fromData {
+			p("#   %s: generated, %s", label, generated)
+		} else {
+			p("#   %s: %s", label, generated)
+		}
+	}
+	line("DescribeAuditTracks", "CloudAudit tracking sets", fmt.Sprintf("%d tracking sets", max(o.Tracks, 0)))
+	line("DescribeEvents", "CloudAudit events", fmt.Sprintf("%d events over the 28 days that end a minute before the start", max(o.CloudAuditEvents, 0)))
 	end := sim.CSIPDataEnd()
-	p("#   CSIP: %d call records for each of the sub-accounts %s,", max(o.CallRecords, 0), strings.Join(cloudsim.CSIPSubUins, ", "))
-	p("#         last calls from %s to %s (Beijing time)", end.Add(-90*24*time.Hour).Format(cloudsim.CSIPTimeLayout), end.Format(cloudsim.CSIPTimeLayout))
+	line("DescribeUserCallRecord", "CSIP call records", fmt.Sprintf("%d for each of the sub-accounts %s, last calls from %s to %s (Beijing time)",
+		max(o.CallRecords, 0), strings.Join(cloudsim.CSIPSubUins, ", "),
+		end.Add(-90*24*time.Hour).Format(cloudsim.CSIPTimeLayout), end.Format(cloudsim.CSIPTimeLayout)))
 	ucloudEnd := sim.Started().Add(-time.Minute)
-	p("#   UCloud: %d operation events in project %s, from about %s to %s",
-		max(o.Events, 0), o.UCloudProjectID, ucloudEnd.Add(-300*24*time.Hour).UTC().Format(time.RFC3339), ucloudEnd.UTC().Format(time.RFC3339))
+	line("GetUserOperationEvents", "UCloud operation events", fmt.Sprintf("%d in project %s, from about %s to %s",
+		max(o.Events, 0), o.UCloudProjectID, ucloudEnd.Add(-300*24*time.Hour).UTC().Format(time.RFC3339), ucloudEnd.UTC().Format(time.RFC3339)))
 	p("# Stop with Ctrl-C.")
+}
+
+// cliConfigHas reports whether the CLI configuration at path holds word.
+func cliConfigHas(path, word string) bool {
+	b, err := os.ReadFile(path)
+	return err == nil && strings.Contains(string(b), word)
+}
+
+// shiftOf is how far a data set's times move: from its capture to start.
+func shiftOf(capturedAt string, start time.Time) string {
+	at, err := time.Parse(time.RFC3339, capturedAt)
+	if err != nil {
+		return "?"
+	}
+	d := start.Sub(at)
+	sign := "+"
+	if d < 0 {
+		sign, d = "-", -d
+	}
+	days, rest := int(d/(24*time.Hour)), (d % (24 * time.Hour)).Round(time.Second)
+	out := fmt.Sprintf("%s%d days", sign, days)
+	if days == 1 {
+		out = sign + "1 day"
+	}
+	if rest > 0 {
+		out += fmt.Sprintf(" %02d:%02d:%02d", int(rest/time.Hour), int(rest%time.Hour/time.Minute), int(rest%time.Minute/time.Second))
+	}
+	return out
 }

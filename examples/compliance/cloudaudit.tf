@@ -2,21 +2,35 @@
 # DescribeEvents (CloudAudit's operation log).
 
 variable "cloudaudit_privileged_users" {
-  description = "CloudAudit users (the events' Username) allowed to log in to the console and to delete resources (EVT-01)."
+  description = "CloudAudit users (the events' Username) allowed to log in to the console and to delete resources (EVT-01). Null: the policy data's list, else none."
   type        = list(string)
-  default     = []
-  nullable    = false
+  default     = null
+
+  validation {
+    condition     = var.cloudaudit_privileged_users == null || local.from_file.cloudaudit_privileged_users == null
+    error_message = "cloudaudit_privileged_users is set both here and in policy_data_file: keep one copy, in the file."
+  }
+  validation {
+    condition     = var.cloudaudit_privileged_users != null || local.from_file.cloudaudit_privileged_users == null || can(tolist([for u in local.from_file.cloudaudit_privileged_users : tostring(u)]))
+    error_message = "cloudaudit_privileged_users in policy_data_file must be a list of user names."
+  }
 }
 
 variable "cloudaudit_watched_event_patterns" {
-  description = "Regular expressions (RE2) of the CloudAudit event names EVT-01 reserves to cloudaudit_privileged_users: console logins and deletions."
+  description = "Regular expressions (RE2) of the CloudAudit event names EVT-01 reserves to cloudaudit_privileged_users. Null: the policy data's list, else console logins and deletions (`^ConsoleLogin$`, `^Delete`, `^Terminate`, `^ScheduleKeyDeletion$`)."
   type        = list(string)
-  default     = ["^ConsoleLogin$", "^Delete", "^Terminate", "^ScheduleKeyDeletion$"]
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = length(var.cloudaudit_watched_event_patterns) > 0 && alltrue([for p in var.cloudaudit_watched_event_patterns : can(regexall(p, ""))])
-    error_message = "cloudaudit_watched_event_patterns must list at least one valid regular expression."
+    condition     = var.cloudaudit_watched_event_patterns == null || local.from_file.cloudaudit_watched_event_patterns == null
+    error_message = "cloudaudit_watched_event_patterns is set both here and in policy_data_file: keep one copy, in the file."
+  }
+  validation {
+    condition = try(alltrue([
+      for l in [var.cloudaudit_watched_event_patterns != null ? var.cloudaudit_watched_event_patterns : local.from_file.cloudaudit_watched_event_patterns != null ? tolist(local.from_file.cloudaudit_watched_event_patterns) : ["^ConsoleLogin$"]] :
+      length(l) > 0 && alltrue([for p in l : can(regexall(p, ""))])
+    ]), false)
+    error_message = "cloudaudit_watched_event_patterns (here or in policy_data_file) must list at least one valid regular expression."
   }
 }
 
@@ -40,48 +54,66 @@ locals {
       for f in try(t.filters.resource_fields, []) : f.resource_type == "*" && f.action_type == "*"
     ])
   ]
-  trk04 = length(local.org_tracks) > 0 ? [] : [{
+  trk04 = length(local.tracks) == 0 ? local.no_tracks : length(local.org_tracks) > 0 ? [] : [{
     id     = "organization"
     detail = "no enabled tracking set records read and write actions of every member of the organization (TrackForAllMembers)"
   }]
 
-  events          = data.auditlog_cloudaudit_events.window.events
-  events_complete = data.auditlog_cloudaudit_events.window.list_over == true && data.auditlog_cloudaudit_events.window.resume_token == null
+  # EventTime is a string: UNIX seconds in current answers, Beijing time
+  # (YYYY-MM-DD hh:mm:ss) in older ones; null when the API gives none or an
+  # unreadable one.
+  events = [
+    for e in data.auditlog_cloudaudit_events.window.events : merge(e, {
+      unix = try(tonumber(e.event_time), provider::auditlog::unix_time("${replace(e.event_time, " ", "T")}+08:00"), null)
+      user = e.username == null ? "(unknown)" : e.username
+    })
+  ]
+  events_in_window = [
+    for e in local.events : merge(e, {
+      when = e.unix == null ? "(time not given by the API)" : provider::auditlog::rfc3339(e.unix)
+    })
+    if coalesce(e.unix, local.window_unix.start) >= local.window_unix.start && coalesce(e.unix, local.window_unix.end) <= local.window_unix.end
+  ]
+  # An event whose name is not given cannot be classified: a finding.
   evt01 = [
-    for e in local.events : {
-      id     = e.event_id
-      detail = "${e.event_name} by ${e.username} from ${e.source_ip_address} at ${try(provider::auditlog::rfc3339(tonumber(e.event_time)), "${e.event_time} CST")}"
+    for e in local.events_in_window : {
+      id     = e.event_id == null ? "(no event id)" : e.event_id
+      detail = "${e.event_name == null ? "an event whose name is not given (cannot be classified)" : e.event_name} by ${e.user} from ${e.source_ip_address == null ? "(no address)" : e.source_ip_address} at ${e.when}"
     }
-    if anytrue([for p in var.cloudaudit_watched_event_patterns : length(regexall(p, e.event_name)) > 0]) &&
-    !contains(var.cloudaudit_privileged_users, e.username)
+    if(e.event_name == null || anytrue([for p in local.settings.cloudaudit_watched_event_patterns : length(regexall(p, coalesce(e.event_name, "-"))) > 0])) &&
+    !contains(local.settings.cloudaudit_privileged_users, e.user)
   ]
 
   cloudaudit_control_defs = {
     "TRK-04" = {
-      title      = "An enabled tracking set records every member of the organization"
-      rationale  = "A member account outside every tracking set can act without a trace in the administrator's logs."
-      findings   = local.trk04
-      incomplete = local.tracks_complete ? [] : ["auditlog_cloudaudit_tracks read ${length(local.tracks)} of ${data.auditlog_cloudaudit_tracks.all.total_count} tracking sets"]
+      title     = "An enabled tracking set records every member of the organization"
+      rationale = "A member account outside every tracking set can act without a trace in the administrator's logs."
+      reads     = concat(["data.auditlog_cloudaudit_tracks.all"], [for k in sort(keys(data.auditlog_cloudaudit_track.each)) : "data.auditlog_cloudaudit_track.each[\"${k}\"]"])
+      windowed  = false
+      records   = length(data.auditlog_cloudaudit_track.each)
+      findings  = local.trk04
     }
     "EVT-01" = {
-      title      = "No console login or deletion by a user outside the allow-list"
-      rationale  = "Interactive logins and destructive calls are reserved to named people and automation."
-      findings   = local.evt01
-      incomplete = local.events_complete ? [] : ["auditlog_cloudaudit_events stopped before the last page (list_over ${jsonencode(data.auditlog_cloudaudit_events.window.list_over)})"]
+      title     = "No console login or deletion by a user outside the allow-list"
+      rationale = "Interactive logins and destructive calls are reserved to named people and automation."
+      reads     = ["data.auditlog_cloudaudit_events.window"]
+      windowed  = true
+      records   = length(local.events_in_window)
+      findings  = local.evt01
     }
   }
 }
 
 check "trk_04" {
   assert {
-    condition     = local.controls["TRK-04"].status == "pass"
-    error_message = local.controls["TRK-04"].message
+    condition     = local.verdicts["TRK-04"].status == "pass"
+    error_message = local.verdicts["TRK-04"].message
   }
 }
 
 check "evt_01" {
   assert {
-    condition     = local.controls["EVT-01"].status == "pass"
-    error_message = local.controls["EVT-01"].message
+    condition     = local.verdicts["EVT-01"].status == "pass"
+    error_message = local.verdicts["EVT-01"].message
   }
 }

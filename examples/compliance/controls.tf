@@ -1,71 +1,83 @@
 # The controls. Each is a list of findings (id + detail) computed from the
-# evidence in data.tf; a control passes when it has no finding and its
-# evidence is complete.
+# records in data.tf and cloudaudit.tf; a control passes when it has no
+# finding and every read it rests on passes the checks of evidence.tf.
+#
+# A field the API leaves out is null. A record whose time is null (or
+# unreadable) cannot be placed outside the review window, so it is reviewed
+# as inside it; any other null field that a control needs makes the record a
+# finding, never a pass.
 
 locals {
-  # --- The review window, as RFC 3339 times --------------------------------
-  window_start = (var.window_start == null ? timeadd(plantimestamp(), "-${var.window_days * 24}h") :
-  length(var.window_start) == 10 ? "${var.window_start}T00:00:00Z" : var.window_start)
-  window_end = (var.window_end == null ? plantimestamp() :
-  length(var.window_end) == 10 ? timeadd("${var.window_end}T00:00:00Z", "86399s") : var.window_end)
-
-  window_unix = {
-    start = provider::auditlog::unix_time(local.window_start)
-    end   = provider::auditlog::unix_time(local.window_end)
-  }
-
-  # --- Evidence completeness ---------------------------------------------------
-  tracks          = data.auditlog_cloudaudit_tracks.all.tracks
-  tracks_complete = length(local.tracks) == data.auditlog_cloudaudit_tracks.all.total_count
-  csip_incomplete = [
-    for uin, ds in data.auditlog_csip_user_call_records.sub : uin if length(ds.data) != ds.total
-  ]
-  ucloud_complete = try(data.auditlog_ucloud_operation_events.window.resume_token, null) == null || try(data.auditlog_ucloud_operation_events.window.resume_token, "") == ""
-
   # --- TRK: CloudAudit tracking sets --------------------------------------------
-  trk01 = [
-    for t in local.tracks : { id = t.name, detail = "tracking set ${t.track_id} is disabled (Status ${t.status})" } if t.status != 1
-  ]
-  trk02 = [
+  tracks = data.auditlog_cloudaudit_tracks.all.tracks
+  # An account without a tracking set records nothing: every tracking-set
+  # control fails on it.
+  no_tracks = length(local.tracks) > 0 ? [] : [{
+    id     = "no-tracking-set"
+    detail = "the account has no CloudAudit tracking set: nothing delivers its API activity anywhere"
+  }]
+  trk01 = concat(local.no_tracks, [
+    for t in local.tracks : { id = coalesce(t.name, "(no name)"), detail = "tracking set ${jsonencode(t.track_id)} is disabled (Status ${jsonencode(t.status)})" } if t.status != 1
+  ])
+  trk02 = concat(local.no_tracks, [
     for t in local.tracks : {
-      id     = t.name
-      detail = "records ${t.action_type} actions of ${t.resource_type} (events ${join(",", t.event_names)}), not read and write actions of every resource type"
-    } if !(t.action_type == "*" && t.resource_type == "*" && contains(t.event_names, "*"))
-  ]
-  trk03 = [
-    for t in local.tracks : { id = t.name, detail = "delivers to no storage" }
-    if try(t.storage.storage_type, "") == "" || try(t.storage.storage_name, "") == ""
-  ]
+      id     = coalesce(t.name, "(no name)")
+      detail = "records ${jsonencode(t.action_type)} actions of ${jsonencode(t.resource_type)} (events ${jsonencode(t.event_names)}), not read and write actions of every resource type"
+    } if !(t.action_type == "*" && t.resource_type == "*" && contains(t.event_names == null ? [] : t.event_names, "*"))
+  ])
+  # "No storage" has no documented shape: Storage null, or a StorageType or
+  # StorageName that is null or empty. Each is a finding.
+  trk03 = concat(local.no_tracks, [
+    for t in local.tracks : {
+      id = coalesce(t.name, "(no name)")
+      detail = (t.storage == null ? "delivers to no storage (Storage is null)" :
+      "delivers to no storage (StorageType ${jsonencode(t.storage.storage_type)}, StorageName ${jsonencode(t.storage.storage_name)})")
+    }
+    if try(length(t.storage.storage_type), 0) == 0 || try(length(t.storage.storage_name), 0) == 0
+  ])
 
   # --- NET: where sub-accounts call the cloud API from --------------------------
-  csip_in_window = flatten([
+  csip_records = flatten([
     for uin, ds in data.auditlog_csip_user_call_records.sub : [
-      for r in ds.data : merge(r, { sub_uin = uin })
-      # CSIP writes Beijing time; a record is in the window when its calls
-      # overlap it.
-      if timecmp("${replace(r.last_call_time, " ", "T")}+08:00", local.window_start) >= 0 &&
-      timecmp("${replace(r.first_call_time, " ", "T")}+08:00", local.window_end) <= 0
+      for r in ds.data : merge(r, {
+        sub_uin = uin
+        ip      = r.source_ip == null ? "" : r.source_ip
+        # CSIP writes Beijing time; null when the API gives none or an
+        # unreadable one.
+        first = try(provider::auditlog::unix_time("${replace(r.first_call_time, " ", "T")}+08:00"), null)
+        last  = try(provider::auditlog::unix_time("${replace(r.last_call_time, " ", "T")}+08:00"), null)
+        label = "${r.user_name == null ? "(no user name)" : r.user_name}: ${r.call_count == null ? "?" : r.call_count} calls from ${r.source_ip == null ? "(no address)" : r.source_ip} (${r.region == null ? "?" : r.region}, ${r.isp == null ? "?" : r.isp})"
+      })
     ]
   ])
-  # A masked address (106.55.***.47) cannot be proven to be inside a network:
-  # it is a finding, never a pass. cidr_contains is an error for it, so
-  # masked addresses are set apart before it is called.
+  # A record is in the window when its calls overlap it; a record whose
+  # call times are missing cannot be proven outside the window.
+  csip_in_window = [
+    for r in local.csip_records : merge(r, {
+      when = r.first == null || r.last == null ? "call times not given by the API (first ${jsonencode(r.first_call_time)}, last ${jsonencode(r.last_call_time)}), so counted as inside the window" : "last ${r.last_call_time} CST"
+    })
+    if r.first == null || r.last == null || (coalesce(r.last, 0) >= local.window_unix.start && coalesce(r.first, 0) <= local.window_unix.end)
+  ]
+  # An address cidr_contains cannot read (masked as 106.55.***.47, missing
+  # or malformed) cannot be proven to be inside a network: a finding, never a
+  # pass. cidr_contains is an error for it, so such records are set apart
+  # before the allow-list is applied.
   net01 = concat(
     [
       for r in local.csip_in_window : {
-        id     = "${r.sub_uin}/${r.source_ip}"
-        detail = "${r.user_name}: ${r.call_count} calls from ${r.source_ip} (${r.region}, ${r.isp}), last ${r.last_call_time} CST: address masked by the API, cannot be verified"
-      } if strcontains(r.source_ip, "*")
+        id     = "${r.sub_uin}/${r.ip == "" ? "(no address)" : r.ip}"
+        detail = "${r.label}, ${r.when}: ${r.ip == "" ? "no source address given by the API" : strcontains(r.ip, "*") ? "address masked by the API" : "not an IP address"}, cannot be verified"
+      } if !can(provider::auditlog::cidr_contains("0.0.0.0/0", r.ip))
     ],
     [
-      # HCL's && evaluates both sides: masked addresses are left out before
-      # the condition that calls cidr_contains.
-      for r in [for x in local.csip_in_window : x if !strcontains(x.source_ip, "*")] : {
-        id     = "${r.sub_uin}/${r.source_ip}"
-        detail = "${r.user_name}: ${r.call_count} calls from ${r.source_ip} (${r.region}, ${r.isp}), last ${r.last_call_time} CST: outside every allowed network"
+      # HCL's && evaluates both sides: unreadable addresses are left out
+      # before the condition that calls cidr_contains.
+      for r in [for x in local.csip_in_window : x if can(provider::auditlog::cidr_contains("0.0.0.0/0", x.ip))] : {
+        id     = "${r.sub_uin}/${r.ip}"
+        detail = "${r.label}, ${r.when}: outside every allowed network"
       }
       if !anytrue([
-        for c in var.allowed_networks : provider::auditlog::cidr_contains(c, r.source_ip)
+        for c in local.settings.allowed_networks : provider::auditlog::cidr_contains(c, r.ip)
       ])
     ],
   )
@@ -73,77 +85,101 @@ locals {
   # --- UC: UCloud operations -----------------------------------------------------
   ucloud_in_window = [
     for e in data.auditlog_ucloud_operation_events.window.events : merge(e, {
-      when = provider::auditlog::rfc3339(e.operate_time)
-      ref  = "${coalesce(e.user_name, "(unknown)")}/${e.api}/${length(coalesce(e.related_resource, [])) == 0 ? "-" : e.related_resource[0].resource_id}"
+      user = e.user_name == null ? "(unknown)" : e.user_name
+      when = e.operate_time == null ? "(time not given by the API)" : provider::auditlog::rfc3339(e.operate_time)
+      ref  = "${e.user_name == null ? "(unknown)" : e.user_name}/${e.api == null ? "(no api)" : e.api}/${try(e.related_resource[0].resource_id, null) == null ? "-" : e.related_resource[0].resource_id}"
+      how  = "from ${e.remote_ip == null ? "(no address)" : e.remote_ip} (${e.access_key_id == null ? "console" : "API key"}, ${e.is_success == null ? "outcome not given" : e.is_success ? "succeeded" : "failed"})"
     })
-    if timecmp(timeadd("1970-01-01T00:00:00Z", "${e.operate_time}s"), local.window_start) >= 0 &&
-    timecmp(timeadd("1970-01-01T00:00:00Z", "${e.operate_time}s"), local.window_end) <= 0
+    if coalesce(e.operate_time, local.window_unix.start) >= local.window_unix.start && coalesce(e.operate_time, local.window_unix.end) <= local.window_unix.end
   ]
   uc01 = [
     for e in local.ucloud_in_window : {
       id     = e.ref
-      detail = "${e.when} ${e.api} by ${coalesce(e.user_name, "(unknown)")} from ${e.remote_ip} (${e.access_key_id == null ? "console" : "API key"}, ${e.is_success ? "succeeded" : "failed"})"
+      detail = "${e.when} ${e.api == null ? "an operation whose API is not given (cannot be classified)" : e.api} by ${e.user} ${e.how}"
     }
-    if anytrue([for p in var.ucloud_risky_api_patterns : length(regexall(p, e.api)) > 0]) && !contains(var.ucloud_privileged_users, coalesce(e.user_name, "(unknown)"))
+    if(e.api == null || anytrue([for p in local.settings.ucloud_risky_api_patterns : length(regexall(p, coalesce(e.api, "-"))) > 0])) && !contains(local.settings.ucloud_privileged_users, e.user)
   ]
+  # An operation whose outcome is not given counts as failed.
   ucloud_failed = [
     for e in local.ucloud_in_window : {
       id     = e.ref
-      detail = "${e.when} ${e.api} by ${coalesce(e.user_name, "(unknown)")} failed"
-    } if e.is_success == false
+      detail = "${e.when} ${e.api == null ? "(no api)" : e.api} by ${e.user} ${e.is_success == null ? "has no outcome given by the API" : "failed"}"
+    } if e.is_success != true
   ]
 
-  # --- The verdicts ----------------------------------------------------------------
+  # --- The controls ----------------------------------------------------------------
   control_defs = {
     "TRK-01" = {
-      title      = "Every CloudAudit tracking set is enabled"
-      rationale  = "A disabled tracking set records nothing: the audit trail has a gap nobody sees."
-      findings   = local.trk01
-      incomplete = local.tracks_complete ? [] : ["auditlog_cloudaudit_tracks read ${length(local.tracks)} of ${data.auditlog_cloudaudit_tracks.all.total_count} tracking sets"]
+      title     = "Every CloudAudit tracking set is enabled"
+      rationale = "A disabled tracking set records nothing: the audit trail has a gap nobody sees."
+      reads     = ["data.auditlog_cloudaudit_tracks.all"]
+      windowed  = false
+      records   = length(local.tracks)
+      findings  = local.trk01
     }
     "TRK-02" = {
-      title      = "Every tracking set records read and write actions of all resource types"
-      rationale  = "Partial tracking sets miss the events an investigation needs; coverage must not depend on a product list."
-      findings   = local.trk02
-      incomplete = local.tracks_complete ? [] : ["auditlog_cloudaudit_tracks read ${length(local.tracks)} of ${data.auditlog_cloudaudit_tracks.all.total_count} tracking sets"]
+      title     = "Every tracking set records read and write actions of all resource types"
+      rationale = "Partial tracking sets miss the events an investigation needs; coverage must not depend on a product list."
+      reads     = ["data.auditlog_cloudaudit_tracks.all"]
+      windowed  = false
+      records   = length(local.tracks)
+      findings  = local.trk02
     }
     "TRK-03" = {
-      title      = "Every tracking set delivers to storage"
-      rationale  = "CloudAudit keeps events for 90 days only; retention beyond that needs delivery to COS, CLS or CKafka."
-      findings   = local.trk03
-      incomplete = local.tracks_complete ? [] : ["auditlog_cloudaudit_tracks read ${length(local.tracks)} of ${data.auditlog_cloudaudit_tracks.all.total_count} tracking sets"]
+      title     = "Every tracking set delivers to storage"
+      rationale = "CloudAudit keeps events for 90 days only; retention beyond that needs delivery to COS, CLS or CKafka."
+      reads     = ["data.auditlog_cloudaudit_tracks.all"]
+      windowed  = false
+      records   = length(local.tracks)
+      findings  = local.trk03
     }
     "NET-01" = {
-      title      = "Sub-accounts call the cloud API only from allow-listed networks"
-      rationale  = "Calls from unknown networks are the first sign of a leaked key."
-      findings   = local.net01
-      incomplete = [for uin in local.csip_incomplete : "auditlog_csip_user_call_records of ${uin} read ${length(data.auditlog_csip_user_call_records.sub[uin].data)} of ${data.auditlog_csip_user_call_records.sub[uin].total} records"]
+      title     = "Sub-accounts call the cloud API only from allow-listed networks"
+      rationale = "Calls from unknown networks are the first sign of a leaked key."
+      reads     = [for uin in sort(keys(data.auditlog_csip_user_call_records.sub)) : "data.auditlog_csip_user_call_records.sub[\"${uin}\"]"]
+      windowed  = true
+      records   = length(local.csip_in_window)
+      findings  = local.net01
     }
     "UC-01" = {
-      title      = "No risky UCloud operation by an unexpected user"
-      rationale  = "Deletions, key and permission changes are reserved to named administrators and automation."
-      findings   = local.uc01
-      incomplete = local.ucloud_complete ? [] : ["auditlog_ucloud_operation_events stopped at max_items ${coalesce(var.ucloud_max_events, 0)}: older operations not read"]
+      title     = "No risky UCloud operation by an unexpected user"
+      rationale = "Deletions, key and permission changes are reserved to named administrators and automation."
+      reads     = ["data.auditlog_ucloud_operation_events.window"]
+      windowed  = true
+      records   = length(local.ucloud_in_window)
+      findings  = local.uc01
     }
     "UC-02" = {
-      title      = "Failed UCloud operations stay at or below ${var.ucloud_max_failed}"
-      rationale  = "Repeated failures point at probing with a stolen key or at broken automation."
-      findings   = length(local.ucloud_failed) > var.ucloud_max_failed ? local.ucloud_failed : []
-      incomplete = local.ucloud_complete ? [] : ["auditlog_ucloud_operation_events stopped at max_items ${coalesce(var.ucloud_max_events, 0)}: older operations not read"]
+      title     = "Failed UCloud operations stay at or below ${local.settings.ucloud_max_failed}"
+      rationale = "Repeated failures point at probing with a stolen key or at broken automation."
+      reads     = ["data.auditlog_ucloud_operation_events.window"]
+      windowed  = true
+      records   = length(local.ucloud_in_window)
+      findings  = length(local.ucloud_failed) > local.settings.ucloud_max_failed ? local.ucloud_failed : []
     }
   }
 
+  # --- The verdicts ----------------------------------------------------------------
   controls = {
-    for id, c in merge(local.control_defs, local.cloudaudit_control_defs) : id => {
-      id         = id
-      title      = c.title
-      rationale  = c.rationale
-      status     = length(c.findings) == 0 && length(c.incomplete) == 0 ? "pass" : "fail"
-      findings   = c.findings
-      incomplete = c.incomplete
-      message = (length(c.findings) == 0 && length(c.incomplete) == 0 ? "${id} passed: ${c.title}." :
+    for id, c in merge(local.control_defs, local.cloudaudit_control_defs) : id => merge(c, {
+      id       = id
+      evidence = [for a in c.reads : local.read_evidence[a]]
+      incomplete = concat(
+        flatten([for a in c.reads : [for p in local.read_problems[a] : "${a} ${p}"]]),
+        flatten([for a in c.reads : [
+          for n in local.read_narrowing[a] : "${a} is narrowed by ${n}, which ${id} does not accept: the read may hold fewer records than the window" if !contains(local.allowed_narrowing[id], n)
+        ]]),
+        c.windowed ? local.window_problems : [],
+        c.windowed && var.fail_on_no_records && c.records == 0 ? ["no record of the window was reviewed (fail_on_no_records)"] : [],
+      )
+    })
+  }
+  verdicts = {
+    for id, c in local.controls : id => merge(c, {
+      status = length(c.findings) == 0 && length(c.incomplete) == 0 ? "pass" : "fail"
+      message = (length(c.findings) == 0 && length(c.incomplete) == 0 ? "${id} passed on ${c.records} records: ${c.title}." :
         "${id} failed: ${c.title}. ${length(c.incomplete) > 0 ? "Evidence incomplete: ${join("; ", c.incomplete)}. " : ""}${length(c.findings) > 0 ? "Findings: ${join("; ", [for f in c.findings : "${f.id} (${f.detail})"])}" : ""}"
       )
-    }
+    })
   }
 }

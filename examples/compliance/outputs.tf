@@ -1,38 +1,68 @@
 output "compliance" {
-  description = "Verdict per control: id, title, rationale, status (pass or fail), findings (id and detail), incomplete evidence. `terraform output -json compliance`."
+  description = "Verdict per control: title, rationale, status (pass or fail; unknown in a plan whose evidence is known only after apply), records (how many records the control reviewed), findings (id and detail), incomplete (why its evidence cannot be trusted) and evidence (the `evidence` of every read it rests on: data_source, complete, records, window_start, window_end, window_chosen_by_api, narrowed_by, account_id, principal_arn, region, project_id). `terraform output -json compliance`."
   value = {
-    window = { start = local.window_start, end = local.window_end }
-    passed = alltrue([for c in local.controls : c.status == "pass"])
+    window = {
+      start      = local.window_start
+      end        = local.window_end
+      start_unix = local.window_unix.start
+      end_unix   = local.window_unix.end
+    }
+    passed = alltrue([for c in local.verdicts : c.status == "pass"])
     controls = {
-      for id, c in local.controls : id => {
+      for id, c in local.verdicts : id => {
         title      = c.title
         rationale  = c.rationale
         status     = c.status
+        records    = c.records
         findings   = c.findings
         incomplete = c.incomplete
+        evidence   = c.evidence
       }
     }
   }
 }
 
+locals {
+  report_verdict = { for id, c in local.verdicts : id => "${upper(c.status)}${c.records == 0 ? ", no records" : ""}" }
+  report_source = {
+    for a, e in local.read_evidence : a => {
+      complete = e.complete == true ? "yes" : e.complete == false ? "**no**" : "**not reported**"
+      window = (!local.reads[a].windowed ? "-" : e.window_chosen_by_api == true ? "**chosen by the API**" :
+      "${e.window_start == null ? "?" : provider::auditlog::rfc3339(e.window_start)} to ${e.window_end == null ? "?" : provider::auditlog::rfc3339(e.window_end)}")
+      account = (e.project_id != null ? "project ${e.project_id}" : e.account_id != null ? "account ${e.account_id}" :
+      startswith(a, "data.auditlog_ucloud") ? "project not reported" : "**account not reported**")
+      region = e.region == null ? "-" : e.region
+    }
+  }
+}
+
 output "compliance_report" {
-  description = "The verdicts as Markdown, to paste into a ticket. `terraform output -raw compliance_report`."
+  description = "The verdicts as Markdown, to paste into a ticket: per control its verdict and how many records it reviewed, per read its completeness, window and account, then the findings. `terraform output -raw compliance_report`."
   value = join("\n", concat(
     [
       "## Compliance report",
       "",
-      "Window: ${local.window_start} to ${local.window_end}. ${length([for c in local.controls : c if c.status == "pass"])} of ${length(local.controls)} controls pass.",
+      "Window: ${local.window_start} to ${local.window_end}. ${length([for c in local.verdicts : c if c.status == "pass"])} of ${length(local.verdicts)} controls pass.${length(local.empty_controls) == 0 ? "" : " ${join(", ", local.empty_controls)} reviewed no record."}",
       "",
-      "| Control | Verdict | Findings | Title |",
-      "|---|---|---|---|",
+      "| Control | Verdict | Records | Findings | Title |",
+      "|---|---|---|---|---|",
     ],
-    [for id, c in local.controls : "| ${id} | ${upper(c.status)} | ${length(c.findings)} | ${c.title} |"],
+    [for id, c in local.verdicts : "| ${id} | ${local.report_verdict[id]} | ${c.records} | ${length(c.findings)} | ${c.title} |"],
+    [
+      "",
+      "### Evidence",
+      "",
+      "| Data source | Complete | Records | Window | Account | Region |",
+      "|---|---|---|---|---|---|",
+    ],
+    [for a, e in local.read_evidence : "| `${a}` | ${local.report_source[a].complete} | ${e.records == null ? "?" : e.records} | ${local.report_source[a].window} | ${local.report_source[a].account} | ${local.report_source[a].region} |"],
     flatten([
-      for id, c in local.controls : concat(
-        ["", "### ${id}: ${c.title} (${upper(c.status)})", "", "_${c.rationale}_"],
+      for id, c in local.verdicts : concat(
+        ["", "### ${id}: ${c.title} (${local.report_verdict[id]})", "", "_${c.rationale}_"],
+        c.records > 0 ? [] : ["", "- **No record reviewed**: ${c.windowed ? "nothing of the window ${local.window_start} to ${local.window_end} was read" : "the account has no tracking set"}; the verdict rests on no evidence."],
         length(c.incomplete) == 0 ? [] : concat([""], [for s in c.incomplete : "- **Evidence incomplete**: ${s}"]),
         length(c.findings) == 0 ? [] : concat([""], [for f in c.findings : "- `${f.id}`: ${f.detail}"]),
-      ) if c.status != "pass"
+      ) if c.status != "pass" || c.records == 0
     ]),
     [""],
   ))

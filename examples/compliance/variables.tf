@@ -1,98 +1,172 @@
+# Every setting that the gate's policy data also holds (allow-lists,
+# thresholds, the window, the expected accounts, regions and projects) may
+# instead be read from that file: policy_data_file. Each is then either a
+# variable or a key of the file, never both (policy.tf).
+
 variable "enforce" {
-  description = "When true, a failing control is an error that fails `terraform plan` (for CI gating); when false, `check` blocks only warn."
+  description = "When true, a failing control is an error that fails `terraform plan`; when false, `check` blocks only warn. A verdict that rests on evidence known only after apply is unknown at plan time, and Terraform 1.11 then defers the error to apply: the plan's exit code is no gate, the gate command of examples/policy is."
   type        = bool
   default     = false
   nullable    = false
 }
 
-variable "window_days" {
-  description = "Review the last this many days, up to the plan's time. Ignored when window_start is set. At most 29: CloudAudit's DescribeEvents accepts windows under 30 days."
-  type        = number
-  default     = 28
-  nullable    = false
+variable "policy_data_file" {
+  description = "Path of the policy data JSON file the gate judges by (`{\"auditlog\": {\"policy\": {...}}}`, such as examples/policy/policy.json). When set, every setting the compliance guide lists as read from it comes from the file, and setting one of them here as well is an error: one copy of each. A relative path is relative to the directory Terraform runs in: write `\"$${path.root}/...\"`."
+  type        = string
+  default     = null
 
   validation {
-    condition     = var.window_days >= 1 && var.window_days <= 29 && floor(var.window_days) == var.window_days
-    error_message = "window_days must be a whole number of days from 1 to 29."
+    condition     = var.policy_data_file == null || can(jsondecode(file(var.policy_data_file)))
+    error_message = "policy_data_file must name a readable JSON file (a path relative to the directory Terraform runs in, or absolute)."
+  }
+  validation {
+    condition     = var.policy_data_file == null || can(keys(jsondecode(file(var.policy_data_file)).auditlog.policy))
+    error_message = "policy_data_file holds no policy object at auditlog.policy: the file the gate reads is {\"auditlog\": {\"policy\": {...}}}."
+  }
+}
+
+variable "window_days" {
+  description = "Review the last this many days, up to the plan's time. Ignored when window_start is set. At most 29: CloudAudit's DescribeEvents accepts windows under 30 days. Null: the policy data's window_days, else 28."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.window_days == null || local.from_file.window_days == null
+    error_message = "window_days is set both here and in policy_data_file: keep one copy, in the file."
+  }
+  validation {
+    condition = try(alltrue([
+      for d in [var.window_days != null ? var.window_days : local.from_file.window_days != null ? tonumber(local.from_file.window_days) : 28] :
+      d >= 1 && d <= 29 && floor(d) == d
+    ]), false)
+    error_message = "window_days (here or in policy_data_file) must be a whole number of days from 1 to 29."
   }
 }
 
 variable "window_start" {
-  description = "Start of the review window, a date (`2026-05-01`, midnight UTC) or an RFC 3339 time. Null: window_days before the plan."
+  description = "Start of the review window, a date (`2026-05-01`, midnight UTC) or an RFC 3339 time. Null: the policy data's window_start, else window_days before the plan."
   type        = string
   default     = null
 
   validation {
-    condition     = var.window_start == null || can(timecmp(length(coalesce(var.window_start, "x")) == 10 ? "${var.window_start}T00:00:00Z" : var.window_start, "2000-01-01T00:00:00Z"))
-    error_message = "window_start must be a date such as 2026-05-01 or an RFC 3339 time such as 2026-05-01T00:00:00Z."
+    condition     = var.window_start == null || local.from_file.window_start == null
+    error_message = "window_start is set both here and in policy_data_file: keep one copy, in the file."
+  }
+  validation {
+    condition = try(alltrue([
+      for w in [var.window_start != null ? var.window_start : local.from_file.window_start != null ? tostring(local.from_file.window_start) : null] :
+      w == null || can(timecmp(length(coalesce(w, "x")) == 10 ? "${w}T00:00:00Z" : w, "2000-01-01T00:00:00Z"))
+    ]), false)
+    error_message = "window_start (here or in policy_data_file) must be a date such as 2026-05-01 or an RFC 3339 time such as 2026-05-01T00:00:00Z."
   }
 }
 
 variable "window_end" {
-  description = "End of the review window, a date (included up to its last second, UTC) or an RFC 3339 time. Null: the plan's time. Needs window_start."
+  description = "End of the review window, a date (included up to its last second, UTC) or an RFC 3339 time. Null: the policy data's window_end, else the plan's time. Needs window_start. A window that ends after the plan fails the controls over activity: the rest of it has no records yet."
   type        = string
   default     = null
 
   validation {
-    condition     = var.window_end == null || can(timecmp(length(coalesce(var.window_end, "x")) == 10 ? "${var.window_end}T00:00:00Z" : var.window_end, "2000-01-01T00:00:00Z"))
-    error_message = "window_end must be a date such as 2026-05-28 or an RFC 3339 time such as 2026-05-28T23:59:59Z."
+    condition     = var.window_end == null || local.from_file.window_end == null
+    error_message = "window_end is set both here and in policy_data_file: keep one copy, in the file."
   }
   validation {
-    condition     = var.window_end == null || var.window_start != null
+    condition = try(alltrue([
+      for w in [var.window_end != null ? var.window_end : local.from_file.window_end != null ? tostring(local.from_file.window_end) : null] :
+      w == null || can(timecmp(length(coalesce(w, "x")) == 10 ? "${w}T00:00:00Z" : w, "2000-01-01T00:00:00Z"))
+    ]), false)
+    error_message = "window_end (here or in policy_data_file) must be a date such as 2026-05-28 or an RFC 3339 time such as 2026-05-28T23:59:59Z."
+  }
+  validation {
+    condition     = (var.window_end == null && local.from_file.window_end == null) || var.window_start != null || local.from_file.window_start != null
     error_message = "window_end needs window_start: a window given as dates has both ends."
   }
 }
 
 variable "allowed_networks" {
-  description = "Networks (CIDR, IPv4 or IPv6) that sub-accounts may call the cloud API from, such as `106.55.0.0/16` or `2402:4e00::/32`."
+  description = "Networks (CIDR, IPv4 or IPv6) that sub-accounts may call the cloud API from, such as `106.55.0.0/16` or `2402:4e00::/32`. Required, here or as allowed_networks in policy_data_file."
   type        = list(string)
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = length(var.allowed_networks) > 0 && alltrue([for c in var.allowed_networks : strcontains(c, "/") && can(cidrhost(c, 0))])
-    error_message = "allowed_networks must list at least one CIDR block such as 106.55.0.0/16 or 2402:4e00::/32."
+    condition     = var.allowed_networks == null || local.from_file.allowed_networks == null
+    error_message = "allowed_networks is set both here and in policy_data_file: keep one copy, in the file."
+  }
+  validation {
+    condition = try(alltrue([
+      for l in [var.allowed_networks != null ? var.allowed_networks : tolist(local.from_file.allowed_networks)] :
+      length(l) > 0 && alltrue([for c in l : strcontains(c, "/") && can(cidrhost(c, 0))])
+    ]), false)
+    error_message = "allowed_networks (here or in policy_data_file) must list at least one CIDR block such as 106.55.0.0/16 or 2402:4e00::/32."
   }
 }
 
 variable "csip_sub_uins" {
-  description = "UINs of the sub-accounts whose API calls NET-01 reviews (Cloud Security Center call records)."
+  description = "UINs of the sub-accounts whose API calls NET-01 reviews (Cloud Security Center call records). Required, here or as csip_sub_uins in policy_data_file."
   type        = list(string)
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = length(var.csip_sub_uins) > 0 && alltrue([for u in var.csip_sub_uins : can(regex("^[0-9]+$", u))])
-    error_message = "csip_sub_uins must list at least one UIN, digits only."
+    condition     = var.csip_sub_uins == null || local.from_file.csip_sub_uins == null
+    error_message = "csip_sub_uins is set both here and in policy_data_file: keep one copy, in the file."
+  }
+  validation {
+    condition = try(alltrue([
+      for l in [var.csip_sub_uins != null ? var.csip_sub_uins : tolist(local.from_file.csip_sub_uins)] :
+      length(l) > 0 && alltrue([for u in l : can(regex("^[0-9]+$", u))])
+    ]), false)
+    error_message = "csip_sub_uins (here or in policy_data_file) must list at least one UIN, digits only."
   }
 }
 
 variable "ucloud_privileged_users" {
-  description = "UCloud users allowed to make risky operations (UC-01)."
+  description = "UCloud users allowed to make risky operations (UC-01). Null: the policy data's ucloud_privileged_users, else none."
   type        = list(string)
-  default     = []
-  nullable    = false
+  default     = null
+
+  validation {
+    condition     = var.ucloud_privileged_users == null || local.from_file.ucloud_privileged_users == null
+    error_message = "ucloud_privileged_users is set both here and in policy_data_file: keep one copy, in the file."
+  }
+  validation {
+    condition     = var.ucloud_privileged_users != null || local.from_file.ucloud_privileged_users == null || can(tolist([for u in local.from_file.ucloud_privileged_users : tostring(u)]))
+    error_message = "ucloud_privileged_users in policy_data_file must be a list of user names."
+  }
 }
 
 variable "ucloud_risky_api_patterns" {
-  description = "Regular expressions (RE2) of the UCloud APIs that UC-01 treats as risky: deletions, key and permission changes."
+  description = "Regular expressions (RE2) of the UCloud APIs that UC-01 treats as risky. Null: the policy data's ucloud_risky_api_patterns, else deletions, releases, terminations, access keys, policies, CreateUser and UpdateSecurityGroup."
   type        = list(string)
-  default     = ["^Delete", "^Release", "^Terminate", "AccessKey", "Polic(y|ies)", "^CreateUser$", "^UpdateSecurityGroup$"]
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = length(var.ucloud_risky_api_patterns) > 0 && alltrue([for p in var.ucloud_risky_api_patterns : can(regexall(p, ""))])
-    error_message = "ucloud_risky_api_patterns must list at least one valid regular expression."
+    condition     = var.ucloud_risky_api_patterns == null || local.from_file.ucloud_risky_api_patterns == null
+    error_message = "ucloud_risky_api_patterns is set both here and in policy_data_file: keep one copy, in the file."
+  }
+  validation {
+    condition = try(alltrue([
+      for l in [var.ucloud_risky_api_patterns != null ? var.ucloud_risky_api_patterns : local.from_file.ucloud_risky_api_patterns != null ? tolist(local.from_file.ucloud_risky_api_patterns) : ["^Delete"]] :
+      length(l) > 0 && alltrue([for p in l : can(regexall(p, ""))])
+    ]), false)
+    error_message = "ucloud_risky_api_patterns (here or in policy_data_file) must list at least one valid regular expression."
   }
 }
 
 variable "ucloud_max_failed" {
-  description = "UC-02 fails when the window has more failed UCloud operations than this."
+  description = "UC-02 fails when the window has more failed UCloud operations than this. Null: the policy data's ucloud_max_failed, else 3."
   type        = number
-  default     = 3
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = var.ucloud_max_failed >= 0 && floor(var.ucloud_max_failed) == var.ucloud_max_failed
-    error_message = "ucloud_max_failed must be a whole number, 0 or more."
+    condition     = var.ucloud_max_failed == null || local.from_file.ucloud_max_failed == null
+    error_message = "ucloud_max_failed is set both here and in policy_data_file: keep one copy, in the file."
+  }
+  validation {
+    condition = try(alltrue([
+      for n in [var.ucloud_max_failed != null ? var.ucloud_max_failed : local.from_file.ucloud_max_failed != null ? tonumber(local.from_file.ucloud_max_failed) : 3] :
+      n >= 0 && floor(n) == n
+    ]), false)
+    error_message = "ucloud_max_failed (here or in policy_data_file) must be a whole number, 0 or more."
   }
 }
 
@@ -111,4 +185,44 @@ variable "ucloud_project_id" {
   description = "UCloud project whose operations are reviewed. Null: the provider's project."
   type        = string
   default     = null
+}
+
+variable "tencentcloud_accounts" {
+  description = "Tencent Cloud accounts (owner UINs) the reads must act as: a read whose `evidence.account_id` is another account, or null, cannot pass a control. Null: the policy data's tencentcloud_accounts, else any account."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.tencentcloud_accounts == null || local.from_file.tencentcloud_accounts == null
+    error_message = "tencentcloud_accounts is set both here and in policy_data_file: keep one copy, in the file."
+  }
+}
+
+variable "tencentcloud_regions" {
+  description = "Regions the CloudAudit reads must be sent to (`evidence.region`). Null: the policy data's tencentcloud_regions, else any region."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.tencentcloud_regions == null || local.from_file.tencentcloud_regions == null
+    error_message = "tencentcloud_regions is set both here and in policy_data_file: keep one copy, in the file."
+  }
+}
+
+variable "ucloud_projects" {
+  description = "UCloud projects the operation log may be read from (`evidence.project_id`). Null: the policy data's ucloud_projects, else any project."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.ucloud_projects == null || local.from_file.ucloud_projects == null
+    error_message = "ucloud_projects is set both here and in policy_data_file: keep one copy, in the file."
+  }
+}
+
+variable "fail_on_no_records" {
+  description = "When true, a control over activity (NET-01, EVT-01, UC-01, UC-02) that reviewed no record fails instead of passing on nothing. Either way the `compliance` output and the report show how many records each control reviewed; the tracking-set controls always fail when the account has no tracking set."
+  type        = bool
+  default     = false
+  nullable    = false
 }

@@ -1,32 +1,117 @@
-# The controls of examples/compliance, over the plan JSON. Each deny message
-# starts with the control id and names the record:
-#   "NET-01: 100021372635/198.51.100.7: ..."
-# A plan whose evidence cannot be trusted is denied by the "PLAN:" and
-# "CHECK:" rules of the library, so that no control passes on missing data.
+# The controls of examples/compliance, over the plan JSON, with every
+# parameter from the policy data document (data.auditlog.policy).
+#
+# Each deny message starts with the control id and names the data source by
+# its full address, module instance keys included, then the record:
+#   NET-01: module.compliance.data.auditlog_csip_user_call_records.sub["100021372635"]: 100021372635/198.51.100.7: ...
+# Evidence that does not cover the control is denied the same way
+# ("CONTROL: ADDRESS: evidence: ..."). A plan that cannot be judged at all is
+# denied by the library's "PLAN:", "POLICY:" and "CHECK:" messages.
 package compliance
 
 import data.auditlog.lib
 
+# The controls, their titles and the data source types they rest on.
+catalogue := {
+	"TRK-01": {"title": "Every CloudAudit tracking set is enabled", "types": {"auditlog_cloudaudit_tracks"}},
+	"TRK-02": {"title": "Every tracking set records read and write actions of all resource types", "types": {"auditlog_cloudaudit_tracks"}},
+	"TRK-03": {"title": "Every tracking set delivers to storage", "types": {"auditlog_cloudaudit_tracks"}},
+	"TRK-04": {"title": "An enabled tracking set records every member of the organization", "types": {"auditlog_cloudaudit_tracks", "auditlog_cloudaudit_track"}},
+	"NET-01": {"title": "Sub-accounts call the cloud API only from allow-listed networks", "types": {"auditlog_csip_user_call_records"}},
+	"EVT-01": {"title": "No console login or deletion by a user outside the allow-list", "types": {"auditlog_cloudaudit_events"}},
+	"UC-01": {"title": "No risky UCloud operation by an unexpected user", "types": {"auditlog_ucloud_operation_events"}},
+	"UC-02": {"title": "Failed UCloud operations stay at or below the threshold", "types": {"auditlog_ucloud_operation_events"}},
+}
+
+# The controls the policy data enables (the keys of its "controls"); none
+# when the data is missing or invalid.
+enabled contains id if {
+	lib.policy_valid
+	count(unknown_controls) == 0
+	some id, _ in data.auditlog.policy.controls
+	catalogue[id]
+}
+
+# --- Verdicts -----------------------------------------------------------------------------
+
+# deny holds every message: the plans that cannot be judged and the violations.
 deny contains msg if {
+	some msg in cannot_judge
+}
+
+# cannot_judge: the library's reasons, and policy data naming a control
+# this policy does not have (a typo must not silently drop a control).
+cannot_judge := lib.cannot_judge | {sprintf("POLICY: controls[\"%s\"] is not a control of this policy (%s)", [id, concat(", ", sort([c | some c, _ in catalogue]))]) | some id in unknown_controls}
+
+unknown_controls contains id if {
+	some id, _ in data.auditlog.policy.controls
+	not catalogue[id]
+}
+
+deny contains msg if {
+	some msg in violations
+}
+
+# violations are the messages of a plan that was judged and failed.
+violations contains msg if {
 	some msg in lib.plan_violations
+}
+
+violations contains p.message if {
+	some p in problems
+}
+
+# problems are the findings and evidence problems of each enabled control,
+# as {"control", "address" (null when no data source is at fault), "message"}.
+problems contains {"control": f.control, "address": f.address, "message": sprintf("%s: %s: %s: %s", [f.control, f.address, f.record, f.detail])} if {
+	some f in findings
+	f.control in enabled
+}
+
+problems contains object.union(e, {"control": id}) if {
+	some id in enabled
+	some e in lib.control_evidence(id, catalogue[id].types)
+}
+
+# A failed check block of the configuration counts against the control of
+# its name (check.net_01 is NET-01), and against the plan in any case.
+problems contains {"control": id, "address": null, "message": sprintf("CHECK: %s is %s", [c.address.to_display, c.status])} if {
+	some c in input.checks
+	c.address.kind == "check"
+	c.status == "fail"
+	some m in regex.find_all_string_submatch_n(`check\.([A-Za-z0-9_-]+)$`, c.address.to_display, 1)
+	some id in enabled
+	lower(replace(id, "-", "_")) == lower(replace(m[1], "-", "_"))
 }
 
 # --- TRK: CloudAudit tracking sets ------------------------------------------------
 
-tracks contains t if {
-	some r in lib.data_sources_of("auditlog_cloudaudit_tracks")
-	some t in r.values.tracks
+tracks_lists := lib.data_sources_of("auditlog_cloudaudit_tracks")
+
+# at reads a field, null when absent: a missing field must not drop a finding.
+at(o, k) := object.get(o, k, null)
+
+finding(control, r, record, detail) := {"control": control, "address": r.address, "record": record, "detail": detail}
+
+# An account without tracking sets records nothing: the tracking-set
+# controls cannot pass on zero sets.
+findings contains finding(id, r, "(no tracking set)", "the account has no CloudAudit tracking set: nothing is recorded beyond the console's 90 days") if {
+	some r in tracks_lists
+	count(lib.records(r)) == 0
+	some id in ["TRK-01", "TRK-02", "TRK-03"]
 }
 
 # TRK-01: a disabled tracking set records nothing.
-deny contains sprintf("TRK-01: %s: tracking set %v is disabled (status %v)", [t.name, t.track_id, t.status]) if {
-	some t in tracks
-	t.status != 1
+findings contains finding("TRK-01", r, name_of(t), sprintf("tracking set %v is disabled (status %v)", [at(t, "track_id"), at(t, "status")])) if {
+	some r in tracks_lists
+	some t in lib.records(r)
+	at(t, "status") != 1
 }
 
 # TRK-02: every set records read and write actions of every resource type.
-deny contains sprintf("TRK-02: %s: records %s actions of %s, not read and write actions of every resource type", [t.name, t.action_type, t.resource_type]) if {
-	some t in tracks
+findings contains finding("TRK-02", r, name_of(t), sprintf("records %v actions of %v (events %s), not read and write actions of every resource type", [at(t, "action_type"), at(t, "resource_type"), json.marshal(at(t, "event_names"))])) if {
+	some r in tracks_lists
+	some t in lib.records(r)
 	not full_coverage(t)
 }
 
@@ -37,28 +122,40 @@ full_coverage(t) if {
 }
 
 # TRK-03: CloudAudit keeps events 90 days; retention needs delivery.
-deny contains sprintf("TRK-03: %s: delivers to no storage", [t.name]) if {
-	some t in tracks
-	not delivers(t.storage)
+findings contains finding("TRK-03", r, name_of(t), "delivers to no storage") if {
+	some r in tracks_lists
+	some t in lib.records(r)
+	not delivers(at(t, "storage"))
 }
 
 delivers(s) if {
+	is_string(s.storage_type)
+	is_string(s.storage_name)
 	s.storage_type != ""
 	s.storage_name != ""
 }
 
-# TRK-04: at least one enabled, full-coverage tracking set ships the logs of
-# every organization member (DescribeAuditTrack's TrackForAllMembers).
-deny contains "TRK-04: organization: no enabled tracking set records every member of the organization" if {
-	count(lib.data_sources_of("auditlog_cloudaudit_track")) > 0
-	not some_org_track
+name_of(t) := t.name if {
+	is_string(t.name)
+	t.name != ""
+} else := sprintf("(track %v)", [at(t, "track_id")])
+
+# TRK-04: among the tracking sets of each list, at least one enabled,
+# full-coverage set ships the logs of every organization member
+# (DescribeAuditTrack's TrackForAllMembers). An account without sets, or
+# whose sets were not read one by one, fails.
+findings contains finding("TRK-04", r, "organization", "no enabled tracking set of this account records every member of the organization (TrackForAllMembers, read by auditlog_cloudaudit_track)") if {
+	some r in tracks_lists
+	not org_track_in(r)
 }
 
-some_org_track if {
-	some r in lib.data_sources_of("auditlog_cloudaudit_track")
-	r.values.track_for_all_members == 1
-	r.values.status == 1
-	some f in r.values.filters.resource_fields
+org_track_in(r) if {
+	ids := {t.track_id | some t in lib.records(r)}
+	some d in lib.data_sources_of("auditlog_cloudaudit_track")
+	d.values.track_id in ids
+	d.values.track_for_all_members == 1
+	d.values.status == 1
+	some f in d.values.filters.resource_fields
 	f.resource_type == "*"
 	f.action_type == "*"
 }
@@ -66,17 +163,36 @@ some_org_track if {
 # --- NET: sub-accounts' source networks ----------------------------------------------
 
 # NET-01: calls from unknown networks are the first sign of a leaked key. A
-# masked address (106.55.***.47) cannot be proven inside a network.
-deny contains sprintf("NET-01: %s/%s: %v: %v calls from %s, last %s CST: %s", [uin, rec.source_ip, rec.user_name, rec.call_count, rec.source_ip, rec.last_call_time, why]) if {
+# masked address (106.55.***.47) cannot be proven inside a network; a record
+# whose call times are missing cannot be proven outside the window.
+findings contains finding("NET-01", r, sprintf("%v/%v", [at(r.values, "sub_uin"), at(rec, "source_ip")]), sprintf("%v: %v calls from %v, last %s: %s", [at(rec, "user_name"), at(rec, "call_count"), at(rec, "source_ip"), csip_when(rec), why])) if {
 	some r in lib.data_sources_of("auditlog_csip_user_call_records")
-	uin := r.values.sub_uin
-	some rec in r.values.data
-	lib.cst_ns(rec.last_call_time) >= lib.window_start_ns
-	lib.cst_ns(rec.first_call_time) <= lib.window_end_ns
-	why := net_violation(rec.source_ip)
+	some rec in lib.records(r)
+	csip_considered(rec)
+	why := net_violation(at(rec, "source_ip"))
 }
 
-net_violation(ip) := "address masked by the API, cannot be verified" if {
+csip_considered(rec) if {
+	not csip_times_known(rec)
+}
+
+csip_considered(rec) if {
+	lib.cst_s(rec.last_call_time) >= lib.window_start_s
+	lib.cst_s(rec.first_call_time) <= lib.window_end_s
+}
+
+csip_times_known(rec) if {
+	lib.cst_s(rec.first_call_time)
+	lib.cst_s(rec.last_call_time)
+}
+
+csip_when(rec) := sprintf("%s CST", [rec.last_call_time]) if {
+	csip_times_known(rec)
+} else := sprintf("unknown (first_call_time %s, last_call_time %s: not a time, so the record counts as inside the window)", [json.marshal(at(rec, "first_call_time")), json.marshal(at(rec, "last_call_time"))])
+
+net_violation(ip) := "no source address" if {
+	not is_string(ip)
+} else := "address masked by the API, cannot be verified" if {
 	contains(ip, "*")
 } else := "outside every allowed network" if {
 	not allowed_ip(ip)
@@ -89,13 +205,30 @@ allowed_ip(ip) if {
 
 # --- EVT: CloudAudit events ------------------------------------------------------------
 
-# EVT-01: console logins and deletions are reserved to named users.
-deny contains sprintf("EVT-01: %v: %v by %v from %v", [e.event_id, e.event_name, e.username, e.source_ip_address]) if {
+# EVT-01: console logins and deletions are reserved to named users. An event
+# without a name or a time is a finding unless its user is allowed.
+findings contains finding("EVT-01", r, sprintf("%v", [at(e, "event_id")]), sprintf("%v by %v from %v at %s", [at(e, "event_name"), at(e, "username"), at(e, "source_ip_address"), event_when(e)])) if {
 	some r in lib.data_sources_of("auditlog_cloudaudit_events")
-	some e in r.values.events
-	lib.in_window(event_ns(e.event_time))
-	watched_event(e.event_name)
-	not e.username in lib.param("cloudaudit_privileged_users")
+	some e in lib.records(r)
+	event_considered(e)
+	watched_event(at(e, "event_name"))
+	not at(e, "username") in lib.param("cloudaudit_privileged_users")
+}
+
+event_considered(e) if {
+	not lib.event_s(at(e, "event_time"))
+}
+
+event_considered(e) if {
+	lib.in_window(lib.event_s(at(e, "event_time")))
+}
+
+event_when(e) := lib.rfc3339(lib.event_s(at(e, "event_time"))) if {
+	lib.event_s(at(e, "event_time"))
+} else := sprintf("an unknown time (event_time %s: not a time, so the event counts as inside the window)", [json.marshal(at(e, "event_time"))])
+
+watched_event(name) if {
+	not is_string(name)
 }
 
 watched_event(name) if {
@@ -103,20 +236,23 @@ watched_event(name) if {
 	regex.match(p, name)
 }
 
-# EventTime is a UNIX time in a string, or a Beijing date-time.
-event_ns(s) := to_number(s) * 1000000000 if regex.match(`^[0-9]+$`, s)
-
-event_ns(s) := lib.cst_ns(s) if not regex.match(`^[0-9]+$`, s)
-
 # --- UC: UCloud operations ----------------------------------------------------------------
 
-ucloud_events contains e if {
-	some r in lib.data_sources_of("auditlog_ucloud_operation_events")
-	some e in r.values.events
-	lib.in_window(e.operate_time * 1000000000)
+# ucloud_considered holds the operations inside the window, and those whose
+# operate_time is missing (they may be inside it).
+ucloud_considered(e) if {
+	not is_number(at(e, "operate_time"))
 }
 
-ucloud_ref(e) := sprintf("%s/%s/%s", [user(e), e.api, first_resource(e)])
+ucloud_considered(e) if {
+	lib.in_window(e.operate_time)
+}
+
+ucloud_when(e) := lib.rfc3339(e.operate_time) if {
+	is_number(e.operate_time)
+} else := "an unknown time (operate_time null: the operation counts as inside the window)"
+
+ucloud_ref(e) := sprintf("%s/%v/%s", [user(e), at(e, "api"), first_resource(e)])
 
 user(e) := e.user_name if {
 	is_string(e.user_name)
@@ -128,20 +264,56 @@ user(e) := e.user_name if {
 first_resource(e) := e.related_resource[0].resource_id if {
 	is_array(e.related_resource)
 	count(e.related_resource) > 0
+	is_string(e.related_resource[0].resource_id)
 } else := "-"
 
-# UC-01: deletions, key and permission changes by unexpected users.
-deny contains sprintf("UC-01: %s: %s by %s from %v at %s", [ucloud_ref(e), e.api, user(e), e.remote_ip, time.format(e.operate_time * 1000000000)]) if {
-	some e in ucloud_events
+risky_api(api) if {
+	not is_string(api)
+}
+
+risky_api(api) if {
 	some p in lib.param("ucloud_risky_api_patterns")
-	regex.match(p, e.api)
+	regex.match(p, api)
+}
+
+# UC-01: deletions, key and permission changes by unexpected users.
+findings contains finding("UC-01", r, ucloud_ref(e), sprintf("%v by %s from %v at %s", [at(e, "api"), user(e), at(e, "remote_ip"), ucloud_when(e)])) if {
+	some r in lib.data_sources_of("auditlog_ucloud_operation_events")
+	some e in lib.records(r)
+	ucloud_considered(e)
+	risky_api(at(e, "api"))
 	not user(e) in lib.param("ucloud_privileged_users")
 }
 
-# UC-02: too many failed operations in the window.
-ucloud_failed := {e | some e in ucloud_events; e.is_success == false}
+# UC-02: too many failed operations in the window, per data source (one
+# project of one account). An operation not shown as a success counts.
+ucloud_failed(r) := [e | some e in lib.records(r); ucloud_considered(e); at(e, "is_success") != true]
 
-deny contains sprintf("UC-02: %s: %s by %s failed at %s (%d failures in the window, at most %v allowed)", [ucloud_ref(e), e.api, user(e), time.format(e.operate_time * 1000000000), count(ucloud_failed), lib.param("ucloud_max_failed")]) if {
-	count(ucloud_failed) > lib.param("ucloud_max_failed")
-	some e in ucloud_failed
+findings contains finding("UC-02", r, ucloud_ref(e), sprintf("%v by %s failed at %s (%d failures in the window, at most %v allowed)", [at(e, "api"), user(e), ucloud_when(e), count(failed), lib.param("ucloud_max_failed")])) if {
+	some r in lib.data_sources_of("auditlog_ucloud_operation_events")
+	failed := ucloud_failed(r)
+	count(failed) > lib.param("ucloud_max_failed")
+	some e in failed
 }
+
+# --- What each verdict rests on ----------------------------------------------------------
+
+# controls reports each enabled control: its title, status, findings, the
+# data sources and records it reviewed.
+controls[id] := {
+	"title": catalogue[id].title,
+	"status": status(id),
+	"findings": count([f | some f in findings; f.control == id]),
+	"problems": sort([p.message | some p in problems; p.control == id]),
+	"data_sources": sort([r.address | some r in lib.data_sources; r.type in catalogue[id].types]),
+	"records": sum([lib.record_count(r) | some r in lib.data_sources; r.type in catalogue[id].types]),
+} if {
+	some id in enabled
+}
+
+status(id) := "unknown" if {
+	count(cannot_judge) > 0
+} else := "fail" if {
+	some p in problems
+	p.control == id
+} else := "pass"

@@ -1,272 +1,371 @@
 package compliance_test
 
+import data.auditlog.fixtures as f
 import data.compliance
 
-# --- Fixtures: a small plan whose every control passes ---------------------------
-
-# 2026-06-01T00:00:00Z; the default window is the 28 days before it.
-ts := "2026-06-01T00:00:00Z"
-
-now_unix := 1780272000
-
-day := 86400
-
-track(id, name, status, action, res, events, storage) := {
-	"track_id": id, "name": name, "status": status, "action_type": action,
-	"resource_type": res, "event_names": events, "storage": storage,
+deny(p) := msgs if {
+	msgs := compliance.deny with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
 }
 
-cos := {"storage_type": "cos", "storage_name": "audit-logs", "storage_region": "ap-guangzhou"}
-
-good_track := track(1001, "audit-all", 1, "*", "*", ["*"], cos)
-
-tracks_ds(ts_list) := {
-	"address": "data.auditlog_cloudaudit_tracks.all", "mode": "data", "type": "auditlog_cloudaudit_tracks",
-	"name": "all", "values": {"tracks": ts_list, "total_count": count(ts_list)},
+deny_with(p, pol) := msgs if {
+	msgs := compliance.deny with input as p with data.auditlog.policy as pol with time.now_ns as f.now_ns
 }
 
-csip_rec(ip, last) := {
-	"source_ip": ip, "user_name": "ops", "call_count": 3, "region": "r", "isp": "i",
-	"first_call_time": last, "last_call_time": last,
-}
-
-csip_ds(uin, recs) := {
-	"address": sprintf("data.auditlog_csip_user_call_records.sub[\"%s\"]", [uin]), "mode": "data",
-	"type": "auditlog_csip_user_call_records", "name": "sub", "index": uin,
-	"values": {"sub_uin": uin, "data": recs, "total": count(recs)},
-}
-
-uc_ev(user, api, ok, days_ago) := {
-	"user_name": user, "api": api, "is_success": ok, "operate_time": now_unix - (days_ago * day),
-	"remote_ip": "106.75.1.1", "related_resource": [{"resource_id": "uhost-1", "resource_name": "web"}],
-}
-
-uc_ds(evs, token) := {
-	"address": "data.auditlog_ucloud_operation_events.window", "mode": "data",
-	"type": "auditlog_ucloud_operation_events", "name": "window",
-	"values": {"events": evs, "resume_token": token},
-}
-
-ev(id, user, name, days_ago) := {
-	"event_id": id, "username": user, "event_name": name,
-	"event_time": sprintf("%d", [now_unix - (days_ago * day)]), "source_ip_address": "106.55.1.1",
-}
-
-events_ds(evs, list_over, token) := {
-	"address": "data.auditlog_cloudaudit_events.window", "mode": "data", "type": "auditlog_cloudaudit_events",
-	"name": "window", "values": {"events": evs, "list_over": list_over, "resume_token": token},
-}
-
-track_ds(members, status) := {
-	"address": "data.auditlog_cloudaudit_track.each[\"1001\"]", "mode": "data", "type": "auditlog_cloudaudit_track",
-	"name": "each", "index": "1001",
-	"values": {
-		"track_id": 1001, "status": status, "track_for_all_members": members,
-		"filters": {"resource_fields": [{"resource_type": "*", "action_type": "*", "event_names": ["*"]}]},
-	},
-}
-
-# plan puts data sources in a child module, as examples/compliance/root does.
-plan(resources) := {
-	"format_version": "1.2", "timestamp": ts, "errored": false,
-	"variables": {
-		"allowed_networks": {"value": ["106.55.0.0/16", "2402:4e00::/32"]},
-		"ucloud_privileged_users": {"value": ["admin"]},
-		"cloudaudit_privileged_users": {"value": ["admin"]},
-	},
-	"prior_state": {"values": {"root_module": {"child_modules": [{"address": "module.compliance", "resources": resources}]}}},
-	"resource_changes": [],
-	"checks": [],
-}
-
-good_resources := [
-	tracks_ds([good_track]),
-	csip_ds("100", [csip_rec("106.55.1.10", "2026-05-30 10:00:00"), csip_rec("2402:4e00:1::5", "2026-05-29 10:00:00")]),
-	uc_ds([uc_ev("admin", "DeleteULB", true, 2), uc_ev("bob", "StartUHostInstance", false, 1)], null),
-	events_ds([ev("e1", "admin", "ConsoleLogin", 1)], true, null),
-	track_ds(1, 1),
-]
-
-good_plan := plan(good_resources)
-
-with_resource(p, r) := json.patch(p, [{"op": "add", "path": "/prior_state/values/root_module/child_modules/0/resources/-", "value": r}])
-
-# denies_with(msgs, prefix) holds when some message starts with prefix.
-denies_with(msgs, prefix) if {
-	some m in msgs
-	startswith(m, prefix)
-}
+# control_msgs returns the messages of one control.
+control_msgs(msgs, id) := {m | some m in msgs; startswith(m, sprintf("%s: ", [id]))}
 
 # --- A clean plan -------------------------------------------------------------------
 
 test_good_plan_has_no_violation if {
-	count(compliance.deny) == 0 with input as good_plan
+	count(deny(f.good_plan)) == 0
+	count(compliance.enabled) == 8 with data.auditlog.policy as f.policy
+}
+
+# Every message of a failing plan names the data source's full address (or,
+# for evidence that was never read, what is missing).
+test_every_finding_names_its_address if {
+	p := f.plan([
+		f.tracks_ds([f.track(1003, "paused", 0, "*", "*", ["*"], f.cos)]),
+		f.csip_ds("100021372635", [f.csip_rec("198.51.100.7", "2026-05-30 10:00:00")]),
+		f.uc_ds([f.uc_ev("mallory", "DeleteUHostInstance", true, 2)]),
+		f.events_ds([f.ev("e9", "mallory", "ConsoleLogin", 1)]),
+	])
+	msgs := deny(p)
+	every id in ["TRK-01", "NET-01", "UC-01", "EVT-01"] {
+		some m in control_msgs(msgs, id)
+		regex.match(`^[A-Z]+-[0-9]+: module\.compliance\.data\.auditlog_[a-z_]+\.[a-z]+(\["[^"]+"\])?: `, m)
+	}
 }
 
 # --- TRK ----------------------------------------------------------------------------------
 
 test_trk01_disabled_set if {
-	p := plan([tracks_ds([good_track, track(1003, "paused", 0, "*", "*", ["*"], cos)])])
-	msgs := compliance.deny with input as p
-	denies_with(msgs, "TRK-01: paused: ")
-	not denies_with(msgs, "TRK-01: audit-all")
+	msgs := deny(f.replacing(f.tracks_ds([f.good_track, f.track(1003, "paused", 0, "*", "*", ["*"], f.cos)])))
+	f.has(msgs, sprintf("TRK-01: %s: paused: tracking set 1003 is disabled (status 0)", [f.tracks_address]))
+	not f.has(msgs, sprintf("TRK-01: %s: audit-all", [f.tracks_address]))
 }
 
 test_trk02_partial_coverage if {
-	p := plan([tracks_ds([good_track, track(1002, "cam-write", 1, "Write", "cam", ["CreateUser"], cos)])])
-	msgs := compliance.deny with input as p
-	denies_with(msgs, "TRK-02: cam-write: ")
-	not denies_with(msgs, "TRK-02: audit-all")
+	msgs := deny(f.replacing(f.tracks_ds([f.good_track, f.track(1002, "cam-write", 1, "Write", "cam", ["CreateUser"], f.cos)])))
+	f.has(msgs, sprintf("TRK-02: %s: cam-write: records Write actions of cam", [f.tracks_address]))
+	not f.has(msgs, sprintf("TRK-02: %s: audit-all", [f.tracks_address]))
 }
 
 test_trk02_named_events_are_not_full_coverage if {
-	p := plan([tracks_ds([track(1002, "some-events", 1, "*", "*", ["DeleteUser"], cos)])])
-	denies_with(compliance.deny, "TRK-02: some-events: ") with input as p
+	f.has(deny(f.replacing(f.tracks_ds([f.good_track, f.track(1002, "some-events", 1, "*", "*", ["DeleteUser"], f.cos)]))), sprintf("TRK-02: %s: some-events: ", [f.tracks_address]))
 }
 
 test_trk03_no_storage if {
-	p := plan([tracks_ds([good_track, track(1004, "nostore", 1, "*", "*", ["*"], {"storage_type": "cos", "storage_name": ""})])])
-	msgs := compliance.deny with input as p
-	denies_with(msgs, "TRK-03: nostore: ")
-	not denies_with(msgs, "TRK-03: audit-all")
+	msgs := deny(f.replacing(f.tracks_ds([f.good_track, f.track(1004, "nostore", 1, "*", "*", ["*"], {"storage_type": "cos", "storage_name": ""})])))
+	f.has(msgs, sprintf("TRK-03: %s: nostore: delivers to no storage", [f.tracks_address]))
+	not f.has(msgs, sprintf("TRK-03: %s: audit-all", [f.tracks_address]))
 }
 
 test_trk03_null_storage if {
-	p := plan([tracks_ds([track(1004, "nullstore", 1, "*", "*", ["*"], null)])])
-	denies_with(compliance.deny, "TRK-03: nullstore: ") with input as p
+	f.has(deny(f.replacing(f.tracks_ds([f.good_track, f.track(1004, "nullstore", 1, "*", "*", ["*"], null)]))), sprintf("TRK-03: %s: nullstore: ", [f.tracks_address]))
 }
 
 test_trk04_no_org_track if {
-	p := plan([tracks_ds([good_track]), track_ds(0, 1)])
-	denies_with(compliance.deny, "TRK-04: organization: ") with input as p
+	f.has(deny(f.replacing(f.track_ds(1001, 0, 1))), sprintf("TRK-04: %s: organization: no enabled tracking set", [f.tracks_address]))
 }
 
 test_trk04_disabled_org_track if {
-	p := plan([tracks_ds([good_track]), track_ds(1, 0)])
-	denies_with(compliance.deny, "TRK-04: organization: ") with input as p
+	f.has(deny(f.replacing(f.track_ds(1001, 1, 0))), sprintf("TRK-04: %s: organization: ", [f.tracks_address]))
 }
 
-test_trk04_passes_with_org_track if {
-	not denies_with(compliance.deny, "TRK-04") with input as good_plan
+# An organization-wide set of another account's list does not count.
+test_trk04_track_of_another_list if {
+	p := f.plan(array.concat([x | some x in f.good_resources; x.type != "auditlog_cloudaudit_track"], [f.track_ds(2002, 1, 1)]))
+	f.has(deny(p), sprintf("TRK-04: %s: organization: ", [f.tracks_address]))
+}
+
+test_trk04_without_track_reads if {
+	msgs := deny(f.without_type("auditlog_cloudaudit_track"))
+	f.has(msgs, sprintf("TRK-04: %s: organization: ", [f.tracks_address]))
+	f.has(msgs, "TRK-04: no auditlog_cloudaudit_track data source was read")
+}
+
+# Probe 8: an account without tracking sets fails every tracking-set control.
+test_zero_tracking_sets_fail if {
+	p := f.plan(array.concat([x | some x in f.good_resources; not x.type in {"auditlog_cloudaudit_tracks", "auditlog_cloudaudit_track"}], [f.tracks_ds([])]))
+	msgs := deny(p)
+	every id in ["TRK-01", "TRK-02", "TRK-03"] {
+		f.has(msgs, sprintf("%s: %s: (no tracking set): the account has no CloudAudit tracking set", [id, f.tracks_address]))
+	}
+	f.has(msgs, sprintf("TRK-04: %s: organization: ", [f.tracks_address]))
 }
 
 # --- NET-01 ----------------------------------------------------------------------------------
 
-net_msgs(recs) := msgs if {
-	msgs := compliance.deny with input as plan([csip_ds("100", recs)])
-}
+net_msgs(recs) := control_msgs(deny(f.replacing(f.csip_ds("100021372635", recs))), "NET-01")
+
+csip_prefix(ip) := sprintf("NET-01: %s: 100021372635/%s: ", [f.csip_address("100021372635"), ip])
 
 test_net01_outside_ipv4 if {
-	denies_with(net_msgs([csip_rec("198.51.100.7", "2026-05-30 10:00:00")]), "NET-01: 100/198.51.100.7: ")
+	f.has(net_msgs([f.csip_rec("198.51.100.7", "2026-05-30 10:00:00")]), csip_prefix("198.51.100.7"))
 }
 
 test_net01_outside_ipv6 if {
-	denies_with(net_msgs([csip_rec("2001:db8::bad", "2026-05-30 10:00:00")]), "NET-01: 100/2001:db8::bad: ")
+	f.has(net_msgs([f.csip_rec("2001:db8::bad", "2026-05-30 10:00:00")]), csip_prefix("2001:db8::bad"))
 }
 
 test_net01_masked_address_fails_closed if {
-	msgs := net_msgs([csip_rec("106.55.***.47", "2026-05-30 10:00:00")])
-	some m in msgs
-	startswith(m, "NET-01: 100/106.55.***.47: ")
-	contains(m, "masked")
+	f.has_all(net_msgs([f.csip_rec("106.55.***.47", "2026-05-30 10:00:00")]), [csip_prefix("106.55.***.47"), "masked"])
+}
+
+test_net01_no_address_fails_closed if {
+	f.has_all(net_msgs([object.union(f.csip_rec("x", "2026-05-30 10:00:00"), {"source_ip": null})]), ["no source address"])
 }
 
 test_net01_allowed_ipv4_and_ipv6 if {
-	msgs := net_msgs([csip_rec("106.55.200.1", "2026-05-30 10:00:00"), csip_rec("2402:4e00:ffff::1", "2026-05-30 10:00:00")])
-	not denies_with(msgs, "NET-01")
+	count(net_msgs([f.csip_rec("106.55.200.1", "2026-05-30 10:00:00"), f.csip_rec("2402:4e00:ffff::1", "2026-05-30 10:00:00")])) == 0
 }
 
 test_net01_outside_window_is_ignored if {
-	not denies_with(net_msgs([csip_rec("198.51.100.7", "2026-04-01 10:00:00")]), "NET-01")
+	count(net_msgs([f.csip_rec("198.51.100.7", "2026-04-01 10:00:00")])) == 0
 }
 
-test_net01_window_from_dates if {
-	p := json.patch(plan([csip_ds("100", [csip_rec("198.51.100.7", "2026-04-01 10:00:00")])]), [
-		{"op": "add", "path": "/variables/window_start", "value": {"value": "2026-03-25"}},
-		{"op": "add", "path": "/variables/window_end", "value": {"value": "2026-04-01"}},
-	])
-	denies_with(compliance.deny, "NET-01: 100/198.51.100.7") with input as p
+# A period that overlaps the window's start counts.
+test_net01_period_overlapping_the_window if {
+	rec := object.union(f.csip_rec("198.51.100.7", "2026-05-05 10:00:00"), {"first_call_time": "2026-04-20 10:00:00"})
+	f.has(net_msgs([rec]), csip_prefix("198.51.100.7"))
 }
 
-test_net01_no_allowed_networks_denies_everything if {
-	p := json.patch(plan([csip_ds("100", [csip_rec("106.55.1.1", "2026-05-30 10:00:00")])]), [{"op": "remove", "path": "/variables/allowed_networks"}])
-	denies_with(compliance.deny, "NET-01: 100/106.55.1.1") with input as p
+test_net01_window_from_policy_dates if {
+	p := f.replacing(f.with_evidence(f.csip_ds("100021372635", [f.csip_rec("198.51.100.7", "2026-04-01 10:00:00")]), {"window_start": 1774137600}))
+	pol := object.union(f.policy, {"window_start": "2026-03-25", "window_end": "2026-04-01"})
+	f.has(deny_with(p, pol), csip_prefix("198.51.100.7"))
+}
+
+# Probe 7: a record whose time is null is a finding, not a skip.
+test_net01_null_times_are_findings if {
+	rec := object.union(f.csip_rec("198.51.100.7", null), {"first_call_time": null})
+	f.has_all(net_msgs([rec]), [csip_prefix("198.51.100.7"), "last unknown", "outside every allowed network"])
+	one := object.union(f.csip_rec("198.51.100.8", "2026-05-30 10:00:00"), {"last_call_time": ""})
+	f.has(net_msgs([one]), csip_prefix("198.51.100.8"))
+	allowed := object.union(f.csip_rec("106.55.1.1", null), {"first_call_time": null})
+	count(net_msgs([allowed])) == 0
 }
 
 # --- EVT-01 ------------------------------------------------------------------------------
 
-evt_msgs(evs) := msgs if {
-	msgs := compliance.deny with input as plan([events_ds(evs, true, null)])
-}
+evt_msgs(evs) := control_msgs(deny(f.replacing(f.events_ds(evs))), "EVT-01")
+
+evt_prefix(id) := sprintf("EVT-01: %s: %s: ", [f.events_address, id])
 
 test_evt01_console_login_by_other_user if {
-	denies_with(evt_msgs([ev("e9", "mallory", "ConsoleLogin", 1)]), "EVT-01: e9: ConsoleLogin by mallory")
+	f.has(evt_msgs([f.ev("e9", "mallory", "ConsoleLogin", 1)]), sprintf("%sConsoleLogin by mallory from 106.55.1.1 at 2026-05-31T00:00:00Z", [evt_prefix("e9")]))
 }
 
 test_evt01_deletion_by_other_user if {
-	denies_with(evt_msgs([ev("e8", "ci", "DeleteBucket", 3)]), "EVT-01: e8: ")
+	f.has(evt_msgs([f.ev("e8", "ci", "DeleteBucket", 3)]), evt_prefix("e8"))
 }
 
 test_evt01_allowed_user_and_unwatched_event if {
-	msgs := evt_msgs([ev("e1", "admin", "ConsoleLogin", 1), ev("e2", "mallory", "DescribeInstances", 1)])
-	not denies_with(msgs, "EVT-01")
+	count(evt_msgs([f.ev("e1", "admin", "ConsoleLogin", 1), f.ev("e2", "mallory", "DescribeInstances", 1)])) == 0
 }
 
 test_evt01_outside_window if {
-	not denies_with(evt_msgs([ev("e7", "mallory", "ConsoleLogin", 40)]), "EVT-01")
+	count(evt_msgs([f.ev("e7", "mallory", "ConsoleLogin", 40)])) == 0
 }
 
 test_evt01_beijing_time_event if {
-	e := object.union(ev("e6", "mallory", "ConsoleLogin", 0), {"event_time": "2026-05-30 12:00:00"})
-	denies_with(evt_msgs([e]), "EVT-01: e6: ")
+	e := object.union(f.ev("e6", "mallory", "ConsoleLogin", 0), {"event_time": "2026-05-30 12:00:00"})
+	f.has(evt_msgs([e]), sprintf("%sConsoleLogin by mallory from 106.55.1.1 at 2026-05-30T04:00:00Z", [evt_prefix("e6")]))
+}
+
+# Probe 7: a console login by an unprivileged user with no time.
+test_evt01_null_time_is_a_finding if {
+	e := object.union(f.ev("e5", "mallory", "ConsoleLogin", 0), {"event_time": null})
+	f.has_all(evt_msgs([e]), [evt_prefix("e5"), "an unknown time"])
+	f.has(evt_msgs([object.remove(f.ev("e4", "mallory", "ConsoleLogin", 0), ["event_time"])]), evt_prefix("e4"))
+	f.has(evt_msgs([object.union(f.ev("e3", "mallory", "ConsoleLogin", 0), {"event_time": "soon"})]), evt_prefix("e3"))
+	count(evt_msgs([object.union(f.ev("e2", "admin", "ConsoleLogin", 0), {"event_time": null})])) == 0
+}
+
+test_evt01_event_without_name_or_user if {
+	f.has(evt_msgs([object.union(f.ev("e1", "mallory", "x", 1), {"event_name": null})]), evt_prefix("e1"))
+	f.has(evt_msgs([object.union(f.ev("e0", null, "ConsoleLogin", 1), {"username": null})]), evt_prefix("e0"))
 }
 
 # --- UC-01, UC-02 --------------------------------------------------------------------------
 
-uc_msgs(evs) := msgs if {
-	msgs := compliance.deny with input as plan([uc_ds(evs, null)])
-}
+uc_msgs(evs) := deny(f.replacing(f.uc_ds(evs)))
+
+uc_prefix(id, ref) := sprintf("%s: %s: %s: ", [id, f.uc_address, ref])
 
 test_uc01_risky_by_unexpected_user if {
-	msgs := uc_msgs([uc_ev("mallory", "DeleteUHostInstance", true, 2), uc_ev("zhang", "CreateAccessKey", false, 3)])
-	denies_with(msgs, "UC-01: mallory/DeleteUHostInstance/uhost-1: ")
-	denies_with(msgs, "UC-01: zhang/CreateAccessKey/uhost-1: ")
+	msgs := uc_msgs([f.uc_ev("mallory", "DeleteUHostInstance", true, 2), f.uc_ev("zhang", "CreateAccessKey", false, 3)])
+	f.has(msgs, sprintf("%sDeleteUHostInstance by mallory from 106.75.1.1 at 2026-05-30T00:00:00Z", [uc_prefix("UC-01", "mallory/DeleteUHostInstance/uhost-1")]))
+	f.has(msgs, uc_prefix("UC-01", "zhang/CreateAccessKey/uhost-1"))
 }
 
 test_uc01_privileged_or_harmless if {
-	msgs := uc_msgs([uc_ev("admin", "DeleteULB", true, 2), uc_ev("bob", "CreateUHostInstance", true, 2)])
-	not denies_with(msgs, "UC-01")
+	count(control_msgs(uc_msgs([f.uc_ev("admin", "DeleteULB", true, 2), f.uc_ev("bob", "CreateUHostInstance", true, 2)]), "UC-01")) == 0
 }
 
 test_uc01_outside_window if {
-	not denies_with(uc_msgs([uc_ev("eve", "DeleteUHostInstance", true, 45)]), "UC-01")
+	count(control_msgs(uc_msgs([f.uc_ev("eve", "DeleteUHostInstance", true, 45)]), "UC-01")) == 0
 }
 
 test_uc01_event_without_resource_or_user if {
-	e := object.union(uc_ev("x", "CreateAccessKey", true, 1), {"user_name": null, "related_resource": []})
-	denies_with(uc_msgs([e]), "UC-01: (unknown)/CreateAccessKey/-: ")
+	e := object.union(f.uc_ev("x", "CreateAccessKey", true, 1), {"user_name": null, "related_resource": []})
+	f.has(uc_msgs([e]), uc_prefix("UC-01", "(unknown)/CreateAccessKey/-"))
+	e2 := object.union(f.uc_ev("x", "CreateAccessKey", true, 1), {"related_resource": null})
+	f.has(uc_msgs([e2]), uc_prefix("UC-01", "x/CreateAccessKey/-"))
+}
+
+# Probe 7: a deletion by an unlisted user whose operate_time is null.
+test_uc01_null_time_is_a_finding if {
+	e := object.union(f.uc_ev("mallory", "DeleteUHostInstance", true, 0), {"operate_time": null})
+	f.has_all(uc_msgs([e]), [uc_prefix("UC-01", "mallory/DeleteUHostInstance/uhost-1"), "an unknown time"])
+	f.has(uc_msgs([object.union(f.uc_ev("mallory", "x", true, 0), {"api": null})]), uc_prefix("UC-01", "mallory/null/uhost-1"))
 }
 
 test_uc02_at_threshold_passes if {
-	evs := [uc_ev("bob", "StartUHostInstance", false, i) | some i in numbers.range(1, 3)]
-	not denies_with(uc_msgs(evs), "UC-02")
+	evs := [f.uc_ev("bob", "StartUHostInstance", false, i) | some i in numbers.range(1, 3)]
+	count(control_msgs(uc_msgs(evs), "UC-02")) == 0
 }
 
 test_uc02_above_threshold_names_every_failure if {
-	evs := [uc_ev(sprintf("u%d", [i]), "StartUHostInstance", false, i) | some i in numbers.range(1, 4)]
-	msgs := uc_msgs(evs)
-	count({m | some m in msgs; startswith(m, "UC-02: ")}) == 4
-	denies_with(msgs, "UC-02: u4/StartUHostInstance/uhost-1: ")
+	evs := [f.uc_ev(sprintf("u%d", [i]), "StartUHostInstance", false, i) | some i in numbers.range(1, 4)]
+	msgs := control_msgs(uc_msgs(evs), "UC-02")
+	count(msgs) == 4
+	f.has(msgs, sprintf("%sStartUHostInstance by u4 failed at 2026-05-28T00:00:00Z (4 failures in the window, at most 3 allowed)", [uc_prefix("UC-02", "u4/StartUHostInstance/uhost-1")]))
 }
 
 test_uc02_failures_outside_window_do_not_count if {
-	evs := array.concat([uc_ev("bob", "StartUHostInstance", false, 1)], [uc_ev("eve", "StopUHostInstance", false, i) | some i in numbers.range(40, 45)])
-	not denies_with(uc_msgs(evs), "UC-02")
+	evs := array.concat([f.uc_ev("bob", "StartUHostInstance", false, 1)], [f.uc_ev("eve", "StopUHostInstance", false, i) | some i in numbers.range(40, 45)])
+	count(control_msgs(uc_msgs(evs), "UC-02")) == 0
 }
 
-# A threshold given with -var arrives as the string "10".
-test_uc02_threshold_from_var_string if {
-	evs := [uc_ev("bob", "StartUHostInstance", false, i) | some i in numbers.range(1, 4)]
-	p := json.patch(plan([uc_ds(evs, null)]), [{"op": "add", "path": "/variables/ucloud_max_failed", "value": {"value": "10"}}])
-	not denies_with(compliance.deny, "UC-02") with input as p
+test_uc02_unknown_times_and_outcomes_count if {
+	evs := [
+		f.uc_ev("a", "StartUHostInstance", false, 1),
+		object.union(f.uc_ev("b", "StartUHostInstance", false, 1), {"operate_time": null}),
+		object.union(f.uc_ev("c", "StartUHostInstance", true, 1), {"is_success": null}),
+		f.uc_ev("d", "StartUHostInstance", false, 2),
+	]
+	count(control_msgs(uc_msgs(evs), "UC-02")) == 4
+}
+
+test_uc02_threshold_from_policy if {
+	evs := [f.uc_ev("bob", "StartUHostInstance", false, i) | some i in numbers.range(1, 4)]
+	count(control_msgs(deny_with(f.replacing(f.uc_ds(evs)), f.with_policy("ucloud_max_failed", 10)), "UC-02")) == 0
+}
+
+# --- Probes ------------------------------------------------------------------------------------
+
+# Probe 1: a UCloud read cut inside a page has a null resume_token but is
+# not complete: both UCloud controls fail, naming the data source.
+test_probe1_read_cut_inside_a_page if {
+	p := f.replacing(f.with_evidence(f.uc_ds([f.uc_ev("admin", "DescribeUHostInstance", true, 1), f.uc_ev("admin", "DescribeUHostInstance", true, 1)]), {"complete": false, "narrowed_by": ["max_items"]}))
+	p.prior_state.values.root_module.child_modules[0].resources[4].values.resume_token == null
+	msgs := deny(p)
+	every id in ["UC-01", "UC-02"] {
+		f.has(msgs, sprintf("%s: %s: evidence: incomplete: evidence.complete is false with 2 records read", [id, f.uc_address]))
+	}
+}
+
+# Probe 2: the plan's variables cannot set the policy's rules.
+test_probe2_variables_do_not_widen_the_policy if {
+	p := json.patch(f.replacing(f.csip_ds("100021372635", [f.csip_rec("198.51.100.7", "2026-05-30 10:00:00")])), [{"op": "replace", "path": "/variables", "value": {
+		"allowed_networks": {"value": ["0.0.0.0/0"]},
+		"required_data_sources": {"value": []},
+		"csip_sub_uins": {"value": []},
+	}}])
+	f.has(deny(p), csip_prefix("198.51.100.7"))
+}
+
+test_probe2_no_data_source_and_an_empty_required_list if {
+	p := json.patch(f.plan([]), [{"op": "replace", "path": "/variables", "value": {"required_data_sources": {"value": []}}}])
+	msgs := deny(p)
+	f.has(msgs, "PLAN: no auditlog_cloudaudit_tracks data source was read")
+	every id, c in compliance.catalogue {
+		some t in c.types
+		f.has(msgs, sprintf("%s: no %s data source was read", [id, t]))
+	}
+}
+
+# Probe 3: evidence narrower than the control.
+test_probe3_narrow_evidence if {
+	csip := f.csip_ds("100021372635", [])
+	f.has(deny(f.replacing(f.with_evidence(csip, {"narrowed_by": ["filter.filters"]}))), sprintf("NET-01: %s: evidence: narrowed by filter.filters", [csip.address]))
+	f.has(deny(f.replacing(f.with_evidence(f.events_ds([]), {"narrowed_by": ["lookup_attributes"]}))), sprintf("EVT-01: %s: evidence: narrowed by lookup_attributes", [f.events_address]))
+	f.has(deny(f.replacing(f.with_evidence(f.events_ds([]), {"narrowed_by": ["next_token"]}))), sprintf("EVT-01: %s: evidence: narrowed by next_token", [f.events_address]))
+	f.has(deny(f.replacing(f.with_evidence(f.events_ds([]), {"window_start": f.now_unix - 3600}))), sprintf("EVT-01: %s: evidence: window 2026-05-31T23:00:00Z to 2026-06-01T00:00:00Z does not cover", [f.events_address]))
+	f.has(deny(f.replacing(f.with_evidence(f.events_ds([]), {"window_start": f.now_unix + 3600, "window_end": f.now_unix + 7200}))), sprintf("EVT-01: %s: evidence: window 2026-06-01T01:00:00Z to 2026-06-01T02:00:00Z lies in the future", [f.events_address]))
+	f.has(deny_with(f.good_plan, f.with_policy("csip_sub_uins", ["100021372635", "100021372636"])), "NET-01: sub-account 100021372636: no auditlog_csip_user_call_records data source read it")
+}
+
+# Probe 6: a deferred read cannot pass, whatever the plan's exit code.
+test_probe6_deferred_read if {
+	p := json.patch(f.without_type("auditlog_ucloud_operation_events"), [
+		{"op": "add", "path": "/resource_changes/-", "value": {"address": f.uc_address, "mode": "data", "type": "auditlog_ucloud_operation_events", "change": {"actions": ["read"]}}},
+		{"op": "replace", "path": "/checks", "value": [{"address": {"kind": "check", "to_display": "module.compliance.check.uc_01"}, "status": "unknown"}]},
+	])
+	msgs := deny(p)
+	f.has(msgs, sprintf("PLAN: %s is deferred to apply", [f.uc_address]))
+	f.has(msgs, "CHECK: module.compliance.check.uc_01 is unknown")
+}
+
+inst(key, r) := json.patch(r, [{"op": "replace", "path": "/address", "value": replace(r.address, "module.compliance.", sprintf("module.compliance[\"%s\"].", [key]))}])
+
+# Probe 8: two module instances, two accounts: each finding says which.
+test_probe8_module_instances_are_named if {
+	prod := [inst("prod", r) | some r in f.good_resources]
+	dev := [inst("dev", f.with_evidence(f.csip_ds("100021372635", [f.csip_rec("198.51.100.7", "2026-05-30 10:00:00")]), {"account_id": "200000000002"}))]
+	p := f.plan(array.concat(prod, dev))
+	msgs := deny_with(p, f.with_policy("tencentcloud_accounts", [f.account, "200000000002"]))
+	f.has(msgs, "NET-01: module.compliance[\"dev\"].data.auditlog_csip_user_call_records.sub[\"100021372635\"]: 100021372635/198.51.100.7: ")
+	not f.has(msgs, "NET-01: module.compliance[\"prod\"]")
+}
+
+# Probe 8: a null account when the policy names one.
+test_probe8_unknown_account if {
+	p := f.replacing(f.with_evidence(f.tracks_ds([f.good_track]), {"account_id": null}))
+	f.has(deny(p), sprintf("TRK-01: %s: evidence: account not known", [f.tracks_address]))
+}
+
+# --- The controls the policy data enables -----------------------------------------------------
+
+test_disabled_control_is_not_judged if {
+	pol := f.with_policy("controls", {id: {"allowed_narrowing": []} | some id in ["TRK-01", "TRK-02", "TRK-03", "TRK-04", "NET-01", "EVT-01", "UC-02"]})
+	msgs := deny_with(f.replacing(f.uc_ds([f.uc_ev("mallory", "DeleteUHostInstance", true, 2)])), pol)
+	count(control_msgs(msgs, "UC-01")) == 0
+	not compliance.controls["UC-01"] with data.auditlog.policy as pol with input as f.good_plan
+}
+
+test_unknown_control_in_the_policy if {
+	pol := f.with_policy("controls", object.union(f.policy.controls, {"NET-99": {"allowed_narrowing": []}}))
+	f.has(deny_with(f.good_plan, pol), "POLICY: controls[\"NET-99\"] is not a control of this policy")
+}
+
+test_invalid_policy_enables_nothing if {
+	count(compliance.enabled) == 0 with data.auditlog.policy as f.with_policy("ucloud_max_failed", -1)
+	f.has(deny_with(f.good_plan, f.with_policy("ucloud_max_failed", -1)), "POLICY: data.auditlog.policy does not match its schema: ucloud_max_failed")
+}
+
+test_failed_check_counts_against_its_control if {
+	p := json.patch(f.good_plan, [{"op": "replace", "path": "/checks", "value": [{"address": {"kind": "check", "to_display": "module.compliance[\"prod\"].check.net_01"}, "status": "fail"}]}])
+	c := compliance.controls["NET-01"] with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
+	c.status == "fail"
+	"CHECK: module.compliance[\"prod\"].check.net_01 is fail" in c.problems
+}
+
+test_controls_report_their_evidence if {
+	c := compliance.controls with input as f.good_plan with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
+	c["NET-01"] == {
+		"title": "Sub-accounts call the cloud API only from allow-listed networks", "status": "pass", "findings": 0, "problems": [],
+		"data_sources": [f.csip_address("100021372635")], "records": 2,
+	}
+	c["TRK-04"].data_sources == ["module.compliance.data.auditlog_cloudaudit_track.each[\"1001\"]", f.tracks_address]
+}
+
+test_control_status_unknown_when_the_plan_cannot_be_judged if {
+	p := json.patch(f.good_plan, [{"op": "replace", "path": "/errored", "value": true}])
+	c := compliance.controls with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
+	every _, x in c {
+		x.status == "unknown"
+	}
 }

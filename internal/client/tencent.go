@@ -77,6 +77,8 @@ type TencentClient struct {
 	cred     *tccommon.Credential
 	credExp  time.Time // zero for permanent credentials
 	renewing *renewal  // the AssumeRole call in flight, if any
+
+	identity identityCache // who the credentials act as; see CallerIdentity
 }
 
 // NewTencentClient checks the configuration and builds a client. It makes no

@@ -120,6 +120,13 @@ type Options struct {
 	// RetCode 153 with two concurrent calls, and to exercise client timeouts.
 	UCloudLatency time.Duration
 
+	// RefuseCallerIdentity, when set, is the error code STS
+	// GetCallerIdentity refuses every call with, after the signature
+	// checks, as a CAM policy that denies it would (such as
+	// "AuthFailure.UnauthorizedOperation"). Its permission is not
+	// documented, so the provider must read on without the identity.
+	RefuseCallerIdentity string
+
 	// Data, when set, replaces the generated records of the actions it
 	// names with its own (see DataSet, LoadDataSet and Scenario).
 	Data *DataSet

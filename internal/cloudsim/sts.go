@@ -1,9 +1,28 @@
 package cloudsim
 
+// STS: AssumeRole and GetCallerIdentity (version 2018-08-13).
+//
+// GetCallerIdentity takes no parameter and answers, for the key that
+// signed the call, Arn, AccountId, UserId, PrincipalId and Type (all
+// strings; the API's own page, https://cloud.tencent.com/document/api/1312/66098,
+// documents them for a sub-user's key and for AssumeRole credentials). The
+// simulator's permanent key belongs to the owner account itself, for which
+// the page gives no example: it answers as for a sub-user whose UIN is the
+// owner's (Arn qcs::cam:<owner>:uin/<owner>, Type CAMUser). Credentials of
+// an assumed role answer as the role (Arn qcs::sts:<owner>:assumed-role/<role
+// id>, UserId <role id>:<session>, PrincipalId the UIN that assumed it, Type
+// CAMRole), in the account that owns the role. Its CAM permission is not
+// documented: Options.RefuseCallerIdentity makes it refuse, after the
+// signature checks, with the code given (such as
+// AuthFailure.UnauthorizedOperation or UnauthorizedOperation, the common
+// codes of a CAM refusal).
+
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"hash/fnv"
 	"regexp"
+	"strconv"
 	"time"
 )
 
@@ -51,13 +70,67 @@ func (t *tencentAPI) assumeRole(call *tencentCall) (any, *tencentError) {
 
 	id, key, token := "AKIDtmp"+randomHex(14), randomHex(16), randomHex(48)
 	expires := call.now.Add(time.Duration(duration) * time.Second)
+	roleID := m[3]
+	if m[2] == "roleName" {
+		roleID = roleIDFor(m[3])
+	}
 	t.mu.Lock()
-	t.tempCreds[id] = tempCredential{secretKey: key, token: token, expires: expires}
+	t.tempCreds[id] = tempCredential{secretKey: key, token: token, expires: expires,
+		roleOwner: m[1], roleID: roleID, session: session, assumedBy: t.keyUin(call.secretID)}
 	t.mu.Unlock()
 	return map[string]any{
 		"Credentials": map[string]string{"Token": token, "TmpSecretId": id, "TmpSecretKey": key},
 		"ExpiredTime": expires.Unix(),
 		"Expiration":  expires.UTC().Format(time.RFC3339),
+	}, nil
+}
+
+// roleIDFor is the numeric role ID the simulator gives a role name, the
+// same on every run: 46116860184xxxxxxxx, the shape of CAM's role IDs.
+func roleIDFor(name string) string {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(name))
+	return strconv.FormatUint(4611686018400000000+uint64(h.Sum32()%100_000_000), 10)
+}
+
+// keyUin is the UIN that owns a SecretId: the owner account for the
+// permanent key, the UIN that assumed the role for a temporary one. The
+// caller holds t.mu.
+func (t *tencentAPI) keyUin(secretID string) string {
+	if c, ok := t.tempCreds[secretID]; ok {
+		return c.assumedBy
+	}
+	return DefaultTencentOwnerUin
+}
+
+// getCallerIdentity answers STS GetCallerIdentity for the key that signed
+// the call; see the top of this file.
+func (t *tencentAPI) getCallerIdentity(call *tencentCall) (any, *tencentError) {
+	if err := call.params.only(); err != nil {
+		return nil, err
+	}
+	if code := t.srv.opts.RefuseCallerIdentity; code != "" {
+		return nil, errorf(code, "you are not authorized to perform operation (sts:GetCallerIdentity)\nresource (qcs::sts::uin/%s:*) has no permission",
+			DefaultTencentOwnerUin)
+	}
+	t.mu.Lock()
+	c, temp := t.tempCreds[call.secretID]
+	t.mu.Unlock()
+	if temp {
+		return map[string]string{
+			"Arn":         "qcs::sts:" + c.roleOwner + ":assumed-role/" + c.roleID,
+			"AccountId":   c.roleOwner,
+			"UserId":      c.roleID + ":" + c.session,
+			"PrincipalId": c.assumedBy,
+			"Type":        "CAMRole",
+		}, nil
+	}
+	return map[string]string{
+		"Arn":         "qcs::cam:" + DefaultTencentOwnerUin + ":uin/" + DefaultTencentOwnerUin,
+		"AccountId":   DefaultTencentOwnerUin,
+		"UserId":      DefaultTencentOwnerUin,
+		"PrincipalId": DefaultTencentOwnerUin,
+		"Type":        "CAMUser",
 	}, nil
 }
 

@@ -76,12 +76,16 @@ type tempCredential struct {
 	secretKey string
 	token     string
 	expires   time.Time
+	// The role the credential was issued for: its owner account, role ID
+	// and session name, and the UIN that assumed it.
+	roleOwner, roleID, session, assumedBy string
 }
 
 func newTencentAPI(srv *Server) *tencentAPI {
 	t := &tencentAPI{srv: srv, actions: map[string]tencentAction{}, tempCreds: map[string]tempCredential{}, rateWindow: map[string]*rateWindow{},
 		eventsEpoch: srv.opts.Now()}
 	t.register("sts", "AssumeRole", tencentAction{version: "2018-08-13", regionRequired: true, handle: t.assumeRole})
+	t.register("sts", "GetCallerIdentity", tencentAction{version: "2018-08-13", regionRequired: true, handle: t.getCallerIdentity})
 	t.register("cloudaudit", "DescribeAuditTracks", tencentAction{
 		version: "2019-03-19", regionRequired: true, regions: cloudAuditRegions, handle: t.describeAuditTracks,
 	})

@@ -45,6 +45,7 @@ type cloudAuditTrackModel struct {
 	CreateTime         types.String   `tfsdk:"create_time"`
 	TrackForAllMembers types.Int64    `tfsdk:"track_for_all_members"`
 	Filters            types.Object   `tfsdk:"filters"`
+	Evidence           types.Object   `tfsdk:"evidence"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -71,12 +72,18 @@ func (d *cloudAuditTrackDataSource) Schema(ctx context.Context, _ datasource.Sch
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one CloudAudit tracking set in detail (API `DescribeAuditTrack`), in the provider's `tencentcloud.region`: " +
 			"everything `auditlog_cloudaudit_tracks` lists, plus whether it covers every member account of the organization " +
-			"(`track_for_all_members`) and its delivery filters (`filters`), which only this API returns. An unknown `track_id` is an error.",
+			"(`track_for_all_members`) and its delivery filters (`filters`), which only this API returns. An unknown `track_id` is an error.\n\n" +
+			"**Regions.** `DescribeAuditTrack` requires a region; its documentation lists no restriction on it, and does not say " +
+			"whether the answer depends on it (undocumented)." +
+			evidenceNote("`narrowed_by` is always empty: the tracking set `track_id` names is read whole, and `complete` is true "+
+				"once it is read (`records` is 1). A tracking set has no time window: `window_start` and `window_end` are null. "+
+				"`region` is the region called, `account_id` and `principal_arn` the identity of the credentials."),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
 			},
+			evidenceAttrName: evidenceSchema(),
 			"track_id": schema.Int64Attribute{
 				Required:            true,
 				MarkdownDescription: "ID of the tracking set (the API's `TrackId`), as `auditlog_cloudaudit_tracks` lists it in `tracks[*].track_id`.",
@@ -163,7 +170,11 @@ func (d *cloudAuditTrackDataSource) read(ctx context.Context, config tfsdk.Confi
 		return diags
 	}
 	records = 1
-	diags.Append(setState(ctx, config, state, trackDetailValues(region, trackID, t))...)
+	values := trackDetailValues(region, trackID, t)
+	ev := evidence{complete: true, records: records, region: region}
+	ev.identify(ctx, c)
+	values[evidenceAttrName] = ev.value()
+	diags.Append(setState(ctx, config, state, values)...)
 	return diags
 }
 

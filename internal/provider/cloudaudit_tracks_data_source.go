@@ -42,6 +42,7 @@ type cloudAuditTracksModel struct {
 	MaxItems   types.Int64    `tfsdk:"max_items"`
 	TotalCount types.Int64    `tfsdk:"total_count"`
 	Tracks     types.List     `tfsdk:"tracks"` // of trackAttrTypes objects
+	Evidence   types.Object   `tfsdk:"evidence"`
 	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -77,7 +78,15 @@ func (d *cloudAuditTracksDataSource) Metadata(_ context.Context, req datasource.
 func (d *cloudAuditTracksDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the CloudAudit tracking sets of a Tencent Cloud account (API `DescribeAuditTracks`): " +
-			"which operations each set records and where it delivers them. Without `page_number` every page is read.",
+			"which operations each set records and where it delivers them. Without `page_number` every page is read.\n\n" +
+			"**Regions.** `DescribeAuditTracks` requires a region (`region`, else the provider's `tencentcloud.region`); its " +
+			"documentation lists no restriction on it. Whether the tracking sets listed depend on the region called is " +
+			"undocumented: they appear to be account-wide, and the only region a tracking set carries is where it delivers " +
+			"(`storage.storage_region`)." +
+			evidenceNote("`narrowed_by` lists `max_items` when it is set, and `page_number` and `page_size` when `page_number` is set "+
+				"(one page is read). `page_size` alone narrows nothing: every page is read. `complete` is true when the tracking sets "+
+				"read reach the API's `TotalCount`. Tracking sets have no time window: `window_start` and `window_end` are null. "+
+				"`region` is the region called, `account_id` and `principal_arn` the identity of the credentials."),
 		Blocks: map[string]schema.Block{
 			"timeouts": timeoutsBlock(ctx),
 		},
@@ -116,6 +125,7 @@ func (d *cloudAuditTracksDataSource) Schema(ctx context.Context, _ datasource.Sc
 				MarkdownDescription: maxItemsDescription + " Cannot be combined with `page_number`, which reads one page.",
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},
 			},
+			evidenceAttrName: evidenceSchema(),
 			"total_count": schema.Int64Attribute{
 				Computed:            true,
 				MarkdownDescription: "Number of tracking sets in the account (the API's `TotalCount`), whatever was read.",
@@ -183,6 +193,7 @@ func (d *cloudAuditTracksDataSource) read(ctx context.Context, config tfsdk.Conf
 	}
 
 	var total uint64
+	ev := evidence{region: region}
 	if !m.PageNumber.IsNull() {
 		var requestID string
 		err := client.ReadPage(ctx, func(ctx context.Context) (int, *int64, error) {
@@ -202,7 +213,13 @@ func (d *cloudAuditTracksDataSource) read(ctx context.Context, config tfsdk.Conf
 			return diags
 		}
 		n, size := m.PageNumber.ValueInt64(), int64(pageSize)
-		if offset, ok := pageOffset(n, size, int64(total)); ok {
+		ev.narrow("page_number", true)
+		ev.narrow("page_size", true)
+		offset, ok := pageOffset(n, size, int64(total))
+		// A page beyond the list holds none of its tracking sets: the end
+		// has been passed, so nothing is left unread after the page.
+		ev.complete = !ok || offset+int64(len(tracks)) >= int64(total)
+		if ok {
 			singlePageWarning(&diags, "tracking sets", fmt.Sprintf("page_number = %d with page_size = %d", n, size), size, offset, int64(total), len(tracks),
 				"page numbers then count in pages of the cap, not of page_size, so set page_size to the cap, or leave page_number unset to read every page.")
 		}
@@ -213,7 +230,11 @@ func (d *cloudAuditTracksDataSource) read(ctx context.Context, config tfsdk.Conf
 			return diags
 		}
 		tracks, total = res.Tracks, res.TotalCount
+		ev.complete = uint64(len(tracks)) >= total
 	}
+	ev.narrow("max_items", !m.MaxItems.IsNull())
+	ev.records = len(tracks)
+	ev.identify(ctx, c)
 
 	diags.Append(setState(ctx, config, state, map[string]tftypes.Value{
 		"id":          tfString(inputID("cloudaudit-tracks", region, m.PageNumber, pageSize, m.MaxItems)),
@@ -221,6 +242,7 @@ func (d *cloudAuditTracksDataSource) read(ctx context.Context, config tfsdk.Conf
 		"page_size":   tfInt(int64(pageSize)),
 		"total_count": tfInt(int64(total)),
 		"tracks":      tracksValue(tracks),
+		"evidence":    ev.value(),
 	})...)
 	return diags
 }

@@ -51,6 +51,7 @@ type csipUserCallRecordsModel struct {
 	MaxItems types.Int64      `tfsdk:"max_items"`
 	Total    types.Int64      `tfsdk:"total"`
 	Data     types.List       `tfsdk:"data"` // of csipCallRecordAttrTypes objects
+	Evidence types.Object     `tfsdk:"evidence"`
 	Timeouts timeouts.Value   `tfsdk:"timeouts"`
 }
 
@@ -106,7 +107,15 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 			"The API documents no maximum `Limit`. When it silently returns fewer records than asked before the end, a read of " +
 			"every page learns that cap, logs it at WARN, and goes on at the next unread offset with the cap as its `Limit`; it fails " +
 			"only if the API's pages are inconsistent (the cap changes again, or records are missing against `Total`). A single-page " +
-			"read (`filter.limit`) returns the page as the API sent it, with a warning when it is short.",
+			"read (`filter.limit`) returns the page as the API sent it, with a warning when it is short." +
+			evidenceNote("`narrowed_by` lists `filter.filters` when the filter block holds a `filters` block (the API's `Total` then "+
+				"counts only the matching records, so a filtered read can be complete), `filter.limit` when set (one page is read), "+
+				"`filter.offset` when above 0, `member_id` when set (which records of the organization's members it selects is not "+
+				"documented), and `max_items` when set. `filter.order` and `filter.by` only sort, `sub_uin` is the account whose "+
+				"calls are read, and `filter.start_time` and `filter.end_time` are the window: `window_start` and `window_end` "+
+				"(UTC+8 read as UNIX seconds), null for a bound not sent, with `window_chosen_by_api` true, since the API then "+
+				"applies a default period it does not document. `complete` is true when the records read, from `filter.offset`, "+
+				"reach the API's `Total`. `region` is the region sent, null by default (CSIP needs none)."),
 		Blocks: map[string]schema.Block{
 			"timeouts": timeoutsBlock(ctx),
 			"filter": schema.SingleNestedBlock{
@@ -213,6 +222,7 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 					int64validator.ConflictsWith(path.MatchRoot("filter").AtName("limit")),
 				},
 			},
+			evidenceAttrName: evidenceSchema(),
 			"total": schema.Int64Attribute{
 				Computed:            true,
 				MarkdownDescription: "Number of records matching the filter (the API's `Total`), whatever was read.",
@@ -287,8 +297,10 @@ func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.C
 	apiReq := csipRequest(&m)
 
 	var total int64
+	ev := csipEvidence(&m, region)
 	if m.Filter != nil && !m.Filter.Limit.IsNull() {
 		var requestID string
+		totalKnown := false
 		err := client.ReadPage(ctx, func(ctx context.Context) (int, *int64, error) {
 			page, err := c.DescribeUserCallRecord(ctx, region, apiReq)
 			if err != nil {
@@ -296,7 +308,7 @@ func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.C
 			}
 			records, requestID = page.Data, page.RequestId
 			if page.Total != nil {
-				total = *page.Total
+				total, totalKnown = *page.Total, true
 			}
 			return len(records), page.Total, nil
 		})
@@ -312,6 +324,8 @@ func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.C
 		if apiReq.Filter.Offset != nil {
 			offset = *apiReq.Filter.Offset
 		}
+		// Without a total, only an empty page says nothing is left.
+		ev.complete = totalKnown && max(offset, 0)+int64(len(records)) >= total || !totalKnown && len(records) == 0
 		singlePageWarning(&diags, "call records", fmt.Sprintf("filter limit = %d, offset = %d", *limit, offset), *limit, offset, total, len(records),
 			fmt.Sprintf("to read on, set the offset to %d, or leave the limit unset to read every page.", offset+int64(len(records))))
 	} else {
@@ -321,16 +335,57 @@ func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.C
 			return diags
 		}
 		records, total = res.Records, res.Total
+		start := int64(0)
+		if apiReq.Filter != nil && apiReq.Filter.Offset != nil {
+			start = max(*apiReq.Filter.Offset, 0)
+		}
+		ev.complete = start+int64(len(records)) >= total
 	}
+	ev.records = len(records)
+	ev.identify(ctx, c)
 
 	// The request, encoded, is every argument that shapes the answer.
 	query, _ := json.Marshal(apiReq)
 	diags.Append(setState(ctx, config, state, map[string]tftypes.Value{
-		"id":    tfString(inputID("csip-user-call-records", region, string(query), m.MaxItems)),
-		"total": tfInt(total),
-		"data":  csipCallRecordsValue(records),
+		"id":       tfString(inputID("csip-user-call-records", region, string(query), m.MaxItems)),
+		"total":    tfInt(total),
+		"data":     csipCallRecordsValue(records),
+		"evidence": ev.value(),
 	})...)
 	return diags
+}
+
+// csipEvidence is the evidence a read with these arguments gives before
+// it is made: the window sent and the arguments that narrow it.
+func csipEvidence(m *csipUserCallRecordsModel, region string) evidence {
+	ev := evidence{region: region}
+	ev.narrow("member_id", len(m.MemberID) > 0)
+	ev.narrow("max_items", !m.MaxItems.IsNull())
+	f := m.Filter
+	if f == nil {
+		ev.windowChosenByAPI = true
+		return ev
+	}
+	ev.narrow("filter.filters", len(f.Filters) > 0)
+	ev.narrow("filter.limit", !f.Limit.IsNull())
+	ev.narrow("filter.offset", f.Offset.ValueInt64() > 0)
+	ev.windowStart, ev.windowEnd = csipUnix(f.StartTime), csipUnix(f.EndTime)
+	ev.windowChosenByAPI = ev.windowStart == nil || ev.windowEnd == nil
+	return ev
+}
+
+// csipUnix is a CSIP time, YYYY-MM-DD hh:mm:ss, as UNIX seconds, read in
+// csipZone; nil when none is sent.
+func csipUnix(v types.String) *int64 {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	t, err := time.ParseInLocation(csipTimeLayout, v.ValueString(), csipZone)
+	if err != nil {
+		return nil // the validator has refused it already
+	}
+	u := t.Unix()
+	return &u
 }
 
 // csipRequest turns the arguments into the API request, sending only what

@@ -116,7 +116,8 @@ var faultSources = []faultSource{
 			addr := "data.auditlog_ucloud_operation_events.test"
 			return []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("events"), ucloudEventsExact(want)),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("resume_token"), knownvalue.StringExact("")),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("resume_token"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("evidence").AtMapKey("complete"), knownvalue.Bool(true)),
 			}
 		},
 	},

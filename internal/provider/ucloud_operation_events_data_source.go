@@ -53,6 +53,7 @@ type ucloudOperationEventsModel struct {
 	MaxItems     types.Int64    `tfsdk:"max_items"`
 	ResumeToken  types.String   `tfsdk:"resume_token"`
 	Events       types.List     `tfsdk:"events"` // of ucloudEventAttrTypes objects
+	Evidence     types.Object   `tfsdk:"evidence"`
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -112,9 +113,17 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 			"pages of 50). Its cost: a `max_items` with no large divisor needs many small calls (a prime such as 53 reads 53 pages of one " +
 			"event, where pages of 50 would need 2); the read then warns, and a `max_items` that is a multiple of 50, or an explicit " +
 			"`max_results`, avoids it. When an explicit `max_results` does not divide `max_items`, the read returns the first `max_items` " +
-			"events, `resume_token` is null (the API's token would skip the rest of the last page), and a warning says so. " +
+			"events, `resume_token` is null and `evidence.complete` false (the API's token would skip the rest of the last page), " +
+			"and a warning says so. " +
 			"A continuation read must send the same `MaxResults` as the read that returned the token: keep `max_items` " +
-			"(or `max_results`) the same in both.",
+			"(or `max_results`) the same in both." +
+			evidenceNote("`narrowed_by` lists `next_token` when set (the read starts there, after the newest events), `resource_id` "+
+				"and `access_key_ids` when set, and `max_items` when set; `max_results` changes no event read. `window_start` and "+
+				"`window_end` are `begin_time` and `end_time` as sent, null for a bound not sent, with `window_chosen_by_api` true: "+
+				"the API then applies bounds it does not document. `complete` is true when the read, from `next_token` if set, "+
+				"reached the page the API ends with an empty `NextToken`, with nothing of it left out. `project_id` is the project "+
+				"sent; `region`, `account_id` and `principal_arn` are null (the operation log takes no region, and UCloud documents "+
+				"no API that names the account of a key)."),
 		Blocks: map[string]schema.Block{
 			"timeouts": timeoutsBlock(ctx),
 		},
@@ -123,6 +132,7 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 				Computed:            true,
 				MarkdownDescription: "Identifier derived from the arguments: the same query always has the same `id`.",
 			},
+			evidenceAttrName: evidenceSchema(),
 			"project_id": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
@@ -162,8 +172,8 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 				MarkdownDescription: "Start the read at this position (the API's `NextToken`) instead of at the newest event: the `resume_token` " +
 					"of another read of this data source. Every other argument that is sent (`project_id`, `begin_time`, `end_time`, `resource_id`, " +
 					"`access_key_ids`, and `max_results`, whose default follows `max_items`) must be the same as in that read, or the API rejects " +
-					"the token. An empty string is rejected: to chain reads, create the next one only while `resume_token` is neither null " +
-					"nor empty. This is an input only: the token to continue from after this read is `resume_token`.",
+					"the token. An empty string is rejected: to chain reads, create the next one only while `resume_token` is not null. " +
+					"This is an input only: the token to continue from after this read is `resume_token`.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"resource_id": schema.StringAttribute{
@@ -190,12 +200,9 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 			},
 			"resume_token": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "Where `max_items` stopped the read: pass it as `next_token` (with the same other arguments, " +
-					"`max_results` included) to continue exactly after the last event of `events`, with no gap and no overlap. " +
-					"Empty when every matching event was read. Null when the read stopped in the middle of a page, because `max_results` " +
-					"does not divide `max_items` (or the API returned a short page): the API's token would skip the rest of that page, so " +
-					"none is given, and a warning says so. " +
-					"(The API calls this `NextToken`; it is a separate attribute so that `next_token` can stay an input.)",
+				MarkdownDescription: resumeTokenDescription + " The continuation must send the same `MaxResults`: keep `max_items` " +
+					"(or `max_results`) the same. A page the API returned shorter than `max_results` before the end also leaves " +
+					"no exact token. (The API calls this `NextToken`; it is a separate attribute so that `next_token` can stay an input.)",
 			},
 			"events": schema.ListNestedAttribute{
 				Computed: true,
@@ -300,10 +307,20 @@ func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk
 	}
 	events = res.Events
 	diags.Append(ucloudPagingWarnings(m, res, maxItems)...)
-	resume := tfString(res.NextToken)
-	if res.TokenWithheld != "" {
-		resume = tfNullString
+	// One meaning on every data source: where to continue an incomplete
+	// read; null when it is complete, and when no token resumes exactly.
+	resume := tfNullString
+	if !res.Complete && res.TokenWithheld == "" && res.NextToken != "" {
+		resume = tfString(res.NextToken)
 	}
+	ev := evidence{
+		complete: res.Complete, records: len(res.Events), windowStart: apiReq.BeginTime, windowEnd: apiReq.EndTime,
+		windowChosenByAPI: apiReq.BeginTime == nil || apiReq.EndTime == nil, projectID: project,
+	}
+	ev.narrow("next_token", apiReq.NextToken != "")
+	ev.narrow("resource_id", apiReq.ResourceID != "")
+	ev.narrow("access_key_ids", len(apiReq.AccessKeyIDs) > 0)
+	ev.narrow("max_items", maxItems > 0)
 
 	// The request, encoded, is every argument that shapes the answer.
 	query, _ := json.Marshal(apiReq)
@@ -317,6 +334,7 @@ func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk
 		"max_results":  tfInt(int64(res.PageSize)),
 		"resume_token": resume,
 		"events":       ucloudEventsValue(res.Events),
+		"evidence":     ev.value(),
 	})...)
 	return diags
 }

@@ -98,7 +98,9 @@ func TestAccUCloudOperationEvents_readsEverything(t *testing.T) {
 				ucloudEventsCheck(tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^ucloud-operation-events-[0-9a-f]{16}$`))),
 				ucloudEventsCheck(tfjsonpath.New("project_id"), knownvalue.StringExact(cloudsim.DefaultUCloudProjectID)),
 				ucloudEventsCheck(tfjsonpath.New("max_results"), knownvalue.Int64Exact(50)),
-				ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.StringExact("")),
+				// Complete: no token to resume from, and the evidence says so.
+				ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.Null()),
+				ucloudEventsCheck(tfjsonpath.New("evidence").AtMapKey("complete"), knownvalue.Bool(true)),
 				ucloudEventsCheck(tfjsonpath.New("next_token"), knownvalue.Null()),
 				// The newest event, field by field.
 				ucloudEventsCheck(ucloudEventAt(0).AtMapKey("region"), knownvalue.StringExact(first.Region)),
@@ -159,9 +161,11 @@ func TestAccUCloudOperationEvents_maxItemsAndResume(t *testing.T) {
 			check(name, tfjsonpath.New("events"), ucloudEventsExact(want[k*chunk:end])),
 			check(name, tfjsonpath.New("max_results"), knownvalue.Int64Exact(30)))
 		if end < len(want) {
-			checks = append(checks, check(name, tfjsonpath.New("resume_token"), nonEmpty))
+			checks = append(checks, check(name, tfjsonpath.New("resume_token"), nonEmpty),
+				check(name, tfjsonpath.New("evidence").AtMapKey("complete"), knownvalue.Bool(false)))
 		} else {
-			checks = append(checks, check(name, tfjsonpath.New("resume_token"), knownvalue.StringExact("")))
+			checks = append(checks, check(name, tfjsonpath.New("resume_token"), knownvalue.Null()),
+				check(name, tfjsonpath.New("evidence").AtMapKey("complete"), knownvalue.Bool(true)))
 		}
 	}
 	checks = append(checks,
@@ -186,6 +190,8 @@ data "auditlog_ucloud_operation_events" "test" {
 					ucloudEventsCheck(tfjsonpath.New("events"), ucloudEventsExact(want[:7])),
 					ucloudEventsCheck(tfjsonpath.New("max_results"), knownvalue.Int64Exact(5)),
 					ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.Null()),
+					// Null, and not complete: the read stopped inside a page.
+					ucloudEventsCheck(tfjsonpath.New("evidence").AtMapKey("complete"), knownvalue.Bool(false)),
 				},
 			},
 			{
@@ -212,7 +218,9 @@ data "auditlog_ucloud_operation_events" "test" {
 `,
 				ConfigStateChecks: []statecheck.StateCheck{
 					ucloudEventsCheck(tfjsonpath.New("events"), ucloudEventsExact(small.UCloudEvents())),
-					ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.StringExact("")),
+					// Complete: no token to resume from, and the evidence says so.
+					ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.Null()),
+					ucloudEventsCheck(tfjsonpath.New("evidence").AtMapKey("complete"), knownvalue.Bool(true)),
 				},
 			},
 		},
@@ -230,7 +238,9 @@ func TestAccUCloudOperationEvents_emptyPageWithToken(t *testing.T) {
 			Config: sim.providerConfig() + `data "auditlog_ucloud_operation_events" "test" {}`,
 			ConfigStateChecks: []statecheck.StateCheck{
 				ucloudEventsCheck(tfjsonpath.New("events"), ucloudEventsExact(sim.UCloudEvents())),
-				ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.StringExact("")),
+				// Complete: no token to resume from, and the evidence says so.
+				ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.Null()),
+				ucloudEventsCheck(tfjsonpath.New("evidence").AtMapKey("complete"), knownvalue.Bool(true)),
 			},
 		}},
 	})
@@ -378,7 +388,9 @@ data "auditlog_ucloud_operation_events" "test" {}
 				Config: empty.providerConfig() + `data "auditlog_ucloud_operation_events" "test" {}`,
 				ConfigStateChecks: []statecheck.StateCheck{
 					ucloudEventsCheck(tfjsonpath.New("events"), knownvalue.ListSizeExact(0)),
-					ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.StringExact("")),
+					// Complete: no token to resume from, and the evidence says so.
+					ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.Null()),
+					ucloudEventsCheck(tfjsonpath.New("evidence").AtMapKey("complete"), knownvalue.Bool(true)),
 				},
 			},
 			{
@@ -513,7 +525,9 @@ func TestAccUCloudOperationEvents_twentyThousand(t *testing.T) {
 				ucloudEventsCheck(tfjsonpath.New("events"), knownvalue.ListSizeExact(20000)),
 				ucloudEventsCheck(ucloudEventAt(0), ucloudEventExact(want[0])),
 				ucloudEventsCheck(ucloudEventAt(19999), ucloudEventExact(want[19999])),
-				ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.StringExact("")),
+				// Complete: no token to resume from, and the evidence says so.
+				ucloudEventsCheck(tfjsonpath.New("resume_token"), knownvalue.Null()),
+				ucloudEventsCheck(tfjsonpath.New("evidence").AtMapKey("complete"), knownvalue.Bool(true)),
 			},
 		}},
 	})

@@ -3,9 +3,13 @@
 # TENCENTCLOUD_SECRET_KEY, UCLOUD_PUBLIC_KEY, UCLOUD_PRIVATE_KEY, ...) and
 # passes its own variables through.
 #
+#   terraform get                                   # installs the module (../)
 #   terraform plan -var-file=../test/scenario.tfvars
 #   terraform output -json compliance
 #   terraform output -raw compliance_report
+#
+# The allow-lists may instead come from the policy data file the gate reads:
+#   terraform plan -var policy_data_file=PATH
 
 terraform {
   required_providers {
@@ -21,6 +25,7 @@ module "compliance" {
   source = "../"
 
   enforce                     = var.enforce
+  policy_data_file            = var.policy_data_file
   window_days                 = var.window_days
   window_start                = var.window_start
   window_end                  = var.window_end
@@ -30,6 +35,10 @@ module "compliance" {
   ucloud_max_failed           = var.ucloud_max_failed
   ucloud_max_events           = var.ucloud_max_events
   cloudaudit_privileged_users = var.cloudaudit_privileged_users
+  fail_on_no_records          = var.fail_on_no_records
+  tencentcloud_accounts       = var.tencentcloud_accounts
+  tencentcloud_regions        = var.tencentcloud_regions
+  ucloud_projects             = var.ucloud_projects
 }
 
 variable "enforce" {
@@ -38,10 +47,16 @@ variable "enforce" {
   default     = false
 }
 
+variable "policy_data_file" {
+  description = "Policy data JSON of the gate, to read the allow-lists from (one copy for both); null: the variables below."
+  type        = string
+  default     = null
+}
+
 variable "window_days" {
-  description = "Review the last this many days."
+  description = "Review the last this many days; null: the policy data's, else 28."
   type        = number
-  default     = 28
+  default     = null
 }
 
 variable "window_start" {
@@ -57,25 +72,27 @@ variable "window_end" {
 }
 
 variable "allowed_networks" {
-  description = "CIDR blocks sub-accounts may call the cloud API from."
+  description = "CIDR blocks sub-accounts may call the cloud API from (or in the policy data)."
   type        = list(string)
+  default     = null
 }
 
 variable "csip_sub_uins" {
-  description = "Sub-accounts whose API calls are reviewed."
+  description = "Sub-accounts whose API calls are reviewed (or in the policy data)."
   type        = list(string)
+  default     = null
 }
 
 variable "ucloud_privileged_users" {
-  description = "UCloud users allowed to make risky operations."
+  description = "UCloud users allowed to make risky operations (or in the policy data)."
   type        = list(string)
-  default     = []
+  default     = null
 }
 
 variable "ucloud_max_failed" {
-  description = "Most failed UCloud operations tolerated in the window."
+  description = "Most failed UCloud operations tolerated in the window (or in the policy data)."
   type        = number
-  default     = 3
+  default     = null
 }
 
 variable "ucloud_max_events" {
@@ -85,13 +102,37 @@ variable "ucloud_max_events" {
 }
 
 variable "cloudaudit_privileged_users" {
-  description = "CloudAudit users allowed to log in to the console and to delete resources."
+  description = "CloudAudit users allowed to log in to the console and to delete resources (or in the policy data)."
   type        = list(string)
-  default     = []
+  default     = null
+}
+
+variable "fail_on_no_records" {
+  description = "Fail a control over activity that reviewed no record."
+  type        = bool
+  default     = false
+}
+
+variable "tencentcloud_accounts" {
+  description = "Tencent Cloud accounts the reads must act as (or in the policy data); null: any."
+  type        = list(string)
+  default     = null
+}
+
+variable "tencentcloud_regions" {
+  description = "Regions the CloudAudit reads must be sent to (or in the policy data); null: any."
+  type        = list(string)
+  default     = null
+}
+
+variable "ucloud_projects" {
+  description = "UCloud projects the operation log may come from (or in the policy data); null: any."
+  type        = list(string)
+  default     = null
 }
 
 output "compliance" {
-  description = "Verdict per control, with findings."
+  description = "Verdict per control, with its records, findings and evidence."
   value       = module.compliance.compliance
 }
 

@@ -1,11 +1,14 @@
 # Finds the auditlog provider's data sources in a plan (terraform show -json)
-# and decides whether their values can be trusted. Every rule here fails
-# closed: evidence that is missing, deferred, partial or from an errored plan
-# is a violation, never a pass.
+# and decides whether the plan can be judged at all. Every rule here fails
+# closed: evidence that is missing, deferred or from an errored plan is a
+# denial, never a pass.
+#
+# The plan is the evidence under review, never a source of rules: every
+# parameter comes from the policy data document (policy.rego), which the
+# configuration's author cannot change.
 package auditlog.lib
 
-# Data source types the controls read. A policy names the ones it requires in
-# data.auditlog.params.required_data_sources (or the caller's own list).
+# Data source types the library knows.
 known_types := {
 	"auditlog_cloudaudit_tracks",
 	"auditlog_cloudaudit_track",
@@ -14,10 +17,42 @@ known_types := {
 	"auditlog_ucloud_operation_events",
 }
 
+# Types read with Tencent Cloud credentials: evidence.account_id applies.
+tencent_types := {
+	"auditlog_cloudaudit_tracks",
+	"auditlog_cloudaudit_track",
+	"auditlog_cloudaudit_events",
+	"auditlog_csip_user_call_records",
+}
+
+# Types whose request carries a region (X-TC-Region): evidence.region applies.
+# CSIP sends none; UCloud's GetUserOperationEvents has no region parameter.
+regional_types := {
+	"auditlog_cloudaudit_tracks",
+	"auditlog_cloudaudit_track",
+	"auditlog_cloudaudit_events",
+}
+
+# Types that read a time window: evidence.window_* applies.
+windowed_types := {
+	"auditlog_cloudaudit_events",
+	"auditlog_csip_user_call_records",
+	"auditlog_ucloud_operation_events",
+}
+
+# The attribute that holds each type's records.
+record_list := {
+	"auditlog_cloudaudit_tracks": "tracks",
+	"auditlog_cloudaudit_events": "events",
+	"auditlog_csip_user_call_records": "data",
+	"auditlog_ucloud_operation_events": "events",
+}
+
 # Data source values live in prior_state (read during plan), not in
 # planned_values. Every module is walked, so root and child modules, count and
-# for_each instances are all found. An instance is an object with address,
-# type, index and values.
+# for_each instances are all found; each instance's address is its full
+# address, module instance keys included:
+#   module.compliance["prod"].data.auditlog_csip_user_call_records.sub["100021372635"]
 data_sources contains r if {
 	walk(input.prior_state.values.root_module, [_, r])
 	is_object(r)
@@ -27,6 +62,24 @@ data_sources contains r if {
 
 # data_sources_of returns the instances of one type.
 data_sources_of(t) := {r | some r in data_sources; r.type == t}
+
+# evidence returns a data source's evidence object, or {} when it has none
+# (a provider older than the evidence contract, or a value Terraform lost).
+# Every attribute read from {} is undefined, which the rules treat as "not
+# shown", never as "fine".
+evidence(r) := r.values.evidence if is_object(r.values.evidence)
+
+else := {}
+
+# records returns a data source's record list ([] when there is none).
+records(r) := r.values[record_list[r.type]] if is_array(r.values[record_list[r.type]])
+
+else := []
+
+# record_count is evidence.records, else the length of the record list.
+record_count(r) := evidence(r).records if is_number(evidence(r).records)
+
+else := count(records(r))
 
 # A read deferred to apply (its configuration depends on something unknown at
 # plan time) has no values at all: it appears only in resource_changes, with
@@ -38,69 +91,6 @@ deferred contains rc.address if {
 	"read" in rc.change.actions
 }
 
-# A read is partial when max_items stopped it before the end.
-partial contains sprintf("%s read %d of %d tracking sets", [r.address, count(r.values.tracks), r.values.total_count]) if {
-	some r in data_sources_of("auditlog_cloudaudit_tracks")
-	count(r.values.tracks) != r.values.total_count
-}
-
-partial contains sprintf("%s read %d of %d records", [r.address, count(r.values.data), r.values.total]) if {
-	some r in data_sources_of("auditlog_csip_user_call_records")
-	count(r.values.data) != r.values.total
-}
-
-partial contains sprintf("%s stopped at max_items (resume_token %v)", [r.address, r.values.resume_token]) if {
-	some r in data_sources_of("auditlog_ucloud_operation_events")
-	not empty_token(r.values.resume_token)
-}
-
-# DescribeEvents: list_over false means the API had more pages; a resume
-# token means max_items stopped the read (even when list_over is null).
-partial contains sprintf("%s stopped before the last page (list_over %v, resume_token %v)", [r.address, r.values.list_over, r.values.resume_token]) if {
-	some r in data_sources_of("auditlog_cloudaudit_events")
-	not events_complete(r.values)
-}
-
-events_complete(v) if {
-	v.list_over == true
-	empty_token(v.resume_token)
-}
-
-empty_token(t) if t == null
-
-empty_token(t) if t == ""
-
-# Violations of the plan itself, as "PLAN: ..." messages.
-plan_violations contains "PLAN: the plan errored (\"errored\": true): its data sources were not all read and its checks are unknown" if {
-	input.errored == true
-}
-
-plan_violations contains "PLAN: the input is not a plan (terraform show -json PLANFILE): no format_version or prior_state" if {
-	not input.format_version
-}
-
-plan_violations contains sprintf("PLAN: %s is deferred to apply: it has no values at plan time, so no control can use it", [a]) if {
-	some a in deferred
-}
-
-plan_violations contains sprintf("PLAN: %s is partial: a control cannot pass on incomplete evidence", [p]) if {
-	some p in partial
-}
-
-plan_violations contains sprintf("PLAN: no %s data source was read: the controls that need it cannot pass", [t]) if {
-	some t in required_types
-	count(data_sources_of(t)) == 0
-	not deferred_type(t)
-}
-
-# A check block whose status is not "pass" (fail, error, or unknown, as in an
-# errored plan or a check on values known only after apply).
-plan_violations contains sprintf("CHECK: %s is %s", [c.address.to_display, c.status]) if {
-	some c in input.checks
-	c.address.kind == "check"
-	c.status != "pass"
-}
-
 deferred_type(t) if {
 	some rc in input.resource_changes
 	rc.mode == "data"
@@ -108,66 +98,100 @@ deferred_type(t) if {
 	"read" in rc.change.actions
 }
 
-required_types := {t | some t in param("required_data_sources")}
+# --- Plans that cannot be judged (the gate's exit 2) ---------------------------------
 
-# --- Parameters ---------------------------------------------------------------
+cannot_judge contains msg if {
+	some msg in policy_errors
+}
+
+cannot_judge contains "PLAN: the input is not a plan (terraform show -json PLANFILE): no format_version" if {
+	not input.format_version
+}
+
+cannot_judge contains "PLAN: the plan errored (\"errored\": true): its data sources were not all read and its checks are unknown" if {
+	input.errored == true
+}
+
+cannot_judge contains sprintf("PLAN: %s is deferred to apply: it has no values at plan time, so no control can use it", [a]) if {
+	some a in deferred
+}
+
+# A check whose result is not known (unknown: values known only after apply,
+# or an errored plan; error: the condition itself failed to evaluate).
+cannot_judge contains sprintf("CHECK: %s is %s: its result is not known at plan time", [c.address.to_display, c.status]) if {
+	some c in input.checks
+	c.address.kind == "check"
+	c.status in {"unknown", "error"}
+}
+
+cannot_judge contains "PLAN: the plan has no timestamp: its age and the review window cannot be known" if {
+	input.format_version
+	not has_timestamp
+}
+
+has_timestamp if is_string(input.timestamp)
+
+# A plan made long ago judges evidence that may have changed since, and one
+# kept from an earlier run may not be the plan of the code under review.
+cannot_judge contains sprintf("PLAN: the plan was made at %s, %d s ago: older than the %d s the policy accepts (max_plan_age_seconds); plan again", [input.timestamp, age, max_age]) if {
+	max_age := data.auditlog.policy.max_plan_age_seconds
+	age := plan_age_s
+	age > max_age
+}
+
+cannot_judge contains sprintf("PLAN: the plan's timestamp %s is %d s in the future: the clocks disagree, its window cannot be trusted", [input.timestamp, 0 - plan_age_s]) if {
+	plan_age_s < -300
+}
+
+plan_age_s := floor((time.now_ns() - time.parse_rfc3339_ns(input.timestamp)) / 1000000000)
+
+# --- Violations of the plan as a whole (the gate's exit 1) -----------------------------
+
+plan_violations contains sprintf("CHECK: %s is %s", [c.address.to_display, c.status]) if {
+	some c in input.checks
+	c.address.kind == "check"
+	c.status == "fail"
+}
+
+plan_violations contains sprintf("PLAN: no %s data source was read: the policy requires one (required_data_sources)", [t]) if {
+	some t in data.auditlog.policy.required_data_sources
+	count(data_sources_of(t)) == 0
+	not deferred_type(t)
+}
+
+# --- Time ------------------------------------------------------------------------------
 #
-# A parameter comes from the plan's root variables when the configuration has
-# one of that name, otherwise from data.auditlog.params. Values given with
-# -var arrive in the plan JSON as strings ("true", "3", "[\"a\"]"): they are
-# converted to the type of the default.
+# Times are UNIX seconds. A record time that is null or malformed is not a
+# time: rules that need one must treat the record as possibly inside the
+# window (a finding), never skip it.
 
-param(name) := coerce(input.variables[name].value, data.auditlog.params[name]) if {
-	input.variables[name].value != null
-} else := data.auditlog.params[name]
+# The plan's time: what plantimestamp() returns in the configuration.
+plan_time_s := floor(time.parse_rfc3339_ns(input.timestamp) / 1000000000)
 
-coerce(v, default_value) := v if type_name(v) == type_name(default_value)
+cst_layout := `^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$`
 
-coerce(v, default_value) := to_number(v) if {
-	is_string(v)
-	is_number(default_value)
+# cst_s converts a Beijing-time "YYYY-MM-DD hh:mm:ss" (CloudAudit, CSIP);
+# undefined for anything else.
+cst_s(s) := floor(time.parse_ns("2006-01-02 15:04:05 -0700", sprintf("%s +0800", [s])) / 1000000000) if {
+	is_string(s)
+	regex.match(cst_layout, s)
 }
 
-coerce(v, default_value) if {
-	v == "true"
-	is_boolean(default_value)
+# event_s converts a CloudAudit EventTime: a UNIX time in a string, or a
+# Beijing date-time; undefined for anything else.
+event_s(s) := to_number(s) if {
+	is_string(s)
+	regex.match(`^[0-9]{1,12}$`, s)
 }
 
-coerce(v, default_value) := false if {
-	v == "false"
-	is_boolean(default_value)
+event_s(s) := cst_s(s) if {
+	is_string(s)
+	not regex.match(`^[0-9]{1,12}$`, s)
 }
 
-coerce(v, default_value) := json.unmarshal(v) if {
-	is_string(v)
-	is_array(default_value)
-	is_array(json.unmarshal(v))
+in_window(s) if {
+	s >= window_start_s
+	s <= window_end_s
 }
 
-# --- Time -------------------------------------------------------------------------
-#
-# The window ends at the plan's timestamp (what plantimestamp() returns in the
-# configuration) and starts window_days before it, unless window_start (and
-# window_end) are set: dates or RFC 3339 times, as in examples/compliance.
-
-window_end_ns := parse_window_time(param("window_end"), true) if {
-	param("window_end") != ""
-} else := time.parse_rfc3339_ns(input.timestamp)
-
-window_start_ns := parse_window_time(param("window_start"), false) if {
-	param("window_start") != ""
-} else := window_end_ns - (((param("window_days") * 24) * 3600) * 1000000000)
-
-parse_window_time(s, end_of_day) := ns if {
-	count(s) == 10
-	day := time.parse_rfc3339_ns(sprintf("%sT00:00:00Z", [s]))
-	ns := day + ((86399 * 1000000000) * to_number(end_of_day))
-} else := time.parse_rfc3339_ns(s)
-
-# Beijing-time "YYYY-MM-DD hh:mm:ss" (CloudAudit, CSIP) to nanoseconds.
-cst_ns(s) := time.parse_ns("2006-01-02 15:04:05 -0700", sprintf("%s +0800", [s]))
-
-in_window(ns) if {
-	ns >= window_start_ns
-	ns <= window_end_ns
-}
+rfc3339(s) := time.format([s * 1000000000, "UTC", "2006-01-02T15:04:05Z07:00"])

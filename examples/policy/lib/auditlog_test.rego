@@ -1,154 +1,131 @@
 package auditlog.lib_test
 
+import data.auditlog.fixtures as f
 import data.auditlog.lib
-import data.compliance
-import data.compliance_test
 
-good := compliance_test.good_plan
-
-violations(p) := msgs if {
-	msgs := compliance.deny with input as p
+cannot_judge(p) := msgs if {
+	msgs := lib.cannot_judge with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
 }
 
-has(msgs, prefix) if {
-	some m in msgs
-	startswith(m, prefix)
+plan_violations(p) := msgs if {
+	msgs := lib.plan_violations with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
 }
 
 # --- Finding data sources ---------------------------------------------------------
 
 test_finds_root_child_and_instances if {
-	p := json.patch(good, [
-		{"op": "add", "path": "/prior_state/values/root_module/resources", "value": [compliance_test.csip_ds("200", [])]},
-		{"op": "add", "path": "/prior_state/values/root_module/child_modules/0/child_modules", "value": [{"resources": [compliance_test.csip_ds("300", [])]}]},
+	p := json.patch(f.good_plan, [
+		{"op": "add", "path": "/prior_state/values/root_module/resources", "value": [json.patch(f.csip_ds("200", []), [{"op": "replace", "path": "/address", "value": "data.auditlog_csip_user_call_records.sub[\"200\"]"}])]},
+		{"op": "add", "path": "/prior_state/values/root_module/child_modules/0/child_modules", "value": [{"resources": [f.csip_ds("300", [])]}]},
 	])
 	got := {r.values.sub_uin | some r in lib.data_sources_of("auditlog_csip_user_call_records")} with input as p
-	got == {"100", "200", "300"}
+	got == {"100021372635", "200", "300"}
 }
 
 test_ignores_other_types_and_managed_resources if {
 	other := {"address": "data.x.y", "mode": "data", "type": "external", "values": {}}
-	managed := object.union(compliance_test.tracks_ds([]), {"mode": "managed"})
-	p := compliance_test.plan([other, managed])
-	count(lib.data_sources) == 0 with input as p
+	managed := object.union(f.tracks_ds([]), {"mode": "managed"})
+	count(lib.data_sources) == 0 with input as f.plan([other, managed])
 }
 
-# --- Fail closed ----------------------------------------------------------------------
+test_records_and_counts if {
+	r := f.csip_ds("1", [f.csip_rec("106.55.1.1", "2026-05-30 10:00:00")])
+	lib.records(r) == r.values.data
+	lib.record_count(r) == 1
+	lib.records({"type": "auditlog_cloudaudit_tracks", "values": {"tracks": null}}) == []
+	lib.record_count({"type": "auditlog_cloudaudit_tracks", "values": {"tracks": [1, 2]}}) == 2
+	lib.evidence({"values": {"evidence": null}}) == {}
+}
 
-test_errored_plan_fails_closed if {
-	p := json.patch(good, [{"op": "replace", "path": "/errored", "value": true}])
-	has(violations(p), "PLAN: the plan errored")
+# --- Plans that cannot be judged ------------------------------------------------------
+
+test_good_plan_can_be_judged if {
+	count(cannot_judge(f.good_plan)) == 0
+	count(plan_violations(f.good_plan)) == 0
+}
+
+test_errored_plan if {
+	p := json.patch(f.good_plan, [{"op": "replace", "path": "/errored", "value": true}])
+	f.has(cannot_judge(p), "PLAN: the plan errored")
 }
 
 # An errored plan with no prior_state at all (the read failed) still fails.
-test_errored_plan_without_state_fails_closed if {
-	p := {"format_version": "1.2", "timestamp": compliance_test.ts, "errored": true, "checks": [
+test_errored_plan_without_state if {
+	p := {"format_version": "1.2", "timestamp": f.ts, "errored": true, "checks": [
 		{"address": {"kind": "check", "to_display": "module.compliance.check.trk_01"}, "status": "unknown"},
 	]}
-	msgs := violations(p)
-	has(msgs, "PLAN: the plan errored")
-	has(msgs, "PLAN: no auditlog_cloudaudit_tracks data source was read")
-	has(msgs, "CHECK: module.compliance.check.trk_01 is unknown")
+	f.has(cannot_judge(p), "PLAN: the plan errored")
+	f.has(cannot_judge(p), "CHECK: module.compliance.check.trk_01 is unknown")
+	f.has(plan_violations(p), "PLAN: no auditlog_cloudaudit_tracks data source was read")
 }
 
-test_not_a_plan_fails_closed if {
-	has(violations({"resources": []}), "PLAN: the input is not a plan")
+test_not_a_plan if {
+	f.has(cannot_judge({"resources": []}), "PLAN: the input is not a plan")
 }
 
-test_deferred_read_fails_closed if {
-	p := json.patch(compliance_test.plan([compliance_test.tracks_ds([compliance_test.good_track]), compliance_test.csip_ds("100", [])]), [{"op": "add", "path": "/resource_changes/-", "value": {
-		"address": "module.compliance.data.auditlog_ucloud_operation_events.window", "mode": "data",
+# Probe 6: a read deferred to apply has no values; with enforce = true its
+# preconditions wait for apply, so terraform plan exits 0.
+test_deferred_read if {
+	p := json.patch(f.without_type("auditlog_ucloud_operation_events"), [{"op": "add", "path": "/resource_changes/-", "value": {
+		"address": f.uc_address, "mode": "data",
 		"type": "auditlog_ucloud_operation_events", "change": {"actions": ["read"], "after": null},
 		"action_reason": "read_because_config_unknown",
 	}}])
-	msgs := violations(p)
-	has(msgs, "PLAN: module.compliance.data.auditlog_ucloud_operation_events.window is deferred to apply")
+	f.has(cannot_judge(p), sprintf("PLAN: %s is deferred to apply", [f.uc_address]))
 
 	# Reported as deferred, not also as missing.
-	not has(msgs, "PLAN: no auditlog_ucloud_operation_events")
+	not f.has(plan_violations(p), "PLAN: no auditlog_ucloud_operation_events")
 }
 
-test_missing_data_source_fails_closed if {
-	p := compliance_test.plan([compliance_test.tracks_ds([compliance_test.good_track])])
-	msgs := violations(p)
-	has(msgs, "PLAN: no auditlog_csip_user_call_records data source was read")
-	has(msgs, "PLAN: no auditlog_ucloud_operation_events data source was read")
-	not has(msgs, "PLAN: no auditlog_cloudaudit_tracks")
-}
-
-test_partial_tracks_fail_closed if {
-	ds := json.patch(compliance_test.tracks_ds([compliance_test.good_track]), [{"op": "replace", "path": "/values/total_count", "value": 5}])
-	has(violations(compliance_test.with_resource(good, ds)), "PLAN: data.auditlog_cloudaudit_tracks.all read 1 of 5 tracking sets is partial")
-}
-
-test_partial_csip_fails_closed if {
-	ds := json.patch(compliance_test.csip_ds("400", []), [{"op": "replace", "path": "/values/total", "value": 7}])
-	has(violations(compliance_test.with_resource(good, ds)), "PLAN: data.auditlog_csip_user_call_records.sub[\"400\"] read 0 of 7 records is partial")
-}
-
-test_partial_ucloud_fails_closed if {
-	p := compliance_test.plan([compliance_test.uc_ds([], "tok-123")])
-	has(violations(p), "PLAN: data.auditlog_ucloud_operation_events.window stopped at max_items")
-}
-
-test_ucloud_empty_token_is_complete if {
-	p := compliance_test.plan([compliance_test.uc_ds([], "")])
-	not has(violations(p), "PLAN: data.auditlog_ucloud_operation_events.window stopped")
-}
-
-test_partial_events_list_not_over_fails_closed if {
-	p := compliance_test.plan([compliance_test.events_ds([], false, null)])
-	has(violations(p), "PLAN: data.auditlog_cloudaudit_events.window stopped before the last page")
-}
-
-test_partial_events_resume_token_fails_closed if {
-	p := compliance_test.plan([compliance_test.events_ds([], null, "16805138109322956")])
-	has(violations(p), "PLAN: data.auditlog_cloudaudit_events.window stopped before the last page")
-}
-
-test_failed_and_unknown_checks_fail_closed if {
-	p := json.patch(good, [{"op": "replace", "path": "/checks", "value": [
+test_checks if {
+	p := json.patch(f.good_plan, [{"op": "replace", "path": "/checks", "value": [
 		{"address": {"kind": "check", "to_display": "module.compliance.check.net_01"}, "status": "fail"},
 		{"address": {"kind": "check", "to_display": "module.compliance.check.uc_01"}, "status": "unknown"},
+		{"address": {"kind": "check", "to_display": "module.compliance.check.uc_02"}, "status": "error"},
 		{"address": {"kind": "check", "to_display": "module.compliance.check.trk_01"}, "status": "pass"},
 		{"address": {"kind": "var", "to_display": "var.x"}, "status": "unknown"},
 	]}])
-	msgs := violations(p)
-	has(msgs, "CHECK: module.compliance.check.net_01 is fail")
-	has(msgs, "CHECK: module.compliance.check.uc_01 is unknown")
-	not has(msgs, "CHECK: module.compliance.check.trk_01")
-	not has(msgs, "CHECK: var.x")
+	f.has(plan_violations(p), "CHECK: module.compliance.check.net_01 is fail")
+	f.has(cannot_judge(p), "CHECK: module.compliance.check.uc_01 is unknown")
+	f.has(cannot_judge(p), "CHECK: module.compliance.check.uc_02 is error")
+	not f.has(cannot_judge(p) | plan_violations(p), "CHECK: module.compliance.check.trk_01")
+	not f.has(cannot_judge(p) | plan_violations(p), "CHECK: var.x")
 }
 
-# --- Parameters: -var values arrive as strings ----------------------------------------------
-
-test_param_coerces_var_strings if {
-	p := json.patch(good, [
-		{"op": "add", "path": "/variables/window_days", "value": {"value": "7"}},
-		{"op": "add", "path": "/variables/ucloud_privileged_users", "value": {"value": "[\"root\"]"}},
-	])
-	lib.param("window_days") == 7 with input as p
-	lib.param("ucloud_privileged_users") == ["root"] with input as p
+test_plan_without_timestamp if {
+	f.has(cannot_judge(object.remove(f.good_plan, ["timestamp"])), "PLAN: the plan has no timestamp")
 }
 
-test_param_default_from_data if {
-	lib.param("ucloud_max_failed") == 3 with input as good
+# A plan older than max_plan_age_seconds (3600) is stale; one at the limit is not.
+test_stale_plan if {
+	msgs := lib.cannot_judge with input as f.good_plan with data.auditlog.policy as f.policy with time.now_ns as (f.now_unix + 3601) * 1000000000
+	f.has(msgs, "PLAN: the plan was made at 2026-06-01T00:00:00Z, 3601 s ago: older than the 3600 s")
+	ok := lib.cannot_judge with input as f.good_plan with data.auditlog.policy as f.policy with time.now_ns as (f.now_unix + 3600) * 1000000000
+	count(ok) == 0
 }
 
-test_param_null_variable_uses_default if {
-	p := json.patch(good, [{"op": "add", "path": "/variables/window_start", "value": {"value": null}}])
-	lib.param("window_start") == "" with input as p
+test_plan_from_the_future if {
+	msgs := lib.cannot_judge with input as f.good_plan with data.auditlog.policy as f.policy with time.now_ns as (f.now_unix - 600) * 1000000000
+	f.has(msgs, "PLAN: the plan's timestamp 2026-06-01T00:00:00Z is 600 s in the future")
 }
 
-test_window_days_from_var_string if {
-	p := json.patch(good, [{"op": "add", "path": "/variables/window_days", "value": {"value": "2"}}])
-	lib.window_start_ns == time.parse_rfc3339_ns("2026-05-30T00:00:00Z") with input as p
+test_missing_required_data_source if {
+	msgs := plan_violations(f.plan([f.tracks_ds([f.good_track])]))
+	f.has(msgs, "PLAN: no auditlog_csip_user_call_records data source was read")
+	f.has(msgs, "PLAN: no auditlog_ucloud_operation_events data source was read")
+	not f.has(msgs, "PLAN: no auditlog_cloudaudit_tracks")
 }
 
-test_window_end_date_includes_the_day if {
-	p := json.patch(good, [
-		{"op": "add", "path": "/variables/window_start", "value": {"value": "2026-05-01"}},
-		{"op": "add", "path": "/variables/window_end", "value": {"value": "2026-05-02"}},
-	])
-	lib.window_end_ns == time.parse_rfc3339_ns("2026-05-02T23:59:59Z") with input as p
+# --- Time -------------------------------------------------------------------------------
+
+test_times if {
+	lib.cst_s("2026-06-01 08:00:00") == f.now_unix
+	lib.event_s("1780272000") == f.now_unix
+	lib.event_s("2026-06-01 08:00:00") == f.now_unix
+	not lib.event_s(null)
+	not lib.event_s("")
+	not lib.event_s("yesterday")
+	not lib.cst_s(null)
+	not lib.cst_s("2026-05-31T08:00:00Z")
+	lib.rfc3339(f.now_unix) == f.ts
 }

@@ -1,0 +1,60 @@
+# The settings the gate's policy data holds as well. With policy_data_file
+# set they are read from that file ({"auditlog": {"policy": {...}}}, as
+# examples/policy/policy.json), so that this report and the gate judge by
+# one copy of the allow-lists; a setting given both there and as a variable
+# is an error (see variables.tf). Keys the file leaves out, or sets to null,
+# fall back to the variable's default.
+
+locals {
+  # try: no file (null) or no policy object is {}; variables.tf reports the
+  # latter.
+  policy = try(jsondecode(file(var.policy_data_file)).auditlog.policy, {})
+
+  # What the file says of each setting the module reads; null when it says
+  # nothing.
+  from_file = {
+    for k in [
+      "window_days", "window_start", "window_end", "allowed_networks", "csip_sub_uins",
+      "ucloud_privileged_users", "ucloud_risky_api_patterns", "ucloud_max_failed",
+      "cloudaudit_privileged_users", "cloudaudit_watched_event_patterns",
+      "tencentcloud_accounts", "tencentcloud_regions", "ucloud_projects",
+    ] : k => try(local.policy[k], null)
+  }
+
+  defaults = {
+    window_days                       = 28
+    ucloud_privileged_users           = []
+    ucloud_risky_api_patterns         = ["^Delete", "^Release", "^Terminate", "AccessKey", "Polic(y|ies)", "^CreateUser$", "^UpdateSecurityGroup$"]
+    ucloud_max_failed                 = 3
+    cloudaudit_privileged_users       = []
+    cloudaudit_watched_event_patterns = ["^ConsoleLogin$", "^Delete", "^Terminate", "^ScheduleKeyDeletion$"]
+    # Narrowing a control accepts: max_items only, whose effect complete
+    # reports.
+    allowed_narrowing = ["max_items"]
+  }
+
+  # Each setting: the variable, else the policy data, else the default.
+  settings = {
+    window_days                       = var.window_days != null ? var.window_days : local.from_file.window_days != null ? tonumber(local.from_file.window_days) : local.defaults.window_days
+    window_start                      = var.window_start != null ? var.window_start : local.from_file.window_start != null ? tostring(local.from_file.window_start) : null
+    window_end                        = var.window_end != null ? var.window_end : local.from_file.window_end != null ? tostring(local.from_file.window_end) : null
+    allowed_networks                  = var.allowed_networks != null ? var.allowed_networks : tolist(local.from_file.allowed_networks)
+    csip_sub_uins                     = var.csip_sub_uins != null ? var.csip_sub_uins : tolist(local.from_file.csip_sub_uins)
+    ucloud_privileged_users           = var.ucloud_privileged_users != null ? var.ucloud_privileged_users : local.from_file.ucloud_privileged_users != null ? tolist(local.from_file.ucloud_privileged_users) : local.defaults.ucloud_privileged_users
+    ucloud_risky_api_patterns         = var.ucloud_risky_api_patterns != null ? var.ucloud_risky_api_patterns : local.from_file.ucloud_risky_api_patterns != null ? tolist(local.from_file.ucloud_risky_api_patterns) : local.defaults.ucloud_risky_api_patterns
+    ucloud_max_failed                 = var.ucloud_max_failed != null ? var.ucloud_max_failed : local.from_file.ucloud_max_failed != null ? tonumber(local.from_file.ucloud_max_failed) : local.defaults.ucloud_max_failed
+    cloudaudit_privileged_users       = var.cloudaudit_privileged_users != null ? var.cloudaudit_privileged_users : local.from_file.cloudaudit_privileged_users != null ? tolist(local.from_file.cloudaudit_privileged_users) : local.defaults.cloudaudit_privileged_users
+    cloudaudit_watched_event_patterns = var.cloudaudit_watched_event_patterns != null ? var.cloudaudit_watched_event_patterns : local.from_file.cloudaudit_watched_event_patterns != null ? tolist(local.from_file.cloudaudit_watched_event_patterns) : local.defaults.cloudaudit_watched_event_patterns
+    # Empty: any account, region or project.
+    tencentcloud_accounts = var.tencentcloud_accounts != null ? var.tencentcloud_accounts : local.from_file.tencentcloud_accounts != null ? tolist(local.from_file.tencentcloud_accounts) : []
+    tencentcloud_regions  = var.tencentcloud_regions != null ? var.tencentcloud_regions : local.from_file.tencentcloud_regions != null ? tolist(local.from_file.tencentcloud_regions) : []
+    ucloud_projects       = var.ucloud_projects != null ? var.ucloud_projects : local.from_file.ucloud_projects != null ? tolist(local.from_file.ucloud_projects) : []
+  }
+
+  # The narrowing each control accepts: the policy data's
+  # controls[ID].allowed_narrowing, else max_items.
+  allowed_narrowing = {
+    for id in ["TRK-01", "TRK-02", "TRK-03", "TRK-04", "NET-01", "EVT-01", "UC-01", "UC-02"] :
+    id => try(tolist(local.policy.controls[id].allowed_narrowing), local.defaults.allowed_narrowing)
+  }
+}

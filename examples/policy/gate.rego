@@ -1,0 +1,179 @@
+# What the gate command (examples/policy/gate) prints and exits with: one
+# evaluation of data.auditlog.gate.output gives the exit code on its first
+# line ("exit=N") and the report after it; data.auditlog.gate.junit is the
+# JUnit XML (one test case per control and per data source).
+#
+#   0  every enabled control passed on evidence that covers it
+#   1  violations: findings, evidence that does not cover a control, failed checks
+#   2  the plan cannot be judged: no or invalid policy data, errored or stale
+#      plan, deferred reads, unknown checks, or no control evaluated
+package auditlog.gate
+
+import data.auditlog.lib
+import data.compliance
+
+# The reasons the plan cannot be judged: the library's without the controls.
+cannot_judge := c if {
+	c := compliance.cannot_judge
+} else := lib.cannot_judge
+
+enabled_count := n if {
+	n := count(compliance.enabled)
+} else := 0
+
+violations := v if {
+	v := compliance.violations
+} else := set()
+
+problems := p if {
+	p := compliance.problems
+} else := set()
+
+exit_code := 2 if {
+	count(cannot_judge) > 0
+} else := 2 if {
+	enabled_count == 0
+} else := 1 if {
+	count(violations) > 0
+} else := 0
+
+verdict := {0: "PASS", 1: "FAIL", 2: "CANNOT JUDGE"}[exit_code]
+
+output := concat("\n", array.concat([sprintf("exit=%d", [exit_code])], report))
+
+# n_of(3, "record") is "3 records", n_of(1, "record") "1 record".
+n_of(n, noun) := sprintf("%d %s", [n, noun]) if {
+	n == 1
+} else := sprintf("%d %ss", [n, noun])
+
+# --- The report ----------------------------------------------------------------------
+
+report := array.concat(
+	array.concat(
+		array.concat(data_source_lines, control_lines),
+		array.concat(cannot_judge_lines, violation_lines),
+	),
+	[sprintf("gate: %s: %d controls evaluated, %d data sources, %d violations, %d reasons it cannot judge", [verdict, enabled_count, count(lib.data_sources), count(violations), count(cannot_judge)])],
+)
+
+data_source_lines := array.concat(
+	[sprintf("Data sources read (%d):", [count(lib.data_sources)])],
+	sort([sprintf("  %s %s: %s", [ds_status(r.address), r.address, provenance(r)]) | some r in lib.data_sources]),
+)
+
+control_lines := array.concat(
+	[sprintf("Controls (%d of %d enabled by the policy data):", [enabled_count, count(compliance.catalogue)])],
+	[control_line(id) | some id in sort([id | some id, _ in compliance.catalogue])],
+)
+
+control_line(id) := sprintf("  %s %s %s: %s on %s from %s", [upper(c.status), id, c.title, n_of(c.findings, "finding"), n_of(c.records, "record"), n_of(count(c.data_sources), "data source")]) if {
+	c := compliance.controls[id]
+} else := sprintf("  SKIP %s %s: not enabled in the policy data", [id, compliance.catalogue[id].title])
+
+cannot_judge_lines := [] if {
+	count(cannot_judge) == 0
+} else := array.concat([sprintf("Cannot judge (%d):", [count(cannot_judge)])], [sprintf("  %s", [m]) | some m in sort(cannot_judge)])
+
+violation_lines := [] if {
+	count(violations) == 0
+} else := array.concat([sprintf("Violations (%d):", [count(violations)])], [sprintf("  %s", [m]) | some m in sort(violations)])
+
+ds_status(address) := "?" if {
+	count(cannot_judge) > 0
+} else := "FAIL" if {
+	some p in problems
+	p.address == address
+} else := "PASS"
+
+# provenance says what a data source's evidence rests on: records, window,
+# account, region or project, narrowing, completeness.
+provenance(r) := concat("; ", array.concat(
+	[n_of(lib.record_count(r), "record")],
+	[s | some s in [window_text(r), scope_text(r), narrowing_text(r), complete_text(r)]; s != ""],
+))
+
+window_text(r) := "window chosen by the API" if {
+	lib.ev_get(r, "window_chosen_by_api") == true
+} else := sprintf("window %s to %s", [lib.rfc3339(lib.ev_get(r, "window_start")), lib.rfc3339(lib.ev_get(r, "window_end"))]) if {
+	lib.window_shown(r)
+} else := "no window" if {
+	lib.windowed_types[r.type]
+} else := ""
+
+scope_text(r) := concat(", ", [sprintf("%s %v", [k, lib.ev_get(r, k)]) | some k in ["account_id", "region", "project_id"]; lib.ev_get(r, k) != null])
+
+narrowing_text(r) := sprintf("narrowed by %s", [concat(", ", sort(lib.narrowing(r)))]) if {
+	count(lib.narrowing(r)) > 0
+} else := ""
+
+complete_text(r) := "no evidence" if {
+	not lib.has_evidence(r)
+} else := "complete" if {
+	lib.ev_get(r, "complete") == true
+} else := "INCOMPLETE"
+
+# --- JUnit XML -----------------------------------------------------------------------------
+
+junit := concat("\n", array.concat(
+	[
+		`<?xml version="1.0" encoding="UTF-8"?>`,
+		sprintf(`<testsuites name="auditlog gate" tests="%d" failures="%d" errors="%d">`, [count(cases), count([c | some c in cases; c.kind == "failure"]), count([c | some c in cases; c.kind == "error"])]),
+	],
+	array.concat(
+		array.concat(suite("controls", control_cases), suite("data sources", data_source_cases)),
+		array.concat(suite("plan", [plan_case]), ["</testsuites>", ""]),
+	),
+))
+
+cases := array.concat(array.concat(control_cases, data_source_cases), [plan_case])
+
+suite(name, cs) := array.concat(
+	[sprintf(`  <testsuite name="%s" tests="%d" failures="%d" errors="%d" skipped="%d">`, [name, count(cs), count([c | some c in cs; c.kind == "failure"]), count([c | some c in cs; c.kind == "error"]), count([c | some c in cs; c.kind == "skipped"])])],
+	array.concat([case_xml(name, c) | some c in cs], ["  </testsuite>"]),
+)
+
+case_xml(suite_name, c) := sprintf(`    <testcase classname="%s" name="%s"/>`, [xml(suite_name), xml(c.name)]) if {
+	c.kind == "pass"
+} else := sprintf(`    <testcase classname="%s" name="%s"><skipped message="%s"/></testcase>`, [xml(suite_name), xml(c.name), xml(c.summary)]) if {
+	c.kind == "skipped"
+} else := sprintf(`    <testcase classname="%s" name="%s"><%s message="%s">%s</%s></testcase>`, [xml(suite_name), xml(c.name), c.kind, xml(c.summary), xml(concat("\n", c.messages)), c.kind])
+
+xml(s) := strings.replace_n({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "\n": "&#10;"}, s)
+
+cannot_judge_messages := sort(cannot_judge)
+
+control_cases := [control_case(id) | some id in sort([id | some id, _ in compliance.catalogue])]
+
+control_case(id) := {"name": sprintf("%s %s", [id, compliance.catalogue[id].title]), "kind": "skipped", "summary": "not enabled in the policy data", "messages": []} if {
+	not compliance.controls[id]
+} else := {"name": sprintf("%s %s", [id, c.title]), "kind": "error", "summary": "cannot judge the plan", "messages": cannot_judge_messages} if {
+	c := compliance.controls[id]
+	count(cannot_judge) > 0
+} else := {"name": sprintf("%s %s", [id, c.title]), "kind": "failure", "summary": n_of(count(c.problems), "problem"), "messages": c.problems} if {
+	c := compliance.controls[id]
+	count(c.problems) > 0
+} else := {"name": sprintf("%s %s", [id, c.title]), "kind": "pass", "summary": "", "messages": []} if {
+	c := compliance.controls[id]
+}
+
+data_source_cases := array.concat(
+	[data_source_case(r) | some r in sorted_data_sources],
+	[{"name": a, "kind": "error", "summary": "deferred to apply: no values at plan time", "messages": cannot_judge_messages} | some a in sort(lib.deferred)],
+)
+
+sorted_data_sources := [r | some a in sort([r.address | some r in lib.data_sources]); some r in lib.data_sources; r.address == a]
+
+data_source_case(r) := {"name": r.address, "kind": "error", "summary": "cannot judge the plan", "messages": cannot_judge_messages} if {
+	count(cannot_judge) > 0
+} else := {"name": r.address, "kind": "failure", "summary": provenance(r), "messages": msgs} if {
+	msgs := sort({p.message | some p in problems; p.address == r.address})
+	count(msgs) > 0
+} else := {"name": r.address, "kind": "pass", "summary": provenance(r), "messages": []}
+
+plan_case := {"name": "plan", "kind": "error", "summary": "cannot judge the plan", "messages": cannot_judge_messages} if {
+	count(cannot_judge) > 0
+} else := {"name": "plan", "kind": "error", "summary": "no control was evaluated", "messages": ["no control is enabled: the policy data enables none, or the policy is not loaded"]} if {
+	enabled_count == 0
+} else := {"name": "plan", "kind": "failure", "summary": "plan violations", "messages": sort(lib.plan_violations)} if {
+	count(lib.plan_violations) > 0
+} else := {"name": "plan", "kind": "pass", "summary": "", "messages": []}

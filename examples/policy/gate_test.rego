@@ -1,0 +1,126 @@
+package auditlog.gate_test
+
+import data.auditlog.fixtures as f
+import data.auditlog.gate
+
+out(p) := o if {
+	o := gate.output with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
+}
+
+junit(p) := j if {
+	j := gate.junit with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
+}
+
+lines(p) := split(out(p), "\n")
+
+failing_plan := f.replacing(f.uc_ds([f.uc_ev("mallory", "DeleteUHostInstance", true, 2)]))
+
+errored_plan := json.patch(f.good_plan, [{"op": "replace", "path": "/errored", "value": true}])
+
+test_exit_0_when_every_control_passes if {
+	lines(f.good_plan)[0] == "exit=0"
+	"gate: PASS: 8 controls evaluated, 5 data sources, 0 violations, 0 reasons it cannot judge" in lines(f.good_plan)
+}
+
+test_exit_1_lists_the_violations if {
+	l := lines(failing_plan)
+	l[0] == "exit=1"
+	"Violations (1):" in l
+	sprintf("  UC-01: %s: mallory/DeleteUHostInstance/uhost-1: DeleteUHostInstance by mallory from 106.75.1.1 at 2026-05-30T00:00:00Z", [f.uc_address]) in l
+	"  FAIL UC-01 No risky UCloud operation by an unexpected user: 1 finding on 1 record from 1 data source" in l
+	sprintf("  FAIL %s: 1 record; window 2026-05-04T00:00:00Z to 2026-06-01T00:00:00Z; project_id org-sim001; complete", [f.uc_address]) in l
+}
+
+test_exit_2_when_the_plan_cannot_be_judged if {
+	l := lines(errored_plan)
+	l[0] == "exit=2"
+	"Cannot judge (1):" in l
+}
+
+test_exit_2_without_policy_data if {
+	o := gate.output with input as f.good_plan with data.auditlog.policy as null with time.now_ns as f.now_ns
+	startswith(o, "exit=2\n")
+	contains(o, "POLICY: no policy data document")
+	contains(o, "Controls (0 of 8 enabled by the policy data):")
+}
+
+test_exit_2_for_a_stale_plan if {
+	o := gate.output with input as f.good_plan with data.auditlog.policy as f.policy with time.now_ns as (f.now_unix + 7200) * 1000000000
+	startswith(o, "exit=2\n")
+	contains(o, "older than the 3600 s the policy accepts")
+}
+
+# No control evaluated is never a pass.
+test_exit_2_when_no_control_is_evaluated if {
+	pol := f.with_policy("controls", {"NET-99": {"allowed_narrowing": []}})
+	o := gate.output with input as f.good_plan with data.auditlog.policy as pol with time.now_ns as f.now_ns
+	startswith(o, "exit=2\n")
+}
+
+# Probe 8: the report says how much evidence each verdict rests on, and from
+# which account, region and project.
+test_report_shows_provenance if {
+	l := lines(f.good_plan)
+	sprintf("  PASS %s: 1 record; account_id 100000000001, region ap-guangzhou; complete", [f.tracks_address]) in l
+	"  PASS NET-01 Sub-accounts call the cloud API only from allow-listed networks: 0 findings on 2 records from 1 data source" in l
+	p := f.replacing(f.with_evidence(f.csip_ds("100021372635", []), {"complete": false, "narrowed_by": ["filter.filters", "filter.limit"], "window_chosen_by_api": true}))
+	sprintf("  FAIL %s: 0 records; window chosen by the API; account_id 100000000001; narrowed by filter.filters, filter.limit; INCOMPLETE", [f.csip_address("100021372635")]) in lines(p)
+}
+
+test_report_marks_skipped_controls if {
+	pol := f.with_policy("controls", {"NET-01": {"allowed_narrowing": []}})
+	o := gate.output with input as f.good_plan with data.auditlog.policy as pol with time.now_ns as f.now_ns
+	contains(o, "  SKIP UC-01 No risky UCloud operation by an unexpected user: not enabled in the policy data")
+	contains(o, "Controls (1 of 8 enabled by the policy data):")
+}
+
+# --- JUnit -------------------------------------------------------------------------------
+
+testcases(xml) := [m | some m in regex.find_n(`<testcase [^>]*>`, xml, -1)]
+
+test_junit_one_case_per_control_and_data_source if {
+	j := junit(f.good_plan)
+	startswith(j, `<?xml version="1.0" encoding="UTF-8"?>`)
+	contains(j, `<testsuites name="auditlog gate" tests="14" failures="0" errors="0">`)
+	count(testcases(j)) == 14
+	contains(j, `<testcase classname="controls" name="NET-01 Sub-accounts call the cloud API only from allow-listed networks"/>`)
+	contains(j, `<testcase classname="data sources" name="module.compliance.data.auditlog_csip_user_call_records.sub[&quot;100021372635&quot;]"/>`)
+	contains(j, `<testcase classname="plan" name="plan"/>`)
+}
+
+test_junit_failures if {
+	j := junit(failing_plan)
+	contains(j, `<testsuites name="auditlog gate" tests="14" failures="2" errors="0">`)
+	contains(j, `<testcase classname="controls" name="UC-01 No risky UCloud operation by an unexpected user"><failure message="1 problem">UC-01: module.compliance.data.auditlog_ucloud_operation_events.window: mallory/DeleteUHostInstance/uhost-1: `)
+	contains(j, `<testcase classname="data sources" name="module.compliance.data.auditlog_ucloud_operation_events.window"><failure message="1 record; window`)
+}
+
+test_junit_errors_when_the_plan_cannot_be_judged if {
+	j := junit(errored_plan)
+	contains(j, `<testsuites name="auditlog gate" tests="14" failures="0" errors="14">`)
+	contains(j, `<testcase classname="plan" name="plan"><error message="cannot judge the plan">PLAN: the plan errored (&quot;errored&quot;: true)`)
+}
+
+test_junit_deferred_reads_are_cases if {
+	p := json.patch(f.without_type("auditlog_ucloud_operation_events"), [{"op": "add", "path": "/resource_changes/-", "value": {"address": f.uc_address, "mode": "data", "type": "auditlog_ucloud_operation_events", "change": {"actions": ["read"]}}}])
+	contains(junit(p), sprintf(`<testcase classname="data sources" name="%s"><error message="deferred to apply: no values at plan time">`, [f.uc_address]))
+}
+
+test_junit_skipped_controls if {
+	pol := f.with_policy("controls", {"NET-01": {"allowed_narrowing": []}})
+	j := gate.junit with input as f.good_plan with data.auditlog.policy as pol with time.now_ns as f.now_ns
+	contains(j, `<testcase classname="controls" name="UC-02 Failed UCloud operations stay at or below the threshold"><skipped message="not enabled in the policy data"/></testcase>`)
+	contains(j, `<testsuite name="controls" tests="8" failures="0" errors="0" skipped="7">`)
+}
+
+test_xml_escaping if {
+	gate.xml(concat("", [`a<b & "c"`, "\n>"])) == "a&lt;b &amp; &quot;c&quot;&#10;&gt;"
+}
+
+# A control id the policy does not know (a typo) must not silently drop a control.
+test_exit_2_for_an_unknown_control if {
+	pol := f.with_policy("controls", object.union(f.policy.controls, {"NET-99": {"allowed_narrowing": []}}))
+	o := gate.output with input as f.good_plan with data.auditlog.policy as pol with time.now_ns as f.now_ns
+	startswith(o, "exit=2\n")
+	contains(o, "POLICY: controls[\"NET-99\"] is not a control of this policy")
+}

@@ -1,0 +1,199 @@
+package auditlog.lib_evidence_test
+
+import data.auditlog.fixtures as f
+import data.auditlog.lib
+
+# problems_of returns the messages control_evidence gives control id over
+# types for a plan, under the fixture policy (or pol).
+problems_of(p, id, types) := msgs if {
+	msgs := {e.message | some e in lib.control_evidence(id, types)} with input as p with data.auditlog.policy as f.policy
+}
+
+problems_with(p, pol, id, types) := msgs if {
+	msgs := {e.message | some e in lib.control_evidence(id, types)} with input as p with data.auditlog.policy as pol
+}
+
+uc := {"auditlog_ucloud_operation_events"}
+
+csip := {"auditlog_csip_user_call_records"}
+
+events := {"auditlog_cloudaudit_events"}
+
+tracks := {"auditlog_cloudaudit_tracks"}
+
+uc_with(patch) := f.replacing(f.with_evidence(f.uc_ds([]), patch))
+
+events_with(patch) := f.replacing(f.with_evidence(f.events_ds([]), patch))
+
+csip_with(patch) := f.replacing(f.with_evidence(f.csip_ds("100021372635", []), patch))
+
+tracks_with(patch) := f.replacing(f.with_evidence(f.tracks_ds([f.good_track]), patch))
+
+test_good_plan_covers_every_control if {
+	every types in [uc, csip, events, tracks, {"auditlog_cloudaudit_track"}] {
+		count(problems_of(f.good_plan, "UC-01", types)) == 0
+	}
+}
+
+# --- Completeness (probe 1) --------------------------------------------------------------
+
+# UCloud cut inside a page: resume_token is null, but the read is not complete.
+test_incomplete_read if {
+	p := uc_with({"complete": false, "records": 0})
+	f.has(problems_of(p, "UC-01", uc), sprintf("UC-01: %s: evidence: incomplete: evidence.complete is false", [f.uc_address]))
+}
+
+test_complete_null_or_missing if {
+	f.has(problems_of(uc_with({"complete": null}), "UC-01", uc), sprintf("UC-01: %s: evidence: incomplete: evidence.complete is null", [f.uc_address]))
+	p := f.replacing(json.patch(f.uc_ds([]), [{"op": "remove", "path": "/values/evidence/complete"}]))
+	f.has(problems_of(p, "UC-01", uc), sprintf("UC-01: %s: evidence: incomplete: evidence.complete is null", [f.uc_address]))
+}
+
+test_no_evidence_object if {
+	for_null := f.replacing(json.patch(f.uc_ds([]), [{"op": "replace", "path": "/values/evidence", "value": null}]))
+	f.has(problems_of(for_null, "UC-01", uc), sprintf("UC-01: %s: evidence: no evidence object", [f.uc_address]))
+	absent := f.replacing(json.patch(f.uc_ds([]), [{"op": "remove", "path": "/values/evidence"}]))
+	f.has(problems_of(absent, "UC-01", uc), sprintf("UC-01: %s: evidence: no evidence object", [f.uc_address]))
+}
+
+test_inconsistent_counts if {
+	f.has(problems_of(uc_with({"records": 5}), "UC-01", uc), sprintf("UC-01: %s: evidence: evidence.records is 5 but the data source lists 0 records", [f.uc_address]))
+	t := f.replacing(json.patch(f.tracks_ds([f.good_track]), [{"op": "replace", "path": "/values/total_count", "value": 5}]))
+	f.has(problems_of(t, "TRK-01", tracks), sprintf("TRK-01: %s: evidence: lists 1 of the 5 tracking sets", [f.tracks_address]))
+	c := f.replacing(json.patch(f.csip_ds("100021372635", []), [{"op": "replace", "path": "/values/total", "value": 7}]))
+	f.has(problems_of(c, "NET-01", csip), sprintf("NET-01: %s: evidence: lists 0 of the 7 records", [f.csip_address("100021372635")]))
+}
+
+# --- The window (probe 3) ----------------------------------------------------------------
+
+test_window_of_the_last_hour_does_not_cover if {
+	p := events_with({"window_start": f.now_unix - 3600})
+	f.has(problems_of(p, "EVT-01", events), sprintf("EVT-01: %s: evidence: window 2026-05-31T23:00:00Z to 2026-06-01T00:00:00Z does not cover the policy's window 2026-05-04T00:00:00Z to 2026-06-01T00:00:00Z", [f.events_address]))
+}
+
+test_window_one_second_short_does_not_cover if {
+	f.has(problems_of(uc_with({"window_start": f.window.start + 1}), "UC-01", uc), sprintf("UC-01: %s: evidence: window", [f.uc_address]))
+	f.has(problems_of(uc_with({"window_end": f.window.end - 1}), "UC-01", uc), sprintf("UC-01: %s: evidence: window", [f.uc_address]))
+}
+
+test_wider_window_covers if {
+	count(problems_of(uc_with({"window_start": f.window.start - f.day, "window_end": f.window.end + 60}), "UC-01", uc)) == 0
+}
+
+test_window_in_the_future if {
+	p := events_with({"window_start": f.now_unix + f.day, "window_end": f.now_unix + (2 * f.day)})
+	msgs := problems_of(p, "EVT-01", events)
+	f.has(msgs, sprintf("EVT-01: %s: evidence: window 2026-06-02T00:00:00Z to 2026-06-03T00:00:00Z lies in the future", [f.events_address]))
+	not f.has_all(msgs, ["does not cover"])
+}
+
+test_window_chosen_by_the_api if {
+	p := csip_with({"window_chosen_by_api": true, "window_start": null, "window_end": null})
+	msgs := problems_of(p, "NET-01", csip)
+	f.has(msgs, sprintf("NET-01: %s: evidence: window chosen by the API", [f.csip_address("100021372635")]))
+	not f.has_all(msgs, ["no window shown"])
+}
+
+test_window_not_shown if {
+	f.has(problems_of(uc_with({"window_start": null}), "UC-01", uc), sprintf("UC-01: %s: evidence: no window shown (evidence.window_start null", [f.uc_address]))
+	f.has(problems_of(uc_with({"window_chosen_by_api": null}), "UC-01", uc), sprintf("UC-01: %s: evidence: evidence.window_chosen_by_api is missing", [f.uc_address]))
+}
+
+# Tracking sets have no window: a null one is fine there.
+test_unwindowed_types_need_no_window if {
+	count(problems_of(f.good_plan, "TRK-01", tracks)) == 0
+}
+
+test_window_from_policy_dates if {
+	pol := object.union(f.policy, {"window_start": "2026-04-01", "window_end": "2026-04-02"})
+	msgs := problems_with(f.good_plan, pol, "UC-01", uc)
+	f.has(msgs, sprintf("UC-01: %s: evidence: window 2026-05-04T00:00:00Z to 2026-06-01T00:00:00Z does not cover the policy's window 2026-04-01T00:00:00Z to 2026-04-02T23:59:59Z", [f.uc_address]))
+}
+
+# --- Narrowing (probe 3) -------------------------------------------------------------------
+
+test_narrowing_not_allowed if {
+	every n in ["filter.filters", "filter.offset", "filter.limit"] {
+		f.has(problems_of(csip_with({"narrowed_by": [n]}), "NET-01", csip), sprintf("NET-01: %s: evidence: narrowed by %s, which NET-01 does not allow", [f.csip_address("100021372635"), n]))
+	}
+	f.has(problems_of(events_with({"narrowed_by": ["lookup_attributes"]}), "EVT-01", events), sprintf("EVT-01: %s: evidence: narrowed by lookup_attributes", [f.events_address]))
+	f.has(problems_of(events_with({"narrowed_by": ["next_token"]}), "EVT-01", events), sprintf("EVT-01: %s: evidence: narrowed by next_token", [f.events_address]))
+	f.has(problems_of(uc_with({"narrowed_by": ["access_key_ids", "resource_id"]}), "UC-01", uc), sprintf("UC-01: %s: evidence: narrowed by resource_id", [f.uc_address]))
+}
+
+test_narrowing_allowed_by_the_control if {
+	count(problems_of(uc_with({"narrowed_by": ["max_items"]}), "UC-01", uc)) == 0
+	pol := f.with_policy("controls", {"UC-01": {"allowed_narrowing": ["max_items", "resource_id"]}})
+	count(problems_with(uc_with({"narrowed_by": ["max_items", "resource_id"]}), pol, "UC-01", uc)) == 0
+	f.has(problems_with(uc_with({"narrowed_by": ["max_items"]}), f.with_policy("controls", {"UC-01": {"allowed_narrowing": []}}), "UC-01", uc), "UC-01: module.compliance.data.auditlog_ucloud_operation_events.window: evidence: narrowed by max_items")
+}
+
+# A control the policy data does not name allows no narrowing at all.
+test_unknown_control_allows_no_narrowing if {
+	f.has(problems_of(uc_with({"narrowed_by": ["max_items"]}), "MY-01", uc), "MY-01: module.compliance.data.auditlog_ucloud_operation_events.window: evidence: narrowed by max_items")
+}
+
+test_narrowed_by_missing if {
+	f.has(problems_of(uc_with({"narrowed_by": null}), "UC-01", uc), sprintf("UC-01: %s: evidence: evidence.narrowed_by is missing", [f.uc_address]))
+}
+
+# --- Account, region, project, sub-accounts -------------------------------------------------
+
+test_other_account if {
+	msgs := problems_of(events_with({"account_id": "200000000002"}), "EVT-01", events)
+	f.has(msgs, sprintf("EVT-01: %s: evidence: account 200000000002 is not one the policy expects (tencentcloud_accounts: 100000000001)", [f.events_address]))
+	f.has(msgs, "EVT-01: account 100000000001: no auditlog_cloudaudit_events data source read it")
+}
+
+test_null_account_when_the_policy_names_one if {
+	msgs := problems_of(tracks_with({"account_id": null}), "TRK-01", tracks)
+	f.has(msgs, sprintf("TRK-01: %s: evidence: account not known (evidence.account_id is null", [f.tracks_address]))
+}
+
+test_null_account_when_the_policy_names_none if {
+	pol := f.with_policy("tencentcloud_accounts", [])
+	count(problems_with(tracks_with({"account_id": null}), pol, "TRK-01", tracks)) == 0
+}
+
+test_second_account_required if {
+	pol := f.with_policy("tencentcloud_accounts", [f.account, "200000000002"])
+	msgs := problems_with(f.good_plan, pol, "NET-01", csip)
+	f.has(msgs, "NET-01: account 200000000002: no auditlog_csip_user_call_records data source read it (tencentcloud_accounts)")
+}
+
+test_region if {
+	f.has(problems_of(events_with({"region": "ap-shanghai"}), "EVT-01", events), sprintf("EVT-01: %s: evidence: region ap-shanghai is not one the policy expects", [f.events_address]))
+	f.has(problems_of(events_with({"region": null}), "EVT-01", events), sprintf("EVT-01: %s: evidence: region not known", [f.events_address]))
+	pol := f.with_policy("tencentcloud_regions", ["ap-guangzhou", "ap-singapore"])
+	f.has(problems_with(f.good_plan, pol, "EVT-01", events), "EVT-01: region ap-singapore: no auditlog_cloudaudit_events data source read it")
+}
+
+# CSIP sends no region: its null region is never a problem.
+test_csip_has_no_region if {
+	count(problems_of(f.good_plan, "NET-01", csip)) == 0
+}
+
+test_project if {
+	f.has(problems_of(uc_with({"project_id": "org-other"}), "UC-01", uc), sprintf("UC-01: %s: evidence: project org-other is not one the policy expects", [f.uc_address]))
+	f.has(problems_of(uc_with({"project_id": null}), "UC-01", uc), sprintf("UC-01: %s: evidence: project not known", [f.uc_address]))
+	f.has(problems_of(uc_with({"project_id": "org-other"}), "UC-01", uc), "UC-01: project org-sim001: no auditlog_ucloud_operation_events data source read it")
+}
+
+# Probe 3: fewer sub-accounts read than the policy names.
+test_sub_account_not_read if {
+	pol := f.with_policy("csip_sub_uins", ["100021372635", "100021372636"])
+	f.has(problems_with(f.good_plan, pol, "NET-01", csip), "NET-01: sub-account 100021372636: no auditlog_csip_user_call_records data source read it (csip_sub_uins)")
+}
+
+test_type_not_read if {
+	f.has(problems_of(f.without_type("auditlog_csip_user_call_records"), "NET-01", csip), "NET-01: no auditlog_csip_user_call_records data source was read")
+}
+
+test_problems_name_the_address if {
+	got := lib.control_evidence("UC-01", uc) with input as uc_with({"complete": false}) with data.auditlog.policy as f.policy
+	count(got) > 0
+	every e in got {
+		e.address == f.uc_address
+		startswith(e.message, sprintf("UC-01: %s: ", [f.uc_address]))
+	}
+}

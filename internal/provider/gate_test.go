@@ -1,0 +1,882 @@
+package provider
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/auditlog/terraform-provider-auditlog/internal/cloudsim"
+)
+
+// gateSuite runs examples/policy/gate the way a CI step does: from a copy
+// of examples/policy in a directory of its own, with the provider installed
+// from a filesystem mirror and opa on PATH.
+type gateSuite struct {
+	root   string // the repository
+	work   string
+	rc     string // CLI configuration: the provider from a mirror
+	policy string // the copy of examples/policy
+	gate   string // its gate command
+	opaBin string // a directory holding only opa
+	opa    string // the pinned opa binary
+}
+
+func newGateSuite(t *testing.T) *gateSuite {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	s := &gateSuite{root: root, work: work, rc: buildProviderForCLI(t, work)}
+	s.policy = filepath.Join(work, "user", "policy")
+	copyTree(t, filepath.Join(root, "examples", "policy"), s.policy)
+	s.gate = filepath.Join(s.policy, "gate")
+	if err := os.Chmod(s.gate, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s.opa = pinnedTool(t, root, "opa")
+	s.opaBin = filepath.Join(work, "opa-bin")
+	if err := os.MkdirAll(s.opaBin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(s.opa, filepath.Join(s.opaBin, "opa")); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// pinnedTool returns the path of a tool pinned in tools/policy/go.mod,
+// built into Go's cache on first use.
+func pinnedTool(t *testing.T, root, name string) string {
+	t.Helper()
+	modfile := "-modfile=" + filepath.Join(root, "tools", "policy", "go.mod")
+	build := exec.Command("go", "tool", modfile, name, "--help")
+	build.Dir = root
+	_ = build.Run() // builds it; --help's exit code does not matter
+	find := exec.Command("go", "tool", "-n", modfile, name)
+	find.Dir = root
+	out, err := find.Output()
+	if err != nil {
+		t.Fatalf("go tool -n %s: %v", name, err)
+	}
+	path := strings.TrimSpace(string(out))
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the pinned %s is not at %s: %v", name, path, err)
+	}
+	return path
+}
+
+// runner returns an exampleRun for one (sub)test, so that a failure is
+// reported on the test that runs the command.
+func (s *gateSuite) runner(t *testing.T) *exampleRun {
+	return &exampleRun{t: t, root: s.root, rc: s.rc}
+}
+
+// run runs the gate with opa on PATH, in the user's directory, and returns
+// its output (stdout and stderr) and exit code.
+func (s *gateSuite) run(t *testing.T, env []string, args ...string) (string, int) {
+	t.Helper()
+	env = append([]string{"PATH=" + s.opaBin + string(os.PathListSeparator) + os.Getenv("PATH")}, env...)
+	out, code := s.runner(t).command(filepath.Join(s.work, "user"), env, s.gate, args...)
+	return out, code
+}
+
+// config writes files into a new directory of the user's and returns it.
+func (s *gateSuite) config(t *testing.T, name string, files map[string]string) string {
+	t.Helper()
+	dir := filepath.Join(s.work, "user", name)
+	for f, content := range files {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, f), content)
+	}
+	return dir
+}
+
+// planJSON plans dir and returns the path of terraform show -json of it.
+func (s *gateSuite) planJSON(t *testing.T, dir string, env []string) string {
+	t.Helper()
+	r := s.runner(t)
+	terraformInit(t, s.rc, dir)
+	if out, code := r.command(dir, env, "terraform", "plan", "-input=false", "-no-color", "-out=tfplan"); code != 0 {
+		t.Fatalf("terraform plan in %s: exit %d\n%s", dir, code, out)
+	}
+	cmd := exec.Command("terraform", "show", "-json", "tfplan")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+s.rc)
+	js, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
+	path := filepath.Join(dir, "plan.json")
+	writeFile(t, path, string(js))
+	return path
+}
+
+// expectGate checks a gate run's exit code and that its output holds every
+// one of want.
+func expectGate(t *testing.T, what, out string, code, wantCode int, want ...string) {
+	t.Helper()
+	if code != wantCode {
+		t.Errorf("%s: gate exit %d, want %d\n%s", what, code, wantCode, out)
+		return
+	}
+	folded := foldSpace.ReplaceAllString(out, " ")
+	for _, w := range want {
+		if !strings.Contains(out, w) && !strings.Contains(folded, w) {
+			t.Errorf("%s: the gate's output does not say %q\n%s", what, w, out)
+		}
+	}
+}
+
+// auditHCL reads everything the shipped policy requires, the way the policy
+// reviews it: the 28 days up to the plan, every listed sub-account, nothing
+// narrowed.
+const auditHCL = `
+variable "allowed_networks" {
+  description = "Declared so that -var can try to widen the allow-list: the policy never reads it."
+  type        = list(string)
+  default     = []
+}
+
+locals {
+  end   = provider::auditlog::unix_time(plantimestamp())
+  start = local.end - 28 * 86400
+  # CSIP reads Beijing time (UTC+8).
+  csip_start = formatdate("YYYY-MM-DD hh:mm:ss", timeadd(plantimestamp(), "-664h"))
+  csip_end   = formatdate("YYYY-MM-DD hh:mm:ss", timeadd(plantimestamp(), "8h"))
+}
+
+data "auditlog_cloudaudit_tracks" "all" {}
+
+data "auditlog_cloudaudit_track" "each" {
+  for_each = { for t in data.auditlog_cloudaudit_tracks.all.tracks : tostring(t.track_id) => t.track_id }
+  track_id = each.value
+}
+
+data "auditlog_csip_user_call_records" "sub" {
+  for_each = toset(["100021372635", "100021372636"])
+  sub_uin  = each.value
+  filter {
+    start_time = local.csip_start
+    end_time   = local.csip_end
+  }
+}
+
+data "auditlog_cloudaudit_events" "window" {
+  start_time = local.start
+  end_time   = local.end
+}
+
+data "auditlog_ucloud_operation_events" "window" {
+  begin_time = local.start
+  end_time   = local.end
+}
+`
+
+const providerHCL = `
+terraform {
+  required_providers {
+    auditlog = { source = "auditlog/auditlog" }
+  }
+}
+
+provider "auditlog" {}
+`
+
+// variant returns base with old replaced by repl; old must be there.
+func variant(t *testing.T, base, old, repl string) string {
+	t.Helper()
+	if !strings.Contains(base, old) {
+		t.Fatalf("variant: %q is not in the configuration", old)
+	}
+	return strings.Replace(base, old, repl, 1)
+}
+
+const (
+	gateTracksAddr = "data.auditlog_cloudaudit_tracks.all"
+	gateEventsAddr = "data.auditlog_cloudaudit_events.window"
+	gateUCloudAddr = "data.auditlog_ucloud_operation_events.window"
+)
+
+func gateCSIPAddr(uin string) string {
+	return fmt.Sprintf("data.auditlog_csip_user_call_records.sub[%q]", uin)
+}
+
+// findingAddr is the data source each seeded finding of the noncompliant
+// scenario comes from.
+func findingAddr(control, finding string) string {
+	switch {
+	case strings.HasPrefix(control, "TRK-"):
+		return gateTracksAddr
+	case control == "NET-01":
+		uin, _, _ := strings.Cut(finding, "/")
+		return gateCSIPAddr(uin)
+	case control == "EVT-01":
+		return gateEventsAddr
+	default:
+		return gateUCloudAddr
+	}
+}
+
+type junitReport struct {
+	Suites []struct {
+		Name  string `xml:"name,attr"`
+		Cases []struct {
+			Name    string    `xml:"name,attr"`
+			Failure *struct{} `xml:"failure"`
+			Error   *struct{} `xml:"error"`
+			Skipped *struct{} `xml:"skipped"`
+		} `xml:"testcase"`
+	} `xml:"testsuite"`
+}
+
+// readJUnit returns the test cases of a JUnit file by suite, each with its
+// outcome: pass, failure, error or skipped.
+func readJUnit(t *testing.T, path string) map[string]map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no JUnit report: %v", err)
+	}
+	var r junitReport
+	if err := xml.Unmarshal(b, &r); err != nil {
+		t.Fatalf("the JUnit report is not XML: %v\n%s", err, b)
+	}
+	got := map[string]map[string]string{}
+	for _, s := range r.Suites {
+		got[s.Name] = map[string]string{}
+		for _, c := range s.Cases {
+			outcome := "pass"
+			switch {
+			case c.Failure != nil:
+				outcome = "failure"
+			case c.Error != nil:
+				outcome = "error"
+			case c.Skipped != nil:
+				outcome = "skipped"
+			}
+			got[s.Name][c.Name] = outcome
+		}
+	}
+	return got
+}
+
+// scenarioSim starts a simulator serving a shipped scenario.
+func scenarioSim(t *testing.T, name string, opts cloudsim.Options) *testSim {
+	t.Helper()
+	d, err := cloudsim.Scenario(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Data = d
+	return startSim(t, opts)
+}
+
+// TestAccGate runs examples/policy/gate, copied into a directory of the
+// user's, through terraform against the simulator: the compliant scenario
+// passes (exit 0), and every way a gate can be fooled fails it (exit 1 or 2)
+// with a message that names the data source and the reason. Plans run in
+// parallel, one simulator per scenario.
+func TestAccGate(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	s := newGateSuite(t)
+	good, bad := scenarioSim(t, "compliant", cloudsim.Options{}), scenarioSim(t, "noncompliant", cloudsim.Options{})
+	goodEnv, badEnv := simEnv(good, good.Options().TencentSecretKey), simEnv(bad, bad.Options().TencentSecretKey)
+	empty := startSim(t, cloudsim.Options{Data: emptyAccount(t)})
+	// Violations only in the CloudAudit events and UCloud operations.
+	lateBad := startSim(t, cloudsim.Options{Data: mixedScenario(t, "compliant", "noncompliant", "GetUserOperationEvents", "DescribeEvents")})
+	refused := scenarioSim(t, "compliant", cloudsim.Options{RefuseCallerIdentity: "AuthFailure.UnauthorizedOperation"})
+
+	// One plan JSON of the compliant reads, for the cases that judge a plan
+	// JSON instead of a directory.
+	var once sync.Once
+	var goodJSON string
+	compliantJSON := func(t *testing.T) string {
+		once.Do(func() {
+			goodJSON = s.planJSON(t, s.config(t, "compliant-json", map[string]string{"main.tf": providerHCL + auditHCL}), goodEnv)
+		})
+		if goodJSON == "" {
+			t.Fatal("the compliant plan JSON was not made")
+		}
+		return goodJSON
+	}
+
+	t.Run("group", func(t *testing.T) {
+		t.Run("compliant passes", func(t *testing.T) {
+			t.Parallel()
+			dir := s.config(t, "compliant", map[string]string{"main.tf": providerHCL + auditHCL})
+			junit := filepath.Join(s.work, "compliant.xml")
+			out, code := s.run(t, goodEnv, "--junit", junit, dir)
+			expectGate(t, "compliant", out, code, 0, "gate: PASS: 8 controls evaluated", "policy data: "+filepath.Join(s.policy, "policy.json")+" (shipped beside the gate",
+				"PASS "+gateCSIPAddr("100021372636")+": ", "account_id 100000000001", "project_id org-sim001", "terraform init in "+dir)
+			cases := readJUnit(t, junit)
+			if len(cases["controls"]) != 8 {
+				t.Errorf("JUnit: %d control cases, want 8: %v", len(cases["controls"]), cases["controls"])
+			}
+			for _, a := range []string{gateTracksAddr, gateEventsAddr, gateUCloudAddr, gateCSIPAddr("100021372635"), gateCSIPAddr("100021372636")} {
+				if cases["data sources"][a] != "pass" {
+					t.Errorf("JUnit: data source %s is %q, want a passing case", a, cases["data sources"][a])
+				}
+			}
+			for suite, cs := range cases {
+				for name, outcome := range cs {
+					if outcome != "pass" {
+						t.Errorf("JUnit: %s %q is %s", suite, name, outcome)
+					}
+				}
+			}
+		})
+
+		// Under a dev override the gate fetches the modules only.
+		t.Run("dev override", func(t *testing.T) {
+			t.Parallel()
+			bins, err := filepath.Glob(filepath.Join(s.work, "mirror", "registry.terraform.io", "auditlog", "auditlog", "*", "*", "terraform-provider-auditlog_v*"))
+			if err != nil || len(bins) != 1 {
+				t.Fatalf("the mirror holds %v (%v), want one provider binary", bins, err)
+			}
+			overrides := filepath.Join(s.work, "dev-override")
+			if err := os.MkdirAll(overrides, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(bins[0], filepath.Join(overrides, "terraform-provider-auditlog")); err != nil {
+				t.Fatal(err)
+			}
+			rc := filepath.Join(s.work, "dev-override.tfrc")
+			writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"auditlog/auditlog\" = %q\n  }\n  direct {}\n}\n", overrides))
+			dir := s.config(t, "dev-override", map[string]string{"main.tf": providerHCL + auditHCL})
+			out, code := s.run(t, append([]string{"TF_CLI_CONFIG_FILE=" + rc}, goodEnv...), dir)
+			expectGate(t, "dev override", out, code, 0, "terraform get in "+dir+" (the CLI configuration "+rc+" has a dev override)", "gate: PASS")
+		})
+
+		// Probe 2: -var cannot widen the policy's allow-list.
+		t.Run("noncompliant fails with every finding", func(t *testing.T) {
+			t.Parallel()
+			dir := s.config(t, "noncompliant", map[string]string{"main.tf": providerHCL + auditHCL})
+			junit := filepath.Join(s.work, "noncompliant.xml")
+			out, code := s.run(t, badEnv, "--junit", junit, dir, "--", `-var=allowed_networks=["0.0.0.0/0","::/0"]`)
+			var want []string
+			for id, fs := range seededFindings {
+				for _, f := range fs {
+					want = append(want, fmt.Sprintf("%s: %s: %s: ", id, findingAddr(id, f), f))
+				}
+			}
+			expectGate(t, "noncompliant", out, code, 1, want...)
+			for name, outcome := range readJUnit(t, junit)["controls"] {
+				if outcome != "failure" {
+					t.Errorf("JUnit: control %q is %s, want failure", name, outcome)
+				}
+			}
+		})
+
+		// Probe 1: a UCloud read cut inside a page (max_items 2, pages of 3)
+		// has a null resume_token, yet is not complete.
+		t.Run("probe 1: read cut inside a page", func(t *testing.T) {
+			t.Parallel()
+			hcl := variant(t, auditHCL, "  begin_time = local.start\n", "  begin_time  = local.start\n  max_items   = 2\n  max_results = 3\n")
+			out, code := s.run(t, goodEnv, s.config(t, "probe1", map[string]string{"main.tf": providerHCL + hcl}))
+			expectGate(t, "probe 1", out, code, 1, "UC-01: "+gateUCloudAddr+": evidence: incomplete: evidence.complete is false with 2 records read",
+				"UC-02: "+gateUCloudAddr+": evidence: incomplete", "INCOMPLETE")
+		})
+
+		// Probe 2: no audit data source, and a variable that would empty
+		// the list of required ones.
+		t.Run("probe 2: no data source", func(t *testing.T) {
+			t.Parallel()
+			dir := s.config(t, "probe2", map[string]string{"main.tf": providerHCL + `
+variable "required_data_sources" {
+  type    = list(string)
+  default = []
+}
+output "nothing" {
+  value = var.required_data_sources
+}
+`})
+			out, code := s.run(t, goodEnv, dir)
+			expectGate(t, "probe 2", out, code, 1, "PLAN: no auditlog_cloudaudit_tracks data source was read",
+				"NET-01: no auditlog_csip_user_call_records data source was read", "UC-01: no auditlog_ucloud_operation_events data source was read")
+		})
+
+		// Probe 3, a window in the future: the provider refuses it at plan
+		// time, so the plan errors and the gate cannot judge (the Rego rule
+		// for such a window is covered by the OPA tests).
+		t.Run("probe 3: window in the future", func(t *testing.T) {
+			t.Parallel()
+			hcl := auditHCL + `
+data "auditlog_cloudaudit_events" "future" {
+  start_time = local.end + 86400
+  end_time   = local.end + 2 * 86400
+}
+`
+			out, code := s.run(t, goodEnv, s.config(t, "probe3-future", map[string]string{"main.tf": providerHCL + hcl}))
+			expectGate(t, "probe 3, future window", out, code, 2, "Time in the future", "is in the future", "PLAN: the plan errored")
+		})
+
+		// Probe 3: evidence narrower than the control.
+		t.Run("probe 3: narrow evidence", func(t *testing.T) {
+			t.Parallel()
+			hcl := variant(t, auditHCL, `toset(["100021372635", "100021372636"])`, `toset(["100021372635"])`) + `
+data "auditlog_cloudaudit_events" "last_hour" {
+  start_time = local.end - 3600
+  end_time   = local.end
+}
+
+data "auditlog_cloudaudit_events" "logins" {
+  start_time = local.start
+  end_time   = local.end
+  lookup_attributes {
+    attribute_key   = "EventName"
+    attribute_value = "ConsoleLogin"
+  }
+}
+
+data "auditlog_cloudaudit_events" "first" {
+  start_time = local.start
+  end_time   = local.end
+  max_items  = 1
+}
+
+data "auditlog_cloudaudit_events" "from_token" {
+  start_time = local.start
+  end_time   = local.end
+  # A token is valid only with the query that issued it, page size included.
+  max_results = 1
+  next_token  = data.auditlog_cloudaudit_events.first.resume_token
+}
+
+data "auditlog_csip_user_call_records" "one_ip" {
+  sub_uin = "100021372635"
+  filter {
+    start_time = local.csip_start
+    end_time   = local.csip_end
+    filters {
+      name   = "SourceIP"
+      values = ["106.55.1.10"]
+    }
+  }
+}
+`
+			out, code := s.run(t, goodEnv, s.config(t, "probe3", map[string]string{"main.tf": providerHCL + hcl}))
+			expectGate(t, "probe 3", out, code, 1,
+				"EVT-01: data.auditlog_cloudaudit_events.last_hour: evidence: window ", "does not cover the policy's window",
+				"EVT-01: data.auditlog_cloudaudit_events.logins: evidence: narrowed by lookup_attributes, which EVT-01 does not allow",
+				"EVT-01: data.auditlog_cloudaudit_events.from_token: evidence: narrowed by next_token, which EVT-01 does not allow",
+				"EVT-01: data.auditlog_cloudaudit_events.first: evidence: incomplete",
+				"NET-01: data.auditlog_csip_user_call_records.one_ip: evidence: narrowed by filter.filters, which NET-01 does not allow",
+				"NET-01: sub-account 100021372636: no auditlog_csip_user_call_records data source read it")
+		})
+
+		// Probe 5: a configuration error after a good run: the gate never
+		// judges an earlier plan file.
+		t.Run("probe 5: configuration error", func(t *testing.T) {
+			t.Parallel()
+			dir := s.config(t, "probe5", map[string]string{"main.tf": providerHCL + auditHCL})
+			if out, code := s.run(t, goodEnv, dir); code != 0 {
+				t.Fatalf("the first run: exit %d\n%s", code, out)
+			}
+			// What `terraform plan -out=tfplan || true` would leave behind.
+			writeFile(t, filepath.Join(dir, "tfplan"), "an earlier plan")
+			writeFile(t, filepath.Join(dir, "broken.tf"), "output \"x\" {\n  value = var.not_declared\n}\n")
+			out, code := s.run(t, goodEnv, dir)
+			expectGate(t, "probe 5", out, code, 2, "Reference to undeclared input variable", "terraform plan exited 1 without writing a plan file: nothing to judge")
+		})
+
+		// Probe 6: enforce = true with reads deferred to apply: the
+		// preconditions wait for apply, terraform plan exits 0; the gate
+		// cannot judge.
+		t.Run("probe 6: deferred reads with enforce", func(t *testing.T) {
+			t.Parallel()
+			copyTree(t, filepath.Join(s.root, "examples", "compliance"), filepath.Join(s.work, "user", "probe6", "compliance"))
+			dir := s.config(t, "probe6/root", map[string]string{"main.tf": providerHCL + `
+resource "terraform_data" "later" {
+  input = "2026-05-01"
+}
+
+module "compliance" {
+  source           = "../compliance"
+  enforce          = true
+  window_start     = terraform_data.later.output
+  allowed_networks = ["106.55.0.0/16"]
+  csip_sub_uins    = ["100021372635"]
+}
+`})
+			out, code := s.run(t, simEnv(lateBad, lateBad.Options().TencentSecretKey), dir)
+			expectGate(t, "probe 6", out, code, 2, "PLAN: module.compliance.data.auditlog_ucloud_operation_events.window is deferred to apply",
+				"CHECK: module.compliance.check.uc_01 is unknown", "gate: CANNOT JUDGE")
+			if strings.Contains(out, "terraform plan exited") {
+				t.Errorf("probe 6: terraform plan failed; the probe needs a plan that exits 0\n%s", out)
+			}
+		})
+
+		// Probe 8: an empty account, read completely, is no pass.
+		t.Run("probe 8: empty account", func(t *testing.T) {
+			t.Parallel()
+			out, code := s.run(t, simEnv(empty, empty.Options().TencentSecretKey), s.config(t, "probe8-empty", map[string]string{"main.tf": providerHCL + auditHCL}))
+			expectGate(t, "probe 8, empty account", out, code, 1,
+				"TRK-01: "+gateTracksAddr+": (no tracking set): the account has no CloudAudit tracking set",
+				"TRK-03: "+gateTracksAddr+": (no tracking set)", "TRK-04: "+gateTracksAddr+": organization: ",
+				"PASS UC-01 No risky UCloud operation by an unexpected user: 0 findings on 0 records from 1 data source",
+				"PASS "+gateUCloudAddr+": 0 records; window ")
+		})
+
+		// Probe 8: two module instances: each finding names its instance.
+		t.Run("probe 8: module instances", func(t *testing.T) {
+			t.Parallel()
+			dir := s.config(t, "probe8-instances", map[string]string{
+				"main.tf": providerHCL + `
+module "account" {
+  for_each = toset(["prod", "dev"])
+  source   = "./audit"
+}
+`,
+				"audit/main.tf": `
+terraform {
+  required_providers {
+    auditlog = { source = "auditlog/auditlog" }
+  }
+}
+` + auditHCL,
+			})
+			out, code := s.run(t, badEnv, dir)
+			expectGate(t, "probe 8, module instances", out, code, 1,
+				`NET-01: module.account["prod"].data.auditlog_csip_user_call_records.sub["100021372635"]: 100021372635/198.51.100.7: `,
+				`NET-01: module.account["dev"].data.auditlog_csip_user_call_records.sub["100021372635"]: 100021372635/198.51.100.7: `,
+				`UC-01: module.account["dev"].data.auditlog_ucloud_operation_events.window: mallory/DeleteUHostInstance/uhost-6c5b4a39: `)
+		})
+
+		// Probe 8: the policy names the account, the evidence does not.
+		t.Run("probe 8: account not known", func(t *testing.T) {
+			t.Parallel()
+			out, code := s.run(t, simEnv(refused, refused.Options().TencentSecretKey), s.config(t, "probe8-refused", map[string]string{"main.tf": providerHCL + auditHCL}))
+			expectGate(t, "probe 8, account not known", out, code, 1,
+				"TRK-01: "+gateTracksAddr+": evidence: account not known (evidence.account_id is null",
+				"NET-01: "+gateCSIPAddr("100021372635")+": evidence: account not known",
+				"EVT-01: account 100000000001: no auditlog_cloudaudit_events data source read it")
+		})
+
+		t.Run("plan JSON", func(t *testing.T) {
+			t.Parallel()
+			js := compliantJSON(t)
+			out, code := s.run(t, nil, js)
+			expectGate(t, "fresh compliant plan JSON", out, code, 0, "judging the plan JSON "+js, "gate: PASS")
+
+			// Probe 8: an account other than the one the policy expects.
+			other := writePolicyData(t, s, "other-account.json", func(p map[string]any) { p["tencentcloud_accounts"] = []string{"100000000099"} })
+			out, code = s.run(t, nil, "--data", other, js)
+			expectGate(t, "other account", out, code, 1, "TRK-01: "+gateTracksAddr+": evidence: account 100000000001 is not one the policy expects (tencentcloud_accounts: 100000000099)",
+				"TRK-01: account 100000000099: no auditlog_cloudaudit_tracks data source read it")
+
+			// Probe 7: records whose time is null are findings, not skips.
+			nulled := editPlan(t, js, "null-times.json", func(plan map[string]any) {
+				for _, r := range planDataSources(t, plan) {
+					values := jsonObject(t, r["values"])
+					switch r["address"] {
+					case gateCSIPAddr("100021372635"):
+						rec := firstRecord(t, values, "data")
+						rec["source_ip"], rec["first_call_time"], rec["last_call_time"] = "198.51.100.99", nil, nil
+					case gateEventsAddr:
+						e := firstRecord(t, values, "events")
+						e["event_name"], e["username"], e["event_time"] = "ConsoleLogin", "nobody", nil
+					case gateUCloudAddr:
+						e := firstRecord(t, values, "events")
+						e["api"], e["user_name"], e["operate_time"] = "DeleteUHostInstance", "nobody", nil
+					}
+				}
+			})
+			out, code = s.run(t, nil, nulled)
+			expectGate(t, "probe 7", out, code, 1,
+				"NET-01: "+gateCSIPAddr("100021372635")+": 100021372635/198.51.100.99: ", "last unknown (first_call_time null, last_call_time null",
+				"EVT-01: "+gateEventsAddr+": ", "ConsoleLogin by nobody from ", "at an unknown time (event_time null",
+				"UC-01: "+gateUCloudAddr+": nobody/DeleteUHostInstance/", "an unknown time (operate_time null")
+		})
+
+		// Probe 4: conftest's default namespace loads the policy, and without
+		// the policy data it denies.
+		t.Run("probe 4: conftest", func(t *testing.T) {
+			t.Parallel()
+			js := compliantJSON(t)
+			conftest := pinnedTool(t, s.root, "conftest")
+			r := s.runner(t)
+			out, code := r.command(s.work, nil, conftest, "test", "--no-color", "--policy", s.policy, js)
+			if code == 0 || !strings.Contains(out, "POLICY: no policy data document") {
+				t.Errorf("conftest without --data: exit %d, want a failure saying the policy data is missing\n%s", code, out)
+			}
+			out, code = r.command(s.work, nil, conftest, "test", "--no-color", "--policy", s.policy, "--data", filepath.Join(s.policy, "policy.json"), js)
+			if code != 0 || !strings.Contains(out, "passed") {
+				t.Errorf("conftest with --data, default namespace, compliant plan: exit %d, want 0\n%s", code, out)
+			}
+			stale := editPlan(t, js, "stale-for-conftest.json", func(plan map[string]any) {
+				plan["timestamp"] = time.Now().Add(-2 * time.Hour).UTC().Format(time.RFC3339)
+			})
+			out, code = r.command(s.work, nil, conftest, "test", "--no-color", "--policy", s.policy, "--data", filepath.Join(s.policy, "policy.json"), stale)
+			if code == 0 || !strings.Contains(out, "older than the 3600 s the policy accepts") {
+				t.Errorf("conftest on a stale plan: exit %d, want a failure\n%s", code, out)
+			}
+		})
+	})
+}
+
+// TestAccGateCopied runs the gate copied with examples/policy into a
+// directory that holds only a user's configuration (a copy of
+// examples/compliance: the module and its root): it passes the compliant
+// scenario and fails closed (exit 2) on an errored plan, a missing or
+// invalid policy data file, a stale plan and a missing tool.
+func TestAccGateCopied(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	s := newGateSuite(t)
+	copyTree(t, filepath.Join(s.root, "examples", "compliance"), filepath.Join(s.work, "user", "compliance"))
+	root := filepath.Join(s.work, "user", "compliance", "root")
+	vars := filepath.Join(s.work, "user", "compliance", "test", "scenario.tfvars")
+	good := scenarioSim(t, "compliant", cloudsim.Options{})
+	goodEnv := simEnv(good, good.Options().TencentSecretKey)
+
+	t.Run("group", func(t *testing.T) {
+		t.Run("compliant passes", func(t *testing.T) {
+			t.Parallel()
+			out, code := s.run(t, goodEnv, "--var-file", vars, root)
+			expectGate(t, "copied gate, compliant", out, code, 0, "gate: PASS: 8 controls evaluated")
+		})
+
+		t.Run("errored plan", func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join(s.work, "user", "errored")
+			copyTree(t, root, dir)
+			writeFile(t, filepath.Join(dir, "main.tf"), strings.ReplaceAll(readFile(t, filepath.Join(root, "main.tf")), `source = "../"`, `source = "../compliance"`))
+			out, code := s.run(t, simEnv(good, "wrong-"+good.Options().TencentSecretKey), "--var-file", vars, dir)
+			expectGate(t, "copied gate, wrong key", out, code, 2, "AuthFailure", "PLAN: the plan errored", "gate: CANNOT JUDGE")
+		})
+
+		t.Run("policy data", func(t *testing.T) {
+			t.Parallel()
+			js := s.planJSON(t, s.config(t, "data-json", map[string]string{"main.tf": providerHCL + auditHCL}), goodEnv)
+			out, code := s.run(t, nil, "--data", filepath.Join(s.work, "no-such.json"), js)
+			expectGate(t, "missing --data file", out, code, 2, "no-such.json does not exist or cannot be read")
+
+			invalid := writePolicyData(t, s, "invalid.json", func(p map[string]any) { delete(p, "allowed_networks"); p["ucloud_max_failed"] = "3" })
+			out, code = s.run(t, nil, "--data", invalid, js)
+			expectGate(t, "invalid policy data", out, code, 2, "POLICY: data.auditlog.policy does not match its schema: (Root): allowed_networks is required",
+				"POLICY: data.auditlog.policy does not match its schema: ucloud_max_failed: Invalid type")
+
+			notJSON := filepath.Join(s.work, "not.json")
+			writeFile(t, notJSON, "{ allowed_networks = [] }")
+			out, code = s.run(t, nil, "--data", notJSON, js)
+			expectGate(t, "policy data that is not JSON", out, code, 2, "opa could not evaluate the policy")
+
+			// The shipped data file removed from the copy.
+			bare := filepath.Join(s.work, "bare-policy")
+			copyTree(t, s.policy, bare)
+			if err := os.Remove(filepath.Join(bare, "policy.json")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(filepath.Join(bare, "gate"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			env := []string{"PATH=" + s.opaBin + string(os.PathListSeparator) + os.Getenv("PATH")}
+			out, code = s.runner(t).command(s.work, env, filepath.Join(bare, "gate"), js)
+			expectGate(t, "no shipped policy data", out, code, 2, filepath.Join(bare, "policy.json")+" does not exist")
+
+			// Stale: a plan JSON older than max_plan_age_seconds.
+			stale := editPlan(t, js, "stale.json", func(plan map[string]any) {
+				plan["timestamp"] = time.Now().Add(-2 * time.Hour).UTC().Format(time.RFC3339)
+			})
+			out, code = s.run(t, nil, stale)
+			expectGate(t, "stale plan", out, code, 2, "s ago: older than the 3600 s the policy accepts (max_plan_age_seconds)")
+
+			// No rule evaluated: the policy's files are not beside the gate.
+			lone := filepath.Join(s.work, "lone")
+			if err := os.MkdirAll(lone, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, filepath.Join(lone, "gate"), readFile(t, s.gate))
+			writeFile(t, filepath.Join(lone, "policy.json"), readFile(t, filepath.Join(s.policy, "policy.json")))
+			writeFile(t, filepath.Join(lone, "other.rego"), "package other\n\nx := 1\n")
+			if err := os.Chmod(filepath.Join(lone, "gate"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			out, code = s.runner(t).command(s.work, env, filepath.Join(lone, "gate"), js)
+			expectGate(t, "no policy beside the gate", out, code, 2, "no rule was evaluated")
+		})
+
+		t.Run("missing tools", func(t *testing.T) {
+			t.Parallel()
+			js := filepath.Join(s.work, "any-plan.json")
+			writeFile(t, js, `{"format_version": "1.2"}`)
+			// Neither opa nor go (nor terraform) on PATH.
+			out, code := s.runner(t).command(s.work, []string{"PATH=/usr/bin:/bin"}, s.gate, js)
+			expectGate(t, "no opa, no go", out, code, 2, "neither opa nor go is on PATH")
+
+			out, code = s.run(t, []string{"AUDITLOG_GATE_TF=" + filepath.Join(s.work, "no-terraform")}, root)
+			expectGate(t, "no terraform", out, code, 2, "no Terraform binary: "+filepath.Join(s.work, "no-terraform")+" is not on PATH")
+
+			// No opa on PATH, Go there: outside the repository the gate runs
+			// the pinned version with go run (a stand-in go records it).
+			fakeGo := filepath.Join(s.work, "fake-go")
+			if err := os.MkdirAll(fakeGo, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, filepath.Join(fakeGo, "go"), fmt.Sprintf("#!/bin/sh\necho \"go $*\" >>%q\nshift 2\nexec %q \"$@\"\n", filepath.Join(s.work, "go.log"), s.opa))
+			if err := os.Chmod(filepath.Join(fakeGo, "go"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			out, code = s.runner(t).command(s.work, []string{"PATH=" + fakeGo + ":/usr/bin:/bin"}, s.gate, js)
+			expectGate(t, "opa through go run", out, code, 2, "github.com/open-policy-agent/opa@"+gateOPAVersion(t, s.root)+" through go run", "PLAN: the plan has no timestamp")
+			if log := readFile(t, filepath.Join(s.work, "go.log")); !strings.Contains(log, "go run github.com/open-policy-agent/opa@"+gateOPAVersion(t, s.root)+" eval --fail --strict-builtin-errors") {
+				t.Errorf("the gate did not evaluate through go run of the pinned opa:\n%s", log)
+			}
+		})
+	})
+}
+
+// TestGatePinsTheRepositorysOPA: the version the gate runs through go run
+// is the one tools/policy/go.mod pins, which the policy's tests use.
+func TestGatePinsTheRepositorysOPA(t *testing.T) {
+	mod := readFile(t, "../../tools/policy/go.mod")
+	m := regexp.MustCompile(`(?m)^\s*github\.com/open-policy-agent/opa (v\S+)`).FindStringSubmatch(mod)
+	if m == nil {
+		t.Fatal("tools/policy/go.mod requires no github.com/open-policy-agent/opa")
+	}
+	if got := gateOPAVersion(t, "../.."); got != m[1] {
+		t.Errorf("examples/policy/gate runs opa %s, tools/policy/go.mod pins %s", got, m[1])
+	}
+}
+
+func gateOPAVersion(t *testing.T, root string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^OPA_VERSION=(v\S+)$`).FindStringSubmatch(readFile(t, filepath.Join(root, "examples", "policy", "gate")))
+	if m == nil {
+		t.Fatal("examples/policy/gate sets no OPA_VERSION")
+	}
+	return m[1]
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// writePolicyData writes a copy of the shipped policy data with edits.
+func writePolicyData(t *testing.T, s *gateSuite, name string, edit func(map[string]any)) string {
+	t.Helper()
+	var doc map[string]map[string]map[string]any
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(s.policy, "policy.json"))), &doc); err != nil {
+		t.Fatal(err)
+	}
+	edit(doc["auditlog"]["policy"])
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(s.work, name)
+	writeFile(t, path, string(b))
+	return path
+}
+
+// editPlan writes a copy of a plan JSON with edits.
+func editPlan(t *testing.T, path, name string, edit func(map[string]any)) string {
+	t.Helper()
+	var plan map[string]any
+	if err := json.Unmarshal([]byte(readFile(t, path)), &plan); err != nil {
+		t.Fatal(err)
+	}
+	edit(plan)
+	b, err := json.Marshal(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(filepath.Dir(path), name)
+	writeFile(t, out, string(b))
+	return out
+}
+
+// planDataSources returns the data sources of a plan's root module.
+func planDataSources(t *testing.T, plan map[string]any) []map[string]any {
+	t.Helper()
+	root := jsonObject(t, jsonObject(t, jsonObject(t, plan["prior_state"])["values"])["root_module"])
+	var out []map[string]any
+	for _, r := range jsonArray(t, root["resources"]) {
+		out = append(out, jsonObject(t, r))
+	}
+	return out
+}
+
+// firstRecord returns the first element of the list values[key].
+func firstRecord(t *testing.T, values map[string]any, key string) map[string]any {
+	t.Helper()
+	list := jsonArray(t, values[key])
+	if len(list) == 0 {
+		t.Fatalf("no record in %s", key)
+	}
+	return jsonObject(t, list[0])
+}
+
+func jsonObject(t *testing.T, v any) map[string]any {
+	t.Helper()
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("%v is not a JSON object", v)
+	}
+	return m
+}
+
+func jsonArray(t *testing.T, v any) []any {
+	t.Helper()
+	a, ok := v.([]any)
+	if !ok {
+		t.Fatalf("%v is not a JSON array", v)
+	}
+	return a
+}
+
+// mixedScenario returns the shipped scenario base with the records of the
+// named actions taken from the scenario other.
+func mixedScenario(t *testing.T, base, other string, actions ...string) *cloudsim.DataSet {
+	t.Helper()
+	read := func(name string) map[string]json.RawMessage {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(readFile(t, filepath.Join("..", "cloudsim", "scenarios", name+".json"))), &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	m, o := read(base), read(other)
+	for _, a := range actions {
+		m[a] = o[a]
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := cloudsim.ParseDataSet(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// emptyAccount is a data set with no record of any kind.
+func emptyAccount(t *testing.T) *cloudsim.DataSet {
+	t.Helper()
+	d, err := cloudsim.ParseDataSet([]byte(`{"DescribeAuditTracks": [], "DescribeUserCallRecord": [], "GetUserOperationEvents": [], "DescribeEvents": []}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
