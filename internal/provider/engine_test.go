@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -125,4 +126,16 @@ func TestEngineVersionLine(t *testing.T) {
 // run the binary themselves.
 func engineCommand(args ...string) *exec.Cmd {
 	return exec.Command(testEngine.Path, args...)
+}
+
+// engineAsTerraform returns a directory whose terraform is the engine, to
+// put first on PATH where a guide's commands, written for terraform, run
+// under OpenTofu.
+func engineAsTerraform(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.Symlink(testEngine.Path, filepath.Join(dir, "terraform")); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
