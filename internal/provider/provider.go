@@ -318,6 +318,8 @@ func (p *auditlogProvider) DataSources(_ context.Context) []func() datasource.Da
 		NewUCloudOperationEventsDataSource,
 		NewCloudAuditEventsDataSource,
 		NewCloudAuditTrackDataSource,
+		NewOrganizationMembersDataSource,
+		NewUCloudProjectsDataSource,
 	}
 }
 
