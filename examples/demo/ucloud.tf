@@ -69,7 +69,7 @@ locals {
 output "ucloud_report" {
   value = <<-EOT
     == UCloud operation log (${coalesce(data.auditlog_ucloud_operation_events.recent.project_id, "default project")}) ==
-    ${length(local.ucloud_events)} operations by ${length(local.ucloud_by_user)} users${length(local.ucloud_events) == 0 ? "" : ", ${local.ucloud_events[length(local.ucloud_events) - 1].when} to ${local.ucloud_events[0].when}"}${data.auditlog_ucloud_operation_events.recent.resume_token == "" ? "" : " (the newest ${var.ucloud_max_events}; older ones not read)"}
+    ${length(local.ucloud_events)} operations by ${length(local.ucloud_by_user)} users${length(local.ucloud_events) == 0 ? "" : ", ${local.ucloud_events[length(local.ucloud_events) - 1].when} to ${local.ucloud_events[0].when}"}${data.auditlog_ucloud_operation_events.recent.evidence.complete ? "" : " (the newest ${var.ucloud_max_events}; older ones not read)"}
     ${join("\n", local.ucloud_user_lines)}
     Top APIs: ${length(local.ucloud_top_apis) == 0 ? "none" : join(", ", local.ucloud_top_apis)}
     Findings:

@@ -77,6 +77,11 @@ const (
 	// clock, later than the expression was evaluated. The API has the final
 	// word.
 	cloudAuditEventsGrace = 15 * time.Minute
+	// cloudAuditEventsFutureGrace is how far in the future start_time may
+	// lie at plan time: a window that starts later holds no event yet, and
+	// its 0 events would pass for a quiet account. The grace allows for a
+	// start computed on another machine's clock, a little ahead.
+	cloudAuditEventsFutureGrace = 5 * time.Minute
 )
 
 // cloudAuditLookupKeys are the AttributeKey values DescribeEvents documents
@@ -124,11 +129,13 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the operation events CloudAudit recorded for a Tencent Cloud account (API `DescribeEvents`, version 2019-03-19): " +
 			"who signed in to the console, who called which API on which resource, from which address, and which calls failed.\n\n" +
-			"The API serves the last 90 days, and one query spans under 30 days. It is called in the provider's `tencentcloud.region`; " +
-			"CloudAudit answers in ap-guangzhou, ap-shanghai, ap-beijing, ap-chengdu, ap-nanjing, ap-hongkong, ap-singapore, ap-seoul, " +
-			"ap-tokyo, ap-bangkok, eu-frankfurt, na-siliconvalley and na-ashburn (CloudAudit's region list; an unsupported region fails with " +
-			"the API's `UnsupportedRegion`). The documents do not say whether one region's answer includes events of other regions; each " +
-			"event carries its own `event_region`.\n\n" +
+			"The API serves the last 90 days, and one query spans under 30 days.\n\n" +
+			"**Regions.** `DescribeEvents` requires a region; it is called in the provider's `tencentcloud.region`. The international " +
+			"documentation (2025) limits it to ap-guangzhou, ap-hongkong, ap-seoul, ap-singapore, ap-tokyo and eu-frankfurt (its 2023 " +
+			"version named no limit); CloudAudit's own region list also names ap-shanghai, ap-beijing, ap-chengdu, ap-nanjing, " +
+			"ap-bangkok, na-siliconvalley and na-ashburn, and a region the API does not serve fails with its `UnsupportedRegion`. " +
+			"Whether a call in one region returns the events of other regions is undocumented, and no lookup attribute selects a " +
+			"region: each event carries where it happened (`event_region`) and the region of its resource (`resource_region`).\n\n" +
 			"Every page is read, one call after the other (each page needs the previous page's token), newest event first, until the API says " +
 			"the list is over. `max_items` stops the read early; `resume_token` then tells where to continue, by passing it as `next_token` " +
 			"to another read with the same other arguments. Every page is requested with identical parameters except the token, as the API requires." +
@@ -145,7 +152,8 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 			evidenceAttrName: evidenceSchema(),
 			"start_time": schema.Int64Attribute{
 				Required: true,
-				MarkdownDescription: "Start of the time window, a UNIX timestamp in seconds (the API's `StartTime`). At most 90 days ago: the plan " +
+				MarkdownDescription: "Start of the time window, a UNIX timestamp in seconds (the API's `StartTime`). Not in the future " +
+					"(5 minutes of grace for another machine's clock): the plan fails for a later start, whose window holds no event yet. At most 90 days ago: the plan " +
 					"fails for an older start, allowing 15 minutes of grace for a window such as `timeadd(plantimestamp(), \"-2160h\")` evaluated just before " +
 					"the check; a start that old may still be refused by the API, which has the final word.",
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
@@ -200,9 +208,12 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 					"a field the API leaves out is null.",
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
-						"event_id":   computedString("Event ID (`EventId`)."),
-						"username":   computedString("Name of the identity that acted (`Username`): the root account, a sub-account, or a role."),
-						"event_time": computedString("Time of the event (`EventTime`), a string as the API returns it (UNIX seconds in current answers)."),
+						"event_id": computedString("Event ID (`EventId`)."),
+						"username": computedString("Name of the identity that acted (`Username`): the root account, a sub-account, or a role."),
+						"event_time": computedString("Time of the event (`EventTime`): a string, as the API types it, returned unconverted. " +
+							"The API documents no format: its examples show UNIX seconds as decimal digits (`\"1742884755\"`, as current " +
+							"answers give) and, in an older example of the sibling `LookUpEvents`, `YYYY-MM-DD hh:mm:ss` with no zone. " +
+							"`provider::auditlog::rfc3339(tonumber(event_time))` turns the first form into RFC 3339."),
 						"cloud_audit_event": computedString("The whole event as a JSON document (`CloudAuditEvent`), unchanged: " +
 							"`jsondecode()` it for fields the API has no column for, such as `userIdentity` or `errorMessage`."),
 						"resource_type_cn": computedString("Product name in Chinese (`ResourceTypeCn`)."),
@@ -268,11 +279,18 @@ func (d *cloudAuditEventsDataSource) ValidateConfig(ctx context.Context, req dat
 	}
 	if !start.IsNull() && !start.IsUnknown() {
 		s := start.ValueInt64()
-		oldest := time.Now().Add(-cloudAuditEventsLookback).Unix()
-		if s >= 0 && s < oldest-int64(cloudAuditEventsGrace/time.Second) {
+		now := time.Now()
+		oldest := now.Add(-cloudAuditEventsLookback).Unix()
+		switch {
+		case s >= 0 && s < oldest-int64(cloudAuditEventsGrace/time.Second):
 			resp.Diagnostics.AddAttributeError(startPath, "Time outside the 90-day window",
 				fmt.Sprintf("Attribute start_time (%d, %s) is more than 90 days ago: DescribeEvents serves only the last 90 days, from %d (%s) on.",
 					s, unixUTC(s), oldest, unixUTC(oldest)))
+		case s > now.Add(cloudAuditEventsFutureGrace).Unix():
+			resp.Diagnostics.AddAttributeError(startPath, "Time in the future",
+				fmt.Sprintf("Attribute start_time (%d, %s) is in the future; the current time is %d (%s). A window that starts "+
+					"later holds no event yet, so its read would find none: check the expression, or its unit (seconds).",
+					s, unixUTC(s), now.Unix(), unixUTC(now.Unix())))
 		}
 	}
 	if start.IsNull() || start.IsUnknown() || end.IsNull() || end.IsUnknown() {

@@ -282,6 +282,11 @@ data "auditlog_cloudaudit_tracks" "test" {}
 `, o.TencentSecretID, o.TencentSecretKey, sim.URL),
 			ConfigStateChecks: []statecheck.StateCheck{
 				tracksCheck(tfjsonpath.New("tracks"), knownvalue.ListSizeExact(3)),
+				// The evidence names the identity the reads act as: the
+				// role, in the account that owns it.
+				tracksCheck(tfjsonpath.New("evidence").AtMapKey("account_id"), knownvalue.StringExact(cloudsim.DefaultTencentOwnerUin)),
+				tracksCheck(tfjsonpath.New("evidence").AtMapKey("principal_arn"),
+					knownvalue.StringRegexp(regexp.MustCompile(`^qcs::sts:`+cloudsim.DefaultTencentOwnerUin+`:assumed-role/[0-9]+$`))),
 			},
 		}},
 	})

@@ -2,14 +2,20 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/auditlog/terraform-provider-auditlog/internal/cloudsim"
 )
 
 // Every data source the provider serves has the evidence attribute, with
@@ -133,5 +139,95 @@ func TestEvidenceValue(t *testing.T) {
 	}
 	if empty["complete"].IsNull() || empty["window_chosen_by_api"].IsNull() {
 		t.Error("complete and window_chosen_by_api must never be null")
+	}
+}
+
+// The identity is learned once per provider instance, however many reads
+// need it at once; refused, it is asked for once too, and every read
+// succeeds without it. Run under -race.
+func TestEvidenceIdentityOncePerProvider(t *testing.T) {
+	for _, refuse := range []string{"", "UnauthorizedOperation"} {
+		t.Run("refused="+refuse, func(t *testing.T) {
+			ctx := context.Background()
+			sim := startSim(t, cloudsim.Options{RefuseCallerIdentity: refuse})
+			o := sim.Options()
+			server := NewProtocol6Server("test")()
+			schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			providerConfig := benchDynamicValue(t, benchNullExcept(schemas.Provider.ValueType(), map[string]any{
+				"tencentcloud": map[string]any{"secret_id": o.TencentSecretID, "secret_key": o.TencentSecretKey, "endpoint": sim.URL},
+			}))
+			if resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: providerConfig}); err != nil ||
+				benchDiagsError(resp.Diagnostics) != nil {
+				t.Fatalf("configure: %v %v", err, benchDiagsError(resp.Diagnostics))
+			}
+			reads := []struct {
+				typeName string
+				config   map[string]any
+			}{
+				{"auditlog_cloudaudit_tracks", map[string]any{}},
+				{"auditlog_cloudaudit_track", map[string]any{"track_id": 1001}},
+				{"auditlog_csip_user_call_records", map[string]any{"sub_uin": cloudsim.CSIPSubUins[0]}},
+				{"auditlog_cloudaudit_events", map[string]any{"start_time": time.Now().Add(-24 * time.Hour).Unix(), "end_time": time.Now().Unix()}},
+			}
+			configs := make([]*tfprotov6.DynamicValue, len(reads))
+			for i, r := range reads {
+				configs[i] = benchDynamicValue(t, benchNullExcept(schemas.DataSourceSchemas[r.typeName].ValueType(), r.config))
+			}
+			const rounds = 3
+			var wg sync.WaitGroup
+			accounts := make([]tftypes.Value, rounds*len(reads))
+			errs := make([]error, len(accounts))
+			for i := range accounts {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					r := reads[i%len(reads)]
+					typ := schemas.DataSourceSchemas[r.typeName].ValueType()
+					resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: r.typeName, Config: configs[i%len(reads)]})
+					if err == nil {
+						err = benchDiagsError(resp.Diagnostics)
+					}
+					if err != nil {
+						errs[i] = fmt.Errorf("%s: %w", r.typeName, err)
+						return
+					}
+					state, err := resp.State.Unmarshal(typ)
+					if err != nil {
+						errs[i] = err
+						return
+					}
+					var attrs map[string]tftypes.Value
+					if err := state.As(&attrs); err != nil {
+						errs[i] = err
+						return
+					}
+					var ev map[string]tftypes.Value
+					if err := attrs[evidenceAttrName].As(&ev); err != nil {
+						errs[i] = err
+						return
+					}
+					accounts[i] = ev["account_id"]
+				}()
+			}
+			wg.Wait()
+			want := tfString(cloudsim.DefaultTencentOwnerUin)
+			if refuse != "" {
+				want = tfNullString
+			}
+			for i := range accounts {
+				if errs[i] != nil {
+					t.Fatalf("read %d: %v", i, errs[i])
+				}
+				if !accounts[i].Equal(want) {
+					t.Errorf("read %d (%s): account_id %v, want %v", i, reads[i%len(reads)].typeName, accounts[i], want)
+				}
+			}
+			if n := sim.CallCount("GetCallerIdentity"); n != 1 {
+				t.Errorf("GetCallerIdentity called %d times for %d reads of one provider instance, want 1", n, len(accounts))
+			}
+		})
 	}
 }

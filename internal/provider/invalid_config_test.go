@@ -29,7 +29,7 @@ type invalidConfigCase struct {
 
 // simActions are every action the simulator counts; a configuration that
 // fails validation must reach none of them.
-var simActions = []string{"DescribeAuditTracks", "DescribeUserCallRecord", "GetUserOperationEvents", "AssumeRole", "DescribeEvents", "DescribeAuditTrack"}
+var simActions = []string{"DescribeAuditTracks", "DescribeUserCallRecord", "GetUserOperationEvents", "AssumeRole", "DescribeEvents", "DescribeAuditTrack", "GetCallerIdentity"}
 
 // icWords turns a message into a pattern that tolerates Terraform's line
 // wrapping: words are matched literally, separated by any white space.
@@ -302,6 +302,10 @@ func invalidConfigCases() []invalidConfigCase {
 		dataCase("start_time missing", caev, fmt.Sprintf("end_time = %d", ago(day)), icWords(`The argument "start_time" is required`)),
 		dataCase("start_time past 90 days", caev, fmt.Sprintf("start_time = %d\nend_time = %d", ago(91*day), ago(80*day)),
 			icSeq(`Attribute start_time`, `is more than 90 days ago: DescribeEvents serves only the last 90 days`)),
+		dataCase("start_time in the future", caev, fmt.Sprintf("start_time = %d\nend_time = %d", now.Add(time.Hour).Unix(), now.Add(2*time.Hour).Unix()),
+			icSeq(`Attribute start_time`, `is in the future`)),
+		dataCase("start_time in milliseconds", caev, fmt.Sprintf("start_time = %d\nend_time = %d", ago(day)*1000, ago(day)*1000+3600),
+			icSeq(`Attribute start_time`, `is in the future`)),
 		dataCase("span of 30 days", caev, fmt.Sprintf("start_time = %d\nend_time = %d", ago(40*day), ago(10*day)),
 			icSeq(`Attribute end_time`, `must be less than 30 days after start_time`)),
 		dataCase("end_time before start_time", caev, fmt.Sprintf("start_time = %d\nend_time = %d", ago(day), ago(2*day)),

@@ -34,15 +34,15 @@ data "auditlog_ucloud_operation_events" "october" {
 }
 
 # Read a large log in bounded chunks: the newest 500 events, then the next 500
-# from exactly where the first read stopped. resume_token is "" when the first
-# read reached the end; an empty next_token is rejected, so the second read
-# only exists while there is more to read.
+# from exactly where the first read stopped. resume_token is null when the
+# first read reached the end (evidence.complete is then true), so the second
+# read only exists while there is more to read.
 data "auditlog_ucloud_operation_events" "chunk_1" {
   max_items = 500
 }
 
 data "auditlog_ucloud_operation_events" "chunk_2" {
-  count = data.auditlog_ucloud_operation_events.chunk_1.resume_token == "" ? 0 : 1
+  count = data.auditlog_ucloud_operation_events.chunk_1.resume_token == null ? 0 : 1
 
   next_token = data.auditlog_ucloud_operation_events.chunk_1.resume_token
   max_items  = 500
