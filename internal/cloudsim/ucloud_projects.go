@@ -110,8 +110,7 @@ func (s *Server) UCloudProjects() []UCloudProject {
 
 // getProjectList implements the UAccount action; see the top of this file.
 func (u *ucloudAPI) getProjectList(c *ucloudCall) any {
-	switch v, set := c.params["IsFinance"]; {
-	case set && v != "Yes" && v != "No":
+	if v, set := c.params["IsFinance"]; set && v != "Yes" && v != "No" {
 		return c.fail(ucloudRetParamNotAllowed, "Params [IsFinance] not available: must be Yes or No")
 	}
 	projects, _ := u.projectList()

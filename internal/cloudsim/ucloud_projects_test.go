@@ -44,7 +44,8 @@ func TestUCloudSimGetProjectList(t *testing.T) {
 	} else if events, _ := ev.body["Events"].([]any); len(events) != 0 {
 		t.Errorf("project %s holds %d events, want none (the data set is in the default project)", other, len(events))
 	}
-	if ev := ucloudTestForm(t, base, ucloudDefaultSigned(map[string]string{"Action": "GetUserOperationEvents", "ProjectId": DefaultUCloudProjectID})); len(ev.body["Events"].([]any)) == 0 {
+	def := ucloudTestForm(t, base, ucloudDefaultSigned(map[string]string{"Action": "GetUserOperationEvents", "ProjectId": DefaultUCloudProjectID}))
+	if events, _ := def.body["Events"].([]any); len(events) == 0 {
 		t.Error("the default project lost its events")
 	}
 

@@ -295,11 +295,11 @@ func addOrganizationReadError(ctx context.Context, diags *diag.Diagnostics, err 
 	const summary = "Reading Tencent Cloud Organization members"
 	var te *client.TencentError
 	if errors.As(err, &te) {
-		switch {
-		case te.Code == "ResourceNotFound.OrganizationNotExist":
+		switch te.Code {
+		case "ResourceNotFound.OrganizationNotExist":
 			err = adviceError{err, "The account of these credentials belongs to no Tencent Cloud Organization, or cannot see it: " +
 				"call with the credentials of the organization's administrator account."}
-		case te.Code == "ResourceNotFound.OrganizationServiceNotExist":
+		case "ResourceNotFound.OrganizationServiceNotExist":
 			err = adviceError{err, "No trusted service of this product code exists: check product, which only a trusted-service administrator needs."}
 		}
 	}
