@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,7 +69,7 @@ func tcoWant(sim *cloudsim.Server) []cloudsim.OrgMember {
 }
 
 // tcoPages returns the Offset and Limit of every DescribeOrganizationMembers
-// request, in order.
+// request, sorted (the pages after the first are fetched concurrently).
 func tcoPages(t *testing.T, s *tctServer) [][2]int {
 	t.Helper()
 	var pages [][2]int
@@ -83,6 +84,7 @@ func tcoPages(t *testing.T, s *tctServer) [][2]int {
 		}
 		pages = append(pages, [2]int{off, lim})
 	}
+	slices.SortStableFunc(pages, func(a, b [2]int) int { return a[0] - b[0] })
 	return pages
 }
 
