@@ -136,7 +136,7 @@ func emptyPageFault(r *http.Request) bool {
 // its total still counts every record: DescribeAuditTracks (tracking sets,
 // page numbers still counted in the requested PageSize),
 // DescribeUserCallRecord (call records), GetUserOperationEvents or
-// DescribeEvents (events).
+// DescribeEvents (events), DescribeOrganizationMembers (members).
 // n <= 0 removes the cap. Every page it shortens counts as a fault.
 func (s *Server) CapPageSize(action string, n int) {
 	s.mu.Lock()
@@ -163,7 +163,10 @@ func (s *Server) cappedPage(action string, size int64) int64 {
 }
 
 // pagedActions are the actions whose pages CapPageSize can cap.
-var pagedActions = map[string]bool{"DescribeAuditTracks": true, "DescribeUserCallRecord": true, "GetUserOperationEvents": true, "DescribeEvents": true}
+var pagedActions = map[string]bool{
+	"DescribeAuditTracks": true, "DescribeUserCallRecord": true, "GetUserOperationEvents": true, "DescribeEvents": true,
+	"DescribeOrganizationMembers": true,
+}
 
 // ParsePageCap reads a page cap from the command line: "Action=N".
 func ParsePageCap(spec string) (action string, n int, err error) {
@@ -172,7 +175,7 @@ func ParsePageCap(spec string) (action string, n int, err error) {
 		n, err = strconv.Atoi(v)
 	}
 	if !ok || err != nil || n < 1 || !pagedActions[action] {
-		return "", 0, fmt.Errorf("page cap %q: want Action=N with N at least 1 and Action DescribeAuditTracks, DescribeUserCallRecord or GetUserOperationEvents, such as DescribeAuditTracks=4", spec)
+		return "", 0, fmt.Errorf("page cap %q: want Action=N with N at least 1 and Action DescribeAuditTracks, DescribeUserCallRecord, GetUserOperationEvents, DescribeEvents or DescribeOrganizationMembers, such as DescribeAuditTracks=4", spec)
 	}
 	return action, n, nil
 }

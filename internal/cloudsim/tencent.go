@@ -29,6 +29,7 @@ type tencentAPI struct {
 	tracks     []json.RawMessage // guarded by mu once built
 
 	csip *csipService
+	org  *orgService
 
 	eventsOnce  sync.Once
 	events      *tencentEventData // CloudAudit DescribeEvents data set
@@ -96,6 +97,7 @@ func newTencentAPI(srv *Server) *tencentAPI {
 		version: "2019-03-19", regionRequired: true, regions: cloudAuditRegions, handle: t.describeAuditTrack,
 	})
 	registerCSIP(t)
+	registerOrganization(t)
 	return t
 }
 

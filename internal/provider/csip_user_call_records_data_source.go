@@ -209,10 +209,12 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 				Validators: []validator.String{regionValidator()},
 			},
 			"member_id": schema.ListAttribute{
-				Optional:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "Organization member IDs (the API's `MemberId`), such as `mem-6wfo0fzks3`, when reading through a multi-account organization.",
-				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Organization member IDs (the API's `MemberId`), such as `mem-6wfo0fzks3`, when reading through a multi-account organization. " +
+					"These are CSIP's own member IDs, not UINs; the accounts an audit must cover, by UIN, are listed by `auditlog_organization_members`, " +
+					"whose description says when to use which.",
+				Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 			},
 			"max_items": schema.Int64Attribute{
 				Optional:            true,

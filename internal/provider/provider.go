@@ -321,6 +321,8 @@ func (p *auditlogProvider) DataSources(_ context.Context) []func() datasource.Da
 		NewUCloudOperationEventsDataSource,
 		NewCloudAuditEventsDataSource,
 		NewCloudAuditTrackDataSource,
+		NewOrganizationMembersDataSource,
+		NewUCloudProjectsDataSource,
 	}
 }
 
