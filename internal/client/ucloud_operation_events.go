@@ -124,13 +124,18 @@ func (c *UCloudClient) GetUserOperationEvents(ctx context.Context, req GetUserOp
 	var body getUserOperationEventsBody
 	requestID, _, err := c.invoke(ctx, ucloudActionGetUserOperationEvents, req.params(c.projectID), func(b []byte) (*ucloudEnvelope, error) {
 		body = getUserOperationEventsBody{} // nothing may leak from a failed attempt
-		err := json.Unmarshal(b, &body)
+		err := decodeUserOperationEventsBody(b, &body)
 		return &body.ucloudEnvelope, err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &GetUserOperationEventsResponse{Events: body.Events, NextToken: body.NextToken, RequestID: requestID}, nil
+}
+
+// decodeUserOperationEventsBody decodes one answer of GetUserOperationEvents.
+func decodeUserOperationEventsBody(b []byte, into *getUserOperationEventsBody) error {
+	return json.Unmarshal(b, into)
 }
 
 // UCloudEventsPageSize is the MaxResults a read of at most maxItems events
