@@ -272,3 +272,17 @@ func BenchmarkListUserOperationEvents(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScanJSONKeys is the shape check alone (repeated keys, promised
+// fields) on the page BenchmarkDecodeCSIPPage decodes: its share of that
+// benchmark's time.
+func BenchmarkScanJSONKeys(b *testing.B) {
+	body := benchCallRecordPage(0, 100, 100)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if present, err := scanJSONKeys(body, "Response", []string{"Data"}); err != nil || present != 1 {
+			b.Fatal(err, present)
+		}
+	}
+}

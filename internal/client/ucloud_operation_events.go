@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -133,10 +134,26 @@ func (c *UCloudClient) GetUserOperationEvents(ctx context.Context, req GetUserOp
 	return &GetUserOperationEventsResponse{Events: body.Events, NextToken: body.NextToken, RequestID: requestID}, nil
 }
 
-// decodeUserOperationEventsBody decodes one answer of GetUserOperationEvents.
+// decodeUserOperationEventsBody decodes one answer of GetUserOperationEvents
+// and checks its shape: no object repeats a key, and a successful answer
+// (RetCode 0) carries its Events list, which may be empty but not absent
+// (an answer without it is not a page of the operation log).
 func decodeUserOperationEventsBody(b []byte, into *getUserOperationEventsBody) error {
-	return json.Unmarshal(b, into)
+	if err := json.Unmarshal(b, into); err != nil {
+		return err
+	}
+	present, err := scanJSONKeys(b, "", []string{"Events"})
+	if err != nil {
+		return err
+	}
+	if into.RetCode.Set && into.RetCode.Code == 0 && present&1 == 0 {
+		return errNoEvents
+	}
+	return nil
 }
+
+// errNoEvents is a successful GetUserOperationEvents answer without Events.
+var errNoEvents = errors.New(`the answer has no "Events" field: an answer of an unexpected shape, not an empty page`)
 
 // UCloudEventsPageSize is the MaxResults a read of at most maxItems events
 // (every event when maxItems <= 0) sends on every page when the caller sets
