@@ -155,6 +155,15 @@ func decodeUserOperationEventsBody(b []byte, into *getUserOperationEventsBody) e
 // errNoEvents is a successful GetUserOperationEvents answer without Events.
 var errNoEvents = errors.New(`the answer has no "Events" field: an answer of an unexpected shape, not an empty page`)
 
+// tokenSource names where a token was first seen: a page, or the request
+// (page 0).
+func tokenSource(page int) string {
+	if page == 0 {
+		return "the request (the starting NextToken)"
+	}
+	return fmt.Sprintf("page %d", page)
+}
+
 // UCloudEventsPageSize is the MaxResults a read of at most maxItems events
 // (every event when maxItems <= 0) sends on every page when the caller sets
 // none: UCloudMaxOperationEventsPage for an unbounded read, otherwise the
@@ -286,6 +295,12 @@ func (c *UCloudClient) ListUserOperationEvents(ctx context.Context, req GetUserO
 			case next == "":
 				res.Complete = true
 			default:
+				// A token seen before would resume a loop, not the read.
+				if prev, dup := seen[next]; dup {
+					res.NextToken = token
+					return res, fmt.Errorf("ucloud %s: page %d returned a NextToken already returned by %s; the API is looping, so it cannot resume the read (RequestId: %s)",
+						ucloudActionGetUserOperationEvents, page, tokenSource(prev), requestIDOrNone(resp.RequestID))
+				}
 				res.NextToken = next
 			}
 			return res, nil
@@ -296,14 +311,10 @@ func (c *UCloudClient) ListUserOperationEvents(ctx context.Context, req GetUserO
 			return res, nil
 		}
 		if prev, dup := seen[next]; dup {
-			from := fmt.Sprintf("page %d", prev)
-			if prev == 0 {
-				from = "the request (the starting NextToken)"
-			}
 			// This page's events are already in res.Events: no token
 			// resumes exactly after them.
 			return res, fmt.Errorf("ucloud %s: page %d returned a NextToken already returned by %s; the API is looping, so the read is incomplete (RequestId: %s)",
-				ucloudActionGetUserOperationEvents, page, from, requestIDOrNone(resp.RequestID))
+				ucloudActionGetUserOperationEvents, page, tokenSource(prev), requestIDOrNone(resp.RequestID))
 		}
 		seen[next] = page
 		if len(resp.Events) < size && shortPage == "" {
