@@ -56,7 +56,7 @@ func main() {
 	flag.DurationVar(&opts.Latency, "latency", 0, "delay every answer this long, as a distant API would")
 	var faults []cloudsim.Fault
 	flag.Func("fault", "inject a fault: KIND[,action=A][,after=N][,times=N][,code=C][,status=N][,delay=D][,records=N] (repeatable); "+
-		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token, empty-page, ignore-offset, shift-down, shift-up",
+		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token, empty-page, ignore-offset, shift-down, shift-up, understate-total, no-list, error-without-code, duplicate-key",
 		func(spec string) error {
 			f, err := cloudsim.ParseFault(spec)
 			faults = append(faults, f)

@@ -1,7 +1,11 @@
 package cloudsim_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
@@ -131,4 +135,83 @@ func TestCSIPClientAgainstChangeFaults(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The envelope faults damage real answers, keeping them well-formed JSON.
+func TestEnvelopeFaults(t *testing.T) {
+	for _, tc := range []struct {
+		kind            cloudsim.FaultKind
+		tencent, ucloud string // the damaged answer holds this
+	}{
+		{cloudsim.FaultNoList, `{"Response":{"RequestId":"`, `{"Action":"GetUserOperationEventsResponse","RetCode":0}`},
+		{cloudsim.FaultErrorWithoutCode, `"Error":{"Message":"internal failure, results incomplete"}`, ""},
+		{cloudsim.FaultDuplicateKey, `"TotalCount":1}}`, `"Events":[{`},
+		{cloudsim.FaultUnderstateTotal, `"TotalCount":29,`, ""},
+	} {
+		t.Run(string(tc.kind), func(t *testing.T) {
+			sim, base := csipStart(t, cloudsim.Options{Tracks: 30, Events: 30})
+			sim.InjectFault(cloudsim.Fault{Kind: tc.kind})
+			tencent := tracksRaw(t, base)
+			if !strings.Contains(tencent, tc.tencent) || !json.Valid([]byte(tencent)) {
+				t.Errorf("DescribeAuditTracks answered %.300s, want it to hold %s", tencent, tc.tencent)
+			}
+			if tc.kind == cloudsim.FaultDuplicateKey && strings.Count(tencent, `"Tracks":`) != 2 {
+				t.Errorf("Tracks not repeated: %.300s", tencent)
+			}
+			if tc.ucloud != "" {
+				ucloud := ucloudRawEvents(t, sim, base)
+				if !strings.Contains(ucloud, tc.ucloud) || !json.Valid([]byte(ucloud)) {
+					t.Errorf("GetUserOperationEvents answered %.300s, want it to hold %s", ucloud, tc.ucloud)
+				}
+			}
+		})
+	}
+}
+
+// rawBodies is a transport that keeps the body of every answer as it came.
+type rawBodies struct{ last []byte }
+
+func (r *rawBodies) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	r.last, _ = io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(strings.NewReader(string(r.last)))
+	return resp, nil
+}
+
+// tracksRaw asks for a page of tracking sets with the provider's client and
+// returns the answer's body as it came, whatever the client made of it.
+func tracksRaw(t *testing.T, base string) string {
+	t.Helper()
+	raw := &rawBodies{}
+	c, err := client.NewTencentClient(client.TencentConfig{SecretID: cloudsim.DefaultTencentSecretID, SecretKey: cloudsim.DefaultTencentSecretKey,
+		Endpoint: base, Transport: raw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.DescribeAuditTracks(t.Context(), "ap-guangzhou", client.DescribeAuditTracksRequest{PageNumber: 1, PageSize: 10})
+	return string(raw.last)
+}
+
+// ucloudRawEvents sends a signed GetUserOperationEvents and returns the
+// answer's body as it came.
+func ucloudRawEvents(t *testing.T, sim *cloudsim.Server, base string) string {
+	t.Helper()
+	o := sim.Options()
+	params := map[string]string{"Action": "GetUserOperationEvents", "PublicKey": o.UCloudPublicKey, "MaxResults": "10"}
+	params["Signature"] = client.SignUCloud(params, o.UCloudPrivateKey)
+	form := url.Values{}
+	for k, v := range params {
+		form.Set(k, v)
+	}
+	resp, err := http.Post(base, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }

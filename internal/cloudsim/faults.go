@@ -205,7 +205,7 @@ func ParseFault(spec string) (Fault, error) {
 	switch f.Kind {
 	case FaultThrottle, FaultAPIError, FaultHTTPStatus, FaultSlow, FaultReset, FaultTruncate, FaultMalformed,
 		FaultStringRetCode, FaultExpireTokens, FaultClockSkew, FaultInsertRecords, FaultRepeatToken, FaultEmptyPage,
-		FaultIgnoreOffset, FaultShiftDown, FaultShiftUp:
+		FaultIgnoreOffset, FaultShiftDown, FaultShiftUp, FaultNoList, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal:
 	default:
 		return f, fmt.Errorf("unknown fault kind %q", parts[0])
 	}
@@ -280,7 +280,7 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, "<html><body>upstream returned an invalid answer</body></html>")
 		return true
-	case FaultTruncate, FaultStringRetCode, FaultRepeatToken:
+	case FaultTruncate, FaultStringRetCode, FaultRepeatToken, FaultNoList, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal:
 		var requestToken string
 		if !tencent {
 			requestToken = ucloudRequestParams(r)["NextToken"] // before the handler reads the body
@@ -301,6 +301,8 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 			} else {
 				body = repeatToken(body, requestToken)
 			}
+		default:
+			body = damageEnvelope(f.Kind, tencent, action, body, f.Records)
 		}
 		for k, v := range rec.header {
 			w.Header()[k] = v
