@@ -16,11 +16,11 @@ import (
 
 // envRead makes one read of each action against a server that always
 // answers body, and returns the error and the number of calls.
-func envRead(t *testing.T, body string, read func(c *TencentClient) error) (error, int) {
+func envRead(t *testing.T, body string, read func(c *TencentClient) error) (calls int, err error) {
 	t.Helper()
 	s := tctStart(t, cloudsim.Options{}, tctAlways(tctHTTP(200, "application/json", body)))
-	err := read(tctClient(t, s.URL(), nil))
-	return err, len(s.requests())
+	err = read(tctClient(t, s.URL(), nil))
+	return len(s.requests()), err
 }
 
 var envReads = map[string]func(c *TencentClient) error{
@@ -68,7 +68,7 @@ func TestTencentAnswerWithoutItsListIsAnError(t *testing.T) {
 		"DescribeAuditTrack":     `none of the fields "Name", "ActionType"`,
 	} {
 		t.Run(action, func(t *testing.T) {
-			err, calls := envRead(t, `{"Response":{"RequestId":"r1"}}`, envReads[action])
+			calls, err := envRead(t, `{"Response":{"RequestId":"r1"}}`, envReads[action])
 			wantShapeError(t, err, calls, action, field, "RequestId: r1")
 			var te *TencentError
 			if errors.As(err, &te) && te.RequestID != "r1" {
@@ -77,7 +77,7 @@ func TestTencentAnswerWithoutItsListIsAnError(t *testing.T) {
 		})
 	}
 	// With the total but without the list, too.
-	err, calls := envRead(t, `{"Response":{"TotalCount":0,"RequestId":"r2"}}`, envReads["DescribeAuditTracks"])
+	calls, err := envRead(t, `{"Response":{"TotalCount":0,"RequestId":"r2"}}`, envReads["DescribeAuditTracks"])
 	wantShapeError(t, err, calls, `no "Tracks" field`, "RequestId: r2")
 }
 
@@ -108,11 +108,11 @@ func TestTencentErrorWithoutCodeIsAnError(t *testing.T) {
 		`{"Code":"","Message":"internal failure, results incomplete"}`,
 	} {
 		body := `{"Response":{"Error":` + errObj + `,"Tracks":[],"TotalCount":0,"RequestId":"x"}}`
-		err, calls := envRead(t, body, envReads["DescribeAuditTracks"])
+		calls, err := envRead(t, body, envReads["DescribeAuditTracks"])
 		wantShapeError(t, err, calls, "ClientError.ErrorWithoutCode", "an Error object without a Code", "internal failure, results incomplete", "RequestId: x")
 	}
 	// An Error without a Code whose other fields do not fit the answer.
-	err, calls := envRead(t, `{"Response":{"Error":{"Message":"m"},"Tracks":"none","RequestId":"y"}}`, envReads["DescribeAuditTracks"])
+	calls, err := envRead(t, `{"Response":{"Error":{"Message":"m"},"Tracks":"none","RequestId":"y"}}`, envReads["DescribeAuditTracks"])
 	wantShapeError(t, err, calls, "ClientError.ErrorWithoutCode", "m", "RequestId: y")
 	// "Error": null is no error.
 	s := tctStart(t, cloudsim.Options{}, tctAlways(tctHTTP(200, "application/json", `{"Response":{"Error":null,"Tracks":[],"TotalCount":0,"RequestId":"z"}}`)))
@@ -142,11 +142,11 @@ func TestTencentDuplicateKeysAreRefused(t *testing.T) {
 			`duplicate key "Response" in the top-level object`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err, calls := envRead(t, tc.body, envReads["DescribeAuditTracks"])
+			calls, err := envRead(t, tc.body, envReads["DescribeAuditTracks"])
 			wantShapeError(t, err, calls, "ClientError.ParseJsonError", tc.want)
 		})
 	}
-	err, calls := envRead(t, `{"Response":{"Data":[{"SourceIP":"1.2.3.4","SourceIP":"5.6.7.8"}],"Total":1,"RequestId":"r9"}}`, envReads["DescribeUserCallRecord"])
+	calls, err := envRead(t, `{"Response":{"Data":[{"SourceIP":"1.2.3.4","SourceIP":"5.6.7.8"}],"Total":1,"RequestId":"r9"}}`, envReads["DescribeUserCallRecord"])
 	wantShapeError(t, err, calls, `duplicate key "SourceIP" in Response.Data[0]`, "RequestId: r9")
 }
 

@@ -188,13 +188,13 @@ func (s *jsonKeyScanner) object(depth int, target bool) error {
 		var prev []byte
 		switch {
 		case folded != nil:
-			prev = folded[string(appendFolded(nil, key))]
+			prev = folded[string(foldKey(key))]
 		case len(keys) == linear:
 			folded = make(map[string][]byte, 2*linear)
 			for _, k := range keys {
-				folded[string(appendFolded(nil, k.b))] = k.b
+				folded[string(foldKey(k.b))] = k.b
 			}
-			prev = folded[string(appendFolded(nil, key))]
+			prev = folded[string(foldKey(key))]
 		default:
 			for _, k := range keys {
 				if k.ascii && this.ascii && len(k.b) != len(key) {
@@ -211,7 +211,7 @@ func (s *jsonKeyScanner) object(depth int, target bool) error {
 		}
 		s.keys = append(s.keys, this)
 		if folded != nil {
-			folded[string(appendFolded(nil, key))] = key
+			folded[string(foldKey(key))] = key
 		}
 		if target {
 			for i, w := range s.want {
@@ -290,9 +290,10 @@ func isASCII(b []byte) bool {
 	return true
 }
 
-// appendFolded appends b's canonical folded form: equal for two keys
-// exactly when bytes.EqualFold holds (as encoding/json folds names).
-func appendFolded(out, b []byte) []byte {
+// foldKey is b's canonical folded form: equal for two keys exactly when
+// bytes.EqualFold holds (as encoding/json folds names).
+func foldKey(b []byte) []byte {
+	out := make([]byte, 0, len(b))
 	for i := 0; i < len(b); {
 		if c := b[i]; c < utf8.RuneSelf {
 			if 'a' <= c && c <= 'z' {

@@ -85,5 +85,5 @@ func secondPassError(noun string, first, again restartable) error {
 		return fmt.Errorf("%w; a second read saw it change again, from %d to %d on page %d (offset %d, RequestId: %s): try again when the %s are stable",
 			first, c2.before, c2.after, c2.page, c2.offset, c2.requestID, noun)
 	}
-	return fmt.Errorf("%w; a second read was inconsistent too: %v. The read cannot be exact; try again when the %s are stable", first, again, noun)
+	return fmt.Errorf("%w; a second read was inconsistent too: %w. The read cannot be exact; try again when the %s are stable", first, again, noun)
 }
