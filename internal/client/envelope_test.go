@@ -204,6 +204,7 @@ func TestScanJSONKeys(t *testing.T) {
 		{many + `"KXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX":2}`, `duplicate key "KXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"`},
 		{many + `"new":2}`, ""},
 		{`{"a":[],"b":{},"c":null,"d":true,"e":-1.5e3,"f":""}`, ""},
+		{"\xef\xbb\xbf" + `{"a":1,"a":2}`, `duplicate key "a"`}, // behind a byte order mark
 		{strings.Repeat(`[`, 50) + `{"z":1,"z":2}` + strings.Repeat(`]`, 50), `duplicate key "z" in …[0][0]`},
 	} {
 		_, err := scanJSONKeys([]byte(tc.body), "", nil)

@@ -61,7 +61,9 @@ func quoteKey(k string) string {
 // want[i].
 func scanJSONKeys(body []byte, at string, want []string) (present uint64, err error) {
 	var keys [64]jsonKey // enough for the usual answer without allocating
-	s := jsonKeyScanner{b: body, at: at, want: want, keys: keys[:0]}
+	// A UTF-8 byte order mark, which a caller may accept (RFC 8259 allows
+	// a parser to ignore it), is not the document.
+	s := jsonKeyScanner{b: bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), at: at, want: want, keys: keys[:0]}
 	s.skipSpace()
 	if err := s.value(0, at == ""); err != nil {
 		return 0, err
