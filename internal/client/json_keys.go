@@ -165,7 +165,6 @@ func (s *jsonKeyScanner) array(depth int) error {
 func (s *jsonKeyScanner) object(depth int, target bool) error {
 	s.i++
 	frame := len(s.keys)
-	defer func() { s.keys = s.keys[:frame] }()
 	// Few objects have many keys; those that do are looked up by the keys'
 	// folded forms instead of key by key.
 	const linear = 24
@@ -174,6 +173,7 @@ func (s *jsonKeyScanner) object(depth int, target bool) error {
 		s.skipSpace()
 		if s.i >= len(s.b) || s.b[s.i] == '}' {
 			s.i++
+			s.keys = s.keys[:frame]
 			return nil
 		}
 		raw := s.str()
