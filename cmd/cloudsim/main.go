@@ -61,7 +61,7 @@ func main() {
 		"refuse STS GetCallerIdentity with this error code, such as AuthFailure.UnauthorizedOperation, as a CAM policy denying it would")
 	var faults []cloudsim.Fault
 	flag.Func("fault", "inject a fault: KIND[,action=A][,after=N][,times=N][,code=C][,status=N][,delay=D][,records=N] (repeatable); "+
-		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token, empty-page",
+		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token, empty-page, ignore-offset, shift-down, shift-up, understate-total, no-list, error-without-code, duplicate-key",
 		func(spec string) error {
 			f, err := cloudsim.ParseFault(spec)
 			faults = append(faults, f)

@@ -155,8 +155,16 @@ func fzCheckTencent[T any, P typedResponse[T]](t *testing.T, body []byte, call f
 		if !errors.As(err, &te) {
 			t.Fatalf("%s: error %v (%T), want a *TencentError", typeName, err, err)
 		}
-	case P(direct).responseMeta().Error != nil && P(direct).responseMeta().Error.Code != "":
+	case P(direct).responseMeta().Error != nil:
+		// Any Error object is an error; one without a Code still quotes
+		// its Message.
 		meta := P(direct).responseMeta()
+		if meta.Error.Code == "" {
+			if !errors.As(err, &te) || te.Code != codeErrorWithoutCode || !strings.Contains(te.Message, meta.Error.Message) || te.RequestID != meta.RequestId {
+				t.Fatalf("%s: Error without a Code %+v (RequestId %q), yet the call returned %v", typeName, *meta.Error, meta.RequestId, err)
+			}
+			break
+		}
 		if !errors.As(err, &te) || te.Code != meta.Error.Code || te.Message != meta.Error.Message || te.RequestID != meta.RequestId {
 			t.Fatalf("%s: API error %+v (RequestId %q), yet the call returned %v", typeName, *meta.Error, meta.RequestId, err)
 		}
@@ -280,7 +288,7 @@ func FuzzUCloudEnvelope(f *testing.F) {
 		// 1. The whole body through GetUserOperationEvents, against the
 		// same decoding done directly.
 		var direct getUserOperationEventsBody
-		derr := json.Unmarshal(body, &direct)
+		derr := decodeUserOperationEventsBody(body, &direct)
 		resp, err := fzUCloudClient(t, body).GetUserOperationEvents(context.Background(), GetUserOperationEventsRequest{})
 		if err == nil {
 			if derr != nil || !direct.RetCode.Set || direct.RetCode.Code != 0 {

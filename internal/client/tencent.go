@@ -348,11 +348,19 @@ func (ex *exchange) result(ctx, attemptCtx context.Context, sdkErr error) error 
 		base.Code = "ClientError.ParseJsonError"
 		base.Message = fmt.Sprintf("response is not a valid API envelope (%s): %s", briefError(ex.decodeErr), ex.snippet)
 		base.garbled = ex.garbled
+		var shape *shapeError
+		if errors.As(ex.decodeErr, &shape) {
+			base.RequestID = shape.requestID
+		}
 		return &base
 	case ex.decoded:
 		meta := ex.into.responseMeta()
-		if meta.Error != nil && meta.Error.Code != "" {
+		if meta.Error != nil {
+			// Any Error object is an error, with a Code or without.
 			base.Code, base.Message = meta.Error.Code, meta.Error.Message
+			if base.Code == "" {
+				base.Code, base.Message = codeErrorWithoutCode, "the answer carries an Error object without a Code; its Message: "+meta.Error.Message
+			}
 			return &base
 		}
 		if sdkErr != nil {
@@ -461,6 +469,9 @@ var errNoEnvelope = errors.New(`no "Response" object with a RequestId`)
 // Every answer of the API, success or error, carries a RequestId: JSON
 // without one ({}, null, another service's error format) is not an answer,
 // and must not be read as an empty page.
+//
+// The answer's shape is checked too (checkTencentShape): no object repeats
+// a key, and a successful answer carries the fields its action promises.
 func decodeTencentEnvelope(body []byte, into responseMetaHolder) error {
 	if err := json.Unmarshal(body, &struct{ Response any }{Response: into}); err != nil {
 		return err
@@ -468,16 +479,20 @@ func decodeTencentEnvelope(body []byte, into responseMetaHolder) error {
 	if into.responseMeta().RequestId == "" {
 		return errNoEnvelope
 	}
-	return nil
+	return checkTencentShape(body, into)
 }
 
 // recoverAPIError handles an error answer whose other fields do not fit
 // the success type: it decodes only the envelope's Error and RequestId, so
-// the API's own error code is reported rather than a decoding failure.
+// the API's own error is reported rather than a decoding failure. Any
+// Error object counts, with a Code or without.
 func recoverAPIError(body []byte, into responseMetaHolder) bool {
 	var env struct{ Response ResponseMeta }
-	if json.Unmarshal(body, &env) != nil || env.Response.Error == nil || env.Response.Error.Code == "" {
+	if json.Unmarshal(body, &env) != nil || env.Response.Error == nil {
 		return false
+	}
+	if _, err := scanJSONKeys(body, "", nil); err != nil {
+		return false // which Error is meant is ambiguous
 	}
 	*into.responseMeta() = env.Response
 	return true

@@ -202,6 +202,9 @@ func (c *UCloudClient) Call(ctx context.Context, action string, params map[strin
 	requestID, body, err := c.invoke(ctx, action, flat, func(body []byte) (*ucloudEnvelope, error) {
 		env = ucloudEnvelope{}
 		err := json.Unmarshal(body, &env)
+		if err == nil {
+			_, err = scanJSONKeys(body, "", nil) // a repeated key is a damaged answer
+		}
 		return &env, err
 	})
 	if err != nil {

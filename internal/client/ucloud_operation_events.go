@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -124,13 +125,43 @@ func (c *UCloudClient) GetUserOperationEvents(ctx context.Context, req GetUserOp
 	var body getUserOperationEventsBody
 	requestID, _, err := c.invoke(ctx, ucloudActionGetUserOperationEvents, req.params(c.projectID), func(b []byte) (*ucloudEnvelope, error) {
 		body = getUserOperationEventsBody{} // nothing may leak from a failed attempt
-		err := json.Unmarshal(b, &body)
+		err := decodeUserOperationEventsBody(b, &body)
 		return &body.ucloudEnvelope, err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &GetUserOperationEventsResponse{Events: body.Events, NextToken: body.NextToken, RequestID: requestID}, nil
+}
+
+// decodeUserOperationEventsBody decodes one answer of GetUserOperationEvents
+// and checks its shape: no object repeats a key, and a successful answer
+// (RetCode 0) carries its Events list, which may be empty but not absent
+// (an answer without it is not a page of the operation log).
+func decodeUserOperationEventsBody(b []byte, into *getUserOperationEventsBody) error {
+	if err := json.Unmarshal(b, into); err != nil {
+		return err
+	}
+	present, err := scanJSONKeys(b, "", []string{"Events"})
+	if err != nil {
+		return err
+	}
+	if into.RetCode.Set && into.RetCode.Code == 0 && present&1 == 0 {
+		return errNoEvents
+	}
+	return nil
+}
+
+// errNoEvents is a successful GetUserOperationEvents answer without Events.
+var errNoEvents = errors.New(`the answer has no "Events" field: an answer of an unexpected shape, not an empty page`)
+
+// tokenSource names where a token was first seen: a page, or the request
+// (page 0).
+func tokenSource(page int) string {
+	if page == 0 {
+		return "the request (the starting NextToken)"
+	}
+	return fmt.Sprintf("page %d", page)
 }
 
 // UCloudEventsPageSize is the MaxResults a read of at most maxItems events
@@ -264,6 +295,12 @@ func (c *UCloudClient) ListUserOperationEvents(ctx context.Context, req GetUserO
 			case next == "":
 				res.Complete = true
 			default:
+				// A token seen before would resume a loop, not the read.
+				if prev, dup := seen[next]; dup {
+					res.NextToken = token
+					return res, fmt.Errorf("ucloud %s: page %d returned a NextToken already returned by %s; the API is looping, so it cannot resume the read (RequestId: %s)",
+						ucloudActionGetUserOperationEvents, page, tokenSource(prev), requestIDOrNone(resp.RequestID))
+				}
 				res.NextToken = next
 			}
 			return res, nil
@@ -274,14 +311,10 @@ func (c *UCloudClient) ListUserOperationEvents(ctx context.Context, req GetUserO
 			return res, nil
 		}
 		if prev, dup := seen[next]; dup {
-			from := fmt.Sprintf("page %d", prev)
-			if prev == 0 {
-				from = "the request (the starting NextToken)"
-			}
 			// This page's events are already in res.Events: no token
 			// resumes exactly after them.
 			return res, fmt.Errorf("ucloud %s: page %d returned a NextToken already returned by %s; the API is looping, so the read is incomplete (RequestId: %s)",
-				ucloudActionGetUserOperationEvents, page, from, requestIDOrNone(resp.RequestID))
+				ucloudActionGetUserOperationEvents, page, tokenSource(prev), requestIDOrNone(resp.RequestID))
 		}
 		seen[next] = page
 		if len(resp.Events) < size && shortPage == "" {

@@ -324,6 +324,18 @@ func TestListUserOperationEventsRepeatedToken(t *testing.T) {
 		t.Errorf("%d calls, %d events, next %q", len(log.requests), len(events), next)
 	}
 
+	// At max_items too: the token of a loop is never handed out.
+	log.requests = nil
+	log.fail = func(n int, _ url.Values) (string, bool) {
+		tok := []string{"t1", "t1"}[min(n, 1)]
+		return fmt.Sprintf(`{"RetCode":0,"Events":[{"Api":"A%d"}],"NextToken":%q}`, n, tok), true
+	}
+	one := 1
+	res, err := testClient(t, srv.URL).ListUserOperationEvents(t.Context(), GetUserOperationEventsRequest{MaxResults: &one}, 2)
+	if err == nil || !strings.Contains(err.Error(), "page 2 returned a NextToken already returned by page 1") || res.NextToken != "t1" {
+		t.Errorf("max_items on a looping page: err %v, NextToken %q (want the failed page's own t1)", err, res.NextToken)
+	}
+
 	// The starting token coming back is a loop too.
 	log.requests = nil
 	log.fail = func(int, url.Values) (string, bool) {

@@ -280,6 +280,8 @@ func (s *Server) serveFaulty(tencent bool, w http.ResponseWriter, r *http.Reques
 			r = r.WithContext(context.WithValue(r.Context(), clockSkewKey{}, f.Delay))
 		case f.Kind == FaultEmptyPage:
 			r = r.WithContext(context.WithValue(r.Context(), emptyPageKey{}, true))
+		case f.Kind == FaultIgnoreOffset:
+			r = r.WithContext(context.WithValue(r.Context(), ignoreOffsetKey{}, true))
 		case s.serveWithFault(f, tencent, action, w, r):
 			return
 		}

@@ -61,6 +61,9 @@ type tencentCall struct {
 	secretID                string
 	params                  params
 	now                     time.Time
+	// ignoreOffset is set by FaultIgnoreOffset: paged actions answer every
+	// page from the first record.
+	ignoreOffset bool
 }
 
 // tencentError is an API error answered in the {"Error": …} envelope.
@@ -205,7 +208,8 @@ func (t *tencentAPI) serve(r *http.Request) (any, *tencentError) {
 		return nil, errorf("RequestLimitExceeded", "Your current request times exceeds the frequency limit `%d` for a second. Please reduce the frequency of calls.", tencentRateLimit)
 	}
 	t.srv.countCall(actionName)
-	return action.handle(&tencentCall{service: service, action: actionName, region: region, secretID: req.secretID, params: p, now: now})
+	return action.handle(&tencentCall{service: service, action: actionName, region: region, secretID: req.secretID, params: p, now: now,
+		ignoreOffset: faultFlag(r, ignoreOffsetKey{})})
 }
 
 // withinRateLimit counts a call against its action's per-second budget.

@@ -396,11 +396,7 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 		resume = tfString(strconv.FormatUint(*res.ResumeToken, 10))
 	}
 	if res.CutMidPage {
-		diags.AddAttributeWarning(path.Root("max_items"), "No resume_token: max_items ended the read inside a page",
-			fmt.Sprintf("max_items (%d) is not a multiple of max_results (%d), so the read returned the first %d events of its last page and "+
-				"no token can resume exactly after them; resume_token is null. Every page is requested with the same max_results (the API "+
-				"binds its tokens to the query), so choose a max_results that divides max_items, or leave max_results unset and the provider "+
-				"chooses one.", maxItems, pageSize, res.Records))
+		diags.AddAttributeWarning(path.Root("max_items"), "No resume_token: max_items ended the read inside a page", cutMidPageDetail(res, maxItems, pageSize))
 	}
 	start, end := m.StartTime.ValueInt64(), m.EndTime.ValueInt64()
 	ev := evidence{
@@ -425,6 +421,20 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 	}
 	diags.Append(setState(ctx, config, state, computed)...)
 	return diags
+}
+
+// cutMidPageDetail says why a read bounded by max_items ended inside a page,
+// leaving no token to resume exactly after its last event.
+func cutMidPageDetail(res *client.CloudAuditEventsResult, maxItems int, pageSize uint64) string {
+	const after = "so the read returned the first %d events and no token can resume exactly after them: resume_token is null. "
+	if uint64(maxItems)%pageSize != 0 || res.ShortPage == "" {
+		return fmt.Sprintf("max_items (%d) is not a multiple of max_results (%d), "+after+
+			"Every page is requested with the same max_results (the API binds its tokens to the query), so choose a max_results that "+
+			"divides max_items, or leave max_results unset and the provider chooses one.", maxItems, pageSize, res.Records)
+	}
+	return fmt.Sprintf("max_items (%d) is a multiple of max_results (%d), but the API returned a page shorter than max_results before "+
+		"the end (%s), so the pages no longer end where max_items does and the last page held more events than were wanted; "+after+
+		"Read again (the API's pages may be whole then), or read without max_items.", maxItems, pageSize, res.ShortPage, res.Records)
 }
 
 var lookupIndexRe = regexp.MustCompile(`LookupAttributes\.(\d+)`)

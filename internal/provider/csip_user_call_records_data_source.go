@@ -106,8 +106,12 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 			"Without `filter.limit` every page is read; with it, exactly one call is made with exactly the given filter.\n\n" +
 			"The API documents no maximum `Limit`. When it silently returns fewer records than asked before the end, a read of " +
 			"every page learns that cap, logs it at WARN, and goes on at the next unread offset with the cap as its `Limit`; it fails " +
-			"only if the API's pages are inconsistent (the cap changes again, or records are missing against `Total`). A single-page " +
-			"read (`filter.limit`) returns the page as the API sent it, with a warning when it is short." +
+			"only if the API's pages are inconsistent (the cap changes again, or records are missing against `Total`).\n\n" +
+			"Every page after the first is asked one record early (`Offset` - 1) and must start with the record the page before ended " +
+			"with, compared by the fields that make a record itself (`SourceIP`, `EventType`, `Code`, `UserName`, `FirstCallTime`, `Date`, " +
+			"`Region`, `ISP`, `AppID`; not `CallCount`, `LastCallTime` or `SourceIPRemark`, which change). Records arriving or ageing out " +
+			"during the read shift the pages: the read starts again once, then fails; an API that ignores `Offset` fails it at once. " +
+			"A single-page read (`filter.limit`) returns the page as the API sent it, with a warning when it is short." +
 			evidenceNote("`narrowed_by` lists `filter.filters` when the filter block holds a `filters` block (the API's `Total` then "+
 				"counts only the matching records, so a filtered read can be complete), `filter.limit` when set (one page is read), "+
 				"`filter.offset` when above 0, `member_id` when set (which records of the organization's members it selects is not "+

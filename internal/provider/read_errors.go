@@ -34,34 +34,59 @@ type keySources struct {
 	assumeRole                  bool
 }
 
-// tencentKeySource says where resolveTencent found cfg's SecretId.
+// tencentKeySource says where resolveTencent found cfg's key pair: one
+// place, or the SecretId's and then the SecretKey's when they were split
+// between the provider block and the environment.
 func tencentKeySource(m *tencentCloudModel, env environment, cfg client.TencentConfig) (source, profileFile string) {
 	profileName := first(m.Profile.ValueString(), env.Getenv("TENCENTCLOUD_PROFILE"), "default")
 	dir := first(m.SharedCredentialsDir.ValueString(), env.Getenv("TENCENTCLOUD_SHARED_CREDENTIALS_DIR"), client.DefaultTccliDir())
 	profileFile = filepath.Join(dir, profileName+".credential")
-	switch {
-	case cfg.SecretID == "":
+	if cfg.SecretID == "" {
 		return "", profileFile
-	case m.SecretID.ValueString() == cfg.SecretID:
-		return "tencentcloud.secret_id in the provider block", profileFile
-	case env.Getenv("TENCENTCLOUD_SECRET_ID") == cfg.SecretID:
-		return "the environment variable TENCENTCLOUD_SECRET_ID", profileFile
 	}
-	return "the tccli profile " + profileFile, profileFile
+	id := keyOrigin(m.SecretID.ValueString(), env.Getenv("TENCENTCLOUD_SECRET_ID"), cfg.SecretID, "tencentcloud.secret_id", "TENCENTCLOUD_SECRET_ID")
+	key := keyOrigin(m.SecretKey.ValueString(), env.Getenv("TENCENTCLOUD_SECRET_KEY"), cfg.SecretKey, "tencentcloud.secret_key", "TENCENTCLOUD_SECRET_KEY")
+	switch {
+	case id == "" || key == "":
+		return "the tccli profile " + profileFile, profileFile
+	case id.block() != key.block():
+		return id.String() + " (with the secret key from " + key.String() + ")", profileFile
+	}
+	return id.String(), profileFile
 }
 
-// ucloudKeySource says where resolveUCloud found cfg's public key.
+// ucloudKeySource says where resolveUCloud found cfg's key pair.
 func ucloudKeySource(m *ucloudModel, env environment, cfg client.UCloudConfig) string {
-	switch {
-	case cfg.PublicKey == "":
+	if cfg.PublicKey == "" {
 		return ""
-	case m.PublicKey.ValueString() == cfg.PublicKey:
-		return "ucloud.public_key in the provider block"
-	case env.Getenv("UCLOUD_PUBLIC_KEY") == cfg.PublicKey:
-		return "the environment variable UCLOUD_PUBLIC_KEY"
 	}
-	file := first(m.SharedCredentialsFile.ValueString(), env.Getenv("UCLOUD_SHARED_CREDENTIAL_FILE"), "~/.ucloud/credential.json")
-	return "the shared credential file " + file
+	pub := keyOrigin(m.PublicKey.ValueString(), env.Getenv("UCLOUD_PUBLIC_KEY"), cfg.PublicKey, "ucloud.public_key", "UCLOUD_PUBLIC_KEY")
+	priv := keyOrigin(m.PrivateKey.ValueString(), env.Getenv("UCLOUD_PRIVATE_KEY"), cfg.PrivateKey, "ucloud.private_key", "UCLOUD_PRIVATE_KEY")
+	switch {
+	case pub == "" || priv == "":
+		return "the shared credential file " + first(m.SharedCredentialsFile.ValueString(), env.Getenv("UCLOUD_SHARED_CREDENTIAL_FILE"), "~/.ucloud/credential.json")
+	case pub.block() != priv.block():
+		return pub.String() + " (with the private key from " + priv.String() + ")"
+	}
+	return pub.String()
+}
+
+// origin names where one credential came from: "" for a profile file.
+type origin string
+
+func (o origin) String() string { return string(o) }
+func (o origin) block() bool    { return strings.HasSuffix(string(o), "in the provider block") }
+
+// keyOrigin is where value came from: the provider block's attribute, the
+// environment variable, or neither (a profile file).
+func keyOrigin(block, envValue, value, attribute, variable string) origin {
+	switch {
+	case block != "" && block == value:
+		return origin(attribute + " in the provider block")
+	case envValue != "" && envValue == value:
+		return origin("the environment variable " + variable)
+	}
+	return ""
 }
 
 // readErrorAdvice is what to append to a read error's detail: empty when
