@@ -179,7 +179,7 @@ func TestListOrganizationMembersLearnsSilentCap(t *testing.T) {
 
 func TestListOrganizationMembersInconsistentAnswers(t *testing.T) {
 	// The second page repeats the first: pages overlap.
-	s := tctStart(t, cloudsim.Options{OrgMembers: 60}, nil)
+	s := tctStart(t, cloudsim.Options{OrgMembers: 100}, nil) // two full pages: a repeated page fits the total
 	var mu sync.Mutex
 	var first []byte
 	s.rewrite = func(req tctSeen, body []byte) []byte {
