@@ -82,22 +82,82 @@ func readResponseBody(resp *http.Response, limit int64) ([]byte, error) {
 	default:
 		return nil, &bodyEncodingError{fmt.Errorf("response body has Content-Encoding %.40q, which the provider cannot decode", enc)}
 	}
-	var buf bytes.Buffer
-	if resp.ContentLength > 0 && resp.ContentLength <= limit {
-		buf.Grow(int(resp.ContentLength))
+	hint := int64(-1)
+	if enc := resp.Header.Get("Content-Encoding"); enc == "" || strings.EqualFold(enc, "identity") {
+		hint = resp.ContentLength
 	}
-	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
-	if n > limit {
-		return nil, &ResponseTooLargeError{Limit: limit, Announced: -1}
-	}
+	body, err := readAtMost(r, limit, hint)
 	if err != nil {
-		return buf.Bytes(), err
+		return body, err
 	}
-	body := bytes.TrimPrefix(buf.Bytes(), utf8BOM)
+	body = bytes.TrimPrefix(body, utf8BOM)
 	if len(body) >= 2 && body[0] == 0x1f && body[1] == 0x8b {
 		return body, &bodyEncodingError{errUnlabelledGzip}
 	}
 	return body, nil
+}
+
+// readAtMost reads r to its end, failing with a *ResponseTooLargeError once
+// more than limit bytes have come. hint is the announced length, or -1.
+// Without one, the body is read in pieces that are joined at the end, so
+// that a body that turns out too large has cost no more than the limit
+// (a doubling buffer would hold up to three times as much on its way).
+func readAtMost(r io.Reader, limit, hint int64) ([]byte, error) {
+	if hint >= 0 && hint <= limit {
+		// One allocation; one byte more shows an answer longer than announced
+		// (which the transport reports as an error anyway).
+		buf := make([]byte, 0, hint+1)
+		for int64(len(buf)) <= limit {
+			n, err := r.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			if err == io.EOF { //nolint:errorlint // io.Reader returns io.EOF itself, never wrapped
+				return buf, nil
+			}
+			if err != nil {
+				return buf, err
+			}
+			if len(buf) == cap(buf) {
+				buf = append(buf, 0)[:len(buf)] // grow past the announced size
+			}
+		}
+		return nil, &ResponseTooLargeError{Limit: limit, Announced: -1}
+	}
+	var pieces [][]byte
+	total, size := int64(0), 32<<10
+	for {
+		piece := make([]byte, size)
+		n, err := fill(r, piece)
+		total += int64(n)
+		if total > limit {
+			return nil, &ResponseTooLargeError{Limit: limit, Announced: -1}
+		}
+		pieces = append(pieces, piece[:n])
+		if err == io.EOF { //nolint:errorlint // io.Reader returns io.EOF itself, never wrapped
+			break
+		}
+		if err != nil {
+			return bytes.Join(pieces, nil), err
+		}
+		size = min(size*2, 1<<20)
+	}
+	if len(pieces) == 1 {
+		return pieces[0], nil
+	}
+	return bytes.Join(pieces, nil), nil
+}
+
+// fill reads into p until it is full or r fails, and returns r's error
+// as it is (io.EOF at the end).
+func fill(r io.Reader, p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		m, err := r.Read(p[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // bodyEncodingError is an answer whose bytes arrived whole but cannot be

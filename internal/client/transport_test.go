@@ -18,6 +18,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/auditlog/terraform-provider-auditlog/internal/cloudsim"
@@ -611,5 +612,39 @@ func TestTencentBodyCutShort(t *testing.T) {
 	}
 	if s.count() != 2 {
 		t.Errorf("%d requests, want 2", s.count())
+	}
+}
+
+// readAtMost returns every byte, whatever the pieces it reads in, refuses
+// one byte past the limit, and passes a reader's failure on.
+func TestReadAtMost(t *testing.T) {
+	for _, size := range []int{0, 1, 32 << 10, 32<<10 + 1, 3<<20 + 17} {
+		body := make([]byte, size)
+		for i := range body {
+			body[i] = byte(i * 7)
+		}
+		for _, hint := range []int64{-1, int64(size)} {
+			got, err := readAtMost(iotest.OneByteReader(bytes.NewReader(body)), int64(size), hint)
+			if err != nil || !bytes.Equal(got, body) {
+				t.Errorf("size %d, hint %d: %d bytes, %v", size, hint, len(got), err)
+			}
+			if size == 0 {
+				continue
+			}
+			_, err = readAtMost(bytes.NewReader(body), int64(size-1), hint)
+			var tooLarge *ResponseTooLargeError
+			if !errors.As(err, &tooLarge) {
+				t.Errorf("size %d, limit %d: %v, want a *ResponseTooLargeError", size, size-1, err)
+			}
+		}
+	}
+	broken := errors.New("connection reset")
+	_, err := readAtMost(io.MultiReader(bytes.NewReader(make([]byte, 100<<10)), iotest.ErrReader(broken)), MaxResponseBytes, -1)
+	if !errors.Is(err, broken) {
+		t.Errorf("a broken body read as %v", err)
+	}
+	_, err = readAtMost(io.MultiReader(bytes.NewReader(make([]byte, 10)), iotest.ErrReader(io.ErrUnexpectedEOF)), MaxResponseBytes, 100)
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("a body cut short of its Content-Length read as %v", err)
 	}
 }
