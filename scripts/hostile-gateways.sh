@@ -34,13 +34,14 @@ for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
     else:
         n = int(attempts)
         cell = f"{outcome} ({n} {'attempt' if n == 1 else 'attempts'}, {took})"
-    cells[(case, source)] = cell.replace("|", "\\|")
+    # Markdown: quoted HTML must show as text, pipes must not split cells.
+    cells[(case, source)] = cell.replace("<", "&lt;").replace("|", "\\|")
     rss[(case, source)] = peak
 names = {"tencent": "`auditlog_cloudaudit_tracks`", "ucloud": "`auditlog_ucloud_operation_events`"}
 print("| case | " + " | ".join(names.get(c, c) for c in cols) + " | provider peak RSS MiB (" + " / ".join(cols) + ") |")
 print("|---|" + "---|" * len(cols) + "---:|")
 for r in rows:
-    print(f"| {r} | " + " | ".join(cells.get((r, c), "") for c in cols) + " | " + " / ".join(rss.get((r, c), "") for c in cols) + " |")
+    print(f"| {r.replace('<', '&lt;')} | " + " | ".join(cells.get((r, c), "") for c in cols) + " | " + " / ".join(rss.get((r, c), "") for c in cols) + " |")
 if total:
     print(f"\n{total.split(' | ')[0]} in {total.split(' | ')[1]} of plans.")
 PY

@@ -56,6 +56,7 @@ const (
 	netPrefix                          // http://127.0.0.1/<cloud>/, a gateway routing that path only
 	netTLSUntrusted                    // https://127.0.0.1, SSL_CERT_FILE naming another CA
 	netTLSTrusted                      // https://127.0.0.1, SSL_CERT_FILE naming the gateway's CA
+	netTLSTrustedDir                   // https://127.0.0.1, SSL_CERT_DIR holding the gateway's CA
 	netProxyHTTPS                      // https://api.test.invalid through HTTPS_PROXY=user:password@
 	netProxyHTTP                       // http://api.test.invalid through HTTP_PROXY=user:password@
 	netProxyHTTPS407                   // the same with a wrong password
@@ -129,6 +130,7 @@ var hostileCases = []hostileCase{
 		tencentErr: []string{`certificate signed by unknown authority`, `SSL_CERT_FILE`, `SSL_CERT_DIR`},
 		ucloudErr:  []string{`certificate signed by unknown authority`, `SSL_CERT_FILE`, `SSL_CERT_DIR`}},
 	{name: "TLS, the gateway's CA trusted through SSL_CERT_FILE", net: netTLSTrusted, attempts: 1},
+	{name: "TLS, the gateway's CA trusted through SSL_CERT_DIR", net: netTLSTrustedDir, attempts: 1},
 	{name: "HTTPS_PROXY with user:password@ (CONNECT)", net: netProxyHTTPS, attempts: 1},
 	{name: "HTTP_PROXY with user:password@", net: netProxyHTTP, attempts: 1},
 	{name: "HTTPS_PROXY answers 407 (wrong password)", net: netProxyHTTPS407, attempts: 1,
@@ -244,7 +246,8 @@ func newHostileRig(t *testing.T) *hostileRig {
 
 	r.sim = startSim(t, cloudsim.Options{Tracks: 25, Events: 50})
 	r.ca, r.otherCA = newHostileCA(t, "hostile gateway CA"), newHostileCA(t, "some other CA")
-	r.caFile, r.otherFile = filepath.Join(r.work, "ca.pem"), filepath.Join(r.work, "other-ca.pem")
+	// The gateway's CA alone in its directory, for SSL_CERT_DIR.
+	r.caFile, r.otherFile = filepath.Join(r.work, "ca", "ca.pem"), filepath.Join(r.work, "other-ca.pem")
 	writeFile(t, r.caFile, string(r.ca.pem))
 	writeFile(t, r.otherFile, string(r.otherCA.pem))
 	r.emptyDir = filepath.Join(r.work, "no-certs")
@@ -275,10 +278,13 @@ func (r *hostileRig) run(t *testing.T, hc hostileCase, cloud hostileCloud) {
 	case netPrefix:
 		gw.prefix = cloud.url
 		endpoint = gw.serve(t, "127.0.0.1:0", nil).URL + cloud.url
-	case netTLSUntrusted, netTLSTrusted:
+	case netTLSUntrusted, netTLSTrusted, netTLSTrustedDir:
 		endpoint = gw.serve(t, "127.0.0.1:0", &r.ca.leaf).URL
-		if hc.net == netTLSTrusted {
+		switch hc.net {
+		case netTLSTrusted:
 			env["SSL_CERT_FILE"] = r.caFile
+		case netTLSTrustedDir:
+			env["SSL_CERT_DIR"] = filepath.Dir(r.caFile)
 		}
 	case netProxyHTTPS, netProxyHTTPS407:
 		endpoint = strings.Replace(gw.serve(t, "127.0.0.1:0", &r.ca.leaf).URL, "127.0.0.1", "api.test.invalid", 1)
