@@ -188,6 +188,7 @@ func newProviderData(ctx context.Context, version string, m providerModel, env e
 	data.keys.tencent, data.keys.tencentProfileFile = tencentKeySource(tc, env, cfg)
 	data.keys.assumeRole = cfg.AssumeRole != nil
 	data.keys.maxRetries = maxRetries
+	data.keys.requestTimeout, data.keys.requestTimeoutSet = timeout, m.RequestTimeout.ValueString() != ""
 
 	uc := m.UCloud
 	if uc == nil {
