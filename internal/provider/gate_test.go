@@ -558,6 +558,24 @@ terraform {
 				`UC-01: module.account["dev"].data.auditlog_ucloud_operation_events.window: mallory/DeleteUHostInstance/uhost-6c5b4a39: `)
 		})
 
+		// Probe 7 through terraform: a proxy in front of the noncompliant
+		// account removes the time of one seeded violation per API; each
+		// stays a finding, with its time reported as unknown.
+		t.Run("probe 7: null times through terraform", func(t *testing.T) {
+			t.Parallel()
+			proxy := startNullingProxy(t, bad.URL, []nullRule{
+				{field: "SourceIP", value: "203.0.113.50", null: []string{"FirstCallTime", "LastCallTime"}},
+				{field: "EventId", value: "0d3b6e1a-0101", null: []string{"EventTime"}},
+				{field: "UserName", value: "mallory", null: []string{"OperateTime"}},
+			})
+			env := simEnv(&testSim{Server: bad.Server, URL: proxy}, bad.Options().TencentSecretKey)
+			out, code := s.run(t, env, s.config(t, "probe7-null-times", map[string]string{"main.tf": providerHCL + auditHCL}))
+			expectGate(t, "probe 7 through terraform", out, code, 1,
+				"NET-01: "+gateCSIPAddr("100021372636")+": 100021372636/203.0.113.50: ", "first_call_time null, last_call_time null",
+				"EVT-01: "+gateEventsAddr+": 0d3b6e1a-0101: ", "event_time null",
+				"UC-01: "+gateUCloudAddr+": mallory/DeleteUHostInstance/uhost-6c5b4a39: ", "operate_time null")
+		})
+
 		// Probe 8: the policy names the account, the evidence does not.
 		t.Run("probe 8: account not known", func(t *testing.T) {
 			t.Parallel()
