@@ -370,3 +370,77 @@ data "auditlog_ucloud_operation_events" "test" {
 	})
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 }
+
+// max_items counts the events the API returned, not the kept ones, so
+// that resume_token stays exact: the continuation scans the rest and the
+// two reads keep exactly what one read would. An empty select block is no
+// selection.
+func TestAccSelection_maxItemsCountsScanned(t *testing.T) {
+	sim := selectionSim(t)
+	all := sim.CloudAuditEvents()
+	start, end := all[len(all)-1].Unix(), all[0].Unix()
+	var first, rest []string
+	for i, e := range all {
+		if e.Username != "alice" {
+			continue
+		}
+		if i < 100 {
+			first = append(first, e.EventId)
+		} else {
+			rest = append(rest, e.EventId)
+		}
+	}
+	config := sim.providerConfig() + fmt.Sprintf(`
+data "auditlog_cloudaudit_events" "first" {
+  start_time = %[1]d
+  end_time   = %[2]d
+  max_items  = 100
+  select {
+    users_in = ["alice"]
+  }
+}
+
+data "auditlog_cloudaudit_events" "rest" {
+  start_time = %[1]d
+  end_time   = %[2]d
+  max_results = data.auditlog_cloudaudit_events.first.max_results
+  next_token = data.auditlog_cloudaudit_events.first.resume_token
+  select {
+    users_in = ["alice"]
+  }
+}
+
+data "auditlog_cloudaudit_events" "empty_select" {
+  start_time = %[1]d
+  end_time   = %[2]d
+  select {}
+}
+`, start, end)
+	scanned, restScanned := 100, len(all)-100
+	sel := &wantSelection{api: []string{}, provider: []string{`users_in=["alice"]`}}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				evidenceIs("data.auditlog_cloudaudit_events.first", wantEvidence{
+					complete: false, records: len(first), scanned: &scanned, windowStart: i64(start), windowEnd: i64(end),
+					identity: true, region: "ap-guangzhou", narrowedBy: []string{"max_items", "select"}, selection: sel,
+				}),
+				evidenceIs("data.auditlog_cloudaudit_events.rest", wantEvidence{
+					complete: true, records: len(rest), scanned: &restScanned, windowStart: i64(start), windowEnd: i64(end),
+					identity: true, region: "ap-guangzhou", narrowedBy: []string{"next_token", "select"}, selection: sel,
+				}),
+				evidenceIs("data.auditlog_cloudaudit_events.empty_select", wantEvidence{
+					complete: true, records: len(all), windowStart: i64(start), windowEnd: i64(end),
+					identity: true, region: "ap-guangzhou", narrowedBy: []string{},
+				}),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				eventIDsAre("data.auditlog_cloudaudit_events.first", "event_id", first),
+				eventIDsAre("data.auditlog_cloudaudit_events.rest", "event_id", rest),
+				resource.TestCheckResourceAttrSet("data.auditlog_cloudaudit_events.first", "resume_token"),
+			),
+		}},
+	})
+}
