@@ -8,7 +8,8 @@
 #
 #   BENCH_SIZES="1000 10000"  record counts of the size sweep (default 1000 10000 100000)
 #   BENCH_QUICK=1             a fast smoke run: small sizes, gates not enforced
-#   BENCH_SOURCES="events"    only these data sources (default: ucloud csip tracks events)
+#   BENCH_SOURCES="events"    only these cases (default: ucloud csip tracks events busy; busy is
+#                             the compliance module over a busy account, see BENCHMARKS.md)
 #
 # Figures are printed as Markdown and written to .bench/results.md; the raw
 # figures of every run are in .bench/runs/. The script exits non-zero when a
@@ -30,9 +31,9 @@ else
   net_csip=20000   # 200 pages of 100
   net_tracks=10000 # 100 pages of 100
 fi
-sources=${BENCH_SOURCES:-"ucloud csip tracks events"}
+sources=${BENCH_SOURCES:-"ucloud csip tracks events busy"}
 for s in $sources; do
-  case $s in ucloud | csip | tracks | events) ;; *) echo "BENCH_SOURCES: unknown data source '$s'" >&2; exit 2 ;; esac
+  case $s in ucloud | csip | tracks | events | busy) ;; *) echo "BENCH_SOURCES: unknown data source '$s'" >&2; exit 2 ;; esac
 done
 selected() { [[ " $sources " == *" $1 "* ]]; }
 for s in $sizes; do
@@ -218,6 +219,7 @@ raw() {
 
 echo "==> size sweep: $sizes records (zero-latency simulator)"
 for source in $sources; do
+  [ "$source" != busy ] || continue
   for n in $sizes; do
     dir="$work/runs/plan/$source/$n"
     mkdir -p "$dir"
@@ -252,6 +254,11 @@ for source in csip tracks; do
   printf '    %-7s %7d records: %s\n' "$source" "$n" "$(cat "$dir/raw.txt" 2>/dev/null || echo failed)"
 done
 
+busy_status=0
+if selected busy; then
+  . scripts/bench-busy.sh
+fi
+
 header="Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM; $(terraform version | head -n 1), $(go version | cut -d' ' -f3)."
 echo
 gates=-gates
@@ -260,6 +267,8 @@ set +e
 "$work/bin/benchpaging" report -dir "$work/runs" -sizes "$sizes" $gates -o "$work/results.md" -header "$header"
 status=$?
 set -e
+[ ! -s "$work/busy.md" ] || cat "$work/busy.md" >>"$work/results.md"
+[ "$busy_status" = 0 ] || status=1
 echo
 echo "(written to .bench/results.md)"
 if [ "$failures" -gt 0 ]; then

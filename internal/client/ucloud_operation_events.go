@@ -193,8 +193,12 @@ func PageSizeDividing(maxItems, apiMax int) int {
 
 // UserOperationEventsResult is what ListUserOperationEvents read.
 type UserOperationEventsResult struct {
-	// Events in API order, newest first.
+	// Events in API order, newest first: the events read, or with a keep
+	// function, those it kept.
 	Events []UserOperationEvent
+	// Scanned counts the events the API returned to the read (up to
+	// maxItems), kept or not.
+	Scanned int
 	// Complete is true when every matching event was read: the API ended
 	// the list with an empty NextToken.
 	Complete bool
@@ -240,7 +244,30 @@ type UserOperationEventsResult struct {
 // the error is returned together with the events read so far and the token
 // that resumes at the failed page.
 func (c *UCloudClient) ListUserOperationEvents(ctx context.Context, req GetUserOperationEventsRequest, maxItems int) (*UserOperationEventsResult, error) {
+	return c.ListUserOperationEventsKept(ctx, req, maxItems, nil)
+}
+
+// ListUserOperationEventsKept is ListUserOperationEvents that keeps only
+// the events keep accepts (all when keep is nil), deciding as each page
+// arrives: memory holds what is kept, not what is scanned. maxItems, the
+// pages, the tokens and Complete are about the events the API returned,
+// Scanned; Events are the kept ones.
+func (c *UCloudClient) ListUserOperationEventsKept(ctx context.Context, req GetUserOperationEventsRequest, maxItems int,
+	keep func(*UserOperationEvent) bool,
+) (*UserOperationEventsResult, error) {
 	res := &UserOperationEventsResult{PageSize: UCloudEventsPageSize(maxItems)}
+	add := func(events []UserOperationEvent) {
+		res.Scanned += len(events)
+		if keep == nil {
+			res.Events = append(res.Events, events...)
+			return
+		}
+		for i := range events {
+			if keep(&events[i]) {
+				res.Events = append(res.Events, events[i])
+			}
+		}
+	}
 	if req.MaxResults != nil {
 		if *req.MaxResults < 1 {
 			return res, fmt.Errorf("ucloud %s: MaxResults must be at least 1, got %d", ucloudActionGetUserOperationEvents, *req.MaxResults)
@@ -279,9 +306,9 @@ func (c *UCloudClient) ListUserOperationEvents(ctx context.Context, req GetUserO
 				ucloudActionGetUserOperationEvents, page, len(resp.Events), size, requestIDOrNone(resp.RequestID))
 		}
 		next := resp.NextToken
-		if maxItems > 0 && len(res.Events)+len(resp.Events) >= maxItems {
-			take := maxItems - len(res.Events)
-			res.Events = append(res.Events, resp.Events[:take]...)
+		if maxItems > 0 && res.Scanned+len(resp.Events) >= maxItems {
+			take := maxItems - res.Scanned
+			add(resp.Events[:take])
 			switch {
 			case take < len(resp.Events):
 				// The API's token points after the whole page: handing it
@@ -305,7 +332,7 @@ func (c *UCloudClient) ListUserOperationEvents(ctx context.Context, req GetUserO
 			}
 			return res, nil
 		}
-		res.Events = append(res.Events, resp.Events...)
+		add(resp.Events)
 		if next == "" {
 			res.Complete = true
 			return res, nil

@@ -442,3 +442,36 @@ func TestListUserOperationEventsOversizedPage(t *testing.T) {
 		t.Error("MaxResults 0 accepted")
 	}
 }
+
+// A keep function decides as each page arrives: Events holds the kept ones,
+// Scanned every event the API returned, and max_items, the token and
+// Complete are about the scanned events.
+func TestListUserOperationEventsKept(t *testing.T) {
+	log := &fakeEventLog{t: t, total: 23}
+	srv := newSequenceServer(t, log.ServeHTTP)
+	c := testClient(t, srv.URL)
+	odd := func(e *UserOperationEvent) bool {
+		n, _ := strconv.Atoi(strings.TrimPrefix(*e.Api, "Api"))
+		return n%2 == 1
+	}
+	var wantOdd []string
+	for _, a := range wantAPIs(12) {
+		if n, _ := strconv.Atoi(strings.TrimPrefix(a, "Api")); n%2 == 1 {
+			wantOdd = append(wantOdd, a)
+		}
+	}
+	first, err := c.ListUserOperationEventsKept(t.Context(), GetUserOperationEventsRequest{}, 12, odd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Scanned != 12 || !reflect.DeepEqual(apis(first.Events), wantOdd) || first.NextToken != "t12" || first.Complete {
+		t.Fatalf("bounded read: scanned %d, kept %v, %+v", first.Scanned, apis(first.Events), first)
+	}
+	all, err := c.ListUserOperationEventsKept(t.Context(), GetUserOperationEventsRequest{}, 0, func(*UserOperationEvent) bool { return false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Scanned != 23 || len(all.Events) != 0 || !all.Complete {
+		t.Errorf("keep nothing: scanned %d, kept %d, complete %v", all.Scanned, len(all.Events), all.Complete)
+	}
+}

@@ -58,6 +58,8 @@ type cloudAuditEventsModel struct {
 	Events           types.List             `tfsdk:"events"` // of cloudAuditEventAttrTypes objects
 	Evidence         types.Object           `tfsdk:"evidence"`
 	Timeouts         timeouts.Value         `tfsdk:"timeouts"`
+	Select           *cloudAuditSelectModel `tfsdk:"select"`
+	IncludeRaw       types.Bool             `tfsdk:"include_cloud_audit_event"`
 }
 
 type lookupAttributeModel struct {
@@ -143,7 +145,10 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 				"there, after the newest events), and `max_items` when set; `is_return_location` and `max_results` change no event "+
 				"read. `window_start` and `window_end` are `start_time` and `end_time`, as sent. `complete` is true when the read, "+
 				"from `next_token` if set, reached the page the API marks `ListOver`, with nothing of it left out. `region` is the "+
-				"region called, `account_id` and `principal_arn` the identity of the credentials."),
+				"region called, `account_id` and `principal_arn` the identity of the credentials. With a `select` block, "+
+				"`narrowed_by` lists `select`, `scanned` counts the events the API returned, `records` the kept ones, and "+
+				"`selection` states the conditions sent to the API and those the provider applied; `complete` is about what "+
+				"was sent to the API (its `ActionType` condition included)."),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -163,6 +168,10 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 				MarkdownDescription: "End of the time window, a UNIX timestamp in seconds (the API's `EndTime`). Not before `start_time`, " +
 					"and less than 30 days after it (the API's longest span).",
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"include_cloud_audit_event": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: includeRawEventDescription,
 			},
 			"is_return_location": schema.BoolAttribute{
 				Optional: true,
@@ -215,7 +224,8 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 							"answers give) and, in an older example of the sibling `LookUpEvents`, `YYYY-MM-DD hh:mm:ss` with no zone. " +
 							"`provider::auditlog::rfc3339(tonumber(event_time))` turns the first form into RFC 3339."),
 						"cloud_audit_event": computedString("The whole event as a JSON document (`CloudAuditEvent`), unchanged: " +
-							"`jsondecode()` it for fields the API has no column for, such as `userIdentity` or `errorMessage`."),
+							"`jsondecode()` it for fields the API has no column for, such as `userIdentity` or `errorMessage`. Null when " +
+							"`include_cloud_audit_event` is `false`."),
 						"resource_type_cn": computedString("Product name in Chinese (`ResourceTypeCn`)."),
 						"error_code": schema.Int64Attribute{Computed: true, MarkdownDescription: "Error code of the call (`ErrorCode`): " +
 							"`0` when it succeeded; CAM denials carry the CAM code, such as `4102`."},
@@ -243,7 +253,8 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeoutsBlock(ctx),
+			"timeouts":      timeoutsBlock(ctx),
+			selectBlockName: cloudAuditSelectBlock(),
 			"lookup_attributes": schema.ListNestedBlock{
 				MarkdownDescription: "Conditions on the events (the API's `LookupAttributes`). Conditions on different keys must all hold; " +
 					"repeated conditions on one key match any of their values (so two `EventName` blocks list both actions).",
@@ -277,6 +288,7 @@ func (d *cloudAuditEventsDataSource) ValidateConfig(ctx context.Context, req dat
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	validateActionTypeOnce(ctx, req.Config, &resp.Diagnostics)
 	if !start.IsNull() && !start.IsUnknown() {
 		s := start.ValueInt64()
 		now := time.Now()
@@ -357,6 +369,13 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 		value := l.AttributeValue.ValueString()
 		apiReq.LookupAttributes = append(apiReq.LookupAttributes, client.LookupAttribute{AttributeKey: l.AttributeKey.ValueString(), AttributeValue: &value})
 	}
+	sel, sent, err := cloudAuditSelection(m.Select, len(m.LookupAttributes))
+	if err != nil { // the validators have refused it already
+		diags.AddAttributeError(path.Root(selectBlockName), "Invalid select", err.Error())
+		return diags
+	}
+	apiReq.LookupAttributes = append(apiReq.LookupAttributes, sent...)
+	raw := m.IncludeRaw.IsNull() || m.IncludeRaw.ValueBool()
 	// The request without its token is every argument that shapes the
 	// answer; encoded before the token is added.
 	query, _ := json.Marshal(apiReq)
@@ -370,14 +389,16 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 	}
 	maxItems := int(m.MaxItems.ValueInt64())
 
-	// Each page is converted as soon as it is read, while the next call
-	// waits for the rate budget; only the state values are kept.
+	// Each page is selected and converted as soon as it is read, while the
+	// next call waits for the rate budget; only the kept state values stay.
 	var elems []tftypes.Value
 	res, err := c.ListCloudAuditEvents(ctx, client.CloudAuditEventsQuery{
 		Region: region, Request: apiReq, MaxItems: maxItems,
 		OnPage: func(page []client.CloudAuditEvent) {
 			for i := range page {
-				elems = append(elems, cloudAuditEventValue(&page[i]))
+				if sel.keepCloudAudit(&page[i]) {
+					elems = append(elems, cloudAuditEventValue(&page[i], raw))
+				}
 			}
 		},
 	})
@@ -399,20 +420,24 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 		diags.AddAttributeWarning(path.Root("max_items"), "No resume_token: max_items ended the read inside a page", cutMidPageDetail(res, maxItems, pageSize))
 	}
 	start, end := m.StartTime.ValueInt64(), m.EndTime.ValueInt64()
+	scanned := res.Records
 	ev := evidence{
-		complete: res.ListOver && !res.CutMidPage, records: records, windowStart: &start, windowEnd: &end, region: region,
+		complete: res.ListOver && !res.CutMidPage, records: records, scanned: &scanned, selection: sel,
+		windowStart: &start, windowEnd: &end, region: region,
 	}
 	ev.narrow("lookup_attributes", len(m.LookupAttributes) > 0)
+	ev.narrow(selectBlockName, !sel.empty())
 	ev.narrow("next_token", !m.NextToken.IsNull())
 	ev.narrow("max_items", maxItems > 0)
 	ev.identify(ctx, c)
 	computed := map[string]tftypes.Value{
 		evidenceAttrName: ev.value(),
-		"id":             tfString(inputID("cloudaudit-events", region, string(query), m.NextToken.ValueString(), maxItems)),
-		"max_results":    tfInt(int64(pageSize)),
-		"resume_token":   resume,
-		"list_over":      tftypes.NewValue(tftypes.Bool, res.ListOver),
-		"events":         tftypes.NewValue(cloudAuditEventListTFType, elems),
+		"id": tfString(inputID("cloudaudit-events", region, string(query), m.NextToken.ValueString(), maxItems,
+			selectionID(sel), raw)),
+		"max_results":  tfInt(int64(pageSize)),
+		"resume_token": resume,
+		"list_over":    tftypes.NewValue(tftypes.Bool, res.ListOver),
+		"events":       tftypes.NewValue(cloudAuditEventListTFType, elems),
 	}
 	// A list block absent from the configuration is an empty list in the
 	// state, as the framework writes it (Terraform itself never sends null).
@@ -491,12 +516,18 @@ var (
 func cloudAuditEventsValue(events []client.CloudAuditEvent) tftypes.Value {
 	elems := make([]tftypes.Value, len(events))
 	for i := range events {
-		elems[i] = cloudAuditEventValue(&events[i])
+		elems[i] = cloudAuditEventValue(&events[i], true)
 	}
 	return tftypes.NewValue(cloudAuditEventListTFType, elems)
 }
 
-func cloudAuditEventValue(e *client.CloudAuditEvent) tftypes.Value {
+// cloudAuditEventValue is one event; without raw, cloud_audit_event is
+// null.
+func cloudAuditEventValue(e *client.CloudAuditEvent, raw bool) tftypes.Value {
+	rawEvent := tfNullString
+	if raw {
+		rawEvent = tfStringPtr(e.CloudAuditEvent)
+	}
 	resources := nullCloudAuditResources
 	if r := e.Resources; r != nil {
 		resources = tftypes.NewValue(cloudAuditResourcesTFType, map[string]tftypes.Value{
@@ -508,7 +539,7 @@ func cloudAuditEventValue(e *client.CloudAuditEvent) tftypes.Value {
 		"event_id":          tfStringPtr(e.EventId),
 		"username":          tfStringPtr(e.Username),
 		"event_time":        tfStringPtr(e.EventTime),
-		"cloud_audit_event": tfStringPtr(e.CloudAuditEvent),
+		"cloud_audit_event": rawEvent,
 		"resource_type_cn":  tfStringPtr(e.ResourceTypeCn),
 		"error_code":        tfInt64Ptr(e.ErrorCode),
 		"event_name":        tfStringPtr(e.EventName),

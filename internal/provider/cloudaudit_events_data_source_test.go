@@ -300,7 +300,7 @@ data "auditlog_cloudaudit_events" "test" {
 // Numbers above 2^53 survive: AccountID is an int64 and tokens are uint64.
 func TestCloudAuditEventValue_exactLargeNumbers(t *testing.T) {
 	big53 := int64(1)<<53 + 1
-	v := cloudAuditEventValue(&client.CloudAuditEvent{AccountID: &big53})
+	v := cloudAuditEventValue(&client.CloudAuditEvent{AccountID: &big53}, true)
 	var attrs map[string]tftypes.Value
 	if err := v.As(&attrs); err != nil {
 		t.Fatal(err)

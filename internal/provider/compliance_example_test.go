@@ -148,6 +148,7 @@ type complianceOutput struct {
 type complianceControl struct {
 	Status   string `json:"status"`
 	Records  int    `json:"records"`
+	Kept     int    `json:"kept"`
 	Findings []struct {
 		ID     string `json:"id"`
 		Detail string `json:"detail"`
@@ -157,6 +158,7 @@ type complianceControl struct {
 		DataSource string  `json:"data_source"`
 		Complete   *bool   `json:"complete"`
 		Records    *int    `json:"records"`
+		Scanned    *int    `json:"scanned"`
 		AccountID  *string `json:"account_id"`
 		ProjectID  *string `json:"project_id"`
 		Region     *string `json:"region"`

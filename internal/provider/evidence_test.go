@@ -127,6 +127,8 @@ func TestEvidenceValue(t *testing.T) {
 	for name, want := range map[string]tftypes.Value{
 		"complete": tftypes.NewValue(tftypes.Bool, true), "records": tfInt(3), "window_start": tfInt(start),
 		"window_chosen_by_api": tftypes.NewValue(tftypes.Bool, false), "region": tfString("ap-guangzhou"),
+		// Without a selection, every record scanned is returned.
+		"scanned": tfInt(3), "selection": tftypes.NewValue(selectionTFType, nil),
 	} {
 		if !got[name].Equal(want) {
 			t.Errorf("%s is %v, want %v", name, got[name], want)
