@@ -23,7 +23,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
     else:
         outcome, _faulted, took = parts[2], parts[3], parts[4]
         # Errors are logged as the regular expression the case expects.
-        outcome = outcome.replace(r"\s+", " ").replace(".*", " … ").replace(r"\.", ".").replace("[0-9a-f-]{36}", "<uuid>")
+        outcome = outcome.replace(r"\s+", " ").replace(".*", " … ").replace(r"\.", ".").replace("[0-9a-f-]{36}", "<uuid>").replace(r"\d+", "N")
         cell = f"{outcome} ({took})"
     if fault not in rows:
         rows.append(fault)

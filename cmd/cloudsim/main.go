@@ -51,6 +51,8 @@ func main() {
 	flag.IntVar(&opts.CallRecords, "call-records", 0, "CSIP call records per sub-account (0: default 40, negative: none)")
 	flag.IntVar(&opts.Events, "events", 0, "UCloud operation events (0: default 120, negative: none)")
 	flag.IntVar(&opts.CloudAuditEvents, "cloudaudit-events", 0, "CloudAudit events served by DescribeEvents (0: default 300, negative: none)")
+	flag.IntVar(&opts.OrgMembers, "org-members", 0, "member accounts of the Tencent Cloud Organization, the administrator included (0: default 5, negative: no organization)")
+	flag.IntVar(&opts.UCloudProjects, "ucloud-projects", 0, "projects of the UCloud account, the default project included (0: default 3)")
 	flag.IntVar(&opts.TrackPageCap, "track-page-cap", 0, "silently cap DescribeAuditTracks pages at this size (0: no cap); the same as -page-cap DescribeAuditTracks=N")
 	flag.BoolVar(&opts.EnforceRateLimits, "enforce-rate-limits", false, "refuse Tencent calls beyond 20 per second per action with RequestLimitExceeded")
 	flag.DurationVar(&opts.UCloudLatency, "ucloud-latency", 0, "hold each UCloud operation-log call this long")
@@ -62,7 +64,7 @@ func main() {
 	statsFile := flag.String("stats-file", "", "when stopped, write what was answered to this file as key=value figures: throttled calls and AssumeRole calls (in all, roles, most for one role)")
 	var faults []cloudsim.Fault
 	flag.Func("fault", "inject a fault: KIND[,action=A][,after=N][,times=N][,code=C][,status=N][,delay=D][,records=N] (repeatable); "+
-		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token, empty-page",
+		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token, empty-page, ignore-offset, shift-down, shift-up, understate-total, no-list, error-without-code, duplicate-key",
 		func(spec string) error {
 			f, err := cloudsim.ParseFault(spec)
 			faults = append(faults, f)
@@ -237,6 +239,12 @@ func printUsage(w io.Writer, sim *cloudsim.Server, url, rc, rcFlag, dataLabel st
 	ucloudEnd := sim.Started().Add(-time.Minute)
 	line("GetUserOperationEvents", "UCloud operation events", fmt.Sprintf("%d in project %s, from about %s to %s",
 		max(o.Events, 0), o.UCloudProjectID, ucloudEnd.Add(-300*24*time.Hour).UTC().Format(time.RFC3339), ucloudEnd.UTC().Format(time.RFC3339)))
+	if o.OrgMembers < 0 {
+		p("#   Organization: the account belongs to no organization")
+	} else {
+		p("#   Organization: %d member accounts, the administrator %s first", o.OrgMembers, cloudsim.DefaultTencentOwnerUin)
+	}
+	p("#   UCloud projects: %d, the default %s first", len(sim.UCloudProjects()), o.UCloudProjectID)
 	for _, a := range o.Accounts {
 		role := ""
 		for name := range a.Roles {

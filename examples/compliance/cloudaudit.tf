@@ -43,10 +43,22 @@ data "auditlog_cloudaudit_track" "each" {
   track_id = each.value
 }
 
+# With select_at_provider, the provider keeps only the events EVT-01 may
+# find (watched names by users outside the allow-list; an event without a
+# name or user is kept), without their raw JSON, which no control reads.
 data "auditlog_cloudaudit_events" "window" {
-  account    = var.tencentcloud_account
-  start_time = local.window_unix.start
-  end_time   = local.window_unix.end
+  account                   = var.tencentcloud_account
+  start_time                = local.window_unix.start
+  end_time                  = local.window_unix.end
+  include_cloud_audit_event = var.select_at_provider ? false : null
+
+  dynamic "select" {
+    for_each = var.select_at_provider ? [local.selections["EVT-01"].block] : []
+    content {
+      event_names  = select.value.event_names
+      users_not_in = select.value.users_not_in
+    }
+  }
 }
 
 locals {
@@ -93,6 +105,7 @@ locals {
       reads     = concat(["data.auditlog_cloudaudit_tracks.all"], [for k in sort(keys(data.auditlog_cloudaudit_track.each)) : "data.auditlog_cloudaudit_track.each[\"${k}\"]"])
       windowed  = false
       records   = length(data.auditlog_cloudaudit_track.each)
+      kept      = length(data.auditlog_cloudaudit_track.each)
       findings  = local.trk04
     }
     "EVT-01" = {
@@ -100,7 +113,8 @@ locals {
       rationale = "Interactive logins and destructive calls are reserved to named people and automation."
       reads     = ["data.auditlog_cloudaudit_events.window"]
       windowed  = true
-      records   = length(local.events_in_window)
+      records   = var.select_at_provider ? try(coalesce(data.auditlog_cloudaudit_events.window.evidence.scanned, 0), 0) : length(local.events_in_window)
+      kept      = length(local.events_in_window)
       findings  = local.evt01
     }
   }

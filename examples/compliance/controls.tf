@@ -83,15 +83,25 @@ locals {
   )
 
   # --- UC: UCloud operations -----------------------------------------------------
-  ucloud_in_window = [
-    for e in data.auditlog_ucloud_operation_events.window.events : merge(e, {
+  # The operations of a UCloud read inside the window, with what the
+  # findings say of them.
+  ucloud_in_window_of = { for k, events in merge(
+    { window = data.auditlog_ucloud_operation_events.window.events },
+    var.select_at_provider ? { failed = data.auditlog_ucloud_operation_events.failed[0].events } : {},
+    ) : k => [
+    for e in events : merge(e, {
       user = e.user_name == null ? "(unknown)" : e.user_name
       when = e.operate_time == null ? "(time not given by the API)" : provider::auditlog::rfc3339(e.operate_time)
       ref  = "${e.user_name == null ? "(unknown)" : e.user_name}/${e.api == null ? "(no api)" : e.api}/${try(e.related_resource[0].resource_id, null) == null ? "-" : e.related_resource[0].resource_id}"
       how  = "from ${e.remote_ip == null ? "(no address)" : e.remote_ip} (${e.access_key_id == null ? "console" : "API key"}, ${e.is_success == null ? "outcome not given" : e.is_success ? "succeeded" : "failed"})"
     })
     if coalesce(e.operate_time, local.window_unix.start) >= local.window_unix.start && coalesce(e.operate_time, local.window_unix.end) <= local.window_unix.end
-  ]
+  ] }
+  ucloud_in_window = local.ucloud_in_window_of.window
+  # UC-02 counts failures over the whole window: the read of the failed
+  # operations when the provider selects, else the full read.
+  ucloud_failed_source = var.select_at_provider ? local.ucloud_in_window_of.failed : local.ucloud_in_window
+  ucloud_uc02_read     = var.select_at_provider ? "data.auditlog_ucloud_operation_events.failed[0]" : "data.auditlog_ucloud_operation_events.window"
   uc01 = [
     for e in local.ucloud_in_window : {
       id     = e.ref
@@ -101,7 +111,7 @@ locals {
   ]
   # An operation whose outcome is not given counts as failed.
   ucloud_failed = [
-    for e in local.ucloud_in_window : {
+    for e in local.ucloud_failed_source : {
       id     = e.ref
       detail = "${e.when} ${e.api == null ? "(no api)" : e.api} by ${e.user} ${e.is_success == null ? "has no outcome given by the API" : "failed"}"
     } if e.is_success != true
@@ -115,6 +125,7 @@ locals {
       reads     = ["data.auditlog_cloudaudit_tracks.all"]
       windowed  = false
       records   = length(local.tracks)
+      kept      = length(local.tracks)
       findings  = local.trk01
     }
     "TRK-02" = {
@@ -123,6 +134,7 @@ locals {
       reads     = ["data.auditlog_cloudaudit_tracks.all"]
       windowed  = false
       records   = length(local.tracks)
+      kept      = length(local.tracks)
       findings  = local.trk02
     }
     "TRK-03" = {
@@ -131,6 +143,7 @@ locals {
       reads     = ["data.auditlog_cloudaudit_tracks.all"]
       windowed  = false
       records   = length(local.tracks)
+      kept      = length(local.tracks)
       findings  = local.trk03
     }
     "NET-01" = {
@@ -139,6 +152,7 @@ locals {
       reads     = [for uin in sort(keys(data.auditlog_csip_user_call_records.sub)) : "data.auditlog_csip_user_call_records.sub[\"${uin}\"]"]
       windowed  = true
       records   = length(local.csip_in_window)
+      kept      = length(local.csip_in_window)
       findings  = local.net01
     }
     "UC-01" = {
@@ -146,15 +160,17 @@ locals {
       rationale = "Deletions, key and permission changes are reserved to named administrators and automation."
       reads     = ["data.auditlog_ucloud_operation_events.window"]
       windowed  = true
-      records   = length(local.ucloud_in_window)
+      records   = var.select_at_provider ? try(coalesce(data.auditlog_ucloud_operation_events.window.evidence.scanned, 0), 0) : length(local.ucloud_in_window)
+      kept      = length(local.ucloud_in_window)
       findings  = local.uc01
     }
     "UC-02" = {
       title     = "Failed UCloud operations stay at or below ${local.settings.ucloud_max_failed}"
       rationale = "Repeated failures point at probing with a stolen key or at broken automation."
-      reads     = ["data.auditlog_ucloud_operation_events.window"]
+      reads     = [local.ucloud_uc02_read]
       windowed  = true
-      records   = length(local.ucloud_in_window)
+      records   = var.select_at_provider ? try(coalesce(data.auditlog_ucloud_operation_events.failed[0].evidence.scanned, 0), 0) : length(local.ucloud_in_window)
+      kept      = length(local.ucloud_failed_source)
       findings  = length(local.ucloud_failed) > local.settings.ucloud_max_failed ? local.ucloud_failed : []
     }
   }
@@ -167,7 +183,10 @@ locals {
       incomplete = concat(
         flatten([for a in c.reads : [for p in local.read_problems[a] : "${a} ${p}"]]),
         flatten([for a in c.reads : [
-          for n in local.read_narrowing[a] : "${a} is narrowed by ${n}, which ${id} does not accept: the read may hold fewer records than the window" if !contains(local.allowed_narrowing[id], n)
+          for n in local.read_narrowing[a] : (n == "select" ?
+            "${a} is narrowed by select (evidence.selection ${jsonencode(try(local.reads[a].evidence.selection, null))}), which is not ${id}'s selection ${jsonencode(try(local.selections[id].evidence, null))}: the read may hold fewer records than ${id} reviews" :
+            "${a} is narrowed by ${n}, which ${id} does not accept: the read may hold fewer records than the window"
+          ) if !contains(local.allowed_narrowing[id], n) && !(n == "select" && contains(keys(local.selections), id) && jsonencode(try(local.reads[a].evidence.selection, null)) == jsonencode(try(local.selections[id].evidence, "-")))
         ]]),
         c.windowed ? local.window_problems : [],
         c.windowed && var.fail_on_no_records && c.records == 0 ? ["no record of the window was reviewed (fail_on_no_records)"] : [],

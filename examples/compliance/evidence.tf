@@ -36,6 +36,7 @@ locals {
     { for k, d in data.auditlog_csip_user_call_records.sub : "data.auditlog_csip_user_call_records.sub[\"${k}\"]" => { windowed = true, cloud = "tencent", evidence = d.evidence } },
     { "data.auditlog_cloudaudit_events.window" = { windowed = true, cloud = "regional", evidence = data.auditlog_cloudaudit_events.window.evidence } },
     { "data.auditlog_ucloud_operation_events.window" = { windowed = true, cloud = "ucloud", evidence = data.auditlog_ucloud_operation_events.window.evidence } },
+    { for i, d in data.auditlog_ucloud_operation_events.failed : "data.auditlog_ucloud_operation_events.failed[${i}]" => { windowed = true, cloud = "ucloud", evidence = d.evidence } },
   )
 
   # The evidence as the compliance output reports it: null where the read
@@ -44,6 +45,8 @@ locals {
     data_source          = a
     complete             = try(r.evidence.complete, null)
     records              = try(r.evidence.records, null)
+    scanned              = try(r.evidence.scanned, null)
+    selection            = try(r.evidence.selection, null)
     window_start         = try(r.evidence.window_start, null)
     window_end           = try(r.evidence.window_end, null)
     window_chosen_by_api = try(r.evidence.window_chosen_by_api, null)
@@ -63,7 +66,7 @@ locals {
   read_problems = { for a, r in local.reads : a => concat(
     r.evidence == null ? ["reports no evidence: a read that does not state its completeness, window and account cannot be trusted"] : [],
     r.evidence != null && try(r.evidence.complete, null) != true ? [
-      "is incomplete: evidence.complete is ${jsonencode(try(r.evidence.complete, null))} with ${jsonencode(try(r.evidence.records, null))} records read, so the read stopped before every record matching its request"
+      "is incomplete: evidence.complete is ${jsonencode(try(r.evidence.complete, null))} with ${jsonencode(try(coalesce(r.evidence.scanned, r.evidence.records), r.evidence.records, null))} records read, so the read stopped before every record matching its request"
     ] : [],
     r.evidence != null && try(r.evidence.narrowed_by, null) == null ? ["does not say what narrowed it (evidence.narrowed_by is null)"] : [],
     # The window: sent by the module, so the API chose none; it must cover

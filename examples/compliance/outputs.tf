@@ -1,5 +1,5 @@
 output "compliance" {
-  description = "Verdict per control: title, rationale, status (pass or fail; unknown in a plan whose evidence is known only after apply), records (how many records the control reviewed), findings (id and detail), incomplete (why its evidence cannot be trusted) and evidence (the `evidence` of every read it rests on: data_source, complete, records, window_start, window_end, window_chosen_by_api, narrowed_by, account_id, principal_arn, region, project_id). `terraform output -json compliance`."
+  description = "Verdict per control: title, rationale, status (pass or fail; unknown in a plan whose evidence is known only after apply), records (how many records the control reviewed: with select_at_provider, those the provider scanned for it), kept (how many of them reached the state and were judged here), findings (id and detail), incomplete (why its evidence cannot be trusted) and evidence (the `evidence` of every read it rests on: data_source, complete, records, scanned, selection, window_start, window_end, window_chosen_by_api, narrowed_by, account_id, principal_arn, region, project_id). `terraform output -json compliance`."
   value = {
     window = {
       start      = local.window_start
@@ -14,6 +14,7 @@ output "compliance" {
         rationale  = c.rationale
         status     = c.status
         records    = c.records
+        kept       = c.kept
         findings   = c.findings
         incomplete = c.incomplete
         evidence   = c.evidence

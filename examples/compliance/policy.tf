@@ -58,3 +58,48 @@ locals {
     id => try(tolist(local.policy.controls[id].allowed_narrowing), local.defaults.allowed_narrowing)
   }
 }
+
+# The selection each activity control reads with (select_at_provider): the
+# read's select block, and the evidence.selection the provider reports for
+# it, in the provider's canonical form (lists sorted, each value once, as
+# JSON). An event-name pattern that is one whole name (^DeleteUser$), alone,
+# goes to the API.
+locals {
+  evt01_patterns = local.settings.cloudaudit_watched_event_patterns
+  evt01_exact    = length(local.evt01_patterns) == 1 && can(regex("^\\^[^\\\\.+*?()|\\[\\]{}^$]+\\$$", local.evt01_patterns[0]))
+  evt01_users    = local.settings.cloudaudit_privileged_users
+  uc01_users     = local.settings.ucloud_privileged_users
+
+  selections = {
+    "EVT-01" = {
+      block = {
+        event_names  = local.evt01_patterns
+        users_not_in = length(local.evt01_users) > 0 ? local.evt01_users : null
+      }
+      evidence = {
+        api = local.evt01_exact ? ["event_names=${jsonencode(local.evt01_patterns)}"] : []
+        provider = sort(concat(
+          local.evt01_exact ? [] : ["event_names=${jsonencode(sort(distinct(local.evt01_patterns)))}"],
+          length(local.evt01_users) > 0 ? ["users_not_in=${jsonencode(sort(distinct(local.evt01_users)))}"] : [],
+        ))
+      }
+    }
+    "UC-01" = {
+      block = {
+        apis         = local.settings.ucloud_risky_api_patterns
+        users_not_in = length(local.uc01_users) > 0 ? local.uc01_users : null
+      }
+      evidence = {
+        api = []
+        provider = sort(concat(
+          ["apis=${jsonencode(sort(distinct(local.settings.ucloud_risky_api_patterns)))}"],
+          length(local.uc01_users) > 0 ? ["users_not_in=${jsonencode(sort(distinct(local.uc01_users)))}"] : [],
+        ))
+      }
+    }
+    "UC-02" = {
+      block    = { failed_only = true }
+      evidence = { api = [], provider = ["failed_only=true"] }
+    }
+  }
+}

@@ -232,3 +232,10 @@ variable "fail_on_no_records" {
   default     = false
   nullable    = false
 }
+
+variable "select_at_provider" {
+  description = "When true (the default), EVT-01, UC-01 and UC-02 have the provider keep only the records they may find (each read's `select` block: watched event names or risky APIs by users outside the allow-list; failed UCloud operations), so a busy account's state holds those alone; each control reports how many records the provider scanned and how many it kept, and its verdict and findings are those of a full read. False reads every event of the window into the state and filters it here."
+  type        = bool
+  default     = true
+  nullable    = false
+}

@@ -208,7 +208,7 @@ allowed_ip(ip) if {
 # EVT-01: console logins and deletions are reserved to named users. An event
 # without a name or a time is a finding unless its user is allowed.
 findings contains finding("EVT-01", r, sprintf("%v", [at(e, "event_id")]), sprintf("%v by %v from %v at %s", [at(e, "event_name"), at(e, "username"), at(e, "source_ip_address"), event_when(e)])) if {
-	some r in lib.data_sources_of("auditlog_cloudaudit_events")
+	some r in lib.reads_for("EVT-01", {"auditlog_cloudaudit_events"})
 	some e in lib.records(r)
 	event_considered(e)
 	watched_event(at(e, "event_name"))
@@ -278,7 +278,7 @@ risky_api(api) if {
 
 # UC-01: deletions, key and permission changes by unexpected users.
 findings contains finding("UC-01", r, ucloud_ref(e), sprintf("%v by %s from %v at %s", [at(e, "api"), user(e), at(e, "remote_ip"), ucloud_when(e)])) if {
-	some r in lib.data_sources_of("auditlog_ucloud_operation_events")
+	some r in lib.reads_for("UC-01", {"auditlog_ucloud_operation_events"})
 	some e in lib.records(r)
 	ucloud_considered(e)
 	risky_api(at(e, "api"))
@@ -290,7 +290,7 @@ findings contains finding("UC-01", r, ucloud_ref(e), sprintf("%v by %s from %v a
 ucloud_failed(r) := [e | some e in lib.records(r); ucloud_considered(e); at(e, "is_success") != true]
 
 findings contains finding("UC-02", r, ucloud_ref(e), sprintf("%v by %s failed at %s (%d failures in the window, at most %v allowed)", [at(e, "api"), user(e), ucloud_when(e), count(failed), lib.param("ucloud_max_failed")])) if {
-	some r in lib.data_sources_of("auditlog_ucloud_operation_events")
+	some r in lib.reads_for("UC-02", {"auditlog_ucloud_operation_events"})
 	failed := ucloud_failed(r)
 	count(failed) > lib.param("ucloud_max_failed")
 	some e in failed
@@ -305,8 +305,9 @@ controls[id] := {
 	"status": status(id),
 	"findings": count([f | some f in findings; f.control == id]),
 	"problems": sort([p.message | some p in problems; p.control == id]),
-	"data_sources": sort([r.address | some r in lib.data_sources; r.type in catalogue[id].types]),
-	"records": sum([lib.record_count(r) | some r in lib.data_sources; r.type in catalogue[id].types]),
+	"data_sources": sort([r.address | some r in lib.reads_for(id, catalogue[id].types)]),
+	"records": sum([lib.record_count(r) | some r in lib.reads_for(id, catalogue[id].types)]),
+	"scanned": sum([lib.scanned_count(r) | some r in lib.reads_for(id, catalogue[id].types)]),
 } if {
 	some id in enabled
 }

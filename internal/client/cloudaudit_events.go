@@ -123,6 +123,11 @@ type CloudAuditEventsResult struct {
 	// CutMidPage is set when MaxItems ended the read inside a page: the
 	// events are the first MaxItems, but no token resumes after them.
 	CutMidPage bool
+	// ShortPage, when set, says which page held fewer events than asked
+	// for before the end (so that pages no longer end on multiples of the
+	// page size): why a read whose MaxItems is a multiple of the page size
+	// still ended inside a page.
+	ShortPage string
 	// Pages counts the successful calls, Retries the repeated attempts.
 	Pages, Retries int
 }
@@ -197,13 +202,21 @@ func (c *TencentClient) ListCloudAuditEvents(ctx context.Context, q CloudAuditEv
 			}
 			res.ListOver = over
 			if !over {
-				res.ResumeToken = resp.NextToken
-				if res.ResumeToken == nil {
+				if resp.NextToken == nil {
 					return res, fmt.Errorf("tencentcloud %s: page %d is not the last (ListOver is false) but carries no NextToken (RequestId: %s)",
 						action, page, requestIDOrNone(resp.RequestId))
 				}
+				// A token seen before would resume a loop, not the read.
+				if err := repeatedToken(seen, page, *resp.NextToken, resp.RequestId); err != nil {
+					return res, err
+				}
+				res.ResumeToken = resp.NextToken
 			}
 			return res, nil
+		}
+		if uint64(len(events)) < pageSize && !over && res.ShortPage == "" {
+			res.ShortPage = fmt.Sprintf("page %d held %d events of the %d asked for before the end (RequestId: %s)",
+				page, len(events), pageSize, requestIDOrNone(resp.RequestId))
 		}
 		if over {
 			res.ListOver = true
@@ -214,17 +227,27 @@ func (c *TencentClient) ListCloudAuditEvents(ctx context.Context, q CloudAuditEv
 				action, page, requestIDOrNone(resp.RequestId))
 		}
 		next := *resp.NextToken
-		if prev, dup := seen[next]; dup {
-			from := "page " + strconv.Itoa(prev)
-			if prev == 0 {
-				from = "the request (the starting next_token)"
-			}
-			return res, fmt.Errorf("tencentcloud %s: page %d returned a NextToken already returned by %s (%d); the API is looping, so the read is incomplete (RequestId: %s)",
-				action, page, from, next, requestIDOrNone(resp.RequestId))
+		if err := repeatedToken(seen, page, next, resp.RequestId); err != nil {
+			return res, err
 		}
 		seen[next] = page
 		req.NextToken = &next
 	}
+}
+
+// repeatedToken is the error for a NextToken that an earlier page (or the
+// request, page 0) already returned: the API is looping.
+func repeatedToken(seen map[uint64]int, page int, next uint64, requestID string) error {
+	prev, dup := seen[next]
+	if !dup {
+		return nil
+	}
+	from := "page " + strconv.Itoa(prev)
+	if prev == 0 {
+		from = "the request (the starting next_token)"
+	}
+	return fmt.Errorf("tencentcloud DescribeEvents: page %d returned a NextToken already returned by %s (%d); the API is looping, so the read is incomplete (RequestId: %s)",
+		page, from, next, requestIDOrNone(requestID))
 }
 
 // DescribeAuditTrackRequest is the request of DescribeAuditTrack.

@@ -225,6 +225,52 @@ func TestListCloudAuditEventsRefusesBrokenPaging(t *testing.T) {
 	}
 }
 
+// The token handed out when max_items is reached is checked like the others:
+// a looping API's token would resume the loop, not the read.
+func TestListCloudAuditEventsResumeTokenOfALoop(t *testing.T) {
+	s := tctStart(t, cloudsim.Options{CloudAuditEvents: 300}, nil)
+	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultRepeatToken, Action: "DescribeEvents", After: 1, Times: 1})
+	res, err := ceList(t, tctClient(t, s.URL(), nil), ceQuery(s.sim, 100))
+	if err == nil || !strings.Contains(err.Error(), "page 2 returned a NextToken already returned by page 1") {
+		t.Fatalf("error %v, want page 2 repeating page 1's token", err)
+	}
+	if res.ResumeToken != nil {
+		t.Errorf("the looping token %d was handed out", *res.ResumeToken)
+	}
+	// The starting token coming back at max_items.
+	s = tctStart(t, cloudsim.Options{CloudAuditEvents: 300}, nil)
+	c := tctClient(t, s.URL(), nil)
+	first, err := ceList(t, c, ceQuery(s.sim, 50))
+	if err != nil || first.ResumeToken == nil {
+		t.Fatal(first, err)
+	}
+	q := ceQuery(s.sim, 50)
+	q.Request.NextToken = first.ResumeToken
+	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultRepeatToken, Action: "DescribeEvents", Times: 1})
+	if _, err := ceList(t, c, q); err == nil || !strings.Contains(err.Error(), "already returned by the request (the starting next_token)") {
+		t.Errorf("error %v, want the starting token refused", err)
+	}
+}
+
+// A read whose max_items is a multiple of the page size can still end
+// inside a page when the API returned a short page on the way: the result
+// says which.
+func TestListCloudAuditEventsShortPageBeforeTheEnd(t *testing.T) {
+	s := tctStart(t, cloudsim.Options{CloudAuditEvents: 300}, nil)
+	s.sim.CapPageSize("DescribeEvents", 30)
+	q := ceQuery(s.sim, 100) // pages of 50 asked for, 30 served
+	res, err := ceList(t, tctClient(t, s.URL(), nil), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.CutMidPage || res.ResumeToken != nil || res.Records != 100 {
+		t.Fatalf("CutMidPage %v, ResumeToken %v, %d events; want true, nil, 100", res.CutMidPage, res.ResumeToken, res.Records)
+	}
+	if !strings.HasPrefix(res.ShortPage, "page 1 held 30 events of the 50 asked for before the end (RequestId: ") {
+		t.Errorf("ShortPage %q", res.ShortPage)
+	}
+}
+
 func TestDescribeAuditTrackUnknown(t *testing.T) {
 	s := tctStart(t, cloudsim.Options{}, nil)
 	c := tctClient(t, s.URL(), nil)

@@ -301,6 +301,51 @@ func TestListAuditTracksOverlappingPages(t *testing.T) {
 	}
 }
 
+// tctTracksPage answers a page of tracking sets from first on, n of them,
+// with a TotalCount.
+func tctTracksPage(first, n int, total uint64, requestID string) http.HandlerFunc {
+	tracks := make([]string, n)
+	for i := range tracks {
+		tracks[i] = fmt.Sprintf(`{"TrackId":%d}`, first+i)
+	}
+	return tctHTTP(200, "application/json", fmt.Sprintf(`{"Response":{"Tracks":[%s],"TotalCount":%d,"RequestId":%q}}`, strings.Join(tracks, ","), total, requestID))
+}
+
+// A last page holding more tracking sets than TotalCount leaves room for:
+// page 3 of 20 with a TotalCount of 45 has room for 5, not 20 new ones. The
+// read starts again once, then fails quoting both numbers; it never cuts the
+// page to the total.
+func TestListAuditTracksSurplusBeyondTotal(t *testing.T) {
+	for _, times := range []int{1, 1 << 30} {
+		passes := 0
+		s := tctStart(t, cloudsim.Options{}, func(n int, req tctSeen) http.HandlerFunc {
+			p := req.pageNumber()
+			if p == 1 {
+				passes++
+			}
+			if p == 3 && passes <= times {
+				return tctTracksPage(1040, 20, 45, fmt.Sprintf("r%d", n))
+			}
+			return tctTracksPage(1000+20*(p-1), min(20, 45-20*(p-1)), 45, fmt.Sprintf("r%d", n))
+		})
+		res, err := tctList(t, tctClient(t, s.URL(), nil), 20, 0)
+		if times == 1 {
+			if err != nil || !reflect.DeepEqual(tctTrackIDs(t, res.Tracks), tctIDRange(45)) {
+				t.Errorf("surplus once: %v, %+v", err, res)
+			}
+			continue
+		}
+		if err == nil {
+			t.Fatalf("read %d tracking sets of a total of 45 without an error", len(res.Tracks))
+		}
+		for _, w := range []string{"page 3 of tracking sets (offset 40, RequestId: r", "held 20, but the total of 45 leaves room for 5 from that offset", "a second read was inconsistent too"} {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("error %q lacks %q", err, w)
+			}
+		}
+	}
+}
+
 func TestListAuditTracksRetryResumesAtFailedPage(t *testing.T) {
 	failed := false
 	s := tctStart(t, cloudsim.Options{Tracks: 45}, func(n int, req tctSeen) http.HandlerFunc {

@@ -3,6 +3,8 @@ package client
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // CSIP (Cloud Security Center) API identity.
@@ -80,6 +82,43 @@ func (c *TencentClient) DescribeUserCallRecord(ctx context.Context, region strin
 	}, req)
 }
 
+// UserCallRecordIdentity names a call record by the fields that make it
+// itself: the API aggregates the calls of one account per source IP, so a
+// record is its SourceIP, EventType, Code, UserName, AppID, Region, ISP and
+// Date, and its FirstCallTime (which sets apart two source IPs the API
+// masks alike, such as 106.55.***.47). CallCount and LastCallTime grow with
+// every call, and SourceIPRemark is the user's to edit at any time, so they
+// are not part of it. An absent field is left out.
+func UserCallRecordIdentity(r UserCallRecord) string {
+	var b strings.Builder
+	b.Grow(160)
+	b.WriteString("call record {")
+	sep := ""
+	str := func(name string, v *string) {
+		if v != nil {
+			b.WriteString(sep + name + " " + strconv.Quote(*v))
+			sep = ", "
+		}
+	}
+	num := func(name string, v *int64) {
+		if v != nil {
+			b.WriteString(sep + name + " " + strconv.FormatInt(*v, 10))
+			sep = ", "
+		}
+	}
+	str("SourceIP", r.SourceIP)
+	num("EventType", r.EventType)
+	num("Code", r.Code)
+	str("UserName", r.UserName)
+	str("FirstCallTime", r.FirstCallTime)
+	str("Date", r.Date)
+	str("Region", r.Region)
+	str("ISP", r.ISP)
+	num("AppID", r.AppID)
+	b.WriteString("}")
+	return b.String()
+}
+
 // UserCallRecordsResult is every call record read by ListUserCallRecords.
 type UserCallRecordsResult struct {
 	// Records are in the order the API returned them; never nil.
@@ -100,13 +139,21 @@ type UserCallRecordsResult struct {
 // reading starts at its Offset when set; its Limit is replaced by pageSize
 // (default DefaultUserCallRecordsPageSize). The request is not modified.
 //
+// Every page after the first starts one record early (Offset-1, with the
+// same Limit, so pageSize-1 new records a page): that record must be the one
+// the previous page ended with (by UserCallRecordIdentity), so that pages
+// shifted by records arriving or ageing out during the read, and an API that
+// ignores Offset, are noticed.
+//
 // A page shorter than the requested Limit before Total is reached reveals a
 // silent page-size cap: the read continues at the next unread offset with
 // the cap as its Limit. It fails rather than return a partial or shuffled
 // list when the API's answers stop adding up: a Total that changes between
-// pages (records added or aged out during the read), a cap that changes
-// again, or a page longer than asked for. Errors name the page, the offset
-// and the RequestId.
+// pages (records added or aged out during the read), pages shifted against
+// each other, a page holding more than Total leaves room for (each of which
+// starts the read again once, then fails), a cap that changes again, an
+// ignored Offset, or a page longer than asked for. Errors name the page, the
+// offset and the RequestId.
 func (c *TencentClient) ListUserCallRecords(ctx context.Context, region string, req DescribeUserCallRecordRequest, pageSize int64, maxItems int) (*UserCallRecordsResult, error) {
 	if pageSize <= 0 {
 		pageSize = DefaultUserCallRecordsPageSize
@@ -121,6 +168,7 @@ func (c *TencentClient) ListUserCallRecords(ctx context.Context, region string, 
 	}
 	read := pagedRead[UserCallRecord]{
 		noun: "call records", action: "DescribeUserCallRecord", pageSize: pageSize, start: start, maxItems: maxItems, log: c.log,
+		identity: UserCallRecordIdentity,
 		fetch: func(ctx context.Context, p pageSpec) (pageResult[UserCallRecord], error) {
 			// Each page works on its own copy: the caller's filter is never changed.
 			pageFilter := filter

@@ -60,7 +60,9 @@ func (f *csipFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		data := make([]map[string]any, records)
 		for i := range data {
-			data[i] = map[string]any{"SourceIP": fmt.Sprintf("10.0.%d.%d", n, i), "CallCount": filter.Filter.Offset + int64(i)}
+			// Each record is its position in the list: pages fit together.
+			pos := filter.Filter.Offset + int64(i)
+			data[i] = map[string]any{"SourceIP": fmt.Sprintf("10.0.%d.%d", pos/256, pos%256), "CallCount": pos}
 		}
 		resp["Data"] = data
 		if total != nil {
@@ -201,7 +203,9 @@ func TestCSIPListUserCallRecordsPaging(t *testing.T) {
 		// Pages after the first are fetched concurrently: arrival order varies.
 		slices.SortFunc(calls, func(a, b csipFakeRequest) int { return int(a.Offset - b.Offset) })
 		for i, c := range calls {
-			if c.Limit != 10 || c.Offset != int64(10*i) {
+			// After the first page, each starts at the record before its
+			// first new one.
+			if c.Limit != 10 || c.Offset != int64(9*i) {
 				t.Errorf("call %d: Limit %d Offset %d", i+1, c.Limit, c.Offset)
 			}
 			fl, _ := c.Body["Filter"].(map[string]any)
@@ -231,7 +235,8 @@ func TestCSIPListUserCallRecordsPaging(t *testing.T) {
 			t.Fatal(err)
 		}
 		calls := f.calls()
-		if len(res.Records) != 15 || res.Total != 23 || len(calls) != 2 || calls[1].Limit != 5 {
+		// 5 more records, and the one before them.
+		if len(res.Records) != 15 || res.Total != 23 || len(calls) != 2 || calls[1].Limit != 6 || calls[1].Offset != 9 {
 			t.Fatalf("%d records, Total %d, calls %+v", len(res.Records), res.Total, calls)
 		}
 	})
@@ -244,7 +249,7 @@ func TestCSIPListUserCallRecordsPaging(t *testing.T) {
 			t.Fatal(err)
 		}
 		calls := f.calls()
-		if len(res.Records) != 19 || *res.Records[0].CallCount != 4 || len(calls) != 2 || calls[1].Offset != 14 {
+		if len(res.Records) != 19 || *res.Records[0].CallCount != 4 || len(calls) != 2 || calls[1].Offset != 13 {
 			t.Fatalf("%d records, calls %+v", len(res.Records), calls)
 		}
 	})
@@ -280,23 +285,23 @@ func TestCSIPListUserCallRecordsFailsInsteadOfTruncating(t *testing.T) {
 		want []string
 	}{
 		{"Total changes between pages", func(n int, limit, offset int64) (int, *int64, string) {
-			total := 30 + offset/10 // by offset: pages 2 and 3 arrive in any order
+			total := 30 + (offset+1)/10 // by offset: pages 2 and 3 arrive in any order
 			return int(limit), &total, ""
-		}, []string{"changed from 30 to 31 while reading page 2 (offset 10, RequestId: req-", "change again, from 30 to 31 on page 2"}},
+		}, []string{"changed from 30 to 31 while reading page 2 (offset 9, RequestId: req-", "change again, from 30 to 31 on page 2"}},
 		{"page cap that changes again", func(n int, limit, offset int64) (int, *int64, string) {
 			total := int64(30)
 			if offset == 0 {
 				return int(min(limit, 7)), &total, ""
 			}
 			return int(min(limit, 5)), &total, ""
-		}, []string{"inconsistent", "page 1 (offset 0) held 7 of the 10 asked for", "read 7 at a time", "page 2 (offset 7) held 5 of the 7 asked for", "RequestId: req-1)", "RequestId: req-"}},
+		}, []string{"inconsistent", "page 1 (offset 0) held 7 of the 10 asked for", "read 7 at a time", "page 2 (offset 6) held 5 of the 7 asked for", "RequestId: req-1)", "RequestId: req-"}},
 		{"empty page before Total", func(n int, limit, offset int64) (int, *int64, string) {
 			total := int64(30)
-			if offset == 10 {
+			if offset == 9 {
 				return 0, &total, ""
 			}
 			return int(limit), &total, ""
-		}, []string{"page 2 (offset 10) held 0 of the 10 asked for", "none were returned although the total says 20 remain"}},
+		}, []string{"page 2 (offset 9) held 0 of the 10 asked for", "none were returned although the total says 20 remain"}},
 		{"page longer than asked", func(n int, limit, offset int64) (int, *int64, string) {
 			total := int64(30)
 			return int(limit) + 1, &total, ""
@@ -306,11 +311,11 @@ func TestCSIPListUserCallRecordsFailsInsteadOfTruncating(t *testing.T) {
 		}, []string{"page 1", "no Total or TotalCount", "RequestId: req-1"}},
 		{"API error on a later page", func(n int, limit, offset int64) (int, *int64, string) {
 			total := int64(30)
-			if n == 3 {
+			if offset == 18 { // page 3, whichever call it is
 				return 0, nil, "InvalidParameterValue"
 			}
 			return int(limit), &total, ""
-		}, []string{"page 3", "offset 20", "InvalidParameterValue", "RequestId: req-3"}},
+		}, []string{"page 3", "offset 18", "InvalidParameterValue", "RequestId: req-"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -385,14 +390,16 @@ func TestCSIPListUserCallRecordsLearnsPageCap(t *testing.T) {
 		wantCap   int64
 		wantCalls []int64 // offsets, sorted
 	}{
-		{"cap on page 1", 30, 0, func(int64) int64 { return 7 }, 30, 7, []int64{0, 7, 14, 21, 28}},
-		{"cap on page 1, maxItems", 30, 25, func(int64) int64 { return 7 }, 25, 7, []int64{0, 7, 14, 21}},
+		// After page 1, each page starts at the record before its first new
+		// one: pages of 7 bring 6 new records each.
+		{"cap on page 1", 30, 0, func(int64) int64 { return 7 }, 30, 7, []int64{0, 6, 12, 18, 24}},
+		{"cap on page 1, maxItems", 30, 25, func(int64) int64 { return 7 }, 25, 7, []int64{0, 6, 12, 18}},
 		{"cap from page 3 on", 50, 0, func(o int64) int64 {
 			if o >= 20 {
 				return 6
 			}
 			return 1000
-		}, 50, 6, []int64{0, 10, 20, 26, 32, 38, 44}},
+		}, 50, 6, []int64{0, 9, 18, 27, 32, 37, 42, 47}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for range 10 { // pages 2 and up arrive in any order; the outcome must not depend on it

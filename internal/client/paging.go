@@ -26,9 +26,12 @@ const (
 type pageSpec struct {
 	seq    int   // 1-based position of the page in this pass of the read, for messages
 	number int64 // PageNumber, from 1, for page-number APIs
-	offset int64 // offset of the page's first item
-	limit  int64 // items asked for (Limit)
+	offset int64 // offset sent: the page's first item (with overlap, the one before its first new item)
+	limit  int64 // items asked for (Limit), the border item included
 	size   int64 // page size of the read (PageSize, for page-number APIs)
+	// overlap marks a page that starts one item early: its first item must
+	// be the one the previous page ended with.
+	overlap bool
 }
 
 // pageResult is one page as the API answered it.
@@ -42,9 +45,19 @@ type pageResult[T any] struct {
 // total. The first page gives the total; the other pages are fetched
 // concurrently and assembled in API order. Every page is checked against the
 // total, so the read either returns exactly the items the API holds or
-// fails: a long page is an error; a total that changes between pages (items
-// added or removed during the read) starts the read again once, then is an
-// error.
+// fails: a page longer than asked is an error; a total that changes between
+// pages (items added or removed during the read), a page holding more than
+// the total leaves room for, pages that overlap or that are shifted against
+// each other start the read again once, then are an error.
+//
+// An offset API whose items have an identity (pagedRead.identity) is read
+// with overlapping pages: every page after a pass's first starts one item
+// before its first new item, and that border item must be the one the
+// previous page ended with. Items added or removed ahead of a page between
+// two calls shift it by as many positions, in either direction, and change
+// its border item; an API that ignores Offset starts every page with the
+// list's first item. A shift starts the read again once, then is an error;
+// an ignored Offset is an error at once.
 //
 // A page shorter than asked for while the total says more remain means the
 // API silently caps its page size (neither CloudAudit nor CSIP documents a
@@ -65,23 +78,13 @@ type pagedRead[T any] struct {
 	fixedLimit bool
 	// key, when set, identifies an item, so that overlapping pages are
 	// noticed.
-	key   func(T) (string, bool)
-	log   Logger
-	fetch func(ctx context.Context, p pageSpec) (pageResult[T], error)
-}
-
-// totalChangedError reports a total that moved during the read.
-type totalChangedError struct {
-	noun          string
-	before, after int64
-	page          int
-	offset        int64
-	requestID     string
-}
-
-func (e *totalChangedError) Error() string {
-	return fmt.Sprintf("the number of %s changed from %d to %d while reading page %d (offset %d, RequestId: %s): they were added or removed during the read",
-		e.noun, e.before, e.after, e.page, e.offset, e.requestID)
+	key func(T) (string, bool)
+	// identity, when set for an offset API, names an item by the fields
+	// that make it itself (for messages too); pages then overlap by one
+	// item, whose identity must match across the border.
+	identity func(T) string
+	log      Logger
+	fetch    func(ctx context.Context, p pageSpec) (pageResult[T], error)
 }
 
 // shortPage is a page that held fewer items than asked for before the end.
@@ -112,7 +115,7 @@ type pagedResult[T any] struct {
 
 func (r pagedRead[T]) run(ctx context.Context) (pagedResult[T], error) {
 	var res pagedResult[T]
-	var firstChange *totalChangedError
+	var first restartable
 	st := &readState{}
 	for {
 		items, total, pages, err := r.once(ctx, st)
@@ -120,14 +123,13 @@ func (r pagedRead[T]) run(ctx context.Context) (pagedResult[T], error) {
 		if st.capped != nil {
 			res.cap = st.capped.got
 		}
-		var changed *totalChangedError
-		if errors.As(err, &changed) {
-			if firstChange == nil {
-				firstChange = changed
+		var again restartable
+		if errors.As(err, &again) {
+			if first == nil {
+				first = again
 				continue // one fresh pass, which sees a consistent list if the change is over
 			}
-			return res, fmt.Errorf("%w; a second read saw it change again, from %d to %d on page %d (offset %d, RequestId: %s): try again when the %s are stable",
-				firstChange, changed.before, changed.after, changed.page, changed.offset, changed.requestID, r.noun)
+			return res, secondPassError(r.noun, first, again)
 		}
 		if err != nil {
 			return res, err
@@ -152,10 +154,12 @@ func pagesFor(n, size int64) int64 {
 // segment is a run of pages of one size from one offset (page-number APIs:
 // from page 1).
 type segment[T any] struct {
-	base int64 // offset of the first page
-	size int64
+	base int64 // offset of the first page's first new item
+	size int64 // new items per page
 	need int64 // items still wanted from base
 	seq  int   // pages before this segment in this pass
+	// overlap makes every page start one item early (pagedRead.identity).
+	overlap bool
 	// first is the segment's first page when already read, as it was asked.
 	first     *pageResult[T]
 	firstSpec pageSpec
@@ -167,7 +171,20 @@ func (g segment[T]) spec(r pagedRead[T], i int64) pageSpec {
 		// Offset APIs ask only for what is still wanted.
 		limit = max(min(g.size, g.need-i*g.size), 1)
 	}
-	return pageSpec{seq: g.seq + int(i) + 1, number: i + 1, offset: g.base + i*g.size, limit: limit, size: g.size}
+	s := pageSpec{seq: g.seq + int(i) + 1, number: i + 1, offset: g.base + i*g.size, limit: limit, size: g.size}
+	if g.overlap {
+		s.offset, s.limit, s.overlap = s.offset-1, s.limit+1, true
+	}
+	return s
+}
+
+// stride is how many new items a page of limit items brings: one fewer
+// when pages overlap (at least one, so that a page size of 1 still moves).
+func stride(limit int64, overlap bool) int64 {
+	if overlap {
+		return max(limit-1, 1)
+	}
+	return limit
 }
 
 func (r pagedRead[T]) once(ctx context.Context, st *readState) (items []T, total int64, pages int, err error) {
@@ -175,6 +192,9 @@ func (r pagedRead[T]) once(ctx context.Context, st *readState) (items []T, total
 	if st.capped != nil {
 		size = min(size, st.capped.got)
 	}
+	// Pages overlap only on offset APIs whose items have an identity; the
+	// first page of a pass has nothing to overlap with.
+	overlap := r.identity != nil && !r.fixedLimit
 	firstLimit := size
 	if !r.fixedLimit && r.maxItems > 0 {
 		firstLimit = min(size, int64(r.maxItems))
@@ -200,27 +220,36 @@ func (r pagedRead[T]) once(ctx context.Context, st *readState) (items []T, total
 	if r.maxItems > 0 {
 		wanted = min(wanted, int64(r.maxItems))
 	}
-	if n := pagesFor(wanted, size); n > maxPagesPerRead {
+	if n := pagesFor(wanted, stride(size, overlap)); n > maxPagesPerRead {
 		return nil, total, pages, fmt.Errorf("page 1 of %s reports a total of %d (RequestId: %s): reading %d of them would take %d pages of %d, more than the %d one read may make; this total is not plausible, or set a limit on the number of items",
 			r.noun, total, first.requestID, wanted, n, size, maxPagesPerRead)
 	}
 
 	items = make([]T, 0, min(wanted, 1<<12))
 	g := segment[T]{base: r.start, size: size, need: wanted, first: &first, firstSpec: spec0}
+	if overlap {
+		g.need = min(wanted, size) // the first page alone; the others overlap
+	}
 	for {
-		got, short, n, err := r.readSegment(ctx, g, total)
+		var short *shortPage
+		var n int
+		items, short, n, err = r.readSegment(ctx, g, total, items)
 		pages += n
 		if err != nil {
 			return nil, total, pages, err
 		}
-		items = append(items, got...)
 		if short == nil {
-			break
+			if !overlap || g.overlap || int64(len(items)) >= wanted {
+				break
+			}
+			// After the first page, every page starts one item early.
+			g = segment[T]{base: r.start + int64(len(items)), size: stride(size, true), need: wanted - int64(len(items)), seq: 1, overlap: true}
+			continue
 		}
 		switch {
-		case short.got == 0:
+		case short.got == 0 || (short.spec.overlap && short.got == 1):
 			return nil, total, pages, fmt.Errorf("%s of %s: none were returned although the total says %d remain; the API is inconsistent, so the read cannot be exact",
-				short, r.noun, total-short.spec.offset)
+				short, r.noun, total-short.spec.offset-btoi(short.spec.overlap))
 		case st.capped != nil:
 			return nil, total, pages, fmt.Errorf("the API's page size for %s is inconsistent: %s, so pages were read %d at a time; then %s. The read cannot be exact",
 				r.noun, st.capped, st.capped.got, short)
@@ -243,10 +272,13 @@ func (r pagedRead[T]) once(ctx context.Context, st *readState) (items []T, total
 			items = items[:0]
 			g = segment[T]{base: r.start, size: size, need: wanted, seq: short.spec.seq}
 		} else {
+			// The next unread item: the short page's items, border
+			// included, start at the offset it was asked for.
 			next := short.spec.offset + short.got
-			g = segment[T]{base: next, size: size, need: wanted - int64(len(items)), seq: short.spec.seq}
+			more := overlap && len(items) > 0
+			g = segment[T]{base: next, size: stride(size, more), need: wanted - int64(len(items)), seq: short.spec.seq, overlap: more}
 		}
-		if n := pagesFor(g.need, size); n > maxPagesPerRead {
+		if n := pagesFor(g.need, g.size); n > maxPagesPerRead {
 			return nil, total, pages, fmt.Errorf("%s: reading the %d remaining %s at %d a page would take %d pages, more than the %d one read may make",
 				short, g.need, r.noun, size, n, maxPagesPerRead)
 		}
@@ -262,7 +294,7 @@ func (r pagedRead[T]) once(ctx context.Context, st *readState) (items []T, total
 				continue
 			}
 			if j, dup := seen[k]; dup {
-				return nil, total, pages, fmt.Errorf("%s %s was returned twice (items %d and %d of the read): the API's pages overlap, so the read cannot be exact", r.noun, k, j+1, i+1)
+				return nil, total, pages, &overlapError{noun: r.noun, key: k, first: j + 1, second: i + 1}
 			}
 			seen[k] = i
 		}
@@ -270,12 +302,21 @@ func (r pagedRead[T]) once(ctx context.Context, st *readState) (items []T, total
 	return items, total, pages, nil
 }
 
+func btoi(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // readSegment reads the pages of g, pageBatch at a time, pageConcurrency at
-// once. It returns the items of its pages in order, up to g.need; or, when a
-// page comes back short before the end, the items up to and including that
-// page and the page itself. Which page decides is the lowest-numbered one
-// that failed or was short, so the outcome does not depend on timing.
-func (r pagedRead[T]) readSegment(ctx context.Context, g segment[T], total int64) (items []T, short *shortPage, pages int, err error) {
+// once, and appends their new items to items, up to g.need. When a page
+// comes back short before the end, it stops after that page's items and
+// returns the page. Which page decides is the lowest-numbered one that
+// failed, was short or does not fit with the page before it, so the outcome
+// does not depend on timing.
+func (r pagedRead[T]) readSegment(ctx context.Context, g segment[T], total int64, items []T) (_ []T, short *shortPage, pages int, err error) {
+	base := len(items)
 	nPages := max(pagesFor(g.need, g.size), 1)
 	for from := int64(0); from < nPages; from += pageBatch {
 		to := min(from+pageBatch, nPages)
@@ -296,7 +337,14 @@ func (r pagedRead[T]) readSegment(ctx context.Context, g segment[T], total int64
 			if outcome[i] != nil {
 				return nil, nil, pages, outcome[i]
 			}
-			items = append(items, results[i].items...)
+			page := results[i].items
+			if spec := g.spec(r, from+int64(i)); spec.overlap && len(page) > 0 {
+				if err := r.checkBorder(spec, results[i], items); err != nil {
+					return nil, nil, pages, err
+				}
+				page = page[1:]
+			}
+			items = append(items, page...)
 			if shorts[i] != nil {
 				return items, shorts[i], pages, nil
 			}
@@ -305,10 +353,27 @@ func (r pagedRead[T]) readSegment(ctx context.Context, g segment[T], total int64
 			return nil, nil, pages, err
 		}
 	}
-	if int64(len(items)) > g.need {
-		items = items[:g.need] // a page-number API's last page holds more than wanted
+	if int64(len(items)-base) > g.need {
+		items = items[:base+int(g.need)] // a page-number API's last page holds more than wanted
 	}
 	return items, nil, pages, nil
+}
+
+// checkBorder verifies that an overlapping page starts with the item the
+// read so far ends with.
+func (r pagedRead[T]) checkBorder(spec pageSpec, p pageResult[T], items []T) error {
+	if len(items) == 0 {
+		return nil // nothing to overlap with; never asked for
+	}
+	got, want := r.identity(p.items[0]), r.identity(items[len(items)-1])
+	if got == want {
+		return nil
+	}
+	if len(items) > 1 && got == r.identity(items[0]) {
+		return fmt.Errorf("page %d of %s (offset %d, RequestId: %s) starts with %s, the first of page 1, instead of %s, the one before it: the API ignores Offset, so the read cannot be exact",
+			spec.seq, r.noun, spec.offset, p.requestID, got, want)
+	}
+	return &shiftError{noun: r.noun, page: spec.seq, offset: spec.offset, requestID: p.requestID, got: got, want: want}
 }
 
 // fetchPages fetches pages [next, to) of g into results[i-from]. After the
@@ -380,7 +445,11 @@ func (r pagedRead[T]) page(ctx context.Context, spec pageSpec) (pageResult[T], e
 	if err != nil {
 		return p, fmt.Errorf("reading page %d of %s (offset %d): %w", spec.seq, r.noun, spec.offset, err)
 	}
-	pageRead(ctx, spec.seq, len(p.items), p.total, call.attempt())
+	n := len(p.items)
+	if spec.overlap && n > 0 {
+		n-- // the border item was counted with the page before
+	}
+	pageRead(ctx, spec.seq, n, p.total, call.attempt())
 	return p, nil
 }
 
@@ -399,7 +468,11 @@ func (r pagedRead[T]) check(spec pageSpec, p pageResult[T], total int64) (*short
 		return nil, fmt.Errorf("page %d of %s (offset %d) held %d, more than the %d asked for (RequestId: %s); the API did not page as expected",
 			spec.seq, r.noun, spec.offset, got, spec.limit, p.requestID)
 	}
-	if expected := min(spec.limit, max(total-spec.offset, 0)); got < expected {
+	room := max(total-spec.offset, 0)
+	if got > room {
+		return nil, &surplusError{noun: r.noun, page: spec.seq, offset: spec.offset, got: got, total: total, room: room, requestID: p.requestID}
+	}
+	if expected := min(spec.limit, room); got < expected {
 		return &shortPage{spec: spec, got: got, total: total, requestID: p.requestID}, nil
 	}
 	return nil, nil

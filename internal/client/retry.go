@@ -43,6 +43,9 @@ func (p retryPolicy) backoff(n int) time.Duration {
 // do runs call until it succeeds, fails with an error that is not retryable,
 // runs out of retries, or ctx ends. call reports whether its error may be
 // retried. The last error is returned, so the caller sees the real cause.
+// A retry waits at least as long as the failed answer's Retry-After asked;
+// one that asks for more than MaxRetryAfter, or for more than is left
+// before ctx's deadline, ends the call at once with a *RetryAfterError.
 func (p retryPolicy) do(ctx context.Context, call func(attempt int) (retryable bool, err error)) error {
 	for attempt := 0; ; attempt++ {
 		retryable, err := call(attempt)
@@ -53,7 +56,23 @@ func (p retryPolicy) do(ctx context.Context, call func(attempt int) (retryable b
 		if !retryable || attempt >= p.MaxRetries {
 			return &attemptsError{err: err, attempts: attempt + 1, retryable: retryable}
 		}
-		if ctxErr := sleepCtx(ctx, p.backoff(attempt)); ctxErr != nil {
+		wait := p.backoff(attempt)
+		if asked, ok := serverRetryAfter(err); ok {
+			// The server (or a gateway or proxy on the way) said when to
+			// come back: never sooner. A wait it cannot have fails now,
+			// saying so, rather than retrying early or sleeping until the
+			// deadline only to fail then.
+			deadline, bounded := ctx.Deadline()
+			left := time.Until(deadline)
+			switch {
+			case asked > MaxRetryAfter:
+				return &attemptsError{err: &RetryAfterError{Wait: asked, err: err}, attempts: attempt + 1}
+			case bounded && asked >= left:
+				return &attemptsError{err: &RetryAfterError{Wait: asked, Left: max(left, 0), err: err}, attempts: attempt + 1}
+			}
+			wait = max(wait, asked)
+		}
+		if ctxErr := sleepCtx(ctx, wait); ctxErr != nil {
 			// Keep the real cause, and say why it was not retried.
 			return &attemptsError{err: fmt.Errorf("%w (retry abandoned: %w)", err, ctxErr), attempts: attempt + 1, retryable: retryable}
 		}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -126,7 +127,7 @@ func NewTencentClient(cfg TencentConfig) (*TencentClient, error) {
 
 	base := cfg.Transport
 	if base == nil {
-		base = newHTTPTransport()
+		base = newHTTPTransport(32)
 	}
 	c.transport = &observingTransport{base: base, log: c.log}
 
@@ -146,7 +147,9 @@ func (c *TencentClient) ServiceURL(service string) string {
 }
 
 // ParseEndpointURL checks that raw is an absolute http or https URL with a
-// host and no query, and returns its scheme and "host[:port][/path]".
+// host, a port (if any) from 1 to 65535 and no query, and returns its scheme
+// and "host[:port][/path]". The path is kept as written, trailing slash
+// included: a gateway routing "/tencent/" may not route "/tencent".
 func ParseEndpointURL(raw string) (scheme, hostPath string, err error) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -158,24 +161,26 @@ func ParseEndpointURL(raw string) (scheme, hostPath string, err error) {
 	if u.Host == "" {
 		return "", "", fmt.Errorf("%q has no host", raw)
 	}
+	if err := checkPort(u); err != nil {
+		return "", "", fmt.Errorf("%q %w", raw, err)
+	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return "", "", fmt.Errorf("%q must not carry a query, fragment or user info", raw)
 	}
-	return u.Scheme, u.Host + strings.TrimSuffix(u.Path, "/"), nil
+	return u.Scheme, u.Host + u.EscapedPath(), nil
 }
 
-// newHTTPTransport returns a transport that keeps connections alive across
-// pages, so a long read pays for one TLS handshake, not one per page.
-func newHTTPTransport() http.RoundTripper {
-	// A program embedding the client may have replaced DefaultTransport.
-	base, ok := http.DefaultTransport.(*http.Transport)
-	if !ok {
-		base = &http.Transport{Proxy: http.ProxyFromEnvironment}
+// checkPort refuses a URL whose port is outside 1-65535, which url.Parse
+// accepts as long as it is digits.
+func checkPort(u *url.URL) error {
+	p := u.Port()
+	if p == "" {
+		return nil
 	}
-	t := base.Clone()
-	t.MaxIdleConnsPerHost = 32
-	t.IdleConnTimeout = 90 * time.Second
-	return t
+	if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("has port %s: a port is a number from 1 to 65535", p)
+	}
+	return nil
 }
 
 // tencentOp names one API action.
@@ -280,7 +285,7 @@ func (c *TencentClient) send(ctx context.Context, op tencentOp, params map[strin
 	attemptCtx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
 	defer cancel()
 
-	ex := &exchange{into: into, action: op.Action, service: op.Service, attempt: attempt, secretBody: op.SecretResponse}
+	ex := &exchange{into: into, action: op.Action, service: op.Service, attempt: attempt, secretBody: op.SecretResponse, timeout: c.cfg.RequestTimeout}
 	attemptCtx = context.WithValue(attemptCtx, exchangeKey{}, ex)
 
 	request := tchttp.NewCommonRequest(op.Service, op.Version, op.Action)
@@ -344,12 +349,22 @@ type exchange struct {
 	decodeErr error
 	garbled   bool   // decodeErr means damaged bytes, not an unexpected shape
 	snippet   string // start of a non-200 or undecodable body, for diagnostics
+
+	timeout    time.Duration // the attempt's RequestTimeout, for messages
+	bodyErr    error         // the body could not be read: cut short, too large, undecodable bytes
+	bodyBytes  int           // how much of it arrived
+	retryAfter time.Duration // a 429's or 503's Retry-After
+	waitSet    bool          // the answer had a readable Retry-After
 }
 
 // result turns what the SDK returned, plus what the transport saw, into our
 // error type (or nil).
 func (ex *exchange) result(ctx, attemptCtx context.Context, sdkErr error) error {
-	base := TencentError{Service: ex.service, Action: ex.action, HTTPStatus: ex.status, RequestID: ex.requestID}
+	base := TencentError{Service: ex.service, Action: ex.action, HTTPStatus: ex.status, RequestID: ex.requestID,
+		RetryAfter: ex.retryAfter, retryAfterSet: ex.waitSet}
+	if ex.bodyErr != nil {
+		return ex.bodyFailure(ctx, attemptCtx, base)
+	}
 	switch {
 	case ex.status != 0 && ex.status != http.StatusOK:
 		base.Code = "ClientError.HttpStatusCodeError"
@@ -359,11 +374,19 @@ func (ex *exchange) result(ctx, attemptCtx context.Context, sdkErr error) error 
 		base.Code = "ClientError.ParseJsonError"
 		base.Message = fmt.Sprintf("response is not a valid API envelope (%s): %s", briefError(ex.decodeErr), ex.snippet)
 		base.garbled = ex.garbled
+		var shape *shapeError
+		if errors.As(ex.decodeErr, &shape) {
+			base.RequestID = shape.requestID
+		}
 		return &base
 	case ex.decoded:
 		meta := ex.into.responseMeta()
-		if meta.Error != nil && meta.Error.Code != "" {
+		if meta.Error != nil {
+			// Any Error object is an error, with a Code or without.
 			base.Code, base.Message = meta.Error.Code, meta.Error.Message
+			if base.Code == "" {
+				base.Code, base.Message = codeErrorWithoutCode, "the answer carries an Error object without a Code; its Message: "+meta.Error.Message
+			}
 			return &base
 		}
 		if sdkErr != nil {
@@ -380,8 +403,7 @@ func (ex *exchange) result(ctx, attemptCtx context.Context, sdkErr error) error 
 		return fmt.Errorf("tencentcloud %s: %w", ex.action, ctx.Err())
 	}
 	if attemptCtx.Err() != nil {
-		return &TencentError{Service: ex.service, Action: ex.action, Code: "ClientError.NetworkError",
-			Message: "request timed out", cause: attemptCtx.Err()}
+		return ex.timedOut(attemptCtx)
 	}
 	var sdkE *tcerr.TencentCloudSDKError
 	if errors.As(sdkErr, &sdkE) {
@@ -422,21 +444,25 @@ func (t *observingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		return resp, err
 	}
 	defer resp.Body.Close()
-	body, readErr := io.ReadAll(resp.Body)
+	quote := snippet
+	if ex.secretBody {
+		quote = func([]byte) string { return "(body withheld: it may carry credentials)" }
+	}
+	body, readErr := readResponseBody(resp, MaxResponseBytes)
 	ex.status = resp.StatusCode
+	if retryAfterStatus(resp.StatusCode) {
+		ex.retryAfter, ex.waitSet = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
 	fields["http_status"] = resp.StatusCode
 	fields["duration_ms"] = time.Since(start).Milliseconds()
 	fields["bytes"] = len(body)
 	if readErr != nil {
 		fields["error"] = readErr.Error()
-		t.log.Debug(req.Context(), "tencentcloud response cut short", fields)
+		t.log.Debug(req.Context(), "tencentcloud response unreadable", fields)
+		ex.bodyErr, ex.bodyBytes, ex.snippet = readErr, len(body), quote(body)
 		return nil, readErr
 	}
 
-	quote := snippet
-	if ex.secretBody {
-		quote = func([]byte) string { return "(body withheld: it may carry credentials)" }
-	}
 	// The SDK only ever sees a well-formed stand-in: what it needs to know
 	// is recorded in ex, and some bodies (the JSON null) make it panic.
 	standIn := []byte(`{"Response":{}}`)
@@ -461,6 +487,8 @@ func (t *observingTransport) RoundTrip(req *http.Request) (*http.Response, error
 
 	resp.Body = io.NopCloser(bytes.NewReader(standIn))
 	resp.ContentLength = int64(len(standIn))
+	// The stand-in is plain JSON, whatever the answer's encoding was.
+	resp.Header.Del("Content-Encoding")
 	return resp, nil
 }
 
@@ -472,6 +500,9 @@ var errNoEnvelope = errors.New(`no "Response" object with a RequestId`)
 // Every answer of the API, success or error, carries a RequestId: JSON
 // without one ({}, null, another service's error format) is not an answer,
 // and must not be read as an empty page.
+//
+// The answer's shape is checked too (checkTencentShape): no object repeats
+// a key, and a successful answer carries the fields its action promises.
 func decodeTencentEnvelope(body []byte, into responseMetaHolder) error {
 	if err := json.Unmarshal(body, &struct{ Response any }{Response: into}); err != nil {
 		return err
@@ -479,34 +510,28 @@ func decodeTencentEnvelope(body []byte, into responseMetaHolder) error {
 	if into.responseMeta().RequestId == "" {
 		return errNoEnvelope
 	}
-	return nil
+	return checkTencentShape(body, into)
 }
 
 // recoverAPIError handles an error answer whose other fields do not fit
 // the success type: it decodes only the envelope's Error and RequestId, so
-// the API's own error code is reported rather than a decoding failure.
+// the API's own error is reported rather than a decoding failure. Any
+// Error object counts, with a Code or without.
 func recoverAPIError(body []byte, into responseMetaHolder) bool {
 	var env struct{ Response ResponseMeta }
-	if json.Unmarshal(body, &env) != nil || env.Response.Error == nil || env.Response.Error.Code == "" {
+	if json.Unmarshal(body, &env) != nil || env.Response.Error == nil {
 		return false
+	}
+	if _, err := scanJSONKeys(body, "", nil); err != nil {
+		return false // which Error is meant is ambiguous
 	}
 	*into.responseMeta() = env.Response
 	return true
 }
 
-// snippet returns the start of a body for an error message; whole bodies are
-// never copied into errors or logs.
-func snippet(body []byte) string {
-	const maxLen = 200
-	s := strings.TrimSpace(string(body))
-	if len(s) > maxLen {
-		return s[:maxLen] + "…"
-	}
-	if s == "" {
-		return "(empty body)"
-	}
-	return s
-}
+// snippet returns the start of a body for an error message, quoted and
+// escaped (see bodyQuote); whole bodies are never copied into errors or logs.
+func snippet(body []byte) string { return bodyQuote(body) }
 
 // isRetryable reports whether err may succeed if the call is repeated.
 func isRetryable(ctx context.Context, err error) bool {

@@ -3,7 +3,6 @@ package client
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,9 +29,6 @@ const (
 
 	// ucloudProductUserAgent is used when the configuration names no version.
 	ucloudProductUserAgent = "terraform-provider-auditlog/dev"
-	// maxUCloudResponseBytes bounds how much of a response body is read. A page
-	// of 50 events is a few tens of KiB; anything near this is not an answer.
-	maxUCloudResponseBytes = 16 << 20
 	// ucloudBodySnippetBytes is how much of a bad body an error may quote.
 	ucloudBodySnippetBytes = 200
 )
@@ -120,6 +116,9 @@ func NewUCloudClient(cfg UCloudConfig) (*UCloudClient, error) {
 	if (endpoint.Scheme != "http" && endpoint.Scheme != "https") || endpoint.Host == "" {
 		return nil, fmt.Errorf("ucloud: invalid base URL %q: must be an absolute http or https URL", base)
 	}
+	if err := checkPort(endpoint); err != nil {
+		return nil, fmt.Errorf("ucloud: invalid base URL %q: %w", base, err)
+	}
 	if endpoint.Path == "" {
 		endpoint.Path = "/"
 	}
@@ -152,17 +151,11 @@ func NewUCloudClient(cfg UCloudConfig) (*UCloudClient, error) {
 func (c *UCloudClient) BaseURL() string { return c.endpoint.String() }
 
 // newPooledHTTPClient returns a client whose transport keeps connections
-// alive between the pages of a read. It clones the default transport (so
-// proxies from the environment still apply) rather than sharing it, so that
+// alive between the pages of a read, with proxies and CAs from the
+// environment (see newHTTPTransport). It is the client's own, so that
 // nothing else in the process can change it under us.
 func newPooledHTTPClient() *http.Client {
-	t, ok := http.DefaultTransport.(*http.Transport)
-	if !ok {
-		return &http.Client{}
-	}
-	t = t.Clone()
-	t.MaxIdleConnsPerHost = 8
-	return &http.Client{Transport: t}
+	return &http.Client{Transport: newHTTPTransport(8)}
 }
 
 // ucloudUserAgent builds "GO/go1.x.y terraform-provider-auditlog/0.1.0", the
@@ -202,6 +195,9 @@ func (c *UCloudClient) Call(ctx context.Context, action string, params map[strin
 	requestID, body, err := c.invoke(ctx, action, flat, func(body []byte) (*ucloudEnvelope, error) {
 		env = ucloudEnvelope{}
 		err := json.Unmarshal(body, &env)
+		if err == nil {
+			_, err = scanJSONKeys(body, "", nil) // a repeated key is a damaged answer
+		}
 		return &env, err
 	})
 	if err != nil {
@@ -262,7 +258,18 @@ type UCloudError struct {
 	HTTPStatus int
 	// Malformed is set when the body was cut short or is not JSON at all.
 	Malformed bool
+	// RetryAfter is the wait a 429 or 503 answer asked for (Retry-After),
+	// when it asked for one.
+	RetryAfter    time.Duration
+	retryAfterSet bool
+	// final is set for answers no repeat can change: too large, or
+	// compressed without saying so.
+	final bool
+	cause error
 }
+
+// Unwrap returns what made the body unreadable, if that is the failure.
+func (e *UCloudError) Unwrap() error { return e.cause }
 
 func (e *UCloudError) Error() string {
 	var b strings.Builder
@@ -298,6 +305,9 @@ func (e *UCloudError) Error() string {
 func (e *UCloudError) Retryable() bool {
 	// Reads are idempotent, and a body cut short or garbled on its way is
 	// the usual cause of an undecodable answer: asking again is safe.
+	if e.final {
+		return false
+	}
 	if e.Malformed {
 		return true
 	}
@@ -399,8 +409,8 @@ func (c *UCloudClient) signedForm(action string, params map[string]string) url.V
 }
 
 // attempt performs one HTTP exchange and decodes its answer.
-func (c *UCloudClient) attempt(ctx context.Context, action string, form url.Values, decode decodeFunc) (requestID string, body []byte, status int, err error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+func (c *UCloudClient) attempt(parent context.Context, action string, form url.Values, decode decodeFunc) (requestID string, body []byte, status int, err error) {
+	ctx, cancel := context.WithTimeout(parent, c.timeout)
 	defer cancel()
 
 	// The Go SDK posts to base URL + ?Action=<Action>, with Action also in
@@ -420,7 +430,7 @@ func (c *UCloudClient) attempt(ctx context.Context, action string, form url.Valu
 
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
-		return "", nil, 0, fmt.Errorf("ucloud %s: %w", action, err)
+		return "", nil, 0, fmt.Errorf("ucloud %s: %w", action, c.timedOut(parent, ctx, err))
 	}
 	defer func() {
 		// Drain what is left (bounded) so the connection can be reused.
@@ -429,24 +439,35 @@ func (c *UCloudClient) attempt(ctx context.Context, action string, form url.Valu
 	}()
 	requestID = resp.Header.Get("X-UCLOUD-REQUEST-UUID")
 	status = resp.StatusCode
-
-	body, err = io.ReadAll(io.LimitReader(resp.Body, maxUCloudResponseBytes+1))
-	if err != nil {
-		// The connection broke mid-body: a network failure, retryable.
-		return requestID, nil, status, fmt.Errorf("ucloud %s: reading response (HTTP %d, RequestId: %s): %w", action, status, requestIDOrNone(requestID), err)
+	var wait time.Duration
+	waitSet := false
+	if retryAfterStatus(status) {
+		wait, waitSet = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	}
-	if len(body) > maxUCloudResponseBytes {
+
+	body, err = readResponseBody(resp, MaxResponseBytes)
+	var tooLarge *ResponseTooLargeError
+	var enc *bodyEncodingError
+	switch {
+	case errors.As(err, &tooLarge):
+		return requestID, nil, status, &UCloudError{Action: action, HTTPStatus: status, RequestID: requestID, Message: tooLarge.Error(), final: true, cause: tooLarge}
+	case errors.As(err, &enc):
 		return requestID, nil, status, &UCloudError{Action: action, HTTPStatus: status, RequestID: requestID,
-			Message: fmt.Sprintf("response body larger than %d bytes", maxUCloudResponseBytes)}
+			Message: enc.Error() + ": " + quoteSnippet(body), final: true, cause: enc}
+	case err != nil:
+		// The connection broke mid-body: a network failure, retryable.
+		return requestID, nil, status, fmt.Errorf("ucloud %s: reading response (HTTP %d, RequestId: %s, %d bytes read): %w",
+			action, status, requestIDOrNone(requestID), len(body), c.timedOut(parent, ctx, err))
 	}
 
 	// All SDKs treat HTTP >= 400 as a transport error, whatever the body says.
 	if status >= 400 {
 		msg := http.StatusText(status)
 		if s := bodySnippet(body); s != "" {
-			msg += ": " + s
+			msg += ": " + strconv.Quote(s)
 		}
-		return requestID, nil, status, &UCloudError{Action: action, HTTPStatus: status, RequestID: requestID, Message: msg}
+		return requestID, nil, status, &UCloudError{Action: action, HTTPStatus: status, RequestID: requestID, Message: msg,
+			RetryAfter: wait, retryAfterSet: waitSet}
 	}
 
 	env, decErr := decode(body)
@@ -483,11 +504,8 @@ func isRetryableUCloudErr(ctx context.Context, err error) bool {
 	if errors.As(err, &uerr) {
 		return uerr.Retryable()
 	}
-	// A certificate problem will not fix itself.
-	var certErr *x509.CertificateInvalidError
-	var unknownAuth x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
+	// A certificate problem or a proxy refusing us will not fix itself.
+	if permanentTransportError(err) {
 		return false
 	}
 	// Dial failures, resets, EOFs and the per-attempt timeout (the parent ctx
@@ -497,6 +515,16 @@ func isRetryableUCloudErr(ctx context.Context, err error) bool {
 	return errors.As(err, &netErr) || errors.As(err, &urlErr) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
 		errors.Is(err, context.DeadlineExceeded)
+}
+
+// timedOut marks err as the attempt's own RequestTimeout when that is what
+// ended it: the attempt's context ctx expired while the caller's, parent,
+// is still alive.
+func (c *UCloudClient) timedOut(parent, ctx context.Context, err error) error {
+	if parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("%w: %w", &RequestTimeoutError{Timeout: c.timeout, err: ctx.Err()}, err)
+	}
+	return err
 }
 
 func requestIDOrNone(id string) string {
@@ -513,10 +541,13 @@ func bodySnippet(body []byte) string {
 	b := bytes.TrimSpace(body)
 	truncated := false
 	if len(b) > ucloudBodySnippetBytes {
-		b = b[:ucloudBodySnippetBytes]
-		for len(b) > 0 && !utf8.Valid(b) {
-			b = b[:len(b)-1]
+		// Cut before a character split in two, backing off at most the
+		// length of one: a binary body has no character boundaries at all.
+		cut := ucloudBodySnippetBytes
+		for back := 0; back < utf8.UTFMax-1 && cut > 0 && !utf8.RuneStart(b[cut]); back++ {
+			cut--
 		}
+		b = b[:cut]
 		truncated = true
 	}
 	s := strings.Join(strings.Fields(string(b)), " ")

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -124,13 +125,43 @@ func (c *UCloudClient) GetUserOperationEvents(ctx context.Context, req GetUserOp
 	var body getUserOperationEventsBody
 	requestID, _, err := c.invoke(ctx, ucloudActionGetUserOperationEvents, req.params(c.projectID), func(b []byte) (*ucloudEnvelope, error) {
 		body = getUserOperationEventsBody{} // nothing may leak from a failed attempt
-		err := json.Unmarshal(b, &body)
+		err := decodeUserOperationEventsBody(b, &body)
 		return &body.ucloudEnvelope, err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &GetUserOperationEventsResponse{Events: body.Events, NextToken: body.NextToken, RequestID: requestID}, nil
+}
+
+// decodeUserOperationEventsBody decodes one answer of GetUserOperationEvents
+// and checks its shape: no object repeats a key, and a successful answer
+// (RetCode 0) carries its Events list, which may be empty but not absent
+// (an answer without it is not a page of the operation log).
+func decodeUserOperationEventsBody(b []byte, into *getUserOperationEventsBody) error {
+	if err := json.Unmarshal(b, into); err != nil {
+		return err
+	}
+	present, err := scanJSONKeys(b, "", []string{"Events"})
+	if err != nil {
+		return err
+	}
+	if into.RetCode.Set && into.RetCode.Code == 0 && present&1 == 0 {
+		return errNoEvents
+	}
+	return nil
+}
+
+// errNoEvents is a successful GetUserOperationEvents answer without Events.
+var errNoEvents = errors.New(`the answer has no "Events" field: an answer of an unexpected shape, not an empty page`)
+
+// tokenSource names where a token was first seen: a page, or the request
+// (page 0).
+func tokenSource(page int) string {
+	if page == 0 {
+		return "the request (the starting NextToken)"
+	}
+	return fmt.Sprintf("page %d", page)
 }
 
 // UCloudEventsPageSize is the MaxResults a read of at most maxItems events
@@ -162,8 +193,12 @@ func PageSizeDividing(maxItems, apiMax int) int {
 
 // UserOperationEventsResult is what ListUserOperationEvents read.
 type UserOperationEventsResult struct {
-	// Events in API order, newest first.
+	// Events in API order, newest first: the events read, or with a keep
+	// function, those it kept.
 	Events []UserOperationEvent
+	// Scanned counts the events the API returned to the read (up to
+	// maxItems), kept or not.
+	Scanned int
 	// Complete is true when every matching event was read: the API ended
 	// the list with an empty NextToken.
 	Complete bool
@@ -209,7 +244,30 @@ type UserOperationEventsResult struct {
 // the error is returned together with the events read so far and the token
 // that resumes at the failed page.
 func (c *UCloudClient) ListUserOperationEvents(ctx context.Context, req GetUserOperationEventsRequest, maxItems int) (*UserOperationEventsResult, error) {
+	return c.ListUserOperationEventsKept(ctx, req, maxItems, nil)
+}
+
+// ListUserOperationEventsKept is ListUserOperationEvents that keeps only
+// the events keep accepts (all when keep is nil), deciding as each page
+// arrives: memory holds what is kept, not what is scanned. maxItems, the
+// pages, the tokens and Complete are about the events the API returned,
+// Scanned; Events are the kept ones.
+func (c *UCloudClient) ListUserOperationEventsKept(ctx context.Context, req GetUserOperationEventsRequest, maxItems int,
+	keep func(*UserOperationEvent) bool,
+) (*UserOperationEventsResult, error) {
 	res := &UserOperationEventsResult{PageSize: UCloudEventsPageSize(maxItems)}
+	add := func(events []UserOperationEvent) {
+		res.Scanned += len(events)
+		if keep == nil {
+			res.Events = append(res.Events, events...)
+			return
+		}
+		for i := range events {
+			if keep(&events[i]) {
+				res.Events = append(res.Events, events[i])
+			}
+		}
+	}
 	if req.MaxResults != nil {
 		if *req.MaxResults < 1 {
 			return res, fmt.Errorf("ucloud %s: MaxResults must be at least 1, got %d", ucloudActionGetUserOperationEvents, *req.MaxResults)
@@ -248,9 +306,9 @@ func (c *UCloudClient) ListUserOperationEvents(ctx context.Context, req GetUserO
 				ucloudActionGetUserOperationEvents, page, len(resp.Events), size, requestIDOrNone(resp.RequestID))
 		}
 		next := resp.NextToken
-		if maxItems > 0 && len(res.Events)+len(resp.Events) >= maxItems {
-			take := maxItems - len(res.Events)
-			res.Events = append(res.Events, resp.Events[:take]...)
+		if maxItems > 0 && res.Scanned+len(resp.Events) >= maxItems {
+			take := maxItems - res.Scanned
+			add(resp.Events[:take])
 			switch {
 			case take < len(resp.Events):
 				// The API's token points after the whole page: handing it
@@ -264,24 +322,26 @@ func (c *UCloudClient) ListUserOperationEvents(ctx context.Context, req GetUserO
 			case next == "":
 				res.Complete = true
 			default:
+				// A token seen before would resume a loop, not the read.
+				if prev, dup := seen[next]; dup {
+					res.NextToken = token
+					return res, fmt.Errorf("ucloud %s: page %d returned a NextToken already returned by %s; the API is looping, so it cannot resume the read (RequestId: %s)",
+						ucloudActionGetUserOperationEvents, page, tokenSource(prev), requestIDOrNone(resp.RequestID))
+				}
 				res.NextToken = next
 			}
 			return res, nil
 		}
-		res.Events = append(res.Events, resp.Events...)
+		add(resp.Events)
 		if next == "" {
 			res.Complete = true
 			return res, nil
 		}
 		if prev, dup := seen[next]; dup {
-			from := fmt.Sprintf("page %d", prev)
-			if prev == 0 {
-				from = "the request (the starting NextToken)"
-			}
 			// This page's events are already in res.Events: no token
 			// resumes exactly after them.
 			return res, fmt.Errorf("ucloud %s: page %d returned a NextToken already returned by %s; the API is looping, so the read is incomplete (RequestId: %s)",
-				ucloudActionGetUserOperationEvents, page, from, requestIDOrNone(resp.RequestID))
+				ucloudActionGetUserOperationEvents, page, tokenSource(prev), requestIDOrNone(resp.RequestID))
 		}
 		seen[next] = page
 		if len(resp.Events) < size && shortPage == "" {

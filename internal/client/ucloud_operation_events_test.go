@@ -324,6 +324,18 @@ func TestListUserOperationEventsRepeatedToken(t *testing.T) {
 		t.Errorf("%d calls, %d events, next %q", len(log.requests), len(events), next)
 	}
 
+	// At max_items too: the token of a loop is never handed out.
+	log.requests = nil
+	log.fail = func(n int, _ url.Values) (string, bool) {
+		tok := []string{"t1", "t1"}[min(n, 1)]
+		return fmt.Sprintf(`{"RetCode":0,"Events":[{"Api":"A%d"}],"NextToken":%q}`, n, tok), true
+	}
+	one := 1
+	res, err := testClient(t, srv.URL).ListUserOperationEvents(t.Context(), GetUserOperationEventsRequest{MaxResults: &one}, 2)
+	if err == nil || !strings.Contains(err.Error(), "page 2 returned a NextToken already returned by page 1") || res.NextToken != "t1" {
+		t.Errorf("max_items on a looping page: err %v, NextToken %q (want the failed page's own t1)", err, res.NextToken)
+	}
+
 	// The starting token coming back is a loop too.
 	log.requests = nil
 	log.fail = func(int, url.Values) (string, bool) {
@@ -428,5 +440,38 @@ func TestListUserOperationEventsOversizedPage(t *testing.T) {
 	zero := 0
 	if _, _, err := listEvents(testClient(t, srv.URL), t.Context(), GetUserOperationEventsRequest{MaxResults: &zero}, 0); err == nil {
 		t.Error("MaxResults 0 accepted")
+	}
+}
+
+// A keep function decides as each page arrives: Events holds the kept ones,
+// Scanned every event the API returned, and max_items, the token and
+// Complete are about the scanned events.
+func TestListUserOperationEventsKept(t *testing.T) {
+	log := &fakeEventLog{t: t, total: 23}
+	srv := newSequenceServer(t, log.ServeHTTP)
+	c := testClient(t, srv.URL)
+	odd := func(e *UserOperationEvent) bool {
+		n, _ := strconv.Atoi(strings.TrimPrefix(*e.Api, "Api"))
+		return n%2 == 1
+	}
+	var wantOdd []string
+	for _, a := range wantAPIs(12) {
+		if n, _ := strconv.Atoi(strings.TrimPrefix(a, "Api")); n%2 == 1 {
+			wantOdd = append(wantOdd, a)
+		}
+	}
+	first, err := c.ListUserOperationEventsKept(t.Context(), GetUserOperationEventsRequest{}, 12, odd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Scanned != 12 || !reflect.DeepEqual(apis(first.Events), wantOdd) || first.NextToken != "t12" || first.Complete {
+		t.Fatalf("bounded read: scanned %d, kept %v, %+v", first.Scanned, apis(first.Events), first)
+	}
+	all, err := c.ListUserOperationEventsKept(t.Context(), GetUserOperationEventsRequest{}, 0, func(*UserOperationEvent) bool { return false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Scanned != 23 || len(all.Events) != 0 || !all.Complete {
+		t.Errorf("keep nothing: scanned %d, kept %d, complete %v", all.Scanned, len(all.Events), all.Complete)
 	}
 }

@@ -151,6 +151,9 @@ func (t *tencentAPI) describeAuditTracks(call *tencentCall) (any, *tencentError)
 	if pageSize < 1 {
 		return nil, errorf("InvalidParameterValue", "PageSize must be at least 1, got %d.", pageSize)
 	}
+	if call.ignoreOffset {
+		pageNumber = 1 // FaultIgnoreOffset: every page is the first
+	}
 	all := t.trackSet()
 	served := t.srv.cappedPage("DescribeAuditTracks", pageSize)
 	// Past the end is an empty page; compare before multiplying, as huge

@@ -37,10 +37,15 @@ type csipService struct {
 	end  time.Time // of the data set: the simulator's start
 
 	buildOnce sync.Once
-	accounts  map[string][]csipRow // by SubUin, in index order
+	built     map[string]int // by SubUin: records ever built, the index of the next one
 
-	mu      sync.Mutex
-	queries map[string][]int // normalized query -> indexes of matching rows, in answer order
+	mu sync.Mutex
+	// accounts holds the rows of every sub-account, by SubUin, in index
+	// order. A change replaces an account's slice, never its elements, so
+	// a request works on the rows it took at its start.
+	accounts map[string][]csipRow
+	gen      int              // counts the changes to accounts
+	queries  map[string][]int // normalized query -> indexes of matching rows, in answer order; of generation gen
 }
 
 // csipRow is one record with its answer pre-encoded.
@@ -49,11 +54,15 @@ type csipRow struct {
 	raw json.RawMessage
 }
 
-// data returns the rows of every sub-account, built and encoded once.
-func (c *csipService) data() map[string][]csipRow {
+// build makes the rows of every sub-account, built and encoded once.
+func (c *csipService) build() {
 	c.buildOnce.Do(func() {
+		c.built = map[string]int{}
 		if d := c.opts.Data; d != nil && d.csip != nil {
 			c.accounts = csipRowsFrom(d.csip)
+			for subUin, rows := range c.accounts {
+				c.built[subUin] = len(rows)
+			}
 			return
 		}
 		n := max(c.opts.CallRecords, 0)
@@ -65,47 +74,37 @@ func (c *csipService) data() map[string][]csipRow {
 				rows[i].raw, _ = json.Marshal(rows[i].rec)
 			}
 			c.accounts[subUin] = rows
+			c.built[subUin] = n
 		}
 	})
-	return c.accounts
 }
 
-// insertRecords adds n records to every sub-account, as calls made during a
-// long read would, and forgets cached query results.
-func (c *csipService) insertRecords(n int) {
-	accounts := c.data()
+// rows returns a sub-account's rows as they are now, and their generation.
+func (c *csipService) rows(subUin string) ([]csipRow, int) {
+	c.build()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for a, subUin := range CSIPSubUins {
-		rows := accounts[subUin]
-		for i := len(rows); i < len(rows)+n; i++ {
-			row := csipRow{rec: buildCallRecord(a, i, c.end)}
-			row.raw, _ = json.Marshal(row.rec)
-			accounts[subUin] = append(accounts[subUin], row)
-		}
-	}
-	c.queries = map[string][]int{}
+	return c.accounts[subUin], c.gen
 }
 
-// CSIPCallRecords returns the call records of a sub-account in the order
+// CSIPCallRecords returns the call records of a sub-account as they are now
+// (faults may have added or aged out some), in the order
 // DescribeUserCallRecord answers them by default (LastCallTime descending,
-// ties by index). It is empty for a SubUin not in CSIPSubUins.
+// ties by index). It is empty for an account without records.
 func (s *Server) CSIPCallRecords(subUin string) []CSIPCallRecord {
-	a := -1
-	for i, u := range CSIPSubUins {
-		if u == subUin {
-			a = i
-		}
+	c := s.tencent.csip
+	rows, gen := c.rows(subUin)
+	out := make([]CSIPCallRecord, 0, len(rows))
+	for _, i := range c.match(csipDefaultQuery(subUin), rows, gen) {
+		out = append(out, rows[i].rec)
 	}
-	out := make([]CSIPCallRecord, 0)
-	if a < 0 {
-		return out
-	}
-	for i := range max(s.opts.CallRecords, 0) {
-		out = append(out, buildCallRecord(a, i, s.CSIPDataEnd()))
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].LastCallTime > out[j].LastCallTime })
 	return out
+}
+
+// csipDefaultQuery is a query with no Filter: every record, in the default
+// order.
+func csipDefaultQuery(subUin string) csipQuery {
+	return csipQuery{SubUin: subUin, By: "LastCallTime", Desc: true}
 }
 
 // csipField is one column of UserCallRecord, usable in Filter.Filters and
@@ -208,8 +207,11 @@ func (c *csipService) describeUserCallRecord(call *tencentCall) (any, *tencentEr
 	}
 	q.SubUin = subUin
 
-	rows := c.data()[subUin]
-	matched := c.match(q, rows)
+	if call.ignoreOffset {
+		offset = 0 // FaultIgnoreOffset: every page from the first record
+	}
+	rows, gen := c.rows(subUin)
+	matched := c.match(q, rows, gen)
 	start := min(offset, int64(len(matched)))
 	end := min(start+c.srv.cappedPage("DescribeUserCallRecord", limit), int64(len(matched)))
 	page := make([]json.RawMessage, 0, end-start)
@@ -360,12 +362,14 @@ func parseCSIPWhere(p params) (csipWhere, *tencentError) {
 }
 
 // match returns the indexes of the rows matching q, in answer order. The
-// result of each distinct query is computed once and cached.
-func (c *csipService) match(q csipQuery, rows []csipRow) []int {
+// result of each distinct query is computed once per generation of the
+// rows and cached.
+func (c *csipService) match(q csipQuery, rows []csipRow, gen int) []int {
 	keyBytes, _ := json.Marshal(q)
 	key := string(keyBytes)
 	c.mu.Lock()
 	cached, ok := c.queries[key]
+	ok = ok && gen == c.gen
 	c.mu.Unlock()
 	if ok {
 		return cached
@@ -393,10 +397,12 @@ func (c *csipService) match(q csipQuery, rows []csipRow) []int {
 	})
 
 	c.mu.Lock()
-	if len(c.queries) >= csipCacheEntries {
-		clear(c.queries)
+	if gen == c.gen { // the rows have not changed since
+		if len(c.queries) >= csipCacheEntries {
+			clear(c.queries)
+		}
+		c.queries[key] = idx
 	}
-	c.queries[key] = idx
 	c.mu.Unlock()
 	return idx
 }

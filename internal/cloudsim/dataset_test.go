@@ -43,7 +43,7 @@ func TestScenarioServedAndShifted(t *testing.T) {
 		t.Fatal("mallory's deletion is missing")
 	}
 
-	rows := sim.tencent.csip.data()["100021372635"]
+	rows, _ := sim.tencent.csip.rows("100021372635")
 	if len(rows) != 5 {
 		t.Fatalf("CSIP rows of 100021372635: got %d, want 5", len(rows))
 	}
@@ -53,8 +53,8 @@ func TestScenarioServedAndShifted(t *testing.T) {
 	if strings.Contains(string(rows[0].raw), "SubUin") {
 		t.Errorf("a served record carries the data set's SubUin key: %s", rows[0].raw)
 	}
-	if n := len(sim.tencent.csip.data()["100021372637"]); n != 0 {
-		t.Errorf("a sub-account absent from the data set has %d records", n)
+	if rows, _ := sim.tencent.csip.rows("100021372637"); len(rows) != 0 {
+		t.Errorf("a sub-account absent from the data set has %d records", len(rows))
 	}
 
 	tracks := sim.tencent.trackSet()

@@ -53,6 +53,19 @@ const (
 	// FaultEmptyPage answers a page with no event but a new NextToken for
 	// the position asked for, so the events come one call later (UCloud).
 	FaultEmptyPage FaultKind = "empty-page"
+	// FaultIgnoreOffset answers as an API that ignores the page's position
+	// does: DescribeUserCallRecord as if Offset were 0, DescribeAuditTracks
+	// as if PageNumber were 1. Totals are right.
+	FaultIgnoreOffset FaultKind = "ignore-offset"
+	// FaultShiftDown, before answering, adds a call record newer than any
+	// to every sub-account and ages out its oldest: Total stays, and in the
+	// default order (LastCallTime descending) every other record moves one
+	// offset down, as activity during a long read does (CSIP).
+	FaultShiftDown FaultKind = "shift-down"
+	// FaultShiftUp, before answering, removes every sub-account's newest
+	// call record and adds one older than any: Total stays, and every other
+	// record moves one offset up (CSIP).
+	FaultShiftUp FaultKind = "shift-up"
 )
 
 // Fault is one failure to inject. It applies to requests for Action (any
@@ -125,9 +138,15 @@ func (s *Server) ClearFaults() { s.faults.clear() }
 // emptyPageKey marks a request that FaultEmptyPage applies to.
 type emptyPageKey struct{}
 
+// ignoreOffsetKey marks a request that FaultIgnoreOffset applies to.
+type ignoreOffsetKey struct{}
+
 // emptyPageFault reports whether FaultEmptyPage applies to r.
-func emptyPageFault(r *http.Request) bool {
-	on, _ := r.Context().Value(emptyPageKey{}).(bool)
+func emptyPageFault(r *http.Request) bool { return faultFlag(r, emptyPageKey{}) }
+
+// faultFlag reports whether the fault marked by key applies to r.
+func faultFlag(r *http.Request, key any) bool {
+	on, _ := r.Context().Value(key).(bool)
 	return on
 }
 
@@ -136,7 +155,7 @@ func emptyPageFault(r *http.Request) bool {
 // its total still counts every record: DescribeAuditTracks (tracking sets,
 // page numbers still counted in the requested PageSize),
 // DescribeUserCallRecord (call records), GetUserOperationEvents or
-// DescribeEvents (events).
+// DescribeEvents (events), DescribeOrganizationMembers (members).
 // n <= 0 removes the cap. Every page it shortens counts as a fault.
 func (s *Server) CapPageSize(action string, n int) {
 	s.mu.Lock()
@@ -163,7 +182,10 @@ func (s *Server) cappedPage(action string, size int64) int64 {
 }
 
 // pagedActions are the actions whose pages CapPageSize can cap.
-var pagedActions = map[string]bool{"DescribeAuditTracks": true, "DescribeUserCallRecord": true, "GetUserOperationEvents": true, "DescribeEvents": true}
+var pagedActions = map[string]bool{
+	"DescribeAuditTracks": true, "DescribeUserCallRecord": true, "GetUserOperationEvents": true, "DescribeEvents": true,
+	"DescribeOrganizationMembers": true,
+}
 
 // ParsePageCap reads a page cap from the command line: "Action=N".
 func ParsePageCap(spec string) (action string, n int, err error) {
@@ -172,7 +194,7 @@ func ParsePageCap(spec string) (action string, n int, err error) {
 		n, err = strconv.Atoi(v)
 	}
 	if !ok || err != nil || n < 1 || !pagedActions[action] {
-		return "", 0, fmt.Errorf("page cap %q: want Action=N with N at least 1 and Action DescribeAuditTracks, DescribeUserCallRecord or GetUserOperationEvents, such as DescribeAuditTracks=4", spec)
+		return "", 0, fmt.Errorf("page cap %q: want Action=N with N at least 1 and Action DescribeAuditTracks, DescribeUserCallRecord, GetUserOperationEvents, DescribeEvents or DescribeOrganizationMembers, such as DescribeAuditTracks=4", spec)
 	}
 	return action, n, nil
 }
@@ -185,7 +207,8 @@ func ParseFault(spec string) (Fault, error) {
 	f := Fault{Kind: FaultKind(parts[0])}
 	switch f.Kind {
 	case FaultThrottle, FaultAPIError, FaultHTTPStatus, FaultSlow, FaultReset, FaultTruncate, FaultMalformed,
-		FaultStringRetCode, FaultExpireTokens, FaultClockSkew, FaultInsertRecords, FaultRepeatToken, FaultEmptyPage:
+		FaultStringRetCode, FaultExpireTokens, FaultClockSkew, FaultInsertRecords, FaultRepeatToken, FaultEmptyPage,
+		FaultIgnoreOffset, FaultShiftDown, FaultShiftUp, FaultNoList, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal:
 	default:
 		return f, fmt.Errorf("unknown fault kind %q", parts[0])
 	}
@@ -260,7 +283,7 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, "<html><body>upstream returned an invalid answer</body></html>")
 		return true
-	case FaultTruncate, FaultStringRetCode, FaultRepeatToken:
+	case FaultTruncate, FaultStringRetCode, FaultRepeatToken, FaultNoList, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal:
 		var requestToken string
 		if !tencent {
 			requestToken = ucloudRequestParams(r)["NextToken"] // before the handler reads the body
@@ -281,6 +304,8 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 			} else {
 				body = repeatToken(body, requestToken)
 			}
+		default:
+			body = damageEnvelope(f.Kind, tencent, action, body, f.Records)
 		}
 		for k, v := range rec.header {
 			w.Header()[k] = v
@@ -294,6 +319,11 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 		return false
 	case FaultInsertRecords:
 		s.insertRecords(action, max(f.Records, 1))
+		return false
+	case FaultShiftDown, FaultShiftUp:
+		if action == "DescribeUserCallRecord" {
+			s.tencent.csip.shiftRecords(f.Kind == FaultShiftDown)
+		}
 		return false
 	}
 	return false

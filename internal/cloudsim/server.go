@@ -87,6 +87,15 @@ type Options struct {
 	// CloudAuditEvents is the number of CloudAudit events (DescribeEvents),
 	// spread over the 28 days before the simulator's start. Default 300.
 	CloudAuditEvents int
+	// OrgMembers is the number of member accounts of the Tencent Cloud
+	// Organization (DescribeOrganizationMembers), the administrator account
+	// included. Default 5. Negative: the account belongs to no organization
+	// (ResourceNotFound.OrganizationNotExist).
+	OrgMembers int
+	// UCloudProjects is the number of projects of the UCloud account
+	// (GetProjectList), the default project UCloudProjectID included.
+	// Default 3; negative: only the default project (as 1).
+	UCloudProjects int
 
 	// TencentSecretID and TencentSecretKey replace the default key pair.
 	TencentSecretID  string
@@ -152,6 +161,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.CloudAuditEvents == 0 {
 		o.CloudAuditEvents = 300
+	}
+	if o.OrgMembers == 0 {
+		o.OrgMembers = 5
+	}
+	if o.UCloudProjects == 0 {
+		o.UCloudProjects = 3
 	}
 	if o.TencentSecretID == "" {
 		o.TencentSecretID = DefaultTencentSecretID
@@ -278,6 +293,8 @@ func (s *Server) serveFaulty(tencent bool, w http.ResponseWriter, r *http.Reques
 			r = r.WithContext(context.WithValue(r.Context(), clockSkewKey{}, f.Delay))
 		case f.Kind == FaultEmptyPage:
 			r = r.WithContext(context.WithValue(r.Context(), emptyPageKey{}, true))
+		case f.Kind == FaultIgnoreOffset:
+			r = r.WithContext(context.WithValue(r.Context(), ignoreOffsetKey{}, true))
 		case s.serveWithFault(f, tencent, action, w, r):
 			return
 		}
@@ -303,6 +320,8 @@ func (s *Server) insertRecords(action string, n int) {
 		s.tencent.insertTracks(n)
 	case "DescribeUserCallRecord":
 		s.tencent.csip.insertRecords(n)
+	case "DescribeOrganizationMembers":
+		s.tencent.org.insertMembers(n)
 	}
 }
 

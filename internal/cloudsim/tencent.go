@@ -29,6 +29,7 @@ type tencentAPI struct {
 	tracks     []json.RawMessage // guarded by mu once built
 
 	csip *csipService
+	org  *orgService
 
 	eventsOnce  sync.Once
 	events      *tencentEventData // CloudAudit DescribeEvents data set
@@ -75,6 +76,9 @@ type tencentCall struct {
 	secretID                string
 	params                  params
 	now                     time.Time
+	// ignoreOffset is set by FaultIgnoreOffset: paged actions answer every
+	// page from the first record.
+	ignoreOffset bool
 }
 
 // tencentError is an API error answered in the {"Error": …} envelope.
@@ -111,6 +115,7 @@ func newTencentAPI(srv *Server) *tencentAPI {
 		version: "2019-03-19", regionRequired: true, regions: cloudAuditRegions, handle: t.describeAuditTrack,
 	})
 	registerCSIP(t)
+	registerOrganization(t)
 	return t
 }
 
@@ -224,7 +229,8 @@ func (t *tencentAPI) serve(r *http.Request) (any, *tencentError) {
 		handle = m.srv.tencent.actions[service+"/"+actionName].handle
 		m.srv.countCall(actionName)
 	}
-	return handle(&tencentCall{service: service, action: actionName, region: region, secretID: req.secretID, params: p, now: now})
+	return handle(&tencentCall{service: service, action: actionName, region: region, secretID: req.secretID, params: p, now: now,
+		ignoreOffset: faultFlag(r, ignoreOffsetKey{})})
 }
 
 // withinRateLimit counts a call against its action's per-second budget.

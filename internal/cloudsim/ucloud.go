@@ -67,6 +67,7 @@ type ucloudAPI struct {
 
 	dataOnce sync.Once
 	dataSet  *ucloudDataSet
+	projects ucloudProjectSet
 
 	mu        sync.Mutex
 	inFlight  map[string]int                  // GetUserOperationEvents calls running, by PublicKey
@@ -83,6 +84,7 @@ type ucloudTempCredential struct {
 // ucloudActions are the actions the simulator implements.
 var ucloudActions = map[string]func(*ucloudAPI, *ucloudCall) any{
 	"GetUserOperationEvents": (*ucloudAPI).getUserOperationEvents,
+	"GetProjectList":         (*ucloudAPI).getProjectList,
 }
 
 func newUCloudAPI(srv *Server) *ucloudAPI {
@@ -199,7 +201,7 @@ func (u *ucloudAPI) serve(r *http.Request) any {
 
 	call := &ucloudCall{r: r, action: action, publicKey: publicKey, params: params}
 	u.srv.countCall(action)
-	if p := params["ProjectId"]; p != "" && p != u.srv.opts.UCloudProjectID {
+	if p := params["ProjectId"]; p != "" && !u.projectExists(p) {
 		return call.fail(ucloudRetNoSuchProject, "Project does not exist")
 	}
 	return handler(u, call)
@@ -366,6 +368,9 @@ func (u *ucloudAPI) getUserOperationEvents(c *ucloudCall) any {
 
 	d := u.data()
 	matches := d.window(d.view(q.resourceID, q.accessKeys), q.begin, q.end)
+	if q.project != u.srv.opts.UCloudProjectID {
+		matches = nil // the other projects of the account hold no operation events
+	}
 	if q.offset > len(matches) {
 		return c.fail(ucloudRetParamNotAllowed, "NextToken is invalid")
 	}
@@ -407,6 +412,9 @@ func (u *ucloudAPI) parseEventsQuery(c *ucloudCall) (ucloudEventsQuery, *ucloudR
 		maxResults: ucloudDefaultPageSize,
 		resourceID: p["ResourceID"],
 		nextToken:  p["NextToken"],
+	}
+	if id := p["ProjectId"]; id != "" {
+		q.project = id // serve checked that the project exists
 	}
 
 	if v, ok := p["MaxResults"]; ok {

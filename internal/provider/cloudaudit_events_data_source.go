@@ -60,6 +60,8 @@ type cloudAuditEventsModel struct {
 	Events           types.List             `tfsdk:"events"` // of cloudAuditEventAttrTypes objects
 	Evidence         types.Object           `tfsdk:"evidence"`
 	Timeouts         timeouts.Value         `tfsdk:"timeouts"`
+	Select           *cloudAuditSelectModel `tfsdk:"select"`
+	IncludeRaw       types.Bool             `tfsdk:"include_cloud_audit_event"`
 }
 
 type lookupAttributeModel struct {
@@ -145,7 +147,10 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 				"there, after the newest events), and `max_items` when set; `is_return_location` and `max_results` change no event "+
 				"read. `window_start` and `window_end` are `start_time` and `end_time`, as sent. `complete` is true when the read, "+
 				"from `next_token` if set, reached the page the API marks `ListOver`, with nothing of it left out. `region` is the "+
-				"region called, `account_id` and `principal_arn` the identity of the credentials."),
+				"region called, `account_id` and `principal_arn` the identity of the credentials. With a `select` block, "+
+				"`narrowed_by` lists `select`, `scanned` counts the events the API returned, `records` the kept ones, and "+
+				"`selection` states the conditions sent to the API and those the provider applied; `complete` is about what "+
+				"was sent to the API (its `ActionType` condition included)."),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -165,6 +170,10 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 				MarkdownDescription: "End of the time window, a UNIX timestamp in seconds (the API's `EndTime`). Not before `start_time`, " +
 					"and less than 30 days after it (the API's longest span).",
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"include_cloud_audit_event": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: includeRawEventDescription,
 			},
 			"is_return_location": schema.BoolAttribute{
 				Optional: true,
@@ -217,7 +226,8 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 							"answers give) and, in an older example of the sibling `LookUpEvents`, `YYYY-MM-DD hh:mm:ss` with no zone. " +
 							"`provider::auditlog::rfc3339(tonumber(event_time))` turns the first form into RFC 3339."),
 						"cloud_audit_event": computedString("The whole event as a JSON document (`CloudAuditEvent`), unchanged: " +
-							"`jsondecode()` it for fields the API has no column for, such as `userIdentity` or `errorMessage`."),
+							"`jsondecode()` it for fields the API has no column for, such as `userIdentity` or `errorMessage`. Null when " +
+							"`include_cloud_audit_event` is `false`."),
 						"resource_type_cn": computedString("Product name in Chinese (`ResourceTypeCn`)."),
 						"error_code": schema.Int64Attribute{Computed: true, MarkdownDescription: "Error code of the call (`ErrorCode`): " +
 							"`0` when it succeeded; CAM denials carry the CAM code, such as `4102`."},
@@ -245,7 +255,8 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeoutsBlock(ctx),
+			"timeouts":      timeoutsBlock(ctx),
+			selectBlockName: cloudAuditSelectBlock(),
 			"lookup_attributes": schema.ListNestedBlock{
 				MarkdownDescription: "Conditions on the events (the API's `LookupAttributes`). Conditions on different keys must all hold; " +
 					"repeated conditions on one key match any of their values (so two `EventName` blocks list both actions).",
@@ -279,6 +290,7 @@ func (d *cloudAuditEventsDataSource) ValidateConfig(ctx context.Context, req dat
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	validateActionTypeOnce(ctx, req.Config, &resp.Diagnostics)
 	if !start.IsNull() && !start.IsUnknown() {
 		s := start.ValueInt64()
 		now := time.Now()
@@ -363,6 +375,13 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 		value := l.AttributeValue.ValueString()
 		apiReq.LookupAttributes = append(apiReq.LookupAttributes, client.LookupAttribute{AttributeKey: l.AttributeKey.ValueString(), AttributeValue: &value})
 	}
+	sel, sent, err := cloudAuditSelection(m.Select, len(m.LookupAttributes))
+	if err != nil { // the validators have refused it already
+		diags.AddAttributeError(path.Root(selectBlockName), "Invalid select", err.Error())
+		return diags
+	}
+	apiReq.LookupAttributes = append(apiReq.LookupAttributes, sent...)
+	raw := m.IncludeRaw.IsNull() || m.IncludeRaw.ValueBool()
 	// The request without its token is every argument that shapes the
 	// answer; encoded before the token is added.
 	query, _ := json.Marshal(apiReq)
@@ -376,14 +395,16 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 	}
 	maxItems := int(m.MaxItems.ValueInt64())
 
-	// Each page is converted as soon as it is read, while the next call
-	// waits for the rate budget; only the state values are kept.
+	// Each page is selected and converted as soon as it is read, while the
+	// next call waits for the rate budget; only the kept state values stay.
 	var elems []tftypes.Value
 	res, err := c.ListCloudAuditEvents(ctx, client.CloudAuditEventsQuery{
 		Region: region, Request: apiReq, MaxItems: maxItems,
 		OnPage: func(page []client.CloudAuditEvent) {
 			for i := range page {
-				elems = append(elems, cloudAuditEventValue(&page[i]))
+				if sel.keepCloudAudit(&page[i]) {
+					elems = append(elems, cloudAuditEventValue(&page[i], raw))
+				}
 			}
 		},
 	})
@@ -402,28 +423,28 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 		resume = tfString(strconv.FormatUint(*res.ResumeToken, 10))
 	}
 	if res.CutMidPage {
-		diags.AddAttributeWarning(path.Root("max_items"), "No resume_token: max_items ended the read inside a page",
-			fmt.Sprintf("max_items (%d) is not a multiple of max_results (%d), so the read returned the first %d events of its last page and "+
-				"no token can resume exactly after them; resume_token is null. Every page is requested with the same max_results (the API "+
-				"binds its tokens to the query), so choose a max_results that divides max_items, or leave max_results unset and the provider "+
-				"chooses one.", maxItems, pageSize, res.Records))
+		diags.AddAttributeWarning(path.Root("max_items"), "No resume_token: max_items ended the read inside a page", cutMidPageDetail(res, maxItems, pageSize))
 	}
 	start, end := m.StartTime.ValueInt64(), m.EndTime.ValueInt64()
+	scanned := res.Records
 	ev := evidence{
-		complete: res.ListOver && !res.CutMidPage, records: records, windowStart: &start, windowEnd: &end, region: region,
+		complete: res.ListOver && !res.CutMidPage, records: records, scanned: &scanned, selection: sel,
+		windowStart: &start, windowEnd: &end, region: region,
 	}
 	ev.narrow("lookup_attributes", len(m.LookupAttributes) > 0)
+	ev.narrow(selectBlockName, !sel.empty())
 	ev.narrow("next_token", !m.NextToken.IsNull())
 	ev.narrow("max_items", maxItems > 0)
 	ev.identify(ctx, c)
 	computed := map[string]tftypes.Value{
 		evidenceAttrName: ev.value(),
 		"region":         tfString(region),
-		"id":             tfString(inputID("cloudaudit-events", target.idPart(), string(query), m.NextToken.ValueString(), maxItems)),
-		"max_results":    tfInt(int64(pageSize)),
-		"resume_token":   resume,
-		"list_over":      tftypes.NewValue(tftypes.Bool, res.ListOver),
-		"events":         tftypes.NewValue(cloudAuditEventListTFType, elems),
+		"id": tfString(inputID("cloudaudit-events", target.idPart(), string(query), m.NextToken.ValueString(), maxItems,
+			selectionID(sel), raw)),
+		"max_results":  tfInt(int64(pageSize)),
+		"resume_token": resume,
+		"list_over":    tftypes.NewValue(tftypes.Bool, res.ListOver),
+		"events":       tftypes.NewValue(cloudAuditEventListTFType, elems),
 	}
 	// A list block absent from the configuration is an empty list in the
 	// state, as the framework writes it (Terraform itself never sends null).
@@ -432,6 +453,20 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 	}
 	diags.Append(setState(ctx, config, state, computed)...)
 	return diags
+}
+
+// cutMidPageDetail says why a read bounded by max_items ended inside a page,
+// leaving no token to resume exactly after its last event.
+func cutMidPageDetail(res *client.CloudAuditEventsResult, maxItems int, pageSize uint64) string {
+	const after = "so the read returned the first %d events and no token can resume exactly after them: resume_token is null. "
+	if uint64(maxItems)%pageSize != 0 || res.ShortPage == "" {
+		return fmt.Sprintf("max_items (%d) is not a multiple of max_results (%d), "+after+
+			"Every page is requested with the same max_results (the API binds its tokens to the query), so choose a max_results that "+
+			"divides max_items, or leave max_results unset and the provider chooses one.", maxItems, pageSize, res.Records)
+	}
+	return fmt.Sprintf("max_items (%d) is a multiple of max_results (%d), but the API returned a page shorter than max_results before "+
+		"the end (%s), so the pages no longer end where max_items does and the last page held more events than were wanted; "+after+
+		"Read again (the API's pages may be whole then), or read without max_items.", maxItems, pageSize, res.ShortPage, res.Records)
 }
 
 var lookupIndexRe = regexp.MustCompile(`LookupAttributes\.(\d+)`)
@@ -488,12 +523,18 @@ var (
 func cloudAuditEventsValue(events []client.CloudAuditEvent) tftypes.Value {
 	elems := make([]tftypes.Value, len(events))
 	for i := range events {
-		elems[i] = cloudAuditEventValue(&events[i])
+		elems[i] = cloudAuditEventValue(&events[i], true)
 	}
 	return tftypes.NewValue(cloudAuditEventListTFType, elems)
 }
 
-func cloudAuditEventValue(e *client.CloudAuditEvent) tftypes.Value {
+// cloudAuditEventValue is one event; without raw, cloud_audit_event is
+// null.
+func cloudAuditEventValue(e *client.CloudAuditEvent, raw bool) tftypes.Value {
+	rawEvent := tfNullString
+	if raw {
+		rawEvent = tfStringPtr(e.CloudAuditEvent)
+	}
 	resources := nullCloudAuditResources
 	if r := e.Resources; r != nil {
 		resources = tftypes.NewValue(cloudAuditResourcesTFType, map[string]tftypes.Value{
@@ -505,7 +546,7 @@ func cloudAuditEventValue(e *client.CloudAuditEvent) tftypes.Value {
 		"event_id":          tfStringPtr(e.EventId),
 		"username":          tfStringPtr(e.Username),
 		"event_time":        tfStringPtr(e.EventTime),
-		"cloud_audit_event": tfStringPtr(e.CloudAuditEvent),
+		"cloud_audit_event": rawEvent,
 		"resource_type_cn":  tfStringPtr(e.ResourceTypeCn),
 		"error_code":        tfInt64Ptr(e.ErrorCode),
 		"event_name":        tfStringPtr(e.EventName),

@@ -300,7 +300,7 @@ data "auditlog_cloudaudit_events" "test" {
 // Numbers above 2^53 survive: AccountID is an int64 and tokens are uint64.
 func TestCloudAuditEventValue_exactLargeNumbers(t *testing.T) {
 	big53 := int64(1)<<53 + 1
-	v := cloudAuditEventValue(&client.CloudAuditEvent{AccountID: &big53})
+	v := cloudAuditEventValue(&client.CloudAuditEvent{AccountID: &big53}, true)
 	var attrs map[string]tftypes.Value
 	if err := v.As(&attrs); err != nil {
 		t.Fatal(err)
@@ -397,5 +397,21 @@ func TestCloudAuditEventsWarnsWhenCutInsideAPage(t *testing.T) {
 	}
 	if even := read(35, 70); len(even.Diagnostics) != 0 {
 		t.Errorf("max_results 35 divides max_items 70, yet: %+v", even.Diagnostics)
+	}
+	// max_items a multiple of max_results, but the API served a short page
+	// on the way: the warning says so, not that 100 is not a multiple of 50.
+	sim.CapPageSize("DescribeEvents", 30)
+	short := read(50, 100)
+	if len(short.Diagnostics) != 1 || short.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityWarning {
+		t.Fatalf("diagnostics %+v, want one warning", short.Diagnostics)
+	}
+	detail := short.Diagnostics[0].Detail
+	for _, w := range []string{"max_items (100) is a multiple of max_results (50)", "page 1 held 30 events of the 50 asked for before the end (RequestId: ", "resume_token is null"} {
+		if !strings.Contains(detail, w) {
+			t.Errorf("warning %q lacks %q", detail, w)
+		}
+	}
+	if strings.Contains(detail, "is not a multiple") {
+		t.Errorf("warning %q says what did not happen", detail)
 	}
 }

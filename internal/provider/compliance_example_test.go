@@ -101,7 +101,7 @@ func simEnv(sim *testSim, secretKey string) []string {
 // terraform runs terraform in the copy and returns its combined output, with
 // line breaks folded (terraform wraps diagnostics), and its exit code.
 func (r *exampleRun) terraform(env []string, args ...string) (string, int) {
-	return r.command(r.dir, env, "terraform", args...)
+	return r.command(r.dir, env, testEngine.Path, args...)
 }
 
 func (r *exampleRun) command(dir string, env []string, name string, args ...string) (string, int) {
@@ -148,6 +148,7 @@ type complianceOutput struct {
 type complianceControl struct {
 	Status   string `json:"status"`
 	Records  int    `json:"records"`
+	Kept     int    `json:"kept"`
 	Findings []struct {
 		ID     string `json:"id"`
 		Detail string `json:"detail"`
@@ -157,6 +158,7 @@ type complianceControl struct {
 		DataSource string  `json:"data_source"`
 		Complete   *bool   `json:"complete"`
 		Records    *int    `json:"records"`
+		Scanned    *int    `json:"scanned"`
 		AccountID  *string `json:"account_id"`
 		ProjectID  *string `json:"project_id"`
 		Region     *string `json:"region"`
@@ -475,11 +477,11 @@ output "compliance" {
 `)
 		terraformInit(t, r.rc, dir)
 		env := simEnv(sim, sim.Options().TencentSecretKey)
-		out, code := r.command(dir, env, "terraform", "plan", "-no-color", "-input=false", "-out=deferred.tfplan")
+		out, code := r.command(dir, env, testEngine.Path, "plan", "-no-color", "-input=false", "-out=deferred.tfplan")
 		if code != 0 {
 			t.Fatalf("plan with a deferred UCloud read and enforce = true: exit %d, want 0 (the precondition waits for apply)\n%s", code, out)
 		}
-		js, code := r.command(dir, nil, "terraform", "show", "-json", "deferred.tfplan")
+		js, code := r.command(dir, nil, testEngine.Path, "show", "-json", "deferred.tfplan")
 		if code != 0 {
 			t.Fatalf("terraform show -json: exit %d\n%s", code, js)
 		}
@@ -525,7 +527,7 @@ output "compliance" {
 		// commands below run the mock and noncompliant files the same way.
 		dir := filepath.Dir(r.dir)
 		terraformInit(t, r.rc, dir)
-		out, code := r.command(dir, goodEnv, "terraform", "test", "-no-color", "-filter=tests/compliant.tftest.hcl", "-var-file=test/scenario.tfvars")
+		out, code := r.command(dir, goodEnv, testEngine.Path, "test", "-no-color", "-filter=tests/compliant.tftest.hcl", "-var-file=test/scenario.tfvars")
 		if code != 0 || !strings.Contains(out, "Success! 1 passed, 0 failed.") {
 			t.Errorf("terraform test -filter=tests/compliant.tftest.hcl: exit %d\n%s", code, out)
 		}
@@ -537,7 +539,13 @@ output "compliance" {
 		// environment the simulator prints.
 		block := guideBlock(t, filepath.Join(r.root, "templates", "guides", "compliance-checks.md.tmpl"), "cp -R examples/compliance ~/compliance")
 		home := t.TempDir()
-		out, code := r.command(r.root, append([]string{"HOME=" + home}, badEnv...), "bash", "-euo", "pipefail", "-c", block)
+		env := append([]string{"HOME=" + home}, badEnv...)
+		if testEngine.OpenTofu() {
+			// The guide says terraform; an OpenTofu user types tofu in its
+			// place, and the commands must work the same.
+			env = append(env, "PATH="+engineAsTerraform(t)+string(os.PathListSeparator)+os.Getenv("PATH"))
+		}
+		out, code := r.command(r.root, env, "bash", "-euo", "pipefail", "-c", block)
 		if code != 0 {
 			t.Fatalf("the guide's commands: exit %d\n%s\n%s", code, block, out)
 		}

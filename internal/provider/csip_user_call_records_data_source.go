@@ -107,8 +107,12 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 			"Without `filter.limit` every page is read; with it, exactly one call is made with exactly the given filter.\n\n" +
 			"The API documents no maximum `Limit`. When it silently returns fewer records than asked before the end, a read of " +
 			"every page learns that cap, logs it at WARN, and goes on at the next unread offset with the cap as its `Limit`; it fails " +
-			"only if the API's pages are inconsistent (the cap changes again, or records are missing against `Total`). A single-page " +
-			"read (`filter.limit`) returns the page as the API sent it, with a warning when it is short." +
+			"only if the API's pages are inconsistent (the cap changes again, or records are missing against `Total`).\n\n" +
+			"Every page after the first is asked one record early (`Offset` - 1) and must start with the record the page before ended " +
+			"with, compared by the fields that make a record itself (`SourceIP`, `EventType`, `Code`, `UserName`, `FirstCallTime`, `Date`, " +
+			"`Region`, `ISP`, `AppID`; not `CallCount`, `LastCallTime` or `SourceIPRemark`, which change). Records arriving or ageing out " +
+			"during the read shift the pages: the read starts again once, then fails; an API that ignores `Offset` fails it at once. " +
+			"A single-page read (`filter.limit`) returns the page as the API sent it, with a warning when it is short." +
 			evidenceNote("`narrowed_by` lists `filter.filters` when the filter block holds a `filters` block (the API's `Total` then "+
 				"counts only the matching records, so a filtered read can be complete), `filter.limit` when set (one page is read), "+
 				"`filter.offset` when above 0, `member_id` when set (which records of the organization's members it selects is not "+
@@ -207,10 +211,12 @@ func (d *csipUserCallRecordsDataSource) Schema(ctx context.Context, _ datasource
 			"region": regionAttribute(regionOptional, "Call records belong to the account, not to a region: one read covers "+
 				"every region (the documentation does not say that a region narrows it)."),
 			"member_id": schema.ListAttribute{
-				Optional:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "Organization member IDs (the API's `MemberId`), such as `mem-6wfo0fzks3`, when reading through a multi-account organization.",
-				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Organization member IDs (the API's `MemberId`), such as `mem-6wfo0fzks3`, when reading through a multi-account organization. " +
+					"These are CSIP's own member IDs, not UINs; the accounts an audit must cover, by UIN, are listed by `auditlog_organization_members`, " +
+					"whose description says when to use which.",
+				Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 			},
 			"max_items": maxItemsAttribute("Cannot be combined with `filter.limit`, which reads one page.",
 				int64validator.ConflictsWith(path.MatchRoot("filter").AtName("limit"))),

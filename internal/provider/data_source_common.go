@@ -193,8 +193,33 @@ func (d *providerData) startRead(ctx context.Context, config tfsdk.Config, m rea
 	}
 	limit, tdiags := m.readTimeouts().Read(ctx, defaultReadTimeout)
 	diags.Append(tdiags...)
-	ctx, cancel = context.WithTimeout(withProviderData(d.maskSecrets(ctx), d), limit)
+	read, set := m.readTimeouts().Attributes()["read"]
+	set = set && !read.IsNull() && !read.IsUnknown()
+	ctx = context.WithValue(withProviderData(d.maskSecrets(ctx), d), readLimitKey{}, readLimit{limit, set})
+	ctx, cancel = context.WithTimeout(ctx, limit)
 	return ctx, cancel, diags
+}
+
+type readLimitKey struct{}
+
+// readLimit is the timeouts.read in force for a read, and whether the
+// configuration set it.
+type readLimit struct {
+	limit time.Duration
+	set   bool
+}
+
+// readTimeoutInForce describes a read's timeouts.read for messages:
+// "timeouts.read (4s)" or "timeouts.read (20m0s, the default)".
+func readTimeoutInForce(ctx context.Context) string {
+	l, ok := ctx.Value(readLimitKey{}).(readLimit)
+	switch {
+	case !ok:
+		return "timeouts.read"
+	case l.set:
+		return "timeouts.read (" + l.limit.String() + ")"
+	}
+	return "timeouts.read (" + l.limit.String() + ", the default)"
 }
 
 // addReadError turns a client error into a diagnostic. Errors the API blames
@@ -218,15 +243,21 @@ func addReadError(ctx context.Context, diags *diag.Diagnostics, summary string, 
 }
 
 // addReadTimeoutError reports err against timeouts.read when the read's
-// context ctx has expired, whatever the last call failed with, and says
-// whether it did.
+// context ctx has expired, whatever the last call failed with, and as an
+// interruption when Terraform asked the provider to stop (the context was
+// cancelled), and says whether it did.
 func addReadTimeoutError(ctx context.Context, diags *diag.Diagnostics, summary string, err error) bool {
-	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return false
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		diags.AddAttributeError(path.Root("timeouts").AtName("read"), summary,
+			"The read did not finish within "+readTimeoutInForce(ctx)+": set a longer one to allow it more time. Last error: "+err.Error())
+		return true
+	case errors.Is(ctx.Err(), context.Canceled):
+		diags.AddError(summary, "The read was interrupted: Terraform asked the provider to stop (Ctrl-C, or the run "+
+			"ending on another error) before the read finished, so nothing was read. The call in progress: "+err.Error())
+		return true
 	}
-	diags.AddAttributeError(path.Root("timeouts").AtName("read"), summary,
-		"The read did not finish within timeouts.read (default "+defaultReadTimeout.String()+"): set a longer one to allow it more time. Last error: "+err.Error())
-	return true
+	return false
 }
 
 // codeHasPrefix reports whether an API error code is code or one of its

@@ -27,6 +27,8 @@ const evidenceAttrName = "evidence"
 var evidenceAttrTypes = map[string]attr.Type{
 	"complete":             types.BoolType,
 	"records":              types.Int64Type,
+	"scanned":              types.Int64Type,
+	"selection":            types.ObjectType{AttrTypes: selectionAttrTypes},
 	"window_start":         types.Int64Type,
 	"window_end":           types.Int64Type,
 	"window_chosen_by_api": types.BoolType,
@@ -37,9 +39,16 @@ var evidenceAttrTypes = map[string]attr.Type{
 	"project_id":           types.StringType,
 }
 
+// selectionAttrTypes are those of evidence.selection.
+var selectionAttrTypes = map[string]attr.Type{
+	"api":      types.ListType{ElemType: types.StringType},
+	"provider": types.ListType{ElemType: types.StringType},
+}
+
 var (
 	evidenceTFType   = tfType(types.ObjectType{AttrTypes: evidenceAttrTypes})
 	narrowedByTFType = tftypes.List{ElementType: tftypes.String}
+	selectionTFType  = tfType(types.ObjectType{AttrTypes: selectionAttrTypes})
 )
 
 // csipZone is the time zone CSIP's zone-less times are read in for
@@ -67,6 +76,33 @@ func evidenceSchema() schema.SingleNestedAttribute {
 			"records": schema.Int64Attribute{
 				Computed:            true,
 				MarkdownDescription: "Number of records the read returned in this data source's list (`1` for the one tracking set of `auditlog_cloudaudit_track`).",
+			},
+			"scanned": schema.Int64Attribute{
+				Computed: true,
+				MarkdownDescription: "Number of records the API returned to the provider in this read, kept or not. Equal to " +
+					"`records` unless a `select` block (on the event data sources) left some out; never null after a read.",
+			},
+			"selection": schema.SingleNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "The `select` block in effect, in a canonical form a policy can compare with `==`: `api`, " +
+					"the conditions sent to the API, and `provider`, those the provider applied to every record the API " +
+					"returned. Each condition is `<attribute>=<value as JSON>`, such as `action_type=\"Write\"` or " +
+					"`source_ip_not_in=[\"10.0.0.0/8\"]`; list values sorted and each once, CIDR blocks in their canonical " +
+					"form (host bits cleared), `failed_only` present only when `true`. Both lists sorted. Null when no " +
+					"selection applies: no `select` block (or one that sets nothing), and on the data sources that have none. " +
+					"`complete` is about the part sent to the API: every record it matches was read.",
+				Attributes: map[string]schema.Attribute{
+					"api": schema.ListAttribute{
+						Computed:            true,
+						ElementType:         types.StringType,
+						MarkdownDescription: "Conditions sent to the API (as `LookupAttributes`), sorted; empty when none are.",
+					},
+					"provider": schema.ListAttribute{
+						Computed:            true,
+						ElementType:         types.StringType,
+						MarkdownDescription: "Conditions the provider applied to every record the API returned, sorted; empty when none are.",
+					},
+				},
 			},
 			"window_start": schema.Int64Attribute{
 				Computed: true,
@@ -139,6 +175,8 @@ func evidenceNote(text string) string {
 type evidence struct {
 	complete          bool
 	records           int
+	scanned           *int             // nil: records, nothing was left out
+	selection         *recordSelection // nil: no selection
 	windowStart       *int64
 	windowEnd         *int64
 	windowChosenByAPI bool
@@ -177,9 +215,15 @@ func (e evidence) value() tftypes.Value {
 	for i, p := range narrowed {
 		elems[i] = tfString(p)
 	}
+	scanned := e.records
+	if e.scanned != nil {
+		scanned = *e.scanned
+	}
 	return tftypes.NewValue(evidenceTFType, map[string]tftypes.Value{
 		"complete":             tftypes.NewValue(tftypes.Bool, e.complete),
 		"records":              tfInt(int64(e.records)),
+		"scanned":              tfInt(int64(scanned)),
+		"selection":            e.selection.value(),
 		"window_start":         tfInt64Ptr(e.windowStart),
 		"window_end":           tfInt64Ptr(e.windowEnd),
 		"window_chosen_by_api": tftypes.NewValue(tftypes.Bool, e.windowChosenByAPI),

@@ -22,7 +22,12 @@ type wantEvidence struct {
 	narrowedBy             []string
 	identity               bool // account_id and principal_arn of the simulator's key; else null
 	region, project        string
+	scanned                *int           // nil: records
+	selection              *wantSelection // nil: null
 }
+
+// wantSelection is evidence.selection, each list exact.
+type wantSelection struct{ api, provider []string }
 
 func (w wantEvidence) check() knownvalue.Check {
 	num := func(p *int64) knownvalue.Check {
@@ -46,9 +51,28 @@ func (w wantEvidence) check() knownvalue.Check {
 		owner := cloudsim.DefaultTencentOwnerUin
 		account, arn = owner, "qcs::cam:"+owner+":uin/"+owner
 	}
+	scanned := w.records
+	if w.scanned != nil {
+		scanned = *w.scanned
+	}
+	var selection knownvalue.Check = knownvalue.Null()
+	if w.selection != nil {
+		strs := func(l []string) knownvalue.Check {
+			checks := make([]knownvalue.Check, len(l))
+			for i, c := range l {
+				checks[i] = knownvalue.StringExact(c)
+			}
+			return knownvalue.ListExact(checks)
+		}
+		selection = knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"api": strs(w.selection.api), "provider": strs(w.selection.provider),
+		})
+	}
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
 		"complete":             knownvalue.Bool(w.complete),
 		"records":              knownvalue.Int64Exact(int64(w.records)),
+		"scanned":              knownvalue.Int64Exact(int64(scanned)),
+		"selection":            selection,
 		"window_start":         num(w.windowStart),
 		"window_end":           num(w.windowEnd),
 		"window_chosen_by_api": knownvalue.Bool(w.chosenByAPI),

@@ -87,8 +87,8 @@ func TestEvidenceOnEveryDataSource(t *testing.T) {
 			t.Errorf("%s's description does not say which arguments narrow its evidence (**Evidence.**)", meta.TypeName)
 		}
 	}
-	if seen != 5 {
-		t.Errorf("the provider has %d data sources, want 5", seen)
+	if seen != 7 {
+		t.Errorf("the provider has %d data sources, want 7", seen)
 	}
 }
 
@@ -127,6 +127,8 @@ func TestEvidenceValue(t *testing.T) {
 	for name, want := range map[string]tftypes.Value{
 		"complete": tftypes.NewValue(tftypes.Bool, true), "records": tfInt(3), "window_start": tfInt(start),
 		"window_chosen_by_api": tftypes.NewValue(tftypes.Bool, false), "region": tfString("ap-guangzhou"),
+		// Without a selection, every record scanned is returned.
+		"scanned": tfInt(3), "selection": tftypes.NewValue(selectionTFType, nil),
 	} {
 		if !got[name].Equal(want) {
 			t.Errorf("%s is %v, want %v", name, got[name], want)

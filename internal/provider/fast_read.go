@@ -46,6 +46,49 @@ type server struct {
 	provider *auditlogProvider
 
 	schemas sync.Map // data source type name -> dsschema.Schema
+
+	// reads holds the cancel function of each direct read in progress.
+	// StopProvider (Terraform's interrupt, such as Ctrl-C) cancels them,
+	// as the framework cancels the calls it answers.
+	readsMu sync.Mutex
+	reads   map[*context.CancelFunc]struct{}
+}
+
+// registerRead returns ctx, cancelled by StopProvider, and the function
+// that forgets it once the read is over.
+func (s *server) registerRead(ctx context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	s.readsMu.Lock()
+	defer s.readsMu.Unlock()
+	if s.reads == nil {
+		s.reads = map[*context.CancelFunc]struct{}{}
+	}
+	key := &cancel
+	s.reads[key] = struct{}{}
+	return ctx, func() {
+		s.readsMu.Lock()
+		delete(s.reads, key)
+		s.readsMu.Unlock()
+		cancel()
+	}
+}
+
+// readsInProgress counts the direct reads registered.
+func (s *server) readsInProgress() int {
+	s.readsMu.Lock()
+	defer s.readsMu.Unlock()
+	return len(s.reads)
+}
+
+// StopProvider cancels every direct read in progress, then lets the
+// framework cancel the calls it answers.
+func (s *server) StopProvider(ctx context.Context, req *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
+	s.readsMu.Lock()
+	for cancel := range s.reads {
+		(*cancel)()
+	}
+	s.readsMu.Unlock()
+	return s.ProviderServer.StopProvider(ctx, req)
 }
 
 func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
@@ -57,6 +100,8 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 		// framework knows what to say.
 		return s.ProviderServer.ReadDataSource(ctx, req)
 	}
+	ctx, done := s.registerRead(ctx)
+	defer done()
 	reader := newReader()
 	schema := s.schema(ctx, req.TypeName, reader)
 	typ := schema.Type().TerraformType(ctx)

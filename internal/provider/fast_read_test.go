@@ -62,6 +62,8 @@ func TestDirectReadMatchesFramework(t *testing.T) {
 			"start_time": time.Now().Add(-29 * 24 * time.Hour).Unix(), "end_time": time.Now().Unix(), "next_token": "12345"}, true},
 		{"cloudaudit track", "auditlog_cloudaudit_track", map[string]any{"track_id": 1003}, false},
 		{"cloudaudit track, unknown", "auditlog_cloudaudit_track", map[string]any{"track_id": 99}, true},
+		{"organization members", "auditlog_organization_members", map[string]any{"search_key": "a", "tags": []tftypes.Value{}}, false},
+		{"ucloud projects", "auditlog_ucloud_projects", map[string]any{"max_items": 2}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

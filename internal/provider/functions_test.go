@@ -70,6 +70,66 @@ func TestUnixTimeFunction(t *testing.T) {
 	}
 }
 
+// RFC 3339 section 5.6, exactly: what Go's lenient parser lets through is
+// refused, and what it refuses but the RFC allows (leap seconds, lower-case
+// separators) is read.
+func TestUnixTimeStrictRFC3339(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int64
+	}{
+		// A leap second is the UNIX second after 23:59:59 (POSIX).
+		{"2016-12-31T23:59:60Z", 1483228800},
+		{"2016-12-31T23:59:60.999Z", 1483228800},
+		{"2017-01-01T07:59:60+08:00", 1483228800}, // the same leap second, east of UTC
+		{"2016-06-30T23:59:60Z", 1467331200},      // end of June
+		{"1990-12-31T15:59:60-08:00", 662688000},  // RFC 3339's own example
+		{"2016-12-31T23:59:59Z", 1483228799},      // and the second before it
+		{"2017-01-01T00:00:00Z", 1483228800},
+		{"2026-11-29t18:30:00z", 1795977000},      // the ABNF is case insensitive
+		{"2026-11-29T18:30:00+23:59", 1795890660}, // the largest offsets
+		{"2026-11-29T18:30:00-23:59", 1796063340},
+		{"2026-11-29T18:30:00-00:00", 1795977000}, // "unknown local offset"
+		{"2024-02-29T00:00:00Z", 1709164800},      // a leap day
+		{"0000-01-01T00:00:00Z", -62167219200},
+		{"9999-12-31T23:59:59.999999999999Z", 253402300799},
+	} {
+		got, err := runFunction(t, NewUnixTimeFunction(), types.Int64Unknown(), types.StringValue(tc.in))
+		if err != nil || got != types.Int64Value(tc.want) {
+			t.Errorf("unix_time(%q) = %v, %v; want %d", tc.in, got, err, tc.want)
+		}
+	}
+	for bad, why := range map[string]string{
+		"2026-11-29T18:30:00+23:60": "offset +23:60 is out of range",
+		"2026-11-29T18:30:00+24:00": "offset +24:00 is out of range",
+		"2026-11-29T18:30:00-99:00": "offset -99:00 is out of range",
+		"2026-11-29T8:30:00Z":       "",
+		"2026-11-29T18:30:00,5Z":    "",
+		"2026-11-29T18:30:00.Z":     "",
+		"2026-11-29T18:30Z":         "",
+		"2026-11-29T18:30:00+0800":  "",
+		"2026-11-29T18:30:00+08":    "",
+		"2026-11-29T18:30:00 Z":     "",
+		"+2026-11-29T18:30:00Z":     "",
+		"26-11-29T18:30:00Z":        "",
+		"2026-11-29T24:00:00Z":      "24:00:00 is not a time of day",
+		"2026-11-29T18:60:00Z":      "18:60:00 is not a time of day",
+		"2026-11-29T18:30:61Z":      "18:30:61 is not a time of day",
+		"2026-11-29T18:30:60Z":      "a leap second (:60) is 23:59:60 UTC on the last day of a month",
+		"2016-12-30T23:59:60Z":      "a leap second",
+		"2016-12-31T23:59:60+08:00": "a leap second", // 15:59:60 UTC
+		"2026-02-29T00:00:00Z":      "February 2026 has no day 29",
+		"2026-04-31T00:00:00Z":      "April 2026 has no day 31",
+		"2026-00-10T00:00:00Z":      "month 00 does not exist",
+		"2026-11-00T00:00:00Z":      "has no day 00",
+		"２０２６-11-29T18:30:00Z":      "", // digits are ASCII
+		"2026-11-29T18:30:00Z\n":    "",
+	} {
+		_, err := runFunction(t, NewUnixTimeFunction(), types.Int64Unknown(), types.StringValue(bad))
+		wantArgumentError(t, err, 0, "not an RFC 3339 timestamp", why)
+	}
+}
+
 func TestRFC3339Function(t *testing.T) {
 	for _, tc := range []struct {
 		in   int64
@@ -220,6 +280,7 @@ func TestAccFunctions_errors(t *testing.T) {
 		"bad cidr":      {`provider::auditlog::cidr_contains("10.0.0.0/33", "10.1.2.3")`, `Invalid value for "cidr" parameter: "10.0.0.0/33" is not a CIDR block`},
 		"bad timestamp": {`provider::auditlog::unix_time("2026-11-29 18:30:00")`, `Invalid value for "timestamp" parameter: "2026-11-29 18:30:00" is not an RFC 3339 timestamp`},
 		"no offset":     {`provider::auditlog::unix_time("2026-11-29T18:30:00")`, `Invalid value for "timestamp" parameter`},
+		"offset +24:00": {`provider::auditlog::unix_time("2026-11-29T18:30:00+24:00")`, `Invalid value for "timestamp" parameter: "2026-11-29T18:30:00+24:00" is not an RFC 3339 timestamp`},
 		"year 10000":    {`provider::auditlog::rfc3339(253402300800)`, `Invalid value for "unix" parameter: 253402300800 is outside the years 0000 to 9999`},
 		"fraction":      {`provider::auditlog::rfc3339(1.5)`, `Invalid value for "unix" parameter`},
 	} {

@@ -85,7 +85,9 @@ func (s *gateSuite) runner(t *testing.T) *exampleRun {
 // its output (stdout and stderr) and exit code.
 func (s *gateSuite) run(t *testing.T, env []string, args ...string) (string, int) {
 	t.Helper()
-	env = append([]string{"PATH=" + s.opaBin + string(os.PathListSeparator) + os.Getenv("PATH")}, env...)
+	// The gate runs the engine of the run; a test's own AUDITLOG_GATE_TF,
+	// later in env, wins.
+	env = append([]string{"PATH=" + s.opaBin + string(os.PathListSeparator) + os.Getenv("PATH"), "AUDITLOG_GATE_TF=" + testEngine.Path}, env...)
 	out, code := s.runner(t).command(filepath.Join(s.work, "user"), env, s.gate, args...)
 	return out, code
 }
@@ -108,10 +110,10 @@ func (s *gateSuite) planJSON(t *testing.T, dir string, env []string) string {
 	t.Helper()
 	r := s.runner(t)
 	terraformInit(t, s.rc, dir)
-	if out, code := r.command(dir, env, "terraform", "plan", "-input=false", "-no-color", "-out=tfplan"); code != 0 {
+	if out, code := r.command(dir, env, testEngine.Path, "plan", "-input=false", "-no-color", "-out=tfplan"); code != 0 {
 		t.Fatalf("terraform plan in %s: exit %d\n%s", dir, code, out)
 	}
-	cmd := exec.Command("terraform", "show", "-json", "tfplan")
+	cmd := engineCommand("show", "-json", "tfplan")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+s.rc)
 	js, err := cmd.Output()
@@ -321,7 +323,7 @@ func TestAccGate(t *testing.T) {
 			junit := filepath.Join(s.work, "compliant.xml")
 			out, code := s.run(t, goodEnv, "--junit", junit, dir)
 			expectGate(t, "compliant", out, code, 0, "gate: PASS: 8 controls evaluated", "policy data: "+filepath.Join(s.policy, "policy.json")+" (shipped beside the gate",
-				"PASS "+gateCSIPAddr("100021372636")+": ", "account_id 100000000001", "project_id org-sim001", "terraform init in "+dir)
+				"PASS "+gateCSIPAddr("100021372636")+": ", "account_id 100000000001", "project_id org-sim001", testEngine.Path+" init in "+dir)
 			cases := readJUnit(t, junit)
 			if len(cases["controls"]) != 8 {
 				t.Errorf("JUnit: %d control cases, want 8: %v", len(cases["controls"]), cases["controls"])
@@ -358,7 +360,7 @@ func TestAccGate(t *testing.T) {
 			writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"auditlog/auditlog\" = %q\n  }\n  direct {}\n}\n", overrides))
 			dir := s.config(t, "dev-override", map[string]string{"main.tf": providerHCL + auditHCL})
 			out, code := s.run(t, append([]string{"TF_CLI_CONFIG_FILE=" + rc}, goodEnv...), dir)
-			expectGate(t, "dev override", out, code, 0, "terraform get in "+dir+" (the CLI configuration "+rc+" has a dev override)", "gate: PASS")
+			expectGate(t, "dev override", out, code, 0, testEngine.Path+" get in "+dir+" (the CLI configuration "+rc+" has a dev override)", "gate: PASS")
 		})
 
 		// Probe 2: -var cannot widen the policy's allow-list.
@@ -490,7 +492,7 @@ data "auditlog_csip_user_call_records" "one_ip" {
 			writeFile(t, filepath.Join(dir, "tfplan"), "an earlier plan")
 			writeFile(t, filepath.Join(dir, "broken.tf"), "output \"x\" {\n  value = var.not_declared\n}\n")
 			out, code := s.run(t, goodEnv, dir)
-			expectGate(t, "probe 5", out, code, 2, "Reference to undeclared input variable", "terraform plan exited 1 without writing a plan file: nothing to judge")
+			expectGate(t, "probe 5", out, code, 2, "Reference to undeclared input variable", testEngine.Path+" plan exited 1 without writing a plan file: nothing to judge")
 		})
 
 		// Probe 6: enforce = true with reads deferred to apply: the
@@ -515,7 +517,7 @@ module "compliance" {
 			out, code := s.run(t, simEnv(lateBad, lateBad.Options().TencentSecretKey), dir)
 			expectGate(t, "probe 6", out, code, 2, "PLAN: module.compliance.data.auditlog_ucloud_operation_events.window is deferred to apply",
 				"CHECK: module.compliance.check.uc_01 is unknown", "gate: CANNOT JUDGE")
-			if strings.Contains(out, "terraform plan exited") {
+			if strings.Contains(out, testEngine.Path+" plan exited") {
 				t.Errorf("probe 6: terraform plan failed; the probe needs a plan that exits 0\n%s", out)
 			}
 		})
@@ -554,6 +556,24 @@ terraform {
 				`NET-01: module.account["prod"].data.auditlog_csip_user_call_records.sub["100021372635"]: 100021372635/198.51.100.7: `,
 				`NET-01: module.account["dev"].data.auditlog_csip_user_call_records.sub["100021372635"]: 100021372635/198.51.100.7: `,
 				`UC-01: module.account["dev"].data.auditlog_ucloud_operation_events.window: mallory/DeleteUHostInstance/uhost-6c5b4a39: `)
+		})
+
+		// Probe 7 through terraform: a proxy in front of the noncompliant
+		// account removes the time of one seeded violation per API; each
+		// stays a finding, with its time reported as unknown.
+		t.Run("probe 7: null times through terraform", func(t *testing.T) {
+			t.Parallel()
+			proxy := startNullingProxy(t, bad.URL, []nullRule{
+				{field: "SourceIP", value: "203.0.113.50", null: []string{"FirstCallTime", "LastCallTime"}},
+				{field: "EventId", value: "0d3b6e1a-0101", null: []string{"EventTime"}},
+				{field: "UserName", value: "mallory", null: []string{"OperateTime"}},
+			})
+			env := simEnv(&testSim{Server: bad.Server, URL: proxy}, bad.Options().TencentSecretKey)
+			out, code := s.run(t, env, s.config(t, "probe7-null-times", map[string]string{"main.tf": providerHCL + auditHCL}))
+			expectGate(t, "probe 7 through terraform", out, code, 1,
+				"NET-01: "+gateCSIPAddr("100021372636")+": 100021372636/203.0.113.50: ", "first_call_time null, last_call_time null",
+				"EVT-01: "+gateEventsAddr+": 0d3b6e1a-0101: ", "event_time null",
+				"UC-01: "+gateUCloudAddr+": mallory/DeleteUHostInstance/uhost-6c5b4a39: ", "operate_time null")
 		})
 
 		// Probe 8: the policy names the account, the evidence does not.

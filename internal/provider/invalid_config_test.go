@@ -221,6 +221,10 @@ func invalidConfigCases() []invalidConfigCase {
 			func(p *icProvider) { p.ucloud["base_url"] = `"http://"` }),
 		providerCase("base_url ftp", icSeq(`Invalid URL`, `Attribute ucloud.base_url: "ftp://x" must start with http:// or https://`),
 			func(p *icProvider) { p.ucloud["base_url"] = `"ftp://x"` }),
+		providerCase("endpoint port 99999", icSeq(`Invalid URL`, `Attribute tencentcloud.endpoint: "http://127.0.0.1:99999" has port 99999: a port is a number from 1 to 65535`),
+			func(p *icProvider) { p.tencent["endpoint"] = `"http://127.0.0.1:99999"` }),
+		providerCase("base_url port 99999", icSeq(`Invalid URL`, `Attribute ucloud.base_url: "https://api.ucloud.cn:99999" has port 99999: a port is a number from 1 to 65535`),
+			func(p *icProvider) { p.ucloud["base_url"] = `"https://api.ucloud.cn:99999"` }),
 		// Structure.
 		providerCase("assume_role without session_name", icWords(`Attribute "tencentcloud.assume_role.session_name" must be specified when "tencentcloud.assume_role" is specified`),
 			role(okRole)),

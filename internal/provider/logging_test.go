@@ -27,22 +27,28 @@ func buildProviderForCLI(t *testing.T, work string) string {
 	return strings.TrimSpace(string(out))
 }
 
-// terraformInit runs terraform init in dir with the CLI configuration rc,
-// and checks that the lock file records the version in VERSION.
+// terraformInit runs init in dir with the CLI configuration rc, under the
+// engine of the run (Terraform or OpenTofu), and checks that the lock file
+// records the version in VERSION, installed for the engine's registry host.
 func terraformInit(t *testing.T, rc, dir string) {
 	t.Helper()
-	cmd := exec.Command("terraform", "init", "-input=false", "-no-color")
+	cmd := engineCommand("init", "-input=false", "-no-color")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("terraform init in %s: %v\n%s", dir, err, out)
+		t.Fatalf("%s init in %s: %v\n%s", testEngine.Name, dir, err, out)
 	}
 	lock, err := os.ReadFile(filepath.Join(dir, ".terraform.lock.hcl"))
 	if err != nil {
-		t.Fatalf("terraform init wrote no lock file: %v", err)
+		t.Fatalf("%s init wrote no lock file: %v", testEngine.Name, err)
 	}
-	if want := fmt.Sprintf("version = %q", providerVersion(t)); !strings.Contains(string(lock), want) {
-		t.Fatalf("the lock file does not record %s:\n%s", want, lock)
+	for _, want := range []string{
+		fmt.Sprintf("provider %q", testEngine.Host+"/auditlog/auditlog"),
+		fmt.Sprintf("version = %q", providerVersion(t)),
+	} {
+		if !strings.Contains(string(lock), want) {
+			t.Fatalf("the lock file %s init wrote does not record %s:\n%s", testEngine.Name, want, lock)
+		}
 	}
 }
 
@@ -151,7 +157,7 @@ output "counts" {
 `, o.TencentSecretID, o.TencentSecretKey, sim.URL, o.UCloudPublicKey, o.UCloudPrivateKey, o.UCloudProjectID, sim.URL, subUin))
 		terraformInit(t, rc, dir)
 		logPath := filepath.Join(dir, "terraform.log")
-		cmd := exec.Command("terraform", "plan", "-input=false", "-no-color")
+		cmd := engineCommand("plan", "-input=false", "-no-color")
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_LOG="+level, "TF_LOG_PATH="+logPath)
 		out, err := cmd.CombinedOutput()

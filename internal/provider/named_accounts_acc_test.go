@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -77,6 +78,9 @@ func orgWindow(sim *testSim) (start, end int64) {
 // runs the plan: the test framework's state shim does not take data
 // sources with for_each keys.
 func TestAccNamedAccounts_forEach(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
 	sim := startOrgSim(t)
 	start, end := orgWindow(sim)
 	work := t.TempDir()

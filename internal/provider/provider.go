@@ -126,7 +126,7 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Attributes: map[string]schema.Attribute{
 					"secret_id": schema.StringAttribute{
 						Optional:            true,
-						MarkdownDescription: "SecretId of an API key. Environment: `TENCENTCLOUD_SECRET_ID`. When neither the key pair nor a token is set here or in the environment, the tccli profile is read.",
+						MarkdownDescription: "SecretId of an API key. Environment: `TENCENTCLOUD_SECRET_ID`. Each key is taken from here, else from its environment variable, so the pair may be split between the two. When no key or token is set here or in the environment, the tccli profile is read for all of them.",
 						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 					},
 					"secret_key": schema.StringAttribute{
@@ -138,7 +138,7 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"security_token": schema.StringAttribute{
 						Optional:            true,
 						Sensitive:           true,
-						MarkdownDescription: "Session token of temporary credentials. Environment: `TENCENTCLOUD_SECURITY_TOKEN`.",
+						MarkdownDescription: "Session token of temporary credentials. It is taken from where the secret key comes: this attribute when `secret_key` is set here, `TENCENTCLOUD_SECURITY_TOKEN` when the secret key comes from the environment (setting it here then is an error).",
 					},
 					"region": schema.StringAttribute{
 						Optional:            true,
@@ -225,7 +225,7 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Attributes: map[string]schema.Attribute{
 					"public_key": schema.StringAttribute{
 						Optional:            true,
-						MarkdownDescription: "API public key. Environment: `UCLOUD_PUBLIC_KEY`. When neither key is set here or in the environment, the shared credential file is read.",
+						MarkdownDescription: "API public key. Environment: `UCLOUD_PUBLIC_KEY`. Each key is taken from here, else from its environment variable, so the pair may be split between the two. When neither key is set here or in the environment, the shared credential file is read for both.",
 						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 					},
 					"private_key": schema.StringAttribute{
@@ -325,6 +325,8 @@ func (p *auditlogProvider) DataSources(_ context.Context) []func() datasource.Da
 		NewUCloudOperationEventsDataSource,
 		NewCloudAuditEventsDataSource,
 		NewCloudAuditTrackDataSource,
+		NewOrganizationMembersDataSource,
+		NewUCloudProjectsDataSource,
 	}
 }
 

@@ -191,6 +191,7 @@ func newProviderData(ctx context.Context, version string, m providerModel, env e
 	data.keys.tencent, data.keys.tencentProfileFile = tencentKeySource(tc, env, cfg)
 	data.keys.assumeRole = cfg.AssumeRole != nil
 	data.keys.maxRetries = maxRetries
+	data.keys.requestTimeout, data.keys.requestTimeoutSet = timeout, m.RequestTimeout.ValueString() != ""
 
 	uc := m.UCloud
 	if uc == nil {
@@ -235,11 +236,30 @@ func appendNonEmpty(list []string, values ...string) []string {
 	return list
 }
 
+// resolveTencent resolves the Tencent Cloud settings. Credentials:
+//
+//   - secret_id and secret_key are each taken from the provider block, else
+//     from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY, so the pair may
+//     be split between the two (an ID in code, its secret in the
+//     environment);
+//   - the security token goes with the secret key: security_token when
+//     secret_key is in the block (TENCENTCLOUD_SECURITY_TOKEN is then not
+//     read), TENCENTCLOUD_SECURITY_TOKEN when it comes from the environment;
+//     a security_token in the block beside a secret key from the
+//     environment is an error naming both;
+//   - the tccli profile is read only when none of the three is set in the
+//     block or the environment, and then supplies all of them.
 func resolveTencent(m *tencentCloudModel, env environment) (client.TencentConfig, string, *settingsError) {
+	blockKey, blockToken := m.SecretKey.ValueString(), m.SecurityToken.ValueString()
+	envKey, envToken := env.Getenv("TENCENTCLOUD_SECRET_KEY"), env.Getenv("TENCENTCLOUD_SECURITY_TOKEN")
+	token := envToken
+	if blockKey != "" {
+		token = blockToken
+	}
 	cfg := client.TencentConfig{
 		SecretID:      first(m.SecretID.ValueString(), env.Getenv("TENCENTCLOUD_SECRET_ID")),
-		SecretKey:     first(m.SecretKey.ValueString(), env.Getenv("TENCENTCLOUD_SECRET_KEY")),
-		SecurityToken: first(m.SecurityToken.ValueString(), env.Getenv("TENCENTCLOUD_SECURITY_TOKEN")),
+		SecretKey:     first(blockKey, envKey),
+		SecurityToken: token,
 		Domain:        first(m.Domain.ValueString(), env.Getenv("TENCENTCLOUD_DOMAIN")),
 		Protocol:      first(m.Protocol.ValueString(), env.Getenv("TENCENTCLOUD_PROTOCOL")),
 		Endpoint:      first(m.Endpoint.ValueString(), env.Getenv("TENCENTCLOUD_ENDPOINT")),
@@ -253,9 +273,9 @@ func resolveTencent(m *tencentCloudModel, env environment) (client.TencentConfig
 	if err != nil {
 		return cfg, first(region, defaultTencentRegion), &settingsError{"Unreadable tccli profile", err.Error()}
 	}
-	// The profile supplies credentials only when none are configured, so a
-	// key pair is never assembled from two different sources.
-	keysFromProfile := cfg.SecretID == "" && cfg.SecretKey == "" && cfg.SecurityToken == "" && found
+	// The profile supplies credentials only when none are configured in the
+	// block or the environment: its keys are never combined with others.
+	keysFromProfile := cfg.SecretID == "" && cfg.SecretKey == "" && blockToken == "" && envToken == "" && found
 	if keysFromProfile {
 		cfg.SecretID, cfg.SecretKey, cfg.SecurityToken = profile.SecretID, profile.SecretKey, profile.Token
 	}
@@ -274,6 +294,11 @@ func resolveTencent(m *tencentCloudModel, env environment) (client.TencentConfig
 	cfg.AssumeRole = ar
 
 	switch {
+	case blockToken != "" && blockKey == "" && envKey != "":
+		return cfg, region, &settingsError{"Tencent Cloud credentials from two places",
+			"tencentcloud.security_token is set in the provider block, but the secret key comes from the environment variable " +
+				"TENCENTCLOUD_SECRET_KEY. A security token belongs to the temporary key pair it was issued with, and is taken from " +
+				"where the secret key is: set secret_key in the provider block as well, or the token in TENCENTCLOUD_SECURITY_TOKEN."}
 	case cfg.SecretID == "" && cfg.SecretKey == "":
 		return cfg, region, &settingsError{"Missing Tencent Cloud credentials",
 			"A Tencent Cloud data source is read, but no API key is configured. Set tencentcloud.secret_id and " +
@@ -282,10 +307,12 @@ func resolveTencent(m *tencentCloudModel, env environment) (client.TencentConfig
 				"; see tencentcloud.profile and tencentcloud.shared_credentials_dir)."}
 	case cfg.SecretID == "":
 		return cfg, region, &settingsError{"Missing Tencent Cloud SecretId",
-			"tencentcloud.secret_key is set but tencentcloud.secret_id is not: set it in the provider block or in TENCENTCLOUD_SECRET_ID."}
+			"A secret key (or security token) is set but tencentcloud.secret_id is not: set it in the provider block or in TENCENTCLOUD_SECRET_ID " +
+				"(the tccli profile is not read when any credential is set in the provider block or the environment)."}
 	case cfg.SecretKey == "":
 		return cfg, region, &settingsError{"Missing Tencent Cloud SecretKey",
-			"tencentcloud.secret_id is set but tencentcloud.secret_key is not: set it in the provider block or in TENCENTCLOUD_SECRET_KEY."}
+			"tencentcloud.secret_id is set but tencentcloud.secret_key is not: set it in the provider block or in TENCENTCLOUD_SECRET_KEY " +
+				"(the tccli profile is not read when any credential is set in the provider block or the environment)."}
 	}
 	return cfg, region, nil
 }
@@ -330,6 +357,11 @@ func tencentClientOrError(cfg client.TencentConfig) (*client.TencentClient, *set
 	return c, nil
 }
 
+// resolveUCloud resolves the UCloud settings. public_key and private_key
+// are each taken from the provider block, else from UCLOUD_PUBLIC_KEY /
+// UCLOUD_PRIVATE_KEY, so the pair may be split between the two; the shared
+// credential file is read only when neither is set in either place, and
+// then supplies both.
 func resolveUCloud(m *ucloudModel, env environment) (client.UCloudConfig, *settingsError) {
 	cfg := client.UCloudConfig{
 		PublicKey:  first(m.PublicKey.ValueString(), env.Getenv("UCLOUD_PUBLIC_KEY")),
@@ -376,9 +408,11 @@ func resolveUCloud(m *ucloudModel, env environment) (client.UCloudConfig, *setti
 				"provider block, or the environment variables UCLOUD_PUBLIC_KEY and UCLOUD_PRIVATE_KEY, or a profile in " +
 				"~/.ucloud/credential.json (see ucloud.profile and ucloud.shared_credentials_file)."}
 	case cfg.PublicKey == "":
-		return cfg, &settingsError{"Missing UCloud public key", "ucloud.private_key is set but ucloud.public_key is not: set it in the provider block or in UCLOUD_PUBLIC_KEY."}
+		return cfg, &settingsError{"Missing UCloud public key", "ucloud.private_key is set but ucloud.public_key is not: set it in the provider block or in UCLOUD_PUBLIC_KEY " +
+			"(the shared credential file is not read when either key is set in the provider block or the environment)."}
 	case cfg.PrivateKey == "":
-		return cfg, &settingsError{"Missing UCloud private key", "ucloud.public_key is set but ucloud.private_key is not: set it in the provider block or in UCLOUD_PRIVATE_KEY."}
+		return cfg, &settingsError{"Missing UCloud private key", "ucloud.public_key is set but ucloud.private_key is not: set it in the provider block or in UCLOUD_PRIVATE_KEY " +
+			"(the shared credential file is not read when either key is set in the provider block or the environment)."}
 	}
 	return cfg, nil
 }

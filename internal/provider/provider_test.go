@@ -61,6 +61,12 @@ func TestMain(m *testing.M) {
 		}
 		os.Setenv("TF_ACC_TERRAFORM_PATH", tf)
 	}
+	if os.Getenv("TF_ACC") != "" {
+		if err := setUpEngine(); err != nil {
+			fmt.Fprintln(os.Stderr, "acceptance tests:", err)
+			os.Exit(1)
+		}
+	}
 	code := m.Run()
 	os.RemoveAll(home)
 	os.Exit(code)

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/auditlog/terraform-provider-auditlog/internal/client"
 )
@@ -32,36 +34,65 @@ type keySources struct {
 	ucloud                      string
 	maxRetries                  int
 	assumeRole                  bool
+	// requestTimeout is request_timeout in force; requestTimeoutSet says
+	// whether the configuration set it.
+	requestTimeout    time.Duration
+	requestTimeoutSet bool
 }
 
-// tencentKeySource says where resolveTencent found cfg's SecretId.
+// tencentKeySource says where resolveTencent found cfg's key pair: one
+// place, or the SecretId's and then the SecretKey's when they were split
+// between the provider block and the environment.
 func tencentKeySource(m *tencentCloudModel, env environment, cfg client.TencentConfig) (source, profileFile string) {
 	profileName := first(m.Profile.ValueString(), env.Getenv("TENCENTCLOUD_PROFILE"), "default")
 	dir := first(m.SharedCredentialsDir.ValueString(), env.Getenv("TENCENTCLOUD_SHARED_CREDENTIALS_DIR"), client.DefaultTccliDir())
 	profileFile = filepath.Join(dir, profileName+".credential")
-	switch {
-	case cfg.SecretID == "":
+	if cfg.SecretID == "" {
 		return "", profileFile
-	case m.SecretID.ValueString() == cfg.SecretID:
-		return "tencentcloud.secret_id in the provider block", profileFile
-	case env.Getenv("TENCENTCLOUD_SECRET_ID") == cfg.SecretID:
-		return "the environment variable TENCENTCLOUD_SECRET_ID", profileFile
 	}
-	return "the tccli profile " + profileFile, profileFile
+	id := keyOrigin(m.SecretID.ValueString(), env.Getenv("TENCENTCLOUD_SECRET_ID"), cfg.SecretID, "tencentcloud.secret_id", "TENCENTCLOUD_SECRET_ID")
+	key := keyOrigin(m.SecretKey.ValueString(), env.Getenv("TENCENTCLOUD_SECRET_KEY"), cfg.SecretKey, "tencentcloud.secret_key", "TENCENTCLOUD_SECRET_KEY")
+	switch {
+	case id == "" || key == "":
+		return "the tccli profile " + profileFile, profileFile
+	case id.block() != key.block():
+		return id.String() + " (with the secret key from " + key.String() + ")", profileFile
+	}
+	return id.String(), profileFile
 }
 
-// ucloudKeySource says where resolveUCloud found cfg's public key.
+// ucloudKeySource says where resolveUCloud found cfg's key pair.
 func ucloudKeySource(m *ucloudModel, env environment, cfg client.UCloudConfig) string {
-	switch {
-	case cfg.PublicKey == "":
+	if cfg.PublicKey == "" {
 		return ""
-	case m.PublicKey.ValueString() == cfg.PublicKey:
-		return "ucloud.public_key in the provider block"
-	case env.Getenv("UCLOUD_PUBLIC_KEY") == cfg.PublicKey:
-		return "the environment variable UCLOUD_PUBLIC_KEY"
 	}
-	file := first(m.SharedCredentialsFile.ValueString(), env.Getenv("UCLOUD_SHARED_CREDENTIAL_FILE"), "~/.ucloud/credential.json")
-	return "the shared credential file " + file
+	pub := keyOrigin(m.PublicKey.ValueString(), env.Getenv("UCLOUD_PUBLIC_KEY"), cfg.PublicKey, "ucloud.public_key", "UCLOUD_PUBLIC_KEY")
+	priv := keyOrigin(m.PrivateKey.ValueString(), env.Getenv("UCLOUD_PRIVATE_KEY"), cfg.PrivateKey, "ucloud.private_key", "UCLOUD_PRIVATE_KEY")
+	switch {
+	case pub == "" || priv == "":
+		return "the shared credential file " + first(m.SharedCredentialsFile.ValueString(), env.Getenv("UCLOUD_SHARED_CREDENTIAL_FILE"), "~/.ucloud/credential.json")
+	case pub.block() != priv.block():
+		return pub.String() + " (with the private key from " + priv.String() + ")"
+	}
+	return pub.String()
+}
+
+// origin names where one credential came from: "" for a profile file.
+type origin string
+
+func (o origin) String() string { return string(o) }
+func (o origin) block() bool    { return strings.HasSuffix(string(o), "in the provider block") }
+
+// keyOrigin is where value came from: the provider block's attribute, the
+// environment variable, or neither (a profile file).
+func keyOrigin(block, envValue, value, attribute, variable string) origin {
+	switch {
+	case block != "" && block == value:
+		return origin(attribute + " in the provider block")
+	case envValue != "" && envValue == value:
+		return origin("the environment variable " + variable)
+	}
+	return ""
 }
 
 // readErrorAdvice is what to append to a read error's detail: empty when
@@ -74,20 +105,38 @@ func readErrorAdvice(ctx context.Context, err error) string {
 	var parts []string
 	var te *client.TencentError
 	var ue *client.UCloudError
+	isTencent, isUCloud := errors.As(err, &te), errors.As(err, &ue)
+	// Failures of the network between here and the API come first: the
+	// API's own advice does not apply to them.
+	where := "ucloud.base_url (UCLOUD_API_BASE_URL)"
+	if isTencent {
+		where = "tencentcloud.endpoint (TENCENTCLOUD_ENDPOINT), tencentcloud.domain and tencentcloud.protocol"
+	}
+	network := d.networkAdvice(ctx, err, where)
+	parts = append(parts, network...)
 	switch {
-	case errors.As(err, &te):
-		parts = append(parts, d.tencentAdvice(te)...)
+	case isTencent:
+		if len(network) == 0 {
+			parts = append(parts, d.tencentAdvice(te)...)
+		}
 		if d.tencent != nil && te.Service != "" {
 			parts = append(parts, fmt.Sprintf("Called %s (%s).", d.tencent.ServiceURL(te.Service), te.Action))
 		}
-	case errors.As(err, &ue):
-		parts = append(parts, d.ucloudAdvice(ue)...)
+	case isUCloud:
+		if len(network) == 0 {
+			parts = append(parts, d.ucloudAdvice(ue)...)
+		}
 		if d.ucloud != nil {
 			parts = append(parts, fmt.Sprintf("Called %s (%s).", d.ucloud.BaseURL(), ue.Action))
 		}
+	case len(network) > 0:
+		// Tencent's client reports every failure as a TencentError, so
+		// this is UCloud.
+		if d.ucloud != nil {
+			parts = append(parts, fmt.Sprintf("Called %s.", d.ucloud.BaseURL()))
+		}
 	case errors.As(err, new(net.Error)):
 		// A call that never got an answer (refused, reset, no such host).
-		// Tencent's client reports these as TencentError, so this is UCloud.
 		if d.ucloud != nil {
 			parts = append(parts, fmt.Sprintf("Could not reach %s: check ucloud.base_url (UCLOUD_API_BASE_URL) and the network.", d.ucloud.BaseURL()))
 		}
@@ -151,6 +200,55 @@ func (d *providerData) ucloudAdvice(ue *client.UCloudError) []string {
 		return []string{msg + ". The key is ucloud.public_key and ucloud.private_key in the provider block, else the environment variables " +
 			"UCLOUD_PUBLIC_KEY and UCLOUD_PRIVATE_KEY, else the shared credential file (see ucloud.shared_credentials_file and ucloud.profile): " +
 			"check that this public key and private key belong together, and that base_url is the gateway of the site they belong to."}
+	}
+	return nil
+}
+
+// networkAdvice explains the failures that come from the network between
+// the provider and the API rather than from the API: the per-call time
+// limit, a certificate that does not verify, a proxy refusing us, a
+// Retry-After the read cannot wait for, an answer too large to be a page.
+// where names the settings that choose the API's address. It returns
+// nothing for other errors.
+func (d *providerData) networkAdvice(ctx context.Context, err error, where string) []string {
+	var rae *client.RetryAfterError
+	var tooLarge *client.ResponseTooLargeError
+	var te *client.TencentError
+	var ue *client.UCloudError
+	status := 0
+	switch {
+	case errors.As(err, &te):
+		status = te.HTTPStatus
+	case errors.As(err, &ue):
+		status = ue.HTTPStatus
+	}
+	pe, proxied := client.ProxyRefusal(err)
+	switch {
+	case errors.As(err, &rae):
+		if rae.Wait > client.MaxRetryAfter {
+			return []string{fmt.Sprintf("The server asked to wait %s before the call is repeated, more than the provider waits (%s): try again later.", rae.Wait, client.MaxRetryAfter)}
+		}
+		return []string{fmt.Sprintf("The server asked to wait %s before the call is repeated, and %s leaves too little of the read for that: set a longer one, or try again later.", rae.Wait, readTimeoutInForce(ctx))}
+	case proxied && pe.StatusCode == http.StatusProxyAuthRequired, status == http.StatusProxyAuthRequired:
+		return []string{"A proxy asked for credentials (HTTP 407 Proxy Authentication Required). The proxy is the one HTTPS_PROXY names " +
+			"(HTTP_PROXY for http:// URLs; also lower case); put its user name and password in that URL, such as " +
+			"HTTPS_PROXY=http://user:password@proxy.example.com:3128 (percent-encode special characters), and check them. " +
+			"NO_PROXY lists the hosts reached without a proxy."}
+	case proxied:
+		return []string{fmt.Sprintf("The proxy %s refused to open a tunnel to the API (HTTP %s): check HTTPS_PROXY and NO_PROXY, and that the proxy lets this machine reach the API's host.", pe.Proxy, pe.Status)}
+	case client.TLSProblem(err):
+		return []string{"The API's TLS certificate did not verify. If a corporate proxy or gateway re-signs TLS with its own CA, " +
+			"trust that CA: SSL_CERT_FILE names a PEM bundle used instead of the system's (include the public CAs too if other hosts need them), " +
+			"SSL_CERT_DIR a colon-separated list of directories of PEM files. Otherwise check " + where + ": the host must be the one the certificate names."}
+	case errors.As(err, &tooLarge):
+		return []string{"No page of these APIs is anywhere near that size: check that " + where + " is the API, not a proxy's or gateway's page."}
+	}
+	if limit, ok := client.RequestTimeout(err); ok {
+		inForce := "request_timeout (" + limit.String() + ")"
+		if !d.keys.requestTimeoutSet {
+			inForce = "request_timeout (" + limit.String() + ", the default)"
+		}
+		return []string{"No complete answer came within " + inForce + ", the time limit of one call: raise it if the API, or a proxy on the way, is slow to answer; otherwise check " + where + " and the network."}
 	}
 	return nil
 }

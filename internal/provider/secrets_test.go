@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,7 +57,7 @@ output "names" { value = data.auditlog_cloudaudit_tracks.test.tracks[*].name }
 output "apis" { value = data.auditlog_ucloud_operation_events.test.events[*].api }
 `, o.TencentSecretID, secretKey, sim.URL, o.UCloudPublicKey, o.UCloudPrivateKey, sim.URL))
 		terraformInit(t, rc, dir)
-		cmd := exec.Command("terraform", "apply", "-auto-approve", "-input=false", "-no-color")
+		cmd := engineCommand("apply", "-auto-approve", "-input=false", "-no-color")
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_LOG=TRACE", "TF_LOG_PATH="+filepath.Join(dir, "terraform.log"))
 		out, _ := cmd.CombinedOutput()

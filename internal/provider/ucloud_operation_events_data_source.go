@@ -42,19 +42,20 @@ type ucloudOperationEventsDataSource struct {
 }
 
 type ucloudOperationEventsModel struct {
-	ID           types.String   `tfsdk:"id"`
-	ProjectID    types.String   `tfsdk:"project_id"`
-	BeginTime    types.Int64    `tfsdk:"begin_time"`
-	EndTime      types.Int64    `tfsdk:"end_time"`
-	MaxResults   types.Int64    `tfsdk:"max_results"`
-	NextToken    types.String   `tfsdk:"next_token"`
-	ResourceID   types.String   `tfsdk:"resource_id"`
-	AccessKeyIDs []types.String `tfsdk:"access_key_ids"`
-	MaxItems     types.Int64    `tfsdk:"max_items"`
-	ResumeToken  types.String   `tfsdk:"resume_token"`
-	Events       types.List     `tfsdk:"events"` // of ucloudEventAttrTypes objects
-	Evidence     types.Object   `tfsdk:"evidence"`
-	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+	ID           types.String       `tfsdk:"id"`
+	ProjectID    types.String       `tfsdk:"project_id"`
+	BeginTime    types.Int64        `tfsdk:"begin_time"`
+	EndTime      types.Int64        `tfsdk:"end_time"`
+	MaxResults   types.Int64        `tfsdk:"max_results"`
+	NextToken    types.String       `tfsdk:"next_token"`
+	ResourceID   types.String       `tfsdk:"resource_id"`
+	AccessKeyIDs []types.String     `tfsdk:"access_key_ids"`
+	MaxItems     types.Int64        `tfsdk:"max_items"`
+	ResumeToken  types.String       `tfsdk:"resume_token"`
+	Events       types.List         `tfsdk:"events"` // of ucloudEventAttrTypes objects
+	Evidence     types.Object       `tfsdk:"evidence"`
+	Timeouts     timeouts.Value     `tfsdk:"timeouts"`
+	Select       *ucloudSelectModel `tfsdk:"select"`
 }
 
 func (m *ucloudOperationEventsModel) readTimeouts() timeouts.Value { return m.Timeouts }
@@ -123,9 +124,12 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 				"the API then applies bounds it does not document. `complete` is true when the read, from `next_token` if set, "+
 				"reached the page the API ends with an empty `NextToken`, with nothing of it left out. `project_id` is the project "+
 				"sent; `region`, `account_id` and `principal_arn` are null (the operation log takes no region, and UCloud documents "+
-				"no API that names the account of a key)."),
+				"no API that names the account of a key). With a `select` block, `narrowed_by` lists `select`, `scanned` counts "+
+				"the events the API returned, `records` the kept ones, and `selection` states the conditions, all applied by "+
+				"the provider (`api` is empty)."),
 		Blocks: map[string]schema.Block{
-			"timeouts": timeoutsBlock(ctx),
+			"timeouts":      timeoutsBlock(ctx),
+			selectBlockName: ucloudSelectBlock(),
 		},
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -293,7 +297,16 @@ func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk
 	// The client pages strictly sequentially, and never has two calls of
 	// this action in flight per key, so parallel reads of this data source
 	// share the API's single slot instead of being throttled.
-	res, err := c.ListUserOperationEvents(ctx, apiReq, maxItems)
+	sel, err := ucloudSelection(m.Select)
+	if err != nil { // the validators have refused it already
+		diags.AddAttributeError(path.Root(selectBlockName), "Invalid select", err.Error())
+		return diags
+	}
+	var keep func(*client.UserOperationEvent) bool
+	if sel != nil {
+		keep = sel.keepUCloud
+	}
+	res, err := c.ListUserOperationEventsKept(ctx, apiReq, maxItems, keep)
 	if err != nil {
 		// The client returns what it read before the failure; none of it
 		// may reach the state, which is left unset.
@@ -309,13 +322,15 @@ func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk
 		resume = tfString(res.NextToken)
 	}
 	ev := evidence{
-		complete: res.Complete, records: len(res.Events), windowStart: apiReq.BeginTime, windowEnd: apiReq.EndTime,
+		complete: res.Complete, records: len(res.Events), scanned: &res.Scanned, selection: sel,
+		windowStart: apiReq.BeginTime, windowEnd: apiReq.EndTime,
 		windowChosenByAPI: apiReq.BeginTime == nil || apiReq.EndTime == nil, projectID: project,
 	}
 	ev.narrow("next_token", apiReq.NextToken != "")
 	ev.narrow("resource_id", apiReq.ResourceID != "")
 	ev.narrow("access_key_ids", len(apiReq.AccessKeyIDs) > 0)
 	ev.narrow("max_items", maxItems > 0)
+	ev.narrow(selectBlockName, !sel.empty())
 
 	// The request, encoded, is every argument that shapes the answer.
 	query, _ := json.Marshal(apiReq)
@@ -324,7 +339,7 @@ func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk
 		projectValue = tfString(project)
 	}
 	diags.Append(setState(ctx, config, state, map[string]tftypes.Value{
-		"id":           tfString(inputID("ucloud-operation-events", string(query), maxItems)),
+		"id":           tfString(inputID("ucloud-operation-events", string(query), maxItems, selectionID(sel))),
 		"project_id":   projectValue,
 		"max_results":  tfInt(int64(res.PageSize)),
 		"resume_token": resume,
@@ -347,7 +362,7 @@ func ucloudPagingWarnings(m ucloudOperationEventsModel, res *client.UserOperatio
 				"resume_token of a read that stopped on a page boundary."
 		}
 		diags.AddAttributeWarning(path.Root("max_items"), "No resume_token for this read",
-			fmt.Sprintf("The read returned the first %d events, but resume_token is null: %s. %s", len(res.Events), res.TokenWithheld, how))
+			fmt.Sprintf("The read returned the first %d events, but resume_token is null: %s. %s", res.Scanned, res.TokenWithheld, how))
 	}
 	if m.MaxResults.IsNull() && maxItems > 0 {
 		calls := (maxItems + res.PageSize - 1) / res.PageSize

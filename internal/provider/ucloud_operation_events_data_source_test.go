@@ -593,7 +593,8 @@ func TestUCloudOperationEvents_errorPath(t *testing.T) {
 // for UCloud as for Tencent Cloud.
 func TestAccReadTimeoutReported(t *testing.T) {
 	sim := startSim(t, cloudsim.Options{Latency: 2 * time.Second})
-	timedOut := regexp.MustCompile(`(?s)did\s+not\s+finish\s+within\s+timeouts\.read`)
+	// The value in force is quoted, not the default.
+	timedOut := regexp.MustCompile(`(?s)did\s+not\s+finish\s+within\s+timeouts\.read\s+\(300ms\):`)
 	for _, dataSource := range []string{"auditlog_ucloud_operation_events", "auditlog_cloudaudit_tracks"} {
 		t.Run(dataSource, func(t *testing.T) {
 			resource.Test(t, resource.TestCase{

@@ -34,6 +34,7 @@ module "compliance" {
   ucloud_privileged_users     = var.ucloud_privileged_users
   ucloud_max_failed           = var.ucloud_max_failed
   ucloud_max_events           = var.ucloud_max_events
+  select_at_provider          = var.select_at_provider
   cloudaudit_privileged_users = var.cloudaudit_privileged_users
   fail_on_no_records          = var.fail_on_no_records
   tencentcloud_accounts       = var.tencentcloud_accounts
@@ -139,4 +140,11 @@ output "compliance" {
 output "compliance_report" {
   description = "The verdicts as Markdown."
   value       = module.compliance.compliance_report
+}
+
+variable "select_at_provider" {
+  description = "Have the provider keep only the records EVT-01, UC-01 and UC-02 may find (see the module's variable)."
+  type        = bool
+  default     = true
+  nullable    = false
 }

@@ -89,6 +89,33 @@ data "auditlog_cloudaudit_events" "chunk_2" {
   next_token = data.auditlog_cloudaudit_events.chunk_1.resume_token
 }
 
+# A busy account: keep only the failed deletions of the last week that came
+# from outside the office blocks, so that only they reach the state. The API
+# selects the write events (ActionType); the provider applies the rest to
+# every event the API returns, as each page arrives. evidence.scanned counts
+# the events read, evidence.records the ones kept, and evidence.selection
+# states both parts. Without the raw JSON document, each event is about half
+# the size.
+data "auditlog_cloudaudit_events" "failed_deletes_outside" {
+  start_time                = provider::auditlog::unix_time(timeadd(local.now, "-168h"))
+  end_time                  = provider::auditlog::unix_time(local.now)
+  include_cloud_audit_event = false
+
+  select {
+    action_type      = "Write"
+    event_names      = ["^Delete", "^Terminate"]
+    source_ip_not_in = ["203.0.113.0/24", "2001:db8:85a3::/48"]
+    failed_only      = true
+  }
+}
+
+output "failed_deletes_outside" {
+  value = {
+    scanned = data.auditlog_cloudaudit_events.failed_deletes_outside.evidence.scanned
+    kept    = [for e in data.auditlog_cloudaudit_events.failed_deletes_outside.events : "${e.username} ${e.event_name} ${e.source_ip_address}"]
+  }
+}
+
 # The same day of every named account (tencentcloud.account blocks), one read
 # per account: each reads as its account, evidence.account_id says which.
 data "auditlog_cloudaudit_events" "per_account" {

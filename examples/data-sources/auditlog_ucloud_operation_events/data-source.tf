@@ -54,3 +54,25 @@ output "first_1000_events" {
     flatten(data.auditlog_ucloud_operation_events.chunk_2[*].events),
   )
 }
+
+# A busy account: keep only the failed deletions and releases of the last 30
+# days made from outside the office block. The API filters none of this, so
+# the provider applies it to every event read, as each page arrives; only the
+# kept events reach the state. An address the API masks is kept, since it
+# cannot be shown to be inside.
+data "auditlog_ucloud_operation_events" "failed_deletes_outside" {
+  begin_time = provider::auditlog::unix_time(plantimestamp()) - 30 * 86400
+
+  select {
+    apis             = ["^Delete", "^Release"]
+    remote_ip_not_in = ["106.75.0.0/16"]
+    failed_only      = true
+  }
+}
+
+output "failed_deletes_outside" {
+  value = {
+    scanned = data.auditlog_ucloud_operation_events.failed_deletes_outside.evidence.scanned
+    kept    = length(data.auditlog_ucloud_operation_events.failed_deletes_outside.events)
+  }
+}

@@ -7,3 +7,8 @@ data "auditlog_ucloud_operation_events" "last_week" {
 output "audit_start" {
   value = provider::auditlog::unix_time("2026-11-01T00:00:00+08:00") # 1793462400
 }
+
+# A leap second is the UNIX second after 23:59:59, as POSIX counts it.
+output "leap_second" {
+  value = provider::auditlog::unix_time("2016-12-31T23:59:60Z") # 1483228800
+}

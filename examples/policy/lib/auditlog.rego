@@ -81,6 +81,12 @@ record_count(r) := evidence(r).records if is_number(evidence(r).records)
 
 else := count(records(r))
 
+# scanned_count is evidence.scanned (the records the API returned, kept or
+# not by a select block), else record_count.
+scanned_count(r) := evidence(r).scanned if is_number(evidence(r).scanned)
+
+else := record_count(r)
+
 # A read deferred to apply (its configuration depends on something unknown at
 # plan time) has no values at all: it appears only in resource_changes, with
 # the action "read".

@@ -162,20 +162,58 @@ else := set()
 
 allowed_narrowing(control) := {n | some n in data.auditlog.policy.controls[control].allowed_narrowing}
 
+# --- Selection ------------------------------------------------------------------------
+
+# A read narrowed by its select block (evidence.narrowed_by lists "select")
+# holds only the records its evidence.selection keeps. A control whose policy
+# data declares that selection (controls[ID].selection, the object the
+# provider reports: {"api": [...], "provider": [...]}) accepts it: it is the
+# control's own read, not a narrowing. A read selected as another control
+# declares belongs to that control and is not evidence for this one; any
+# other selection is narrowing, which no control accepts.
+selected(r) if "select" in narrowing(r)
+
+selection_is(r, control) if {
+	selected(r)
+	ev_get(r, "selection") == data.auditlog.policy.controls[control].selection
+}
+
+belongs_elsewhere(r, control) if {
+	selected(r)
+	not selection_is(r, control)
+	some other, c in data.auditlog.policy.controls
+	other != control
+	ev_get(r, "selection") == c.selection
+}
+
+# reads_for returns the data sources of these types that control rests on.
+reads_for(control, types) := {r |
+	some r in data_sources
+	r.type in types
+	not belongs_elsewhere(r, control)
+}
+
 # control_evidence returns every problem of the evidence a control rests on,
 # as {"address": ADDRESS or null, "message": "CONTROL: ADDRESS: evidence: ..."}.
-control_evidence(control, types) := (of_data_sources(control, types) | of_narrowing(control, types)) | of_scope(control, types)
+control_evidence(control, types) := ((of_data_sources(control, types) | of_narrowing(control, types)) | of_selection(control, types)) | of_scope(control, types)
 
 of_data_sources(control, types) := {{"address": p.address, "message": sprintf("%s: %s: evidence: %s", [control, p.address, p.reason])} |
 	some p in evidence_problems
 	p.type in types
+	p.address in {r.address | some r in reads_for(control, types)}
 }
 
 of_narrowing(control, types) := {{"address": r.address, "message": sprintf("%s: %s: evidence: narrowed by %s, which %s does not allow (controls[\"%s\"].allowed_narrowing): the read may hold fewer records than the window", [control, r.address, n, control, control])} |
-	some r in data_sources
-	r.type in types
+	some r in reads_for(control, types)
 	some n in narrowing(r)
+	n != "select"
 	not n in allowed_narrowing(control)
+}
+
+of_selection(control, types) := {{"address": r.address, "message": sprintf("%s: %s: evidence: narrowed by select (evidence.selection %s), which is not %s's selection (controls[\"%s\"].selection %s): the read may hold fewer records than %s reviews", [control, r.address, json.marshal(ev_get(r, "selection")), control, control, json.marshal(object.get(object.get(data.auditlog.policy.controls, control, {}), "selection", null)), control])} |
+	some r in reads_for(control, types)
+	selected(r)
+	not selection_is(r, control)
 }
 
 of_scope(control, types) := {{"address": null, "message": m} | some m in scope_messages(control, types)}
@@ -184,7 +222,7 @@ scope_messages(control, types) := (((not_read(control, types) | accounts_not_rea
 
 not_read(control, types) := {sprintf("%s: no %s data source was read: the control has no evidence", [control, t]) |
 	some t in types
-	count(data_sources_of(t)) == 0
+	count(reads_for(control, {t})) == 0
 	not deferred_type(t)
 }
 

@@ -197,3 +197,50 @@ test_problems_name_the_address if {
 		startswith(e.message, sprintf("UC-01: %s: ", [f.uc_address]))
 	}
 }
+
+# --- Selection ---------------------------------------------------------------------------
+
+uc01_selection := {"api": [], "provider": ["apis=[\"^Delete\"]", "users_not_in=[\"admin\"]"]}
+
+uc02_selection := {"api": [], "provider": ["failed_only=true"]}
+
+selection_policy := f.with_policy("controls", {
+	"UC-01": {"allowed_narrowing": ["max_items"], "selection": uc01_selection},
+	"UC-02": {"allowed_narrowing": ["max_items"], "selection": uc02_selection},
+})
+
+# A read selected exactly as the control declares is its own read: accepted.
+test_selection_of_the_control_accepted if {
+	count(problems_with(uc_with({"narrowed_by": ["select"], "selection": uc01_selection}), selection_policy, "UC-01", uc)) == 0
+}
+
+# A narrower selection (one more condition) is narrowing: denied.
+test_narrower_selection_denied if {
+	narrower := {"api": [], "provider": ["apis=[\"^Delete\"]", "failed_only=true", "users_not_in=[\"admin\"]"]}
+	f.has(
+		problems_with(uc_with({"narrowed_by": ["select"], "selection": narrower}), selection_policy, "UC-01", uc),
+		sprintf("UC-01: %s: evidence: narrowed by select (evidence.selection %s), which is not UC-01's selection", [f.uc_address, json.marshal(narrower)]),
+	)
+}
+
+# Without a declared selection, a control accepts no selected read.
+test_selection_without_declaration_denied if {
+	f.has(problems_of(uc_with({"narrowed_by": ["select"], "selection": uc01_selection}), "UC-01", uc), sprintf("UC-01: %s: evidence: narrowed by select", [f.uc_address]))
+}
+
+# "select" is not a narrowing a control can allow by name.
+test_select_not_an_allowed_narrowing_name if {
+	pol := f.with_policy("controls", {"UC-01": {"allowed_narrowing": ["max_items", "select"]}})
+	count(lib.policy_errors) > 0 with data.auditlog.policy as pol
+}
+
+# A read selected for another control is not this control's evidence: UC-02
+# has no read when the only one is UC-01's.
+test_read_of_another_control_is_not_evidence if {
+	p := uc_with({"narrowed_by": ["select"], "selection": uc01_selection})
+	msgs := problems_with(p, selection_policy, "UC-02", uc)
+	f.has(msgs, "UC-02: no auditlog_ucloud_operation_events data source was read")
+	every m in msgs {
+		not contains(m, "narrowed by select")
+	}
+}

@@ -53,7 +53,20 @@ policy_schema := {
 				"type": "object",
 				"additionalProperties": false,
 				"required": ["allowed_narrowing"],
-				"properties": {"allowed_narrowing": {"type": "array", "uniqueItems": true, "items": {"enum": narrowing_names}}},
+				"properties": {
+					"allowed_narrowing": {"type": "array", "uniqueItems": true, "items": {"enum": narrowing_names}},
+					# The selection the control's read is made with, as the
+					# provider reports it in evidence.selection.
+					"selection": {
+						"type": "object",
+						"additionalProperties": false,
+						"required": ["api", "provider"],
+						"properties": {
+							"api": {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": true},
+							"provider": {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": true},
+						},
+					},
+				},
 			},
 		},
 		"window_days": {"type": "integer", "minimum": 1, "maximum": 365},
