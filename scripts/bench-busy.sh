@@ -9,7 +9,8 @@
 # so it serves 215,000). The allow-lists make about 1% of the events match
 # EVT-01's and UC-01's selections: every user but one is allowed, and the
 # watched names are one kind of event (EVT-01: ^DeleteUser, UC-01: ^DeleteU).
-# UC-02 keeps the failed UCloud operations, one in seven in the simulator.
+# UC-02 keeps the failed UCloud operations: the simulator fails one in 200
+# here (-ucloud-failure-every), so that selection keeps about 0.5% too.
 # The exact counts are those the plan's evidence reports.
 
 busy_events=100000
@@ -59,7 +60,7 @@ cat >"$busy/policy-data.json" <<'JSON'
 }
 JSON
 
-start_sim "$busy" -cloudaudit-events "$busy_events" -events "$busy_ucloud"
+start_sim "$busy" -cloudaudit-events "$busy_events" -events "$busy_ucloud" -ucloud-failure-every 200
 tf="$busy/compliance/root"
 terraform -chdir="$tf" get >"$busy/get.log" 2>&1 || { cat "$busy/get.log" >&2; failures=$((failures + 1)); }
 # The simulator builds its data sets on their first call, inside the

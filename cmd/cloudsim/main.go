@@ -50,6 +50,7 @@ func main() {
 	flag.IntVar(&opts.Tracks, "tracks", 0, "CloudAudit tracking sets (0: default 7, negative: none)")
 	flag.IntVar(&opts.CallRecords, "call-records", 0, "CSIP call records per sub-account (0: default 40, negative: none)")
 	flag.IntVar(&opts.Events, "events", 0, "UCloud operation events (0: default 120, negative: none)")
+	flag.IntVar(&opts.UCloudFailureEvery, "ucloud-failure-every", 0, "about one in N generated UCloud operation events fails (0: default 7)")
 	flag.IntVar(&opts.CloudAuditEvents, "cloudaudit-events", 0, "CloudAudit events served by DescribeEvents (0: default 300, negative: none)")
 	flag.IntVar(&opts.OrgMembers, "org-members", 0, "member accounts of the Tencent Cloud Organization, the administrator included (0: default 5, negative: no organization)")
 	flag.IntVar(&opts.UCloudProjects, "ucloud-projects", 0, "projects of the UCloud account, the default project included (0: default 3)")

@@ -84,6 +84,10 @@ type Options struct {
 	CallRecords int
 	// Events is the number of UCloud operation events. Default 120.
 	Events int
+	// UCloudFailureEvery, when positive, makes about one in this many
+	// generated UCloud operation events a failed one (IsSuccess false);
+	// 0 keeps the default, one in seven.
+	UCloudFailureEvery int
 	// CloudAuditEvents is the number of CloudAudit events (DescribeEvents),
 	// spread over the 28 days before the simulator's start. Default 300.
 	CloudAuditEvents int

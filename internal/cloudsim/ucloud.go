@@ -107,7 +107,7 @@ func (u *ucloudAPI) data() *ucloudDataSet {
 			u.dataSet = ucloudDataSetFrom(d.ucloud)
 			return
 		}
-		u.dataSet = buildUCloudDataSet(u.srv.opts.Events, u.srv.start)
+		u.dataSet = buildUCloudDataSet(u.srv.opts.Events, u.srv.opts.UCloudFailureEvery, u.srv.start)
 	})
 	return u.dataSet
 }

@@ -167,7 +167,10 @@ func ucloudKindIndex(prefix string) int {
 // now. Event i is older than event i-1 by about span/n seconds, with some
 // jitter that never reorders them, so times are strictly decreasing (hence
 // every event is distinct) and a fixed clock gives a fixed data set.
-func buildUCloudDataSet(n int, now time.Time) *ucloudDataSet {
+func buildUCloudDataSet(n, failureEvery int, now time.Time) *ucloudDataSet {
+	if failureEvery <= 0 {
+		failureEvery = 7
+	}
 	n = max(n, 0)
 	d := &ucloudDataSet{
 		events: make([]UCloudEvent, n),
@@ -196,7 +199,7 @@ func buildUCloudDataSet(n int, now time.Time) *ucloudDataSet {
 		e := UCloudEvent{
 			Region:          ucloudRegions[(h>>16)%uint64(len(ucloudRegions))],
 			Api:             api.api,
-			IsSuccess:       (h>>24)%7 != 0, // about one in seven fails
+			IsSuccess:       (h>>24)%uint64(failureEvery) != 0, // about one in failureEvery fails (seven by default)
 			OperateTime:     end - int64(i)*step - jitter,
 			UserName:        user.name,
 			UserEmail:       user.email,

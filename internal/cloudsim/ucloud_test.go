@@ -798,3 +798,21 @@ func TestUCloudSimPageCap(t *testing.T) {
 		t.Errorf("%d pages shortened, want 5", srv.FaultCount())
 	}
 }
+
+// The generated UCloud log fails about one operation in seven by default,
+// and one in UCloudFailureEvery when it is set (the busy-account benchmark
+// keeps failed operations near 0.5%).
+func TestUCloudFailureEvery(t *testing.T) {
+	for _, c := range []struct{ every, lo, hi int }{{0, 10000 / 7 * 8 / 10, 10000 / 7 * 12 / 10}, {200, 10000 / 200 * 6 / 10, 10000 / 200 * 14 / 10}} {
+		d := buildUCloudDataSet(10000, c.every, time.Now())
+		failed := 0
+		for _, e := range d.events {
+			if !e.IsSuccess {
+				failed++
+			}
+		}
+		if failed < c.lo || failed > c.hi {
+			t.Errorf("UCloudFailureEvery %d: %d of 10000 events failed, want %d to %d", c.every, failed, c.lo, c.hi)
+		}
+	}
+}

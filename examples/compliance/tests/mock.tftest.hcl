@@ -102,7 +102,7 @@ run "incomplete_read" {
   }
 
   override_data {
-    target = data.auditlog_ucloud_operation_events.failed[0]
+    target = data.auditlog_ucloud_operation_events.failed # every instance: OpenTofu refuses an instance address here
     values = {
       evidence = { complete = false, records = 2, window_start = 0, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = ["max_items"], account_id = null, principal_arn = null, region = null, project_id = "org-sim001" }
     }
@@ -174,7 +174,7 @@ run "narrower_window" {
   }
 
   override_data {
-    target = data.auditlog_ucloud_operation_events.failed[0]
+    target = data.auditlog_ucloud_operation_events.failed # every instance: OpenTofu refuses an instance address here
     values = {
       evidence = { complete = true, records = 0, window_start = 4102444800, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = [], account_id = null, principal_arn = null, region = null, project_id = "org-sim001" }
     }
