@@ -129,3 +129,53 @@ test_times if {
 	not lib.cst_s("2026-05-31T08:00:00Z")
 	lib.rfc3339(f.now_unix) == f.ts
 }
+
+# --- Forged reads (review finding 1, 8) -----------------------------------------------
+
+# The objects of a compliant plan nested in another value (here the defaults of
+# a terraform_remote_state, as jsondecode(file(...)) makes them) are no reads.
+test_nested_values_are_not_reads if {
+	remote_state := {
+		"address": "data.terraform_remote_state.e", "mode": "data", "type": "terraform_remote_state", "name": "e",
+		"provider_name": "terraform.io/builtin/terraform",
+		"values": {"backend": "local", "defaults": {"reads": f.good_resources}, "outputs": {"reads": f.good_resources}},
+	}
+	p := {
+		"format_version": "1.2", "timestamp": f.ts, "errored": false, "complete": true,
+		"prior_state": {"values": {"root_module": {"resources": [remote_state]}}},
+		"resource_changes": [], "checks": [],
+	}
+	count(lib.data_sources) == 0 with input as p
+	msgs := plan_violations(p)
+	f.has(msgs, "PLAN: no auditlog_cloudaudit_tracks data source was read")
+	f.has(msgs, "PLAN: no auditlog_ucloud_operation_events data source was read")
+}
+
+# A child module's resources list, at any depth, is read; a "resources" key
+# anywhere else is not.
+test_only_module_resource_lists if {
+	nested := {"child_modules": [{"address": "module.a", "resources": [], "child_modules": [{"address": "module.a.module.b", "resources": [f.csip_ds("400", [])]}]}]}
+	got := {r.values.sub_uin | some r in lib.data_sources_of("auditlog_csip_user_call_records")} with input as f.plan([]) with input.prior_state.values.root_module as nested
+	got == {"400"}
+	elsewhere := {"resources": [{"address": "data.x.y", "mode": "data", "type": "x", "provider_name": f.provider, "values": {"resources": [f.csip_ds("500", [])]}}]}
+	count(lib.data_sources) == 0 with input as f.plan([]) with input.prior_state.values.root_module as elsewhere
+}
+
+# A data source of a known type from another provider (vendored under
+# another source in terraform.d/plugins) is no evidence, and says so.
+test_other_provider_is_not_evidence if {
+	forged := object.union(f.uc_ds([]), {"provider_name": "example.com/x/auditlog"})
+	p := f.replacing(forged)
+	count(lib.data_sources_of("auditlog_ucloud_operation_events")) == 0 with input as p
+	f.has(plan_violations(p), sprintf("PLAN: %s: read by the provider \"example.com/x/auditlog\", not the auditlog provider (registry.opentofu.org/auditlog/auditlog or registry.terraform.io/auditlog/auditlog): not evidence", [f.uc_address]))
+	f.has(plan_violations(p), "PLAN: no auditlog_ucloud_operation_events data source was read")
+	no_name := f.replacing(object.remove(f.uc_ds([]), ["provider_name"]))
+	f.has(plan_violations(no_name), sprintf("PLAN: %s: read by the provider null, not the auditlog provider", [f.uc_address]))
+}
+
+# OpenTofu names the provider registry.opentofu.org/auditlog/auditlog.
+test_opentofu_provider_is_the_auditlog_provider if {
+	p := f.replacing(object.union(f.uc_ds([]), {"provider_name": "registry.opentofu.org/auditlog/auditlog"}))
+	count(lib.data_sources_of("auditlog_ucloud_operation_events")) == 1 with input as p
+	count(plan_violations(p)) == 0
+}
