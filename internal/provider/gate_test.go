@@ -522,6 +522,50 @@ module "compliance" {
 			}
 		})
 
+		// Review finding 2: a targeted plan reads only what it targets; the
+		// other data sources keep the values of the state, which the
+		// configuration's author controls (here: compliant reads applied
+		// earlier, judged against the noncompliant account).
+		t.Run("targeted plan", func(t *testing.T) {
+			t.Parallel()
+			dir := s.config(t, "targeted", map[string]string{"main.tf": providerHCL + auditHCL + "\nresource \"terraform_data\" \"marker\" {}\n"})
+			r := s.runner(t)
+			terraformInit(t, s.rc, dir)
+			if out, code := r.command(dir, goodEnv, testEngine.Path, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+				t.Fatalf("apply against the compliant account: exit %d\n%s", code, out)
+			}
+			for _, args := range [][]string{{"-target=terraform_data.marker"}, {"-target", "terraform_data.marker"}, {"-var=x=1", "-exclude=terraform_data.marker"}, {"-refresh=false"}} {
+				out, code := s.run(t, badEnv, append([]string{dir, "--"}, args...)...)
+				bad := args[len(args)-1]
+				if len(args) == 2 && args[0] == "-target" {
+					bad = args[0]
+				}
+				expectGate(t, "PLAN_ARGS "+strings.Join(args, " "), out, code, 2, "PLAN_ARGS: "+bad+" is not allowed", "gate: CANNOT JUDGE")
+				if strings.Contains(out, " plan in ") {
+					t.Errorf("PLAN_ARGS %v: the gate planned before refusing them\n%s", args, out)
+				}
+			}
+			// The same targeted plan, judged as a plan JSON. OpenTofu's plan
+			// JSON has no "complete": only the gate's refusal above covers it.
+			if testEngine.OpenTofu() {
+				return
+			}
+			if out, code := r.command(dir, badEnv, testEngine.Path, "plan", "-input=false", "-no-color", "-target=terraform_data.marker", "-out=targeted.tfplan"); code != 0 {
+				t.Fatalf("targeted plan: exit %d\n%s", code, out)
+			}
+			cmd := engineCommand("show", "-json", "targeted.tfplan")
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+s.rc)
+			js, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("show -json: %v", err)
+			}
+			path := filepath.Join(dir, "targeted.json")
+			writeFile(t, path, string(js))
+			out, code := s.run(t, nil, path)
+			expectGate(t, "targeted plan JSON", out, code, 2, `PLAN: the plan is not complete ("complete": false): a targeted plan (-target or -exclude)`, "gate: CANNOT JUDGE")
+		})
+
 		// Probe 8: an empty account, read completely, is no pass.
 		t.Run("probe 8: empty account", func(t *testing.T) {
 			t.Parallel()

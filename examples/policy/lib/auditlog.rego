@@ -172,6 +172,13 @@ cannot_judge contains "PLAN: the plan errored (\"errored\": true): its data sour
 	input.errored == true
 }
 
+# A targeted plan (-target, -exclude) reads only the data sources it
+# targets: every other one keeps the values of the state file, which the
+# configuration's author controls. Terraform marks it "complete": false.
+cannot_judge contains "PLAN: the plan is not complete (\"complete\": false): a targeted plan (-target or -exclude) reads only the data sources it targets, the others keep their values from the state; plan without targeting" if {
+	input.complete == false
+}
+
 cannot_judge contains sprintf("PLAN: %s is deferred to apply: it has no values at plan time, so no control can use it", [a]) if {
 	some a in deferred
 }

@@ -179,3 +179,13 @@ test_opentofu_provider_is_the_auditlog_provider if {
 	count(lib.data_sources_of("auditlog_ucloud_operation_events")) == 1 with input as p
 	count(plan_violations(p)) == 0
 }
+
+# --- Targeted plans (review finding 2) --------------------------------------------------
+
+# terraform plan -target=terraform_data.marker: the untargeted data sources
+# keep the values of a state the configuration's author can edit.
+test_targeted_plan_cannot_be_judged if {
+	p := json.patch(f.good_plan, [{"op": "replace", "path": "/complete", "value": false}])
+	f.has(cannot_judge(p), "PLAN: the plan is not complete (\"complete\": false): a targeted plan (-target or -exclude)")
+	not f.has(cannot_judge(f.good_plan), "PLAN: the plan is not complete")
+}

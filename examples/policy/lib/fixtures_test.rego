@@ -136,7 +136,7 @@ with_evidence(r, patch) := json.patch(r, [{"op": "replace", "path": "/values/evi
 
 # plan puts data sources in a child module, as examples/compliance/root does.
 plan(resources) := {
-	"format_version": "1.2", "timestamp": ts, "errored": false,
+	"format_version": "1.2", "timestamp": ts, "errored": false, "complete": true,
 	"variables": {},
 	"prior_state": {"values": {"root_module": {"child_modules": [{"address": "module.compliance", "resources": resources}]}}},
 	"resource_changes": [],
