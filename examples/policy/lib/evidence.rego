@@ -234,7 +234,7 @@ accounts_not_read(control, types) := {sprintf("%s: account %s: no %s data source
 	some t in types
 	scoped_types[t]
 	some a in param("tencentcloud_accounts")
-	not read_by(t, "account_id", a)
+	not read_by(control, t, "account_id", a)
 }
 
 regions_not_read(control, types) := {sprintf("%s: region %s: no %s data source read it (tencentcloud_regions)", [control, g, t]) |
@@ -242,27 +242,30 @@ regions_not_read(control, types) := {sprintf("%s: region %s: no %s data source r
 	scoped_types[t]
 	regional_types[t]
 	some g in param("tencentcloud_regions")
-	not read_by(t, "region", g)
+	not read_by(control, t, "region", g)
 }
 
 projects_not_read(control, types) := {sprintf("%s: project %s: no auditlog_ucloud_operation_events data source read it (ucloud_projects)", [control, p]) |
 	"auditlog_ucloud_operation_events" in types
 	some p in param("ucloud_projects")
-	not read_by("auditlog_ucloud_operation_events", "project_id", p)
+	not read_by(control, "auditlog_ucloud_operation_events", "project_id", p)
 }
 
 sub_accounts_not_read(control, types) := {sprintf("%s: sub-account %s: no auditlog_csip_user_call_records data source read it (csip_sub_uins)", [control, u]) |
 	"auditlog_csip_user_call_records" in types
 	some u in param("csip_sub_uins")
-	not csip_read(u)
+	not csip_read(control, u)
 }
 
-read_by(t, key, value) if {
-	some r in data_sources_of(t)
+# read_by holds when one of the reads control rests on (reads_for: not a read
+# selected for another control) has evidence key = value: a read that is
+# another control's evidence covers no scope of this one.
+read_by(control, t, key, value) if {
+	some r in reads_for(control, {t})
 	ev_get(r, key) == value
 }
 
-csip_read(uin) if {
-	some r in data_sources_of("auditlog_csip_user_call_records")
+csip_read(control, uin) if {
+	some r in reads_for(control, {"auditlog_csip_user_call_records"})
 	r.values.sub_uin == uin
 }

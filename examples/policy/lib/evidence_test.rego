@@ -244,3 +244,30 @@ test_read_of_another_control_is_not_evidence if {
 		not contains(m, "narrowed by select")
 	}
 }
+
+# Review finding 4: scope is counted per control. With two projects, UC-01's
+# read of org-sim002 does not cover UC-02, whose only read is of org-sim001.
+test_scope_of_another_controls_read_does_not_count if {
+	pol := object.union(selection_policy, {"ucloud_projects": ["org-sim001", "org-sim002"]})
+	uc01_other := json.patch(f.with_evidence(f.uc_ds([]), {"narrowed_by": ["select"], "selection": uc01_selection, "project_id": "org-sim002"}), [{"op": "replace", "path": "/address", "value": "module.compliance.data.auditlog_ucloud_operation_events.uc01_other"}])
+	uc02 := f.with_evidence(f.uc_ds([]), {"narrowed_by": ["select"], "selection": uc02_selection})
+	p := f.plan(array.concat([x | some x in f.good_resources; x.type != "auditlog_ucloud_operation_events"], [uc02, uc01_other]))
+	f.has(problems_with(p, pol, "UC-02", uc), "UC-02: project org-sim002: no auditlog_ucloud_operation_events data source read it (ucloud_projects)")
+	not f.has(problems_with(p, pol, "UC-01", uc), "UC-01: project org-sim002")
+	f.has(problems_with(p, pol, "UC-01", uc), "UC-01: project org-sim001: no auditlog_ucloud_operation_events data source read it")
+}
+
+# The same for accounts, regions and CSIP sub-accounts: a read selected for
+# another control covers none of this control's scope.
+test_accounts_regions_sub_accounts_per_control if {
+	ev01 := {"api": [], "provider": ["event_names=[\"^Delete\"]"]}
+	pol := f.with_policy("controls", {"EVT-01": {"allowed_narrowing": ["max_items"], "selection": ev01}, "UC-02": {"allowed_narrowing": [], "selection": ev01}})
+	p := f.replacing(f.with_evidence(f.events_ds([]), {"narrowed_by": ["select"], "selection": ev01}))
+	count(problems_with(p, pol, "EVT-01", events)) == 0
+	other := f.with_policy("controls", {"EVT-01": {"allowed_narrowing": ["max_items"]}, "UC-02": {"allowed_narrowing": [], "selection": ev01}})
+	msgs := problems_with(p, other, "EVT-01", events)
+	f.has(msgs, "EVT-01: account 100000000001: no auditlog_cloudaudit_events data source read it")
+	f.has(msgs, "EVT-01: region ap-guangzhou: no auditlog_cloudaudit_events data source read it")
+	c := f.replacing(f.with_evidence(f.csip_ds("100021372635", []), {"narrowed_by": ["select"], "selection": ev01}))
+	f.has(problems_with(c, other, "NET-01", csip), "NET-01: sub-account 100021372635: no auditlog_csip_user_call_records data source read it")
+}
