@@ -172,6 +172,27 @@ cannot_judge contains "PLAN: the plan errored (\"errored\": true): its data sour
 	input.errored == true
 }
 
+# A plan JSON that does not say it did not error is not judged: the keys a
+# verdict rests on must be there, never assumed.
+cannot_judge contains "PLAN: the plan does not say whether it errored (no boolean \"errored\"): a plan JSON without it cannot be judged" if {
+	input.format_version
+	not is_boolean(object.get(input, "errored", null))
+}
+
+# Terraform (1.8 and later) always writes "complete". OpenTofu's plan JSON
+# has no such key; a plan whose reads come from OpenTofu's provider address
+# is accepted without it (the gate refuses -target on a directory).
+cannot_judge contains "PLAN: the plan does not say whether it is complete (no boolean \"complete\"): whether it was targeted (-target) cannot be known; give terraform show -json of an untargeted plan" if {
+	input.format_version
+	not is_boolean(object.get(input, "complete", null))
+	not opentofu_plan
+}
+
+opentofu_plan if {
+	some r in data_sources
+	startswith(r.provider_name, "registry.opentofu.org/")
+}
+
 # A targeted plan (-target, -exclude) reads only the data sources it
 # targets: every other one keeps the values of the state file, which the
 # configuration's author controls. Terraform marks it "complete": false.

@@ -189,3 +189,23 @@ test_targeted_plan_cannot_be_judged if {
 	f.has(cannot_judge(p), "PLAN: the plan is not complete (\"complete\": false): a targeted plan (-target or -exclude)")
 	not f.has(cannot_judge(f.good_plan), "PLAN: the plan is not complete")
 }
+
+# --- Keys a verdict rests on (review finding 7) ----------------------------------------
+
+# A plan JSON with neither "errored" nor "checks" (nor "complete") is not judged.
+test_plan_without_errored_or_complete if {
+	bare := object.remove(f.good_plan, ["errored", "checks", "complete"])
+	f.has(cannot_judge(bare), "PLAN: the plan does not say whether it errored (no boolean \"errored\")")
+	f.has(cannot_judge(bare), "PLAN: the plan does not say whether it is complete (no boolean \"complete\")")
+	f.has(cannot_judge(object.remove(f.good_plan, ["complete"])), "PLAN: the plan does not say whether it is complete")
+	f.has(cannot_judge(json.patch(f.good_plan, [{"op": "replace", "path": "/errored", "value": null}])), "PLAN: the plan does not say whether it errored")
+	f.has(cannot_judge(json.patch(f.good_plan, [{"op": "replace", "path": "/complete", "value": "true"}])), "PLAN: the plan does not say whether it is complete")
+}
+
+# OpenTofu writes no "complete": its plans, read by its provider address, are judged without it.
+test_opentofu_plan_without_complete if {
+	tofu := [object.union(r, {"provider_name": "registry.opentofu.org/auditlog/auditlog"}) | some r in f.good_resources]
+	p := object.remove(f.plan(tofu), ["complete"])
+	count(cannot_judge(p)) == 0
+	f.has(cannot_judge(object.remove(f.good_plan, ["complete"])), "PLAN: the plan does not say whether it is complete")
+}
