@@ -566,6 +566,29 @@ module "compliance" {
 			expectGate(t, "targeted plan JSON", out, code, 2, `PLAN: the plan is not complete ("complete": false): a targeted plan (-target or -exclude)`, "gate: CANNOT JUDGE")
 		})
 
+		// Review finding 6: -detailed-exitcode makes a plan with changes exit
+		// 2; the gate cannot judge it, and its report and JUnit file say so
+		// (they said PASS before the exit code was looked at).
+		t.Run("plan exit code in the report", func(t *testing.T) {
+			t.Parallel()
+			dir := s.config(t, "detailed-exitcode", map[string]string{"main.tf": providerHCL + auditHCL + "\nresource \"terraform_data\" \"change\" {}\n"})
+			junit := filepath.Join(s.work, "detailed-exitcode.xml")
+			out, code := s.run(t, goodEnv, "--junit", junit, dir, "--", "-detailed-exitcode")
+			expectGate(t, "-detailed-exitcode", out, code, 2, "PLAN: terraform plan exited 2: a plan that does not exit 0 is never a pass", "gate: CANNOT JUDGE: 8 controls evaluated")
+			if strings.Contains(out, "gate: PASS") {
+				t.Errorf("-detailed-exitcode: the gate printed a pass\n%s", out)
+			}
+			cases := readJUnit(t, junit)
+			if cases["plan"]["plan"] != "error" {
+				t.Errorf("JUnit: the plan case is %q, want error", cases["plan"]["plan"])
+			}
+			for name, outcome := range cases["controls"] {
+				if outcome != "error" {
+					t.Errorf("JUnit: control %q is %s, want error", name, outcome)
+				}
+			}
+		})
+
 		// Probe 8: an empty account, read completely, is no pass.
 		t.Run("probe 8: empty account", func(t *testing.T) {
 			t.Parallel()
