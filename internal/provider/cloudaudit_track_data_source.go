@@ -172,7 +172,7 @@ func (d *cloudAuditTrackDataSource) read(ctx context.Context, config tfsdk.Confi
 	records = 1
 	values := trackDetailValues(region, trackID, t)
 	ev := evidence{complete: true, records: records, region: region}
-	ev.identify(ctx, c)
+	ev.identify(ctx, c, client.CloudAuditService)
 	values[evidenceAttrName] = ev.value()
 	diags.Append(setState(ctx, config, state, values)...)
 	return diags

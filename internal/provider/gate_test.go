@@ -43,6 +43,12 @@ func newGateSuite(t *testing.T) *gateSuite {
 	if err := os.Chmod(s.gate, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// The shipped policy data trusts the clouds' API servers only; the
+	// copy beside the gate also trusts the simulator's loopback address.
+	simPolicy := writePolicyData(t, s, "sim-policy.json", func(p map[string]any) {
+		p["allowed_endpoint_hosts"] = append(jsonArray(t, p["allowed_endpoint_hosts"]), `^127\.0\.0\.1$`)
+	})
+	writeFile(t, filepath.Join(s.policy, "policy.json"), readFile(t, simPolicy))
 	s.opa = pinnedTool(t, root, "opa")
 	s.opaBin = filepath.Join(work, "opa-bin")
 	if err := os.MkdirAll(s.opaBin, 0o755); err != nil {
@@ -664,6 +670,16 @@ terraform {
 			out, code = s.run(t, nil, "--data", other, js)
 			expectGate(t, "other account", out, code, 1, "TRK-01: "+gateTracksAddr+": evidence: account 100000000001 is not one the policy expects (tencentcloud_accounts: 100000000099)",
 				"TRK-01: account 100000000099: no auditlog_cloudaudit_tracks data source read it")
+
+			// Review finding 3: the configuration (or the environment) chose
+			// the API server; the shipped policy data trusts the clouds'
+			// servers only, so the simulator's answers are no evidence.
+			shipped := filepath.Join(s.root, "examples", "policy", "policy.json")
+			out, code = s.run(t, nil, "--data", shipped, js)
+			expectGate(t, "untrusted API server", out, code, 1,
+				"TRK-01: "+gateTracksAddr+": evidence: API server http://127.0.0.1:", "is not one the policy trusts (allowed_endpoint_hosts: ",
+				"NET-01: "+gateCSIPAddr("100021372635")+": evidence: API server http://127.0.0.1:",
+				"UC-01: "+gateUCloudAddr+": evidence: API server http://127.0.0.1:")
 
 			// Probe 7: records whose time is null are findings, not skips.
 			nulled := editPlan(t, js, "null-times.json", func(plan map[string]any) {

@@ -105,6 +105,40 @@ covers(ws, we) if {
 	we >= window_end_s
 }
 
+# --- The API server ---------------------------------------------------------------------
+#
+# The provider block (tencentcloud.endpoint, tencentcloud.domain,
+# ucloud.base_url) chooses the server a read calls, and the configuration's
+# author writes it: a server of theirs can answer compliant records for any
+# account. evidence.endpoint says which server answered; its host must match
+# one of the policy's allowed_endpoint_hosts (RE2, matched against the host
+# alone, without scheme, port or path).
+
+evidence_problems contains problem(r, "API server not known (evidence.endpoint is null or not a URL): whether the records come from the cloud's API cannot be known (a provider older than evidence.endpoint?)") if {
+	some r in data_sources
+	has_evidence(r)
+	not endpoint_host(r)
+}
+
+evidence_problems contains problem(r, sprintf("API server %s is not one the policy trusts (allowed_endpoint_hosts: %s): the configuration chose it (tencentcloud.endpoint, tencentcloud.domain or ucloud.base_url), and its answers are not the cloud's", [ev_get(r, "endpoint"), concat(", ", param("allowed_endpoint_hosts"))])) if {
+	some r in data_sources
+	host := endpoint_host(r)
+	not endpoint_allowed(host)
+}
+
+# endpoint_host is the host of evidence.endpoint, lower case.
+endpoint_host(r) := lower(m[0][1]) if {
+	e := ev_get(r, "endpoint")
+	is_string(e)
+	m := regex.find_all_string_submatch_n(`^[A-Za-z][A-Za-z0-9+.-]*://(\[[^\]]*\]|[^/:?#]+)`, e, 1)
+	count(m) == 1
+}
+
+endpoint_allowed(host) if {
+	some p in param("allowed_endpoint_hosts")
+	regex.match(p, host)
+}
+
 # --- Account, region, project -----------------------------------------------------------
 
 evidence_problems contains problem(r, sprintf("account not known (evidence.account_id is null: the identity could not be learned), but the policy expects %s (tencentcloud_accounts)", [concat(", ", param("tencentcloud_accounts"))])) if {

@@ -44,6 +44,7 @@ policy := {
 	"ucloud_privileged_users": ["admin"],
 	"ucloud_risky_api_patterns": ["^Delete", "^Release", "^Terminate", "AccessKey", "Polic(y|ies)", "^CreateUser$", "^UpdateSecurityGroup$"],
 	"ucloud_max_failed": 3,
+	"allowed_endpoint_hosts": [`^[a-z0-9-]+(\.[a-z0-9-]+)*\.tencentcloudapi\.com$`, `^api\.ucloud\.cn$`],
 }
 
 # with_policy returns the policy with one key replaced.
@@ -55,13 +56,14 @@ tencent_evidence(records) := {
 	"complete": true, "records": records, "window_start": null, "window_end": null,
 	"window_chosen_by_api": false, "narrowed_by": [], "account_id": account,
 	"principal_arn": "qcs::cam::uin/100000000001:uin/100000000001", "region": "ap-guangzhou", "project_id": null,
+	"endpoint": "https://cloudaudit.tencentcloudapi.com",
 }
 
 windowed_evidence(records) := object.union(tencent_evidence(records), {"window_start": window.start, "window_end": window.end})
 
-csip_evidence(records) := object.union(windowed_evidence(records), {"region": null})
+csip_evidence(records) := object.union(windowed_evidence(records), {"region": null, "endpoint": "https://csip.tencentcloudapi.com"})
 
-ucloud_evidence(records) := object.union(windowed_evidence(records), {"account_id": null, "principal_arn": null, "region": null, "project_id": "org-sim001"})
+ucloud_evidence(records) := object.union(windowed_evidence(records), {"account_id": null, "principal_arn": null, "region": null, "project_id": "org-sim001", "endpoint": "https://api.ucloud.cn"})
 
 # --- Data sources -----------------------------------------------------------------------
 

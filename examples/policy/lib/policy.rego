@@ -42,6 +42,7 @@ policy_schema := {
 		"tencentcloud_accounts", "tencentcloud_regions", "csip_sub_uins", "ucloud_projects",
 		"allowed_networks", "cloudaudit_privileged_users", "cloudaudit_watched_event_patterns",
 		"ucloud_privileged_users", "ucloud_risky_api_patterns", "ucloud_max_failed",
+		"allowed_endpoint_hosts",
 	],
 	"properties": {
 		"schema_version": {"const": 1},
@@ -83,6 +84,7 @@ policy_schema := {
 		"ucloud_privileged_users": schema_strings,
 		"ucloud_risky_api_patterns": object.union(schema_strings, {"minItems": 1}),
 		"ucloud_max_failed": {"type": "integer", "minimum": 0},
+		"allowed_endpoint_hosts": object.union(schema_strings, {"minItems": 1}),
 	},
 }
 
@@ -100,7 +102,7 @@ policy_errors contains sprintf("POLICY: data.auditlog.policy does not match its 
 }
 
 policy_errors contains sprintf("POLICY: data.auditlog.policy.%s: %q is not a valid regular expression (RE2)", [name, p]) if {
-	some name in ["cloudaudit_watched_event_patterns", "ucloud_risky_api_patterns"]
+	some name in ["cloudaudit_watched_event_patterns", "ucloud_risky_api_patterns", "allowed_endpoint_hosts"]
 	some p in data.auditlog.policy[name]
 	is_string(p)
 	not regex.is_valid(p)
