@@ -595,6 +595,56 @@ module "compliance" {
 			}
 		})
 
+		// Review finding 8: with the default CLI configuration, init also
+		// installs from terraform.d/plugins of the directory terraform runs
+		// in: the same binary vendored under another source produces
+		// auditlog_* data sources, which are not the auditlog provider's
+		// evidence. (The gate runs terraform with -chdir, under which
+		// Terraform 1.11 does not find, or cannot link, such a plugin and
+		// init fails; a plan made in the directory itself has it.)
+		t.Run("provider vendored under another source", func(t *testing.T) {
+			t.Parallel()
+			bins, err := filepath.Glob(filepath.Join(s.work, "mirror", "registry.terraform.io", "auditlog", "auditlog", "*", "*", "terraform-provider-auditlog_v*"))
+			if err != nil || len(bins) != 1 {
+				t.Fatalf("the mirror holds %v (%v), want one provider binary", bins, err)
+			}
+			rel, err := filepath.Rel(filepath.Join(s.work, "mirror", "registry.terraform.io", "auditlog", "auditlog"), bins[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := s.config(t, "vendored", map[string]string{"main.tf": strings.Replace(providerHCL, `source = "auditlog/auditlog"`, `source = "example.com/x/auditlog"`, 1) + auditHCL})
+			vendored := filepath.Join(dir, "terraform.d", "plugins", "example.com", "x", "auditlog", rel)
+			if err := os.MkdirAll(filepath.Dir(vendored), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(bins[0], vendored); err != nil {
+				t.Fatal(err)
+			}
+			rc := filepath.Join(s.work, "default.tfrc")
+			writeFile(t, rc, "# The default CLI configuration: no provider_installation block.\n")
+			env := append([]string{"TF_CLI_CONFIG_FILE=" + rc}, goodEnv...)
+			if out, code := s.run(t, env, dir); code == 0 {
+				t.Errorf("gate DIR with a vendored provider: exit 0\n%s", out)
+			}
+			r := s.runner(t)
+			for _, args := range [][]string{{"init", "-input=false", "-no-color"}, {"plan", "-input=false", "-no-color", "-out=vendored.tfplan"}} {
+				if out, code := r.command(dir, env, testEngine.Path, args...); code != 0 {
+					t.Fatalf("%s %v: exit %d\n%s", testEngine.Name, args, code, out)
+				}
+			}
+			js, code := r.command(dir, env, testEngine.Path, "show", "-json", "vendored.tfplan")
+			if code != 0 {
+				t.Fatalf("show -json: exit %d\n%s", code, js)
+			}
+			path := filepath.Join(dir, "vendored.json")
+			writeFile(t, path, js)
+			out, code := s.run(t, nil, path)
+			expectGate(t, "vendored provider", out, code, 1,
+				"PLAN: "+gateTracksAddr+`: read by the provider "example.com/x/auditlog", not the auditlog provider`,
+				"PLAN: "+gateUCloudAddr+`: read by the provider "example.com/x/auditlog"`,
+				"PLAN: no auditlog_cloudaudit_tracks data source was read")
+		})
+
 		// Probe 8: an empty account, read completely, is no pass.
 		t.Run("probe 8: empty account", func(t *testing.T) {
 			t.Parallel()
