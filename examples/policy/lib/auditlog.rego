@@ -180,7 +180,7 @@ cannot_judge contains "PLAN: the plan does not say whether it errored (no boolea
 }
 
 # Terraform (1.8 and later) always writes "complete". OpenTofu's plan JSON
-# has no such key; a plan whose reads come from OpenTofu's provider address
+# has no such key; a plan that names OpenTofu's registry for its providers
 # is accepted without it (the gate refuses -target on a directory).
 cannot_judge contains "PLAN: the plan does not say whether it is complete (no boolean \"complete\"): whether it was targeted (-target) cannot be known; give terraform show -json of an untargeted plan" if {
 	input.format_version
@@ -191,6 +191,18 @@ cannot_judge contains "PLAN: the plan does not say whether it is complete (no bo
 opentofu_plan if {
 	some r in data_sources
 	startswith(r.provider_name, "registry.opentofu.org/")
+}
+
+# A configuration with no read (or only deferred ones) names OpenTofu's
+# registry in its provider configurations and changes.
+opentofu_plan if {
+	some _, pc in input.configuration.provider_config
+	startswith(pc.full_name, "registry.opentofu.org/")
+}
+
+opentofu_plan if {
+	some rc in input.resource_changes
+	startswith(rc.provider_name, "registry.opentofu.org/")
 }
 
 # A targeted plan (-target, -exclude) reads only the data sources it

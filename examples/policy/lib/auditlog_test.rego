@@ -209,3 +209,13 @@ test_opentofu_plan_without_complete if {
 	count(cannot_judge(p)) == 0
 	f.has(cannot_judge(object.remove(f.good_plan, ["complete"])), "PLAN: the plan does not say whether it is complete")
 }
+
+# An OpenTofu plan without any read still names OpenTofu's registry in its
+# provider configuration: it is judged (and fails for the missing reads).
+test_opentofu_plan_without_reads if {
+	p := object.union(object.remove(f.plan([]), ["complete"]), {"configuration": {"provider_config": {"auditlog": {"name": "auditlog", "full_name": "registry.opentofu.org/auditlog/auditlog"}}}})
+	count(cannot_judge(p)) == 0
+	f.has(plan_violations(p), "PLAN: no auditlog_cloudaudit_tracks data source was read")
+	tf := object.union(object.remove(f.plan([]), ["complete"]), {"configuration": {"provider_config": {"auditlog": {"name": "auditlog", "full_name": "registry.terraform.io/auditlog/auditlog"}}}})
+	f.has(cannot_judge(tf), "PLAN: the plan does not say whether it is complete")
+}
