@@ -12,10 +12,20 @@ package auditlog.gate
 import data.auditlog.lib
 import data.compliance
 
-# The reasons the plan cannot be judged: the library's without the controls.
-cannot_judge := c if {
+# The reasons the plan cannot be judged: the library's without the controls,
+# and what the gate command saw of the run (data.auditlog.gate_run, which
+# the gate writes before it evaluates, so that the report and the JUnit file
+# carry the same verdict as its exit code).
+cannot_judge := policy_cannot_judge | run_cannot_judge
+
+policy_cannot_judge := c if {
 	c := compliance.cannot_judge
 } else := lib.cannot_judge
+
+run_cannot_judge contains sprintf("PLAN: terraform plan exited %d: a plan that does not exit 0 is never a pass (-detailed-exitcode exits 2 when the plan has changes)", [rc]) if {
+	rc := data.auditlog.gate_run.plan_exit_code
+	rc != 0
+}
 
 enabled_count := n if {
 	n := count(compliance.enabled)

@@ -124,3 +124,17 @@ test_exit_2_for_an_unknown_control if {
 	startswith(o, "exit=2\n")
 	contains(o, "POLICY: controls[\"NET-99\"] is not a control of this policy")
 }
+
+# Review finding 6: a plan that exited non-zero (-detailed-exitcode: 2) is
+# a reason the gate cannot judge, in its report and its JUnit file alike.
+test_plan_exit_code_decides_report_and_junit if {
+	o := gate.output with input as f.good_plan with data.auditlog.policy as f.policy with data.auditlog.gate_run as {"plan_exit_code": 2} with time.now_ns as f.now_ns
+	startswith(o, "exit=2\n")
+	contains(o, "PLAN: terraform plan exited 2: a plan that does not exit 0 is never a pass")
+	not contains(o, "gate: PASS")
+	j := gate.junit with input as f.good_plan with data.auditlog.policy as f.policy with data.auditlog.gate_run as {"plan_exit_code": 2} with time.now_ns as f.now_ns
+	contains(j, `<testsuites name="auditlog gate" tests="14" failures="0" errors="14">`)
+	contains(j, `<testcase classname="plan" name="plan"><error message="cannot judge the plan">PLAN: terraform plan exited 2`)
+	ok := gate.output with input as f.good_plan with data.auditlog.policy as f.policy with data.auditlog.gate_run as {"plan_exit_code": 0} with time.now_ns as f.now_ns
+	startswith(ok, "exit=0\n")
+}

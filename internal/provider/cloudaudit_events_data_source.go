@@ -435,7 +435,7 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 	ev.narrow(selectBlockName, !sel.empty())
 	ev.narrow("next_token", !m.NextToken.IsNull())
 	ev.narrow("max_items", maxItems > 0)
-	ev.identify(ctx, c)
+	ev.identify(ctx, c, client.CloudAuditService)
 	computed := map[string]tftypes.Value{
 		evidenceAttrName: ev.value(),
 		"region":         tfString(region),

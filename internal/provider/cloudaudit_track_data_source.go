@@ -179,7 +179,7 @@ func (d *cloudAuditTrackDataSource) read(ctx context.Context, config tfsdk.Confi
 	values := trackDetailValues(target.idPart(), trackID, t)
 	values["region"] = tfString(region)
 	ev := evidence{complete: true, records: records, region: region}
-	ev.identify(ctx, c)
+	ev.identify(ctx, c, client.CloudAuditService)
 	values[evidenceAttrName] = ev.value()
 	diags.Append(setState(ctx, config, state, values)...)
 	return diags

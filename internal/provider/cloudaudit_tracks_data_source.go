@@ -229,7 +229,7 @@ func (d *cloudAuditTracksDataSource) read(ctx context.Context, config tfsdk.Conf
 	}
 	ev.narrow("max_items", !m.MaxItems.IsNull())
 	ev.records = len(tracks)
-	ev.identify(ctx, c)
+	ev.identify(ctx, c, client.CloudAuditService)
 
 	diags.Append(setState(ctx, config, state, map[string]tftypes.Value{
 		"id":          tfString(inputID("cloudaudit-tracks", target.idPart(), m.PageNumber, pageSize, m.MaxItems)),

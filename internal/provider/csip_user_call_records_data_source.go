@@ -341,7 +341,7 @@ func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.C
 		ev.complete = start+int64(len(records)) >= total
 	}
 	ev.records = len(records)
-	ev.identify(ctx, c)
+	ev.identify(ctx, c, client.CSIPService)
 
 	// The request, encoded, is every argument that shapes the answer.
 	query, _ := json.Marshal(apiReq)

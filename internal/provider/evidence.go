@@ -37,6 +37,7 @@ var evidenceAttrTypes = map[string]attr.Type{
 	"principal_arn":        types.StringType,
 	"region":               types.StringType,
 	"project_id":           types.StringType,
+	"endpoint":             types.StringType,
 }
 
 // selectionAttrTypes are those of evidence.selection.
@@ -151,6 +152,14 @@ func evidenceSchema() schema.SingleNestedAttribute {
 				MarkdownDescription: "UCloud: the `ProjectId` sent (the data source's `project_id`, else the provider's " +
 					"`ucloud.project_id` or profile); null when none is sent, and for Tencent Cloud.",
 			},
+			"endpoint": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "The URL of the API server this read called (scheme, host and any port or path), as the " +
+					"provider configuration and environment chose it: for Tencent Cloud the service host actually used " +
+					"(`https://cloudaudit.tencentcloudapi.com`, or `tencentcloud.endpoint` when set, or the service under " +
+					"`tencentcloud.domain`), for UCloud the gateway (`ucloud.base_url`, default `https://api.ucloud.cn`). A " +
+					"policy compares it with the servers it trusts: a configuration can point the provider at any server.",
+			},
 		},
 	}
 }
@@ -185,6 +194,7 @@ type evidence struct {
 	principalArn      string
 	region            string
 	projectID         string
+	endpoint          string
 }
 
 // narrow adds an argument to narrowed_by when it narrows this read.
@@ -194,11 +204,12 @@ func (e *evidence) narrow(path string, when bool) {
 	}
 }
 
-// identify sets account_id and principal_arn from the Tencent client's
-// caller identity. The identity is learned once per client; when it cannot
-// be learned both stay null, the client logs why once, and the read goes
-// on.
-func (e *evidence) identify(ctx context.Context, c *client.TencentClient) {
+// identify sets endpoint to the URL the Tencent client calls for service,
+// and account_id and principal_arn from its caller identity. The identity
+// is learned once per client; when it cannot be learned both stay null,
+// the client logs why once, and the read goes on.
+func (e *evidence) identify(ctx context.Context, c *client.TencentClient, service string) {
+	e.endpoint = c.ServiceURL(service)
 	id, err := c.CallerIdentity(ctx)
 	if err != nil || id == nil {
 		return
@@ -232,6 +243,7 @@ func (e evidence) value() tftypes.Value {
 		"principal_arn":        tfStringOrNull(e.principalArn),
 		"region":               tfStringOrNull(e.region),
 		"project_id":           tfStringOrNull(e.projectID),
+		"endpoint":             tfStringOrNull(e.endpoint),
 	})
 }
 

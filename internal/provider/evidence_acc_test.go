@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 	"time"
 
@@ -81,8 +82,13 @@ func (w wantEvidence) check() knownvalue.Check {
 		"principal_arn":        str(arn),
 		"region":               str(w.region),
 		"project_id":           str(w.project),
+		// The simulator the read called (its URL is the test's endpoint).
+		"endpoint": knownvalue.StringRegexp(simEndpointRe),
 	})
 }
+
+// simEndpointRe is evidence.endpoint of a read against a local simulator.
+var simEndpointRe = regexp.MustCompile(`^http://127\.0\.0\.1:[0-9]+/?$`)
 
 func evidenceIs(addr string, w wantEvidence) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("evidence"), w.check())

@@ -43,6 +43,12 @@ func newGateSuite(t *testing.T) *gateSuite {
 	if err := os.Chmod(s.gate, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// The shipped policy data trusts the clouds' API servers only; the
+	// copy beside the gate also trusts the simulator's loopback address.
+	simPolicy := writePolicyData(t, s, "sim-policy.json", func(p map[string]any) {
+		p["allowed_endpoint_hosts"] = append(jsonArray(t, p["allowed_endpoint_hosts"]), `^127\.0\.0\.1$`)
+	})
+	writeFile(t, filepath.Join(s.policy, "policy.json"), readFile(t, simPolicy))
 	s.opa = pinnedTool(t, root, "opa")
 	s.opaBin = filepath.Join(work, "opa-bin")
 	if err := os.MkdirAll(s.opaBin, 0o755); err != nil {
@@ -522,6 +528,123 @@ module "compliance" {
 			}
 		})
 
+		// Review finding 2: a targeted plan reads only what it targets; the
+		// other data sources keep the values of the state, which the
+		// configuration's author controls (here: compliant reads applied
+		// earlier, judged against the noncompliant account).
+		t.Run("targeted plan", func(t *testing.T) {
+			t.Parallel()
+			dir := s.config(t, "targeted", map[string]string{"main.tf": providerHCL + auditHCL + "\nresource \"terraform_data\" \"marker\" {}\n"})
+			r := s.runner(t)
+			terraformInit(t, s.rc, dir)
+			if out, code := r.command(dir, goodEnv, testEngine.Path, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+				t.Fatalf("apply against the compliant account: exit %d\n%s", code, out)
+			}
+			for _, args := range [][]string{{"-target=terraform_data.marker"}, {"-target", "terraform_data.marker"}, {"-var=x=1", "-exclude=terraform_data.marker"}, {"-refresh=false"}} {
+				out, code := s.run(t, badEnv, append([]string{dir, "--"}, args...)...)
+				bad := args[len(args)-1]
+				if len(args) == 2 && args[0] == "-target" {
+					bad = args[0]
+				}
+				expectGate(t, "PLAN_ARGS "+strings.Join(args, " "), out, code, 2, "PLAN_ARGS: "+bad+" is not allowed", "gate: CANNOT JUDGE")
+				if strings.Contains(out, " plan in ") {
+					t.Errorf("PLAN_ARGS %v: the gate planned before refusing them\n%s", args, out)
+				}
+			}
+			// The same targeted plan, judged as a plan JSON. OpenTofu's plan
+			// JSON has no "complete": only the gate's refusal above covers it.
+			if testEngine.OpenTofu() {
+				return
+			}
+			if out, code := r.command(dir, badEnv, testEngine.Path, "plan", "-input=false", "-no-color", "-target=terraform_data.marker", "-out=targeted.tfplan"); code != 0 {
+				t.Fatalf("targeted plan: exit %d\n%s", code, out)
+			}
+			cmd := engineCommand("show", "-json", "targeted.tfplan")
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+s.rc)
+			js, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("show -json: %v", err)
+			}
+			path := filepath.Join(dir, "targeted.json")
+			writeFile(t, path, string(js))
+			out, code := s.run(t, nil, path)
+			expectGate(t, "targeted plan JSON", out, code, 2, `PLAN: the plan is not complete ("complete": false): a targeted plan (-target or -exclude)`, "gate: CANNOT JUDGE")
+		})
+
+		// Review finding 6: -detailed-exitcode makes a plan with changes exit
+		// 2; the gate cannot judge it, and its report and JUnit file say so
+		// (they said PASS before the exit code was looked at).
+		t.Run("plan exit code in the report", func(t *testing.T) {
+			t.Parallel()
+			dir := s.config(t, "detailed-exitcode", map[string]string{"main.tf": providerHCL + auditHCL + "\nresource \"terraform_data\" \"change\" {}\n"})
+			junit := filepath.Join(s.work, "detailed-exitcode.xml")
+			out, code := s.run(t, goodEnv, "--junit", junit, dir, "--", "-detailed-exitcode")
+			expectGate(t, "-detailed-exitcode", out, code, 2, "PLAN: terraform plan exited 2: a plan that does not exit 0 is never a pass", "gate: CANNOT JUDGE: 8 controls evaluated")
+			if strings.Contains(out, "gate: PASS") {
+				t.Errorf("-detailed-exitcode: the gate printed a pass\n%s", out)
+			}
+			cases := readJUnit(t, junit)
+			if cases["plan"]["plan"] != "error" {
+				t.Errorf("JUnit: the plan case is %q, want error", cases["plan"]["plan"])
+			}
+			for name, outcome := range cases["controls"] {
+				if outcome != "error" {
+					t.Errorf("JUnit: control %q is %s, want error", name, outcome)
+				}
+			}
+		})
+
+		// Review finding 8: with the default CLI configuration, init also
+		// installs from terraform.d/plugins of the directory terraform runs
+		// in: the same binary vendored under another source produces
+		// auditlog_* data sources, which are not the auditlog provider's
+		// evidence. (The gate runs terraform with -chdir, under which
+		// Terraform 1.11 does not find, or cannot link, such a plugin and
+		// init fails; a plan made in the directory itself has it.)
+		t.Run("provider vendored under another source", func(t *testing.T) {
+			t.Parallel()
+			bins, err := filepath.Glob(filepath.Join(s.work, "mirror", "registry.terraform.io", "auditlog", "auditlog", "*", "*", "terraform-provider-auditlog_v*"))
+			if err != nil || len(bins) != 1 {
+				t.Fatalf("the mirror holds %v (%v), want one provider binary", bins, err)
+			}
+			rel, err := filepath.Rel(filepath.Join(s.work, "mirror", "registry.terraform.io", "auditlog", "auditlog"), bins[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := s.config(t, "vendored", map[string]string{"main.tf": strings.Replace(providerHCL, `source = "auditlog/auditlog"`, `source = "example.com/x/auditlog"`, 1) + auditHCL})
+			vendored := filepath.Join(dir, "terraform.d", "plugins", "example.com", "x", "auditlog", rel)
+			if err := os.MkdirAll(filepath.Dir(vendored), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(bins[0], vendored); err != nil {
+				t.Fatal(err)
+			}
+			rc := filepath.Join(s.work, "default.tfrc")
+			writeFile(t, rc, "# The default CLI configuration: no provider_installation block.\n")
+			env := append([]string{"TF_CLI_CONFIG_FILE=" + rc}, goodEnv...)
+			if out, code := s.run(t, env, dir); code == 0 {
+				t.Errorf("gate DIR with a vendored provider: exit 0\n%s", out)
+			}
+			r := s.runner(t)
+			for _, args := range [][]string{{"init", "-input=false", "-no-color"}, {"plan", "-input=false", "-no-color", "-out=vendored.tfplan"}} {
+				if out, code := r.command(dir, env, testEngine.Path, args...); code != 0 {
+					t.Fatalf("%s %v: exit %d\n%s", testEngine.Name, args, code, out)
+				}
+			}
+			js, code := r.command(dir, env, testEngine.Path, "show", "-json", "vendored.tfplan")
+			if code != 0 {
+				t.Fatalf("show -json: exit %d\n%s", code, js)
+			}
+			path := filepath.Join(dir, "vendored.json")
+			writeFile(t, path, js)
+			out, code := s.run(t, nil, path)
+			expectGate(t, "vendored provider", out, code, 1,
+				"PLAN: "+gateTracksAddr+`: read by the provider "example.com/x/auditlog", not the auditlog provider`,
+				"PLAN: "+gateUCloudAddr+`: read by the provider "example.com/x/auditlog"`,
+				"PLAN: no auditlog_cloudaudit_tracks data source was read")
+		})
+
 		// Probe 8: an empty account, read completely, is no pass.
 		t.Run("probe 8: empty account", func(t *testing.T) {
 			t.Parallel()
@@ -597,6 +720,16 @@ terraform {
 			out, code = s.run(t, nil, "--data", other, js)
 			expectGate(t, "other account", out, code, 1, "TRK-01: "+gateTracksAddr+": evidence: account 100000000001 is not one the policy expects (tencentcloud_accounts: 100000000099)",
 				"TRK-01: account 100000000099: no auditlog_cloudaudit_tracks data source read it")
+
+			// Review finding 3: the configuration (or the environment) chose
+			// the API server; the shipped policy data trusts the clouds'
+			// servers only, so the simulator's answers are no evidence.
+			shipped := filepath.Join(s.root, "examples", "policy", "policy.json")
+			out, code = s.run(t, nil, "--data", shipped, js)
+			expectGate(t, "untrusted API server", out, code, 1,
+				"TRK-01: "+gateTracksAddr+": evidence: API server http://127.0.0.1:", "is not one the policy trusts (allowed_endpoint_hosts: ",
+				"NET-01: "+gateCSIPAddr("100021372635")+": evidence: API server http://127.0.0.1:",
+				"UC-01: "+gateUCloudAddr+": evidence: API server http://127.0.0.1:")
 
 			// Probe 7: records whose time is null are findings, not skips.
 			nulled := editPlan(t, js, "null-times.json", func(plan map[string]any) {

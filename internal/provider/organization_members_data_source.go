@@ -275,7 +275,7 @@ func (d *organizationMembersDataSource) read(ctx context.Context, config tfsdk.C
 	ev.narrow("product", apiReq.Product != "")
 	ev.narrow("tags", len(apiReq.Tags) > 0)
 	ev.narrow("max_items", maxItems > 0)
-	ev.identify(ctx, c)
+	ev.identify(ctx, c, client.OrganizationService)
 
 	// The request, encoded, is every argument that shapes the answer.
 	query, _ := json.Marshal(apiReq)

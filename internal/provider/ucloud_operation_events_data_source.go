@@ -325,6 +325,7 @@ func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk
 		complete: res.Complete, records: len(res.Events), scanned: &res.Scanned, selection: sel,
 		windowStart: apiReq.BeginTime, windowEnd: apiReq.EndTime,
 		windowChosenByAPI: apiReq.BeginTime == nil || apiReq.EndTime == nil, projectID: project,
+		endpoint: c.BaseURL(),
 	}
 	ev.narrow("next_token", apiReq.NextToken != "")
 	ev.narrow("resource_id", apiReq.ResourceID != "")

@@ -147,7 +147,7 @@ func (d *ucloudProjectsDataSource) read(ctx context.Context, config tfsdk.Config
 		projects = projects[:maxItems]
 	}
 
-	ev := evidence{complete: int64(len(projects)) >= res.ProjectCount, records: len(projects)}
+	ev := evidence{complete: int64(len(projects)) >= res.ProjectCount, records: len(projects), endpoint: c.BaseURL()}
 	ev.narrow("is_finance", apiReq.IsFinance != "")
 	ev.narrow("max_items", maxItems > 0)
 

@@ -48,17 +48,71 @@ record_list := {
 	"auditlog_ucloud_operation_events": "events",
 }
 
+# The auditlog provider, as Terraform and OpenTofu name it in a plan. A data
+# source of a known type from any other provider (one vendored under another
+# source, or a local copy) is not evidence.
+provider_names := {
+	"registry.terraform.io/auditlog/auditlog",
+	"registry.opentofu.org/auditlog/auditlog",
+}
+
 # Data source values live in prior_state (read during plan), not in
-# planned_values. Every module is walked, so root and child modules, count and
-# for_each instances are all found; each instance's address is its full
-# address, module instance keys included:
+# planned_values. Only the resource lists of the modules are read:
+# root_module.resources[] and child_modules[]...resources[], at any depth, so
+# root and child modules, count and for_each instances are all found, and an
+# object nested inside some value (a terraform_remote_state's defaults, an
+# output, a local copied into an attribute) never counts as a read. Each
+# instance's address is its full address, module instance keys included:
 #   module.compliance["prod"].data.auditlog_csip_user_call_records.sub["100021372635"]
 data_sources contains r if {
-	walk(input.prior_state.values.root_module, [_, r])
-	is_object(r)
+	some r in module_resources
 	r.mode == "data"
 	known_types[r.type]
+	from_auditlog(r)
 }
+
+# module_resources are the objects of the resource lists of every module.
+module_resources contains r if {
+	walk(input.prior_state.values.root_module, [path, r])
+	resource_path(path)
+	is_object(r)
+}
+
+# resource_path holds for ["resources", i] after any number of
+# ["child_modules", j] steps.
+resource_path(path) if {
+	n := count(path)
+	n >= 2
+	n % 2 == 0
+	path[n - 2] == "resources"
+	is_number(path[n - 1])
+	every i, step in array.slice(path, 0, n - 2) {
+		module_step(i, step)
+	}
+}
+
+module_step(i, step) if {
+	i % 2 == 0
+	step == "child_modules"
+}
+
+module_step(i, step) if {
+	i % 2 == 1
+	is_number(step)
+}
+
+# foreign_data_sources are data sources of a known type that another
+# provider produced: never evidence, and a violation of the plan.
+foreign_data_sources contains r if {
+	some r in module_resources
+	r.mode == "data"
+	known_types[r.type]
+	not from_auditlog(r)
+}
+
+# from_auditlog is a function so that "not" sees an absent provider_name as
+# another provider.
+from_auditlog(r) if r.provider_name in provider_names
 
 # data_sources_of returns the instances of one type.
 data_sources_of(t) := {r | some r in data_sources; r.type == t}
@@ -118,6 +172,46 @@ cannot_judge contains "PLAN: the plan errored (\"errored\": true): its data sour
 	input.errored == true
 }
 
+# A plan JSON that does not say it did not error is not judged: the keys a
+# verdict rests on must be there, never assumed.
+cannot_judge contains "PLAN: the plan does not say whether it errored (no boolean \"errored\"): a plan JSON without it cannot be judged" if {
+	input.format_version
+	not is_boolean(object.get(input, "errored", null))
+}
+
+# Terraform (1.8 and later) always writes "complete". OpenTofu's plan JSON
+# has no such key; a plan that names OpenTofu's registry for its providers
+# is accepted without it (the gate refuses -target on a directory).
+cannot_judge contains "PLAN: the plan does not say whether it is complete (no boolean \"complete\"): whether it was targeted (-target) cannot be known; give terraform show -json of an untargeted plan" if {
+	input.format_version
+	not is_boolean(object.get(input, "complete", null))
+	not opentofu_plan
+}
+
+opentofu_plan if {
+	some r in data_sources
+	startswith(r.provider_name, "registry.opentofu.org/")
+}
+
+# A configuration with no read (or only deferred ones) names OpenTofu's
+# registry in its provider configurations and changes.
+opentofu_plan if {
+	some _, pc in input.configuration.provider_config
+	startswith(pc.full_name, "registry.opentofu.org/")
+}
+
+opentofu_plan if {
+	some rc in input.resource_changes
+	startswith(rc.provider_name, "registry.opentofu.org/")
+}
+
+# A targeted plan (-target, -exclude) reads only the data sources it
+# targets: every other one keeps the values of the state file, which the
+# configuration's author controls. Terraform marks it "complete": false.
+cannot_judge contains "PLAN: the plan is not complete (\"complete\": false): a targeted plan (-target or -exclude) reads only the data sources it targets, the others keep their values from the state; plan without targeting" if {
+	input.complete == false
+}
+
 cannot_judge contains sprintf("PLAN: %s is deferred to apply: it has no values at plan time, so no control can use it", [a]) if {
 	some a in deferred
 }
@@ -157,6 +251,10 @@ plan_violations contains sprintf("CHECK: %s is %s", [c.address.to_display, c.sta
 	some c in input.checks
 	c.address.kind == "check"
 	c.status == "fail"
+}
+
+plan_violations contains sprintf("PLAN: %s: read by the provider %s, not the auditlog provider (%s): not evidence", [r.address, json.marshal(object.get(r, "provider_name", null)), concat(" or ", sort(provider_names))]) if {
+	some r in foreign_data_sources
 }
 
 plan_violations contains sprintf("PLAN: no %s data source was read: the policy requires one (required_data_sources)", [t]) if {

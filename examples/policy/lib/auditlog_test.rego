@@ -129,3 +129,93 @@ test_times if {
 	not lib.cst_s("2026-05-31T08:00:00Z")
 	lib.rfc3339(f.now_unix) == f.ts
 }
+
+# --- Forged reads (review finding 1, 8) -----------------------------------------------
+
+# The objects of a compliant plan nested in another value (here the defaults of
+# a terraform_remote_state, as jsondecode(file(...)) makes them) are no reads.
+test_nested_values_are_not_reads if {
+	remote_state := {
+		"address": "data.terraform_remote_state.e", "mode": "data", "type": "terraform_remote_state", "name": "e",
+		"provider_name": "terraform.io/builtin/terraform",
+		"values": {"backend": "local", "defaults": {"reads": f.good_resources}, "outputs": {"reads": f.good_resources}},
+	}
+	p := {
+		"format_version": "1.2", "timestamp": f.ts, "errored": false, "complete": true,
+		"prior_state": {"values": {"root_module": {"resources": [remote_state]}}},
+		"resource_changes": [], "checks": [],
+	}
+	count(lib.data_sources) == 0 with input as p
+	msgs := plan_violations(p)
+	f.has(msgs, "PLAN: no auditlog_cloudaudit_tracks data source was read")
+	f.has(msgs, "PLAN: no auditlog_ucloud_operation_events data source was read")
+}
+
+# A child module's resources list, at any depth, is read; a "resources" key
+# anywhere else is not.
+test_only_module_resource_lists if {
+	nested := {"child_modules": [{"address": "module.a", "resources": [], "child_modules": [{"address": "module.a.module.b", "resources": [f.csip_ds("400", [])]}]}]}
+	got := {r.values.sub_uin | some r in lib.data_sources_of("auditlog_csip_user_call_records")} with input as f.plan([]) with input.prior_state.values.root_module as nested
+	got == {"400"}
+	elsewhere := {"resources": [{"address": "data.x.y", "mode": "data", "type": "x", "provider_name": f.provider, "values": {"resources": [f.csip_ds("500", [])]}}]}
+	count(lib.data_sources) == 0 with input as f.plan([]) with input.prior_state.values.root_module as elsewhere
+}
+
+# A data source of a known type from another provider (vendored under
+# another source in terraform.d/plugins) is no evidence, and says so.
+test_other_provider_is_not_evidence if {
+	forged := object.union(f.uc_ds([]), {"provider_name": "example.com/x/auditlog"})
+	p := f.replacing(forged)
+	count(lib.data_sources_of("auditlog_ucloud_operation_events")) == 0 with input as p
+	f.has(plan_violations(p), sprintf("PLAN: %s: read by the provider \"example.com/x/auditlog\", not the auditlog provider (registry.opentofu.org/auditlog/auditlog or registry.terraform.io/auditlog/auditlog): not evidence", [f.uc_address]))
+	f.has(plan_violations(p), "PLAN: no auditlog_ucloud_operation_events data source was read")
+	no_name := f.replacing(object.remove(f.uc_ds([]), ["provider_name"]))
+	f.has(plan_violations(no_name), sprintf("PLAN: %s: read by the provider null, not the auditlog provider", [f.uc_address]))
+}
+
+# OpenTofu names the provider registry.opentofu.org/auditlog/auditlog.
+test_opentofu_provider_is_the_auditlog_provider if {
+	p := f.replacing(object.union(f.uc_ds([]), {"provider_name": "registry.opentofu.org/auditlog/auditlog"}))
+	count(lib.data_sources_of("auditlog_ucloud_operation_events")) == 1 with input as p
+	count(plan_violations(p)) == 0
+}
+
+# --- Targeted plans (review finding 2) --------------------------------------------------
+
+# terraform plan -target=terraform_data.marker: the untargeted data sources
+# keep the values of a state the configuration's author can edit.
+test_targeted_plan_cannot_be_judged if {
+	p := json.patch(f.good_plan, [{"op": "replace", "path": "/complete", "value": false}])
+	f.has(cannot_judge(p), "PLAN: the plan is not complete (\"complete\": false): a targeted plan (-target or -exclude)")
+	not f.has(cannot_judge(f.good_plan), "PLAN: the plan is not complete")
+}
+
+# --- Keys a verdict rests on (review finding 7) ----------------------------------------
+
+# A plan JSON with neither "errored" nor "checks" (nor "complete") is not judged.
+test_plan_without_errored_or_complete if {
+	bare := object.remove(f.good_plan, ["errored", "checks", "complete"])
+	f.has(cannot_judge(bare), "PLAN: the plan does not say whether it errored (no boolean \"errored\")")
+	f.has(cannot_judge(bare), "PLAN: the plan does not say whether it is complete (no boolean \"complete\")")
+	f.has(cannot_judge(object.remove(f.good_plan, ["complete"])), "PLAN: the plan does not say whether it is complete")
+	f.has(cannot_judge(json.patch(f.good_plan, [{"op": "replace", "path": "/errored", "value": null}])), "PLAN: the plan does not say whether it errored")
+	f.has(cannot_judge(json.patch(f.good_plan, [{"op": "replace", "path": "/complete", "value": "true"}])), "PLAN: the plan does not say whether it is complete")
+}
+
+# OpenTofu writes no "complete": its plans, read by its provider address, are judged without it.
+test_opentofu_plan_without_complete if {
+	tofu := [object.union(r, {"provider_name": "registry.opentofu.org/auditlog/auditlog"}) | some r in f.good_resources]
+	p := object.remove(f.plan(tofu), ["complete"])
+	count(cannot_judge(p)) == 0
+	f.has(cannot_judge(object.remove(f.good_plan, ["complete"])), "PLAN: the plan does not say whether it is complete")
+}
+
+# An OpenTofu plan without any read still names OpenTofu's registry in its
+# provider configuration: it is judged (and fails for the missing reads).
+test_opentofu_plan_without_reads if {
+	p := object.union(object.remove(f.plan([]), ["complete"]), {"configuration": {"provider_config": {"auditlog": {"name": "auditlog", "full_name": "registry.opentofu.org/auditlog/auditlog"}}}})
+	count(cannot_judge(p)) == 0
+	f.has(plan_violations(p), "PLAN: no auditlog_cloudaudit_tracks data source was read")
+	tf := object.union(object.remove(f.plan([]), ["complete"]), {"configuration": {"provider_config": {"auditlog": {"name": "auditlog", "full_name": "registry.terraform.io/auditlog/auditlog"}}}})
+	f.has(cannot_judge(tf), "PLAN: the plan does not say whether it is complete")
+}

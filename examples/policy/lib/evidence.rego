@@ -105,6 +105,40 @@ covers(ws, we) if {
 	we >= window_end_s
 }
 
+# --- The API server ---------------------------------------------------------------------
+#
+# The provider block (tencentcloud.endpoint, tencentcloud.domain,
+# ucloud.base_url) chooses the server a read calls, and the configuration's
+# author writes it: a server of theirs can answer compliant records for any
+# account. evidence.endpoint says which server answered; its host must match
+# one of the policy's allowed_endpoint_hosts (RE2, matched against the host
+# alone, without scheme, port or path).
+
+evidence_problems contains problem(r, "API server not known (evidence.endpoint is null or not a URL): whether the records come from the cloud's API cannot be known (a provider older than evidence.endpoint?)") if {
+	some r in data_sources
+	has_evidence(r)
+	not endpoint_host(r)
+}
+
+evidence_problems contains problem(r, sprintf("API server %s is not one the policy trusts (allowed_endpoint_hosts: %s): the configuration chose it (tencentcloud.endpoint, tencentcloud.domain or ucloud.base_url), and its answers are not the cloud's", [ev_get(r, "endpoint"), concat(", ", param("allowed_endpoint_hosts"))])) if {
+	some r in data_sources
+	host := endpoint_host(r)
+	not endpoint_allowed(host)
+}
+
+# endpoint_host is the host of evidence.endpoint, lower case.
+endpoint_host(r) := lower(m[0][1]) if {
+	e := ev_get(r, "endpoint")
+	is_string(e)
+	m := regex.find_all_string_submatch_n(`^[A-Za-z][A-Za-z0-9+.-]*://(\[[^\]]*\]|[^/:?#]+)`, e, 1)
+	count(m) == 1
+}
+
+endpoint_allowed(host) if {
+	some p in param("allowed_endpoint_hosts")
+	regex.match(p, host)
+}
+
 # --- Account, region, project -----------------------------------------------------------
 
 evidence_problems contains problem(r, sprintf("account not known (evidence.account_id is null: the identity could not be learned), but the policy expects %s (tencentcloud_accounts)", [concat(", ", param("tencentcloud_accounts"))])) if {
@@ -234,7 +268,7 @@ accounts_not_read(control, types) := {sprintf("%s: account %s: no %s data source
 	some t in types
 	scoped_types[t]
 	some a in param("tencentcloud_accounts")
-	not read_by(t, "account_id", a)
+	not read_by(control, t, "account_id", a)
 }
 
 regions_not_read(control, types) := {sprintf("%s: region %s: no %s data source read it (tencentcloud_regions)", [control, g, t]) |
@@ -242,27 +276,30 @@ regions_not_read(control, types) := {sprintf("%s: region %s: no %s data source r
 	scoped_types[t]
 	regional_types[t]
 	some g in param("tencentcloud_regions")
-	not read_by(t, "region", g)
+	not read_by(control, t, "region", g)
 }
 
 projects_not_read(control, types) := {sprintf("%s: project %s: no auditlog_ucloud_operation_events data source read it (ucloud_projects)", [control, p]) |
 	"auditlog_ucloud_operation_events" in types
 	some p in param("ucloud_projects")
-	not read_by("auditlog_ucloud_operation_events", "project_id", p)
+	not read_by(control, "auditlog_ucloud_operation_events", "project_id", p)
 }
 
 sub_accounts_not_read(control, types) := {sprintf("%s: sub-account %s: no auditlog_csip_user_call_records data source read it (csip_sub_uins)", [control, u]) |
 	"auditlog_csip_user_call_records" in types
 	some u in param("csip_sub_uins")
-	not csip_read(u)
+	not csip_read(control, u)
 }
 
-read_by(t, key, value) if {
-	some r in data_sources_of(t)
+# read_by holds when one of the reads control rests on (reads_for: not a read
+# selected for another control) has evidence key = value: a read that is
+# another control's evidence covers no scope of this one.
+read_by(control, t, key, value) if {
+	some r in reads_for(control, {t})
 	ev_get(r, key) == value
 }
 
-csip_read(uin) if {
-	some r in data_sources_of("auditlog_csip_user_call_records")
+csip_read(control, uin) if {
+	some r in reads_for(control, {"auditlog_csip_user_call_records"})
 	r.values.sub_uin == uin
 }

@@ -244,3 +244,62 @@ test_read_of_another_control_is_not_evidence if {
 		not contains(m, "narrowed by select")
 	}
 }
+
+# Review finding 4: scope is counted per control. With two projects, UC-01's
+# read of org-sim002 does not cover UC-02, whose only read is of org-sim001.
+test_scope_of_another_controls_read_does_not_count if {
+	pol := object.union(selection_policy, {"ucloud_projects": ["org-sim001", "org-sim002"]})
+	uc01_other := json.patch(f.with_evidence(f.uc_ds([]), {"narrowed_by": ["select"], "selection": uc01_selection, "project_id": "org-sim002"}), [{"op": "replace", "path": "/address", "value": "module.compliance.data.auditlog_ucloud_operation_events.uc01_other"}])
+	uc02 := f.with_evidence(f.uc_ds([]), {"narrowed_by": ["select"], "selection": uc02_selection})
+	p := f.plan(array.concat([x | some x in f.good_resources; x.type != "auditlog_ucloud_operation_events"], [uc02, uc01_other]))
+	f.has(problems_with(p, pol, "UC-02", uc), "UC-02: project org-sim002: no auditlog_ucloud_operation_events data source read it (ucloud_projects)")
+	not f.has(problems_with(p, pol, "UC-01", uc), "UC-01: project org-sim002")
+	f.has(problems_with(p, pol, "UC-01", uc), "UC-01: project org-sim001: no auditlog_ucloud_operation_events data source read it")
+}
+
+# The same for accounts, regions and CSIP sub-accounts: a read selected for
+# another control covers none of this control's scope.
+test_accounts_regions_sub_accounts_per_control if {
+	ev01 := {"api": [], "provider": ["event_names=[\"^Delete\"]"]}
+	pol := f.with_policy("controls", {"EVT-01": {"allowed_narrowing": ["max_items"], "selection": ev01}, "UC-02": {"allowed_narrowing": [], "selection": ev01}})
+	p := f.replacing(f.with_evidence(f.events_ds([]), {"narrowed_by": ["select"], "selection": ev01}))
+	count(problems_with(p, pol, "EVT-01", events)) == 0
+	other := f.with_policy("controls", {"EVT-01": {"allowed_narrowing": ["max_items"]}, "UC-02": {"allowed_narrowing": [], "selection": ev01}})
+	msgs := problems_with(p, other, "EVT-01", events)
+	f.has(msgs, "EVT-01: account 100000000001: no auditlog_cloudaudit_events data source read it")
+	f.has(msgs, "EVT-01: region ap-guangzhou: no auditlog_cloudaudit_events data source read it")
+	c := f.replacing(f.with_evidence(f.csip_ds("100021372635", []), {"narrowed_by": ["select"], "selection": ev01}))
+	f.has(problems_with(c, other, "NET-01", csip), "NET-01: sub-account 100021372635: no auditlog_csip_user_call_records data source read it")
+}
+
+# --- The API server (review finding 3) ------------------------------------------------------
+
+# A configuration that points the provider at a server of its own
+# (tencentcloud.endpoint, ucloud.base_url) gets no pass from its answers.
+test_endpoint_not_trusted if {
+	p := uc_with({"endpoint": "http://fake-audit.example:8080/v1"})
+	f.has(problems_of(p, "UC-01", uc), sprintf("UC-01: %s: evidence: API server http://fake-audit.example:8080/v1 is not one the policy trusts (allowed_endpoint_hosts: ", [f.uc_address]))
+	c := csip_with({"endpoint": "https://csip.tencentcloudapi.com.evil.example"})
+	f.has(problems_of(c, "NET-01", csip), sprintf("NET-01: %s: evidence: API server https://csip.tencentcloudapi.com.evil.example is not one", [f.csip_address("100021372635")]))
+	count(problems_of(events_with({"endpoint": "https://cloudaudit.ap-guangzhou.tencentcloudapi.com"}), "EVT-01", events)) == 0
+	count(problems_of(uc_with({"endpoint": "HTTPS://API.UCLOUD.CN/"}), "UC-01", uc)) == 0
+}
+
+test_endpoint_unknown if {
+	f.has(problems_of(uc_with({"endpoint": null}), "UC-01", uc), sprintf("UC-01: %s: evidence: API server not known (evidence.endpoint is null", [f.uc_address]))
+	f.has(problems_of(tracks_with({"endpoint": "127.0.0.1:8080"}), "TRK-01", tracks), sprintf("TRK-01: %s: evidence: API server not known", [f.tracks_address]))
+	p := f.replacing(json.patch(f.uc_ds([]), [{"op": "remove", "path": "/values/evidence/endpoint"}]))
+	f.has(problems_of(p, "UC-01", uc), sprintf("UC-01: %s: evidence: API server not known", [f.uc_address]))
+}
+
+# The policy data names the servers it trusts: the simulator's loopback
+# address passes only when it is listed.
+test_endpoint_allowed_by_policy_data if {
+	p := uc_with({"endpoint": "http://127.0.0.1:41234"})
+	f.has(problems_of(p, "UC-01", uc), sprintf("UC-01: %s: evidence: API server http://127.0.0.1:41234 is not one the policy trusts", [f.uc_address]))
+	pol := f.with_policy("allowed_endpoint_hosts", [`^127\.0\.0\.1$`])
+	count(problems_with(p, pol, "UC-01", uc)) == 0
+	count(lib.policy_errors) > 0 with data.auditlog.policy as f.with_policy("allowed_endpoint_hosts", [])
+	count(lib.policy_errors) > 0 with data.auditlog.policy as f.with_policy("allowed_endpoint_hosts", ["("])
+	count(lib.policy_errors) > 0 with data.auditlog.policy as object.remove(f.policy, ["allowed_endpoint_hosts"])
+}

@@ -17,6 +17,9 @@ window := {"start": now_unix - (28 * day), "end": now_unix}
 
 account := "100000000001"
 
+# The provider every auditlog_* data source of a plan must come from.
+provider := "registry.terraform.io/auditlog/auditlog"
+
 policy := {
 	"schema_version": 1,
 	"required_data_sources": [
@@ -41,6 +44,7 @@ policy := {
 	"ucloud_privileged_users": ["admin"],
 	"ucloud_risky_api_patterns": ["^Delete", "^Release", "^Terminate", "AccessKey", "Polic(y|ies)", "^CreateUser$", "^UpdateSecurityGroup$"],
 	"ucloud_max_failed": 3,
+	"allowed_endpoint_hosts": [`^[a-z0-9-]+(\.[a-z0-9-]+)*\.tencentcloudapi\.com$`, `^api\.ucloud\.cn$`],
 }
 
 # with_policy returns the policy with one key replaced.
@@ -52,13 +56,14 @@ tencent_evidence(records) := {
 	"complete": true, "records": records, "window_start": null, "window_end": null,
 	"window_chosen_by_api": false, "narrowed_by": [], "account_id": account,
 	"principal_arn": "qcs::cam::uin/100000000001:uin/100000000001", "region": "ap-guangzhou", "project_id": null,
+	"endpoint": "https://cloudaudit.tencentcloudapi.com",
 }
 
 windowed_evidence(records) := object.union(tencent_evidence(records), {"window_start": window.start, "window_end": window.end})
 
-csip_evidence(records) := object.union(windowed_evidence(records), {"region": null})
+csip_evidence(records) := object.union(windowed_evidence(records), {"region": null, "endpoint": "https://csip.tencentcloudapi.com"})
 
-ucloud_evidence(records) := object.union(windowed_evidence(records), {"account_id": null, "principal_arn": null, "region": null, "project_id": "org-sim001"})
+ucloud_evidence(records) := object.union(windowed_evidence(records), {"account_id": null, "principal_arn": null, "region": null, "project_id": "org-sim001", "endpoint": "https://api.ucloud.cn"})
 
 # --- Data sources -----------------------------------------------------------------------
 
@@ -74,12 +79,12 @@ good_track := track(1001, "audit-all", 1, "*", "*", ["*"], cos)
 tracks_address := "module.compliance.data.auditlog_cloudaudit_tracks.all"
 
 tracks_ds(list) := {
-	"address": tracks_address, "mode": "data", "type": "auditlog_cloudaudit_tracks", "name": "all",
+	"address": tracks_address, "mode": "data", "provider_name": provider, "type": "auditlog_cloudaudit_tracks", "name": "all",
 	"values": {"tracks": list, "total_count": count(list), "evidence": tencent_evidence(count(list))},
 }
 
 track_ds(id, members, status) := {
-	"address": sprintf("module.compliance.data.auditlog_cloudaudit_track.each[\"%d\"]", [id]), "mode": "data",
+	"address": sprintf("module.compliance.data.auditlog_cloudaudit_track.each[\"%d\"]", [id]), "mode": "data", "provider_name": provider,
 	"type": "auditlog_cloudaudit_track", "name": "each", "index": sprintf("%d", [id]),
 	"values": {
 		"track_id": id, "status": status, "track_for_all_members": members,
@@ -96,7 +101,7 @@ csip_rec(ip, last) := {
 csip_address(uin) := sprintf("module.compliance.data.auditlog_csip_user_call_records.sub[\"%s\"]", [uin])
 
 csip_ds(uin, recs) := {
-	"address": csip_address(uin), "mode": "data",
+	"address": csip_address(uin), "mode": "data", "provider_name": provider,
 	"type": "auditlog_csip_user_call_records", "name": "sub", "index": uin,
 	"values": {"sub_uin": uin, "data": recs, "total": count(recs), "evidence": csip_evidence(count(recs))},
 }
@@ -109,7 +114,7 @@ uc_ev(user, api, ok, days_ago) := {
 uc_address := "module.compliance.data.auditlog_ucloud_operation_events.window"
 
 uc_ds(evs) := {
-	"address": uc_address, "mode": "data",
+	"address": uc_address, "mode": "data", "provider_name": provider,
 	"type": "auditlog_ucloud_operation_events", "name": "window",
 	"values": {"events": evs, "resume_token": null, "evidence": ucloud_evidence(count(evs))},
 }
@@ -122,7 +127,7 @@ ev(id, user, name, days_ago) := {
 events_address := "module.compliance.data.auditlog_cloudaudit_events.window"
 
 events_ds(evs) := {
-	"address": events_address, "mode": "data", "type": "auditlog_cloudaudit_events", "name": "window",
+	"address": events_address, "mode": "data", "provider_name": provider, "type": "auditlog_cloudaudit_events", "name": "window",
 	"values": {"events": evs, "list_over": true, "resume_token": null, "evidence": windowed_evidence(count(evs))},
 }
 
@@ -133,7 +138,7 @@ with_evidence(r, patch) := json.patch(r, [{"op": "replace", "path": "/values/evi
 
 # plan puts data sources in a child module, as examples/compliance/root does.
 plan(resources) := {
-	"format_version": "1.2", "timestamp": ts, "errored": false,
+	"format_version": "1.2", "timestamp": ts, "errored": false, "complete": true,
 	"variables": {},
 	"prior_state": {"values": {"root_module": {"child_modules": [{"address": "module.compliance", "resources": resources}]}}},
 	"resource_changes": [],

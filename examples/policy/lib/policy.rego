@@ -42,6 +42,7 @@ policy_schema := {
 		"tencentcloud_accounts", "tencentcloud_regions", "csip_sub_uins", "ucloud_projects",
 		"allowed_networks", "cloudaudit_privileged_users", "cloudaudit_watched_event_patterns",
 		"ucloud_privileged_users", "ucloud_risky_api_patterns", "ucloud_max_failed",
+		"allowed_endpoint_hosts",
 	],
 	"properties": {
 		"schema_version": {"const": 1},
@@ -83,6 +84,7 @@ policy_schema := {
 		"ucloud_privileged_users": schema_strings,
 		"ucloud_risky_api_patterns": object.union(schema_strings, {"minItems": 1}),
 		"ucloud_max_failed": {"type": "integer", "minimum": 0},
+		"allowed_endpoint_hosts": object.union(schema_strings, {"minItems": 1}),
 	},
 }
 
@@ -100,7 +102,7 @@ policy_errors contains sprintf("POLICY: data.auditlog.policy does not match its 
 }
 
 policy_errors contains sprintf("POLICY: data.auditlog.policy.%s: %q is not a valid regular expression (RE2)", [name, p]) if {
-	some name in ["cloudaudit_watched_event_patterns", "ucloud_risky_api_patterns"]
+	some name in ["cloudaudit_watched_event_patterns", "ucloud_risky_api_patterns", "allowed_endpoint_hosts"]
 	some p in data.auditlog.policy[name]
 	is_string(p)
 	not regex.is_valid(p)
@@ -163,4 +165,69 @@ window_time_s(s, end_of_day) := day + (86399 * to_number(end_of_day)) if {
 window_time_s(s, _) := floor(time.parse_rfc3339_ns(s) / 1000000000) if {
 	is_string(s)
 	count(s) != 10
+}
+
+# --- Each control's selection, from its parameters ------------------------------------
+#
+# controls[ID].selection says what a control's read may keep; the control's
+# parameters say what it watches. They must agree: a selection written for
+# fewer patterns or more users than the parameters name would accept a read
+# that drops records the control reviews. The expected selection is built as
+# the provider reports evidence.selection: "<attribute>=<JSON>", each list
+# sorted and each value once, JSON as Go's encoding/json writes it (which
+# json.marshal does too: <, > and & as \u003c, \u003e, \u0026). A CloudAudit
+# event-name pattern that is one whole name (^ConsoleLogin$), alone, is sent
+# to the API.
+expected_selection := {
+	"EVT-01": evt01_selection,
+	"UC-01": uc01_selection,
+	"UC-02": {"api": [], "provider": ["failed_only=true"]},
+}
+
+# The parameters each selection is built from.
+selection_params := {
+	"EVT-01": ["cloudaudit_watched_event_patterns", "cloudaudit_privileged_users"],
+	"UC-01": ["ucloud_risky_api_patterns", "ucloud_privileged_users"],
+	"UC-02": [],
+}
+
+selection_condition(name, list) := sprintf("%s=%s", [name, json.marshal(sort({x | some x in list}))])
+
+users_not_in_conditions(users) := [selection_condition("users_not_in", users)] if {
+	count(users) > 0
+} else := []
+
+evt01_exact if {
+	count(param("cloudaudit_watched_event_patterns")) == 1
+	p := param("cloudaudit_watched_event_patterns")[0]
+	is_string(p)
+	regex.match(`^\^[^\\.+*?()|\[\]{}^$]+\$$`, p)
+}
+
+evt01_selection := {
+	"api": [selection_condition("event_names", param("cloudaudit_watched_event_patterns"))],
+	"provider": users_not_in_conditions(param("cloudaudit_privileged_users")),
+} if {
+	evt01_exact
+} else := {
+	"api": [],
+	"provider": sort(array.concat(
+		[selection_condition("event_names", param("cloudaudit_watched_event_patterns"))],
+		users_not_in_conditions(param("cloudaudit_privileged_users")),
+	)),
+}
+
+uc01_selection := {
+	"api": [],
+	"provider": sort(array.concat(
+		[selection_condition("apis", param("ucloud_risky_api_patterns"))],
+		users_not_in_conditions(param("ucloud_privileged_users")),
+	)),
+}
+
+policy_errors contains sprintf("POLICY: data.auditlog.policy.controls[\"%s\"].selection is %s, but the control's parameters (%s) give %s: a read selected as declared would drop records the control reviews; declare the selection the parameters give", [id, json.marshal(c.selection), concat(", ", selection_params[id]), json.marshal(expected)]) if {
+	some id, c in data.auditlog.policy.controls
+	is_object(c.selection)
+	expected := expected_selection[id]
+	c.selection != expected
 }

@@ -99,3 +99,36 @@ test_parameters_never_come_from_the_plan if {
 	window_of(f.policy) == [f.window.start, f.window.end] with input as p
 	not lib.param("allowed_networks") with input as p with data.auditlog.policy as null
 }
+
+# Review finding 5: controls[ID].selection must be the one the control's own
+# parameters give.
+shipped_selections := {
+	"EVT-01": {"api": [], "provider": ["event_names=[\"^ConsoleLogin$\",\"^Delete\",\"^ScheduleKeyDeletion$\",\"^Terminate\"]", "users_not_in=[\"admin\"]"]},
+	"UC-01": {"api": [], "provider": ["apis=[\"AccessKey\",\"Polic(y|ies)\",\"^CreateUser$\",\"^Delete\",\"^Release\",\"^Terminate\",\"^UpdateSecurityGroup$\"]", "users_not_in=[\"admin\"]"]},
+	"UC-02": {"api": [], "provider": ["failed_only=true"]},
+}
+
+with_selections(pol, sels) := object.union(pol, {"controls": {id: object.union(c, {"selection": sels[id]}) | some id, c in pol.controls; sels[id]}})
+
+test_selection_matching_its_parameters_is_valid if {
+	count(lib.policy_errors) == 0 with data.auditlog.policy as with_selections(f.policy, shipped_selections)
+}
+
+test_selection_not_matching_its_parameters if {
+	# "^Stop" watched and only "admin" privileged, the selection unchanged.
+	pol := object.union(with_selections(f.policy, object.union(shipped_selections, {"EVT-01": {"api": [], "provider": ["event_names=[\"^ConsoleLogin$\",\"^Delete\",\"^ScheduleKeyDeletion$\",\"^Terminate\"]", "users_not_in=[\"admin\",\"ops-automation\"]"]}})), {"cloudaudit_watched_event_patterns": ["^ConsoleLogin$", "^Delete", "^Terminate", "^ScheduleKeyDeletion$", "^Stop"]})
+	f.has(lib.policy_errors, "POLICY: data.auditlog.policy.controls[\"EVT-01\"].selection is ") with data.auditlog.policy as pol
+	f.has_all(lib.policy_errors, ["(cloudaudit_watched_event_patterns, cloudaudit_privileged_users) give ", `\"^Stop\"`, `users_not_in=[\"admin\"]`]) with data.auditlog.policy as pol
+	not f.has(lib.policy_errors, "POLICY: data.auditlog.policy.controls[\"UC-01\"]") with data.auditlog.policy as pol
+	uc02 := with_selections(f.policy, object.union(shipped_selections, {"UC-02": {"api": [], "provider": []}}))
+	f.has(lib.policy_errors, "POLICY: data.auditlog.policy.controls[\"UC-02\"].selection is ") with data.auditlog.policy as uc02
+}
+
+# One whole event name alone goes to the API; patterns with <, > or & are
+# written as Go's encoding/json writes them.
+test_expected_selection_forms if {
+	one := object.union(f.policy, {"cloudaudit_watched_event_patterns": ["^ConsoleLogin$"], "cloudaudit_privileged_users": []})
+	lib.expected_selection["EVT-01"] == {"api": ["event_names=[\"^ConsoleLogin$\"]"], "provider": []} with data.auditlog.policy as one
+	html := object.union(f.policy, {"ucloud_risky_api_patterns": ["a<b", "a&b"], "ucloud_privileged_users": ["z", "a", "z"]})
+	lib.expected_selection["UC-01"] == {"api": [], "provider": [`apis=["a\u0026b","a\u003cb"]`, `users_not_in=["a","z"]`]} with data.auditlog.policy as html
+}
