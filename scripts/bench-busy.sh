@@ -54,7 +54,8 @@ cat >"$busy/policy-data.json" <<'JSON'
       "cloudaudit_watched_event_patterns": ["^DeleteUser"],
       "ucloud_privileged_users": ["admin", "zhang.wei", "li.na", "wang.fang", "liu.yang", "chen.jie", "alice", "terraform-ci", "ops-bot"],
       "ucloud_risky_api_patterns": ["^DeleteU"],
-      "ucloud_max_failed": 1000000
+      "ucloud_max_failed": 1000000,
+      "allowed_endpoint_hosts": ["^127\\.0\\.0\\.1$"]
     }
   }
 }
