@@ -1,5 +1,5 @@
 output "compliance" {
-  description = "Verdict per control: title, rationale, status (pass or fail; unknown in a plan whose evidence is known only after apply), records (how many records the control reviewed: with select_at_provider, those the provider scanned for it), kept (how many of them reached the state and were judged here), findings (id and detail), incomplete (why its evidence cannot be trusted) and evidence (the `evidence` of every read it rests on: data_source, complete, records, scanned, selection, window_start, window_end, window_chosen_by_api, narrowed_by, account_id, principal_arn, region, project_id). `terraform output -json compliance`."
+  description = "Verdict per control: title, rationale, status (pass or fail; unknown in a plan whose evidence is known only after apply), records (how many records the control reviewed: with select_at_provider, those the provider scanned for it), kept (how many of them reached the state and were judged here), scope (the accounts and projects its reads acted as), findings (id, detail and scope), incomplete (why its evidence cannot be trusted) and evidence (the `evidence` of every read it rests on: data_source, complete, records, scanned, selection, window_start, window_end, window_chosen_by_api, narrowed_by, account_id, principal_arn, region, project_id). `terraform output -json compliance`."
   value = {
     window = {
       start      = local.window_start
@@ -15,7 +15,8 @@ output "compliance" {
         status     = c.status
         records    = c.records
         kept       = c.kept
-        findings   = c.findings
+        scope      = local.verdict_scope[id]
+        findings   = [for f in c.findings : merge(f, { scope = join(", ", local.verdict_scope[id]) })]
         incomplete = c.incomplete
         evidence   = c.evidence
       }
@@ -24,6 +25,15 @@ output "compliance" {
 }
 
 locals {
+  # The accounts (Tencent Cloud) and projects (UCloud) the reads of each
+  # control acted as, from their evidence: every verdict and finding names
+  # them, so that the outputs of several module instances (for_each over
+  # accounts) can be merged and still tell the accounts apart.
+  verdict_scope = {
+    for id, c in local.verdicts : id => distinct(compact([
+      for e in c.evidence : e.project_id != null ? "project ${e.project_id}" : e.account_id != null ? "account ${e.account_id}" : ""
+    ]))
+  }
   report_verdict = { for id, c in local.verdicts : id => "${upper(c.status)}${c.records == 0 ? ", no records" : ""}" }
   report_source = {
     for a, e in local.read_evidence : a => {
@@ -59,7 +69,7 @@ output "compliance_report" {
     [for a, e in local.read_evidence : "| `${a}` | ${local.report_source[a].complete} | ${e.records == null ? "?" : e.records} | ${local.report_source[a].window} | ${local.report_source[a].account} | ${local.report_source[a].region} |"],
     flatten([
       for id, c in local.verdicts : concat(
-        ["", "### ${id}: ${c.title} (${local.report_verdict[id]})", "", "_${c.rationale}_"],
+        ["", "### ${id}: ${c.title} (${local.report_verdict[id]}${length(local.verdict_scope[id]) == 0 ? "" : "; ${join(", ", local.verdict_scope[id])}"})", "", "_${c.rationale}_"],
         c.records > 0 ? [] : ["", "- **No record reviewed**: ${c.windowed ? "nothing of the window ${local.window_start} to ${local.window_end} was read" : "the account has no tracking set"}; the verdict rests on no evidence."],
         length(c.incomplete) == 0 ? [] : concat([""], [for s in c.incomplete : "- **Evidence incomplete**: ${s}"]),
         length(c.findings) == 0 ? [] : concat([""], [for f in c.findings : "- `${f.id}`: ${f.detail}"]),

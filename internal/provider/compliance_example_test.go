@@ -152,6 +152,7 @@ type complianceControl struct {
 	Findings []struct {
 		ID     string `json:"id"`
 		Detail string `json:"detail"`
+		Scope  string `json:"scope"`
 	} `json:"findings"`
 	Incomplete []string `json:"incomplete"`
 	Evidence   []struct {

@@ -77,6 +77,10 @@ module "audit" {
 output "compliance" {
   value = { for name, m in module.audit : name => m.compliance }
 }
+
+output "compliance_report" {
+  value = join("\n", [for name in sort(keys(module.audit)) : module.audit[name].compliance_report])
+}
 `)
 	terraformInit(t, r.rc, dir)
 	out, code := r.terraform(simEnv(sim, sim.Options().TencentSecretKey), "plan", "-no-color", "-input=false", "-out=org.tfplan")
@@ -91,6 +95,22 @@ output "compliance" {
 	writeFile(t, path, js)
 	var got map[string]complianceOutput
 	readOutput(t, path, "compliance", &got)
+
+	// Merged across the instances, every verdict and finding still names
+	// the account it rests on.
+	var report string
+	readOutput(t, path, "compliance_report", &report)
+	for _, want := range []string{"### TRK-01: Every CloudAudit tracking set is enabled (FAIL; account 100000000003)",
+		"### NET-01: Sub-accounts call the cloud API only from allow-listed networks (FAIL; account 100000000003"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the merged report does not say %q:\n%s", want, report)
+		}
+	}
+	for _, f := range got["finance"].Controls["TRK-01"].Findings {
+		if f.Scope != "account 100000000003" {
+			t.Errorf("finance TRK-01 finding %s has scope %q, want the account it was read in", f.ID, f.Scope)
+		}
+	}
 
 	for _, id := range []string{"TRK-01", "TRK-02", "TRK-03", "TRK-04", "NET-01", "EVT-01"} {
 		if c := got["prod"].Controls[id]; c.Status != "pass" {
