@@ -188,21 +188,26 @@ type cloudAuditEventDocument struct {
 	SourceIPAddress   string `json:"sourceIPAddress"`
 	UserAgent         string `json:"userAgent"`
 	RequestParameters string `json:"requestParameters"`
-	ErrorCode         int64  `json:"errorCode"`
-	APIErrorCode      string `json:"apiErrorCode,omitempty"`
-	CamErrorCode      string `json:"camErrorCode,omitempty"`
-	ErrorMessage      string `json:"errorMessage,omitempty"`
-	RequestID         string `json:"requestID"`
-	EventID           string `json:"eventID"`
-	EventType         string `json:"eventType"`
-	EventName         string `json:"eventName"`
-	ActionType        string `json:"actionType"`
-	ResourceType      string `json:"resourceType"`
-	ResourceID        string `json:"resourceId,omitempty"`
-	ResourceName      string `json:"resourceName,omitempty"`
-	EventRegion       string `json:"eventRegion"`
-	ResourceRegion    string `json:"resourceRegion,omitempty"`
-	SensitiveAction   bool   `json:"sensitiveAction"`
+	// errorCode and errorMessage are a signature or authentication
+	// failure's; apiErrorCode and apiErrorMessage a failure in the
+	// service's (the event-detail document). apiErrorCode is the
+	// documented 0 for a call that succeeded, else the API's code.
+	ErrorCode       int64  `json:"errorCode"`
+	ErrorMessage    string `json:"errorMessage,omitempty"`
+	APIErrorCode    any    `json:"apiErrorCode"`
+	APIErrorMessage string `json:"apiErrorMessage,omitempty"`
+	CamErrorCode    string `json:"camErrorCode,omitempty"`
+	RequestID       string `json:"requestID"`
+	EventID         string `json:"eventID"`
+	EventType       string `json:"eventType"`
+	EventName       string `json:"eventName"`
+	ActionType      string `json:"actionType"`
+	ResourceType    string `json:"resourceType"`
+	ResourceID      string `json:"resourceId,omitempty"`
+	ResourceName    string `json:"resourceName,omitempty"`
+	EventRegion     string `json:"eventRegion"`
+	ResourceRegion  string `json:"resourceRegion,omitempty"`
+	SensitiveAction bool   `json:"sensitiveAction"`
 }
 
 // buildTencentEvents makes n events spread over the data span before now,
@@ -272,13 +277,16 @@ func buildTencentEvents(n int, now time.Time, ownerUin string) *tencentEventData
 			e.resourceID = id
 		}
 		// About one write in six fails: CAM refuses some (error code 4102,
-		// an unauthorized operation), the API rejects the others. Reads and
-		// logins fail less often.
+		// an unauthorized operation: ErrorCode set), the service rejects
+		// the others after CAM let them through (ErrorCode 0; only the
+		// document's apiErrorCode and apiErrorMessage say so). Reads and
+		// logins fail less often; a failed login is an authentication
+		// failure.
 		fail := (h>>44)%6 == 0
 		if kind.action == "Read" {
 			fail = (h>>44)%19 == 0
 		}
-		errMsg := ""
+		errMsg, apiErrMsg := "", ""
 		if fail {
 			switch {
 			case kind.name == "ConsoleLogin":
@@ -286,13 +294,18 @@ func buildTencentEvents(n int, now time.Time, ownerUin string) *tencentEventData
 			case (h>>50)%3 == 0 || kind.failCode == "":
 				e.ErrorCode, e.apiErrorCode, e.camErrorCode, errMsg = 4102, "UnauthorizedOperation", "4102", "you are not authorized to perform operation ("+kind.product+":"+kind.name+")"
 			default:
-				e.ErrorCode, e.apiErrorCode, errMsg = 1, kind.failCode, "the request failed: "+kind.failCode
+				e.apiErrorCode, apiErrMsg = kind.failCode, "the request failed: "+kind.failCode
 			}
+		}
+		var apiErrorCode any = 0
+		if e.apiErrorCode != "" {
+			apiErrorCode = e.apiErrorCode
 		}
 
 		doc := cloudAuditEventDocument{
 			EventVersion: "1.0", EventTime: e.EventTime, EventSource: e.EventSource, SourceIPAddress: e.SourceIPAddress,
-			RequestParameters: "{}", ErrorCode: e.ErrorCode, APIErrorCode: e.apiErrorCode, CamErrorCode: e.camErrorCode, ErrorMessage: errMsg,
+			RequestParameters: "{}", ErrorCode: e.ErrorCode, ErrorMessage: errMsg, APIErrorCode: apiErrorCode,
+			APIErrorMessage: apiErrMsg, CamErrorCode: e.camErrorCode,
 			RequestID: e.RequestID, EventID: e.EventId, EventType: "ApiCall", EventName: e.EventName, ActionType: kind.action,
 			ResourceType: kind.product, ResourceID: e.resourceID, EventRegion: region, SensitiveAction: kind.sensitive,
 		}

@@ -294,3 +294,39 @@ func TestTencentSimDescribeAuditTrack(t *testing.T) {
 	tcsimExpectError(t, c.call(tcsimAuditService, tcsimAuditVersion, "DescribeAuditTrack", map[string]any{"TrackId": tcjson.Number("999")}), "ResourceNotFound.AuditNotExist")
 	tcsimExpectError(t, c.call(tcsimAuditService, tcsimAuditVersion, "DescribeAuditTrack", map[string]any{}), "MissingParameter")
 }
+
+// The generated events fail in both places a call can: at CAM (ErrorCode
+// and the document's errorCode set) and in the service after CAM let the
+// call through (ErrorCode 0, the document's apiErrorCode and
+// apiErrorMessage set). A call that succeeded states both outcomes.
+func TestCloudAuditEventsFailureKinds(t *testing.T) {
+	srv := cloudsim.New(cloudsim.Options{Now: func() time.Time { return time.Unix(1_780_000_000, 0) }})
+	defer srv.Close()
+	var cam, service, ok int
+	for _, e := range srv.CloudAuditEvents() {
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(e.CloudAuditEvent), &doc); err != nil {
+			t.Fatalf("%s: %v", e.EventId, err)
+		}
+		switch {
+		case e.ErrorCode != 0:
+			cam++
+			if doc["errorCode"] != float64(e.ErrorCode) || doc["errorMessage"] == nil {
+				t.Errorf("%s: CAM failure with document %v", e.EventId, doc)
+			}
+		case e.ApiErrorCode() != "":
+			service++
+			if doc["errorCode"] != float64(0) || doc["apiErrorCode"] != e.ApiErrorCode() || doc["apiErrorMessage"] == nil || doc["errorMessage"] != nil {
+				t.Errorf("%s: service failure with document %v", e.EventId, doc)
+			}
+		default:
+			ok++
+			if doc["errorCode"] != float64(0) || doc["apiErrorCode"] != float64(0) {
+				t.Errorf("%s: success with document %v", e.EventId, doc)
+			}
+		}
+	}
+	if cam == 0 || service == 0 || ok == 0 {
+		t.Errorf("%d CAM failures, %d service failures, %d successes: want each kind", cam, service, ok)
+	}
+}

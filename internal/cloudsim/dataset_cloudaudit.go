@@ -19,14 +19,14 @@ func tencentEventsFrom(raws []json.RawMessage) *tencentEventData {
 			UserIdentity struct {
 				PrincipalID string `json:"principalId"`
 			} `json:"userIdentity"`
-			APIErrorCode    string `json:"apiErrorCode"`
+			APIErrorCode    any    `json:"apiErrorCode"` // the documents' integer, or an API code
 			CamErrorCode    string `json:"camErrorCode"`
 			ActionType      string `json:"actionType"`
 			ResourceID      string `json:"resourceId"`
 			SensitiveAction bool   `json:"sensitiveAction"`
 		}
 		_ = json.Unmarshal([]byte(e.CloudAuditEvent), &doc)
-		e.principalID, e.apiErrorCode, e.camErrorCode = doc.UserIdentity.PrincipalID, doc.APIErrorCode, doc.CamErrorCode
+		e.principalID, e.apiErrorCode, e.camErrorCode = doc.UserIdentity.PrincipalID, apiErrorCodeText(doc.APIErrorCode), doc.CamErrorCode
 		e.actionType, e.resourceID, e.sensitive = doc.ActionType, doc.ResourceID, doc.SensitiveAction
 		if n, err := strconv.ParseInt(e.EventTime, 10, 64); err == nil {
 			e.unix = n
@@ -41,6 +41,20 @@ func tencentEventsFrom(raws []json.RawMessage) *tencentEventData {
 	}
 	sort.SliceStable(evs, func(a, b int) bool { return evs[a].unix > evs[b].unix })
 	return &tencentEventData{events: evs, views: map[string][]int32{}}
+}
+
+// apiErrorCodeText is what the ApiErrorCode lookup key matches: the code
+// as written, "" for none (absent, null, 0).
+func apiErrorCodeText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case float64:
+		if v != 0 {
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		}
+	}
+	return ""
 }
 
 // trackDetailFrom is DescribeAuditTrack's answer from a DataSet.

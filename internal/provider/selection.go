@@ -275,12 +275,17 @@ func (s *recordSelection) keep(name, user, ip *string, failed *bool) bool {
 	return true
 }
 
-// keepCloudAudit applies the selection to a CloudAudit event.
+// keepCloudAudit applies the selection to a CloudAudit event. A call
+// fails at CAM (ErrorCode) or in the service (only the event's document
+// says so): failed_only keeps either, and an event whose outcome cannot
+// be told. The document is decoded only when failed_only needs it.
 func (s *recordSelection) keepCloudAudit(e *client.CloudAuditEvent) bool {
 	var failed *bool
-	if e.ErrorCode != nil {
-		f := *e.ErrorCode != 0
-		failed = &f
+	if s != nil && s.failedOnly {
+		if outcome := e.Outcome(); outcome != client.OutcomeUnknown {
+			f := outcome == client.OutcomeFailed
+			failed = &f
+		}
 	}
 	return s.keep(e.EventName, e.Username, e.SourceIPAddress, failed)
 }

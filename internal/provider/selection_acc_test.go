@@ -97,7 +97,7 @@ func TestAccSelection_cloudAudit(t *testing.T) {
 	var logins, reads, writesKept, ipKept, usersKept []string
 	masked := 0
 	deleteRe := regexp.MustCompile(`^Delete|^Terminate`)
-	writes := 0
+	writes, serviceFailures := 0, 0
 	for _, e := range all {
 		if e.EventName == "ConsoleLogin" {
 			logins = append(logins, e.EventId)
@@ -107,8 +107,13 @@ func TestAccSelection_cloudAudit(t *testing.T) {
 		}
 		if e.ActionType() == "Write" {
 			writes++
-			if deleteRe.MatchString(e.EventName) && e.ErrorCode != 0 {
+			// A call fails at CAM (ErrorCode) or in the service (ErrorCode
+			// 0, apiErrorCode in its document): failed_only keeps both.
+			if deleteRe.MatchString(e.EventName) && (e.ErrorCode != 0 || e.ApiErrorCode() != "") {
 				writesKept = append(writesKept, e.EventId)
+				if e.ErrorCode == 0 {
+					serviceFailures++
+				}
 			}
 		}
 		in, ok := inAny(e.SourceIPAddress, "203.0.113.0/24", "2001:db8:4860::/48")
@@ -124,8 +129,9 @@ func TestAccSelection_cloudAudit(t *testing.T) {
 			}
 		}
 	}
-	if masked == 0 || len(logins) == 0 || len(writesKept) == 0 || len(ipKept) == len(all) {
-		t.Fatalf("the data set does not exercise the selection: %d masked, %d logins, %d kept writes", masked, len(logins), len(writesKept))
+	if masked == 0 || len(logins) == 0 || serviceFailures == 0 || serviceFailures == len(writesKept) || len(ipKept) == len(all) {
+		t.Fatalf("the data set does not exercise the selection: %d masked, %d logins, %d kept writes (%d failed in the service)",
+			masked, len(logins), len(writesKept), serviceFailures)
 	}
 
 	config := sim.providerConfig() + fmt.Sprintf(`

@@ -127,3 +127,44 @@ func TestSelectionKeep(t *testing.T) {
 		}
 	}
 }
+
+func i64p(v int64) *int64 { return &v }
+
+// failed_only keeps a call that failed at CAM (ErrorCode) or in the
+// service (apiErrorCode inside the event's document, ErrorCode 0), and
+// every event whose outcome cannot be told; it drops only the events
+// shown to have succeeded.
+func TestSelectionKeepFailedCloudAudit(t *testing.T) {
+	s, _, err := cloudAuditSelection(&cloudAuditSelectModel{FailedOnly: types.BoolValue(true)}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		code *int64
+		doc  *string
+		keep bool
+	}{
+		"succeeded":                   {i64p(0), sp(`{"errorCode":0,"apiErrorCode":0}`), false},
+		"succeeded, empty api code":   {i64p(0), sp(`{"errorCode":0,"apiErrorCode":""}`), false},
+		"refused by CAM":              {i64p(4102), sp(`{"errorCode":4102,"apiErrorCode":"UnauthorizedOperation"}`), true},
+		"refused by CAM, no document": {i64p(4102), nil, true},
+		"failed in the service":       {i64p(0), sp(`{"errorCode":0,"apiErrorCode":"ResourceInUse","apiErrorMessage":"in use"}`), true},
+		"service code as a number":    {i64p(0), sp(`{"errorCode":0,"apiErrorCode":1001}`), true},
+		"document's errorCode":        {i64p(0), sp(`{"errorCode":1,"apiErrorCode":0}`), true},
+		"document's CAM code":         {i64p(0), sp(`{"errorCode":0,"apiErrorCode":0,"camErrorCode":"4102"}`), true},
+		"only a message":              {i64p(0), sp(`{"errorCode":0,"apiErrorCode":0,"apiErrorMessage":"quota exceeded"}`), true},
+		"only an error message":       {i64p(0), sp(`{"errorCode":0,"apiErrorCode":0,"errorMessage":"signature expired"}`), true},
+		"no document":                 {i64p(0), nil, true},
+		"malformed document":          {i64p(0), sp(`{"errorCode":0,"apiErrorCode":`), true},
+		"document not an object":      {i64p(0), sp(`"ok"`), true},
+		"service outcome not stated":  {i64p(0), sp(`{"errorCode":0}`), true},
+		"code of another shape":       {i64p(0), sp(`{"errorCode":0,"apiErrorCode":{"code":"x"}}`), true},
+		"no ErrorCode, doc succeeded": {nil, sp(`{"errorCode":0,"apiErrorCode":0}`), false},
+		"nothing at all":              {nil, nil, true},
+	} {
+		e := client.CloudAuditEvent{EventName: sp("DeleteUser"), ErrorCode: c.code, CloudAuditEvent: c.doc}
+		if got := s.keepCloudAudit(&e); got != c.keep {
+			t.Errorf("%s: keep = %v, want %v", name, got, c.keep)
+		}
+	}
+}
