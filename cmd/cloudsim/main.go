@@ -60,6 +60,12 @@ func main() {
 	flag.DurationVar(&opts.Latency, "latency", 0, "delay every answer this long, as a distant API would")
 	flag.StringVar(&opts.RefuseCallerIdentity, "refuse-caller-identity", "",
 		"refuse STS GetCallerIdentity with this error code, such as AuthFailure.UnauthorizedOperation, as a CAM policy denying it would")
+	flag.Func("event-name-match", "how DescribeEvents' EventName condition compares names: "+strings.Join(cloudsim.EventNameMatchings, ", ")+
+		" (default exact; the documents do not say)", func(v string) error {
+		m, err := cloudsim.ParseEventNameMatching(v)
+		opts.EventNameMatch = m
+		return err
+	})
 	members := flag.Int("accounts", 0, "also serve this many member accounts, UINs 100000000002 and up, each with a role auditor trusting the simulator's own account")
 	memberEvents := flag.Int("account-events", 0, "CloudAudit events of each member account of -accounts (0: default 300)")
 	statsFile := flag.String("stats-file", "", "when stopped, write what was answered to this file as key=value figures: throttled calls and AssumeRole calls (in all, roles, most for one role)")

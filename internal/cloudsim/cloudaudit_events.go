@@ -196,7 +196,7 @@ func (t *tencentAPI) eventsView(q eventsQuery) []int32 {
 	hi := sort.Search(len(evs), func(i int) bool { return evs[i].unix < int64(q.StartTime) })
 	view := make([]int32, 0, max(hi-lo, 0))
 	for i := lo; i < hi; i++ {
-		if eventMatches(&evs[i], keys, byKey) {
+		if eventMatches(&evs[i], keys, byKey, t.srv.opts.EventNameMatch) {
 			view = append(view, int32(i))
 		}
 	}
@@ -209,14 +209,65 @@ func (t *tencentAPI) eventsView(q eventsQuery) []int32 {
 	return view
 }
 
-func eventMatches(e *TencentEvent, keys []string, byKey map[string][]string) bool {
+// EventNameMatching is how the EventName lookup condition compares an
+// event's name with the condition's value.
+type EventNameMatching string
+
+const (
+	// EventNameExact matches the whole name, case-sensitively (default).
+	EventNameExact EventNameMatching = ""
+	// EventNameFoldCase matches the whole name without regard to case.
+	EventNameFoldCase EventNameMatching = "case-insensitive"
+	// EventNamePrefix matches any name that starts with the value.
+	EventNamePrefix EventNameMatching = "prefix"
+)
+
+// EventNameMatchings are the accepted values of Options.EventNameMatch
+// ("exact" names the default).
+var EventNameMatchings = []string{"exact", string(EventNameFoldCase), string(EventNamePrefix)}
+
+// ParseEventNameMatching reads a value of EventNameMatchings.
+func ParseEventNameMatching(s string) (EventNameMatching, error) {
+	switch s {
+	case "", "exact":
+		return EventNameExact, nil
+	case string(EventNameFoldCase), string(EventNamePrefix):
+		return EventNameMatching(s), nil
+	}
+	return "", fmt.Errorf("event name matching %q: want one of %s", s, strings.Join(EventNameMatchings, ", "))
+}
+
+func (m EventNameMatching) matches(name string, values []string) bool {
+	for _, v := range values {
+		switch m {
+		case EventNameFoldCase:
+			if strings.EqualFold(name, v) {
+				return true
+			}
+		case EventNamePrefix:
+			if strings.HasPrefix(name, v) {
+				return true
+			}
+		default:
+			if name == v {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func eventMatches(e *TencentEvent, keys []string, byKey map[string][]string, names EventNameMatching) bool {
 	for _, k := range keys {
 		var field string
 		switch k {
 		case "RequestId":
 			field = e.RequestID
 		case "EventName":
-			field = e.EventName
+			if !names.matches(e.EventName, byKey[k]) {
+				return false
+			}
+			continue
 		case "ActionType":
 			field = e.actionType
 		case "PrincipalId":

@@ -330,3 +330,42 @@ func TestCloudAuditEventsFailureKinds(t *testing.T) {
 		t.Errorf("%d CAM failures, %d service failures, %d successes: want each kind", cam, service, ok)
 	}
 }
+
+// Options.EventNameMatch makes the EventName condition match loosely, as
+// an API whose match the documents leave open might.
+func TestTencentSimDescribeEventsEventNameMatch(t *testing.T) {
+	for _, tc := range []struct {
+		match cloudsim.EventNameMatching
+		value string
+		want  func(name string) bool
+	}{
+		{cloudsim.EventNameExact, "DeleteUser", func(n string) bool { return n == "DeleteUser" }},
+		{cloudsim.EventNameExact, "deleteuser", func(string) bool { return false }},
+		{cloudsim.EventNameFoldCase, "deleteuser", func(n string) bool { return n == "DeleteUser" }},
+		{cloudsim.EventNamePrefix, "Delete", func(n string) bool { return strings.HasPrefix(n, "Delete") }},
+	} {
+		t.Run(string(tc.match)+" "+tc.value, func(t *testing.T) {
+			sim, host := tcsimStart(t, cloudsim.Options{CloudAuditEvents: 400, EventNameMatch: tc.match})
+			all := sim.CloudAuditEvents()
+			var want []string
+			for _, e := range all {
+				if tc.want(e.EventName) {
+					want = append(want, e.EventId)
+				}
+			}
+			c := tcsimDefaultCaller(t, host)
+			got, _ := readAll(t, c, with(eventsWindow(all), "MaxResults", 50, "LookupAttributes", lookups("EventName", tc.value)))
+			if !slices.Equal(got, want) {
+				t.Errorf("%d events, want %d", len(got), len(want))
+			}
+		})
+	}
+	for _, s := range []string{"", "exact", "case-insensitive", "prefix"} {
+		if _, err := cloudsim.ParseEventNameMatching(s); err != nil {
+			t.Errorf("%q: %v", s, err)
+		}
+	}
+	if _, err := cloudsim.ParseEventNameMatching("regex"); err == nil {
+		t.Error("regex accepted")
+	}
+}

@@ -140,6 +140,12 @@ type Options struct {
 	// documented, so the provider must read on without the identity.
 	RefuseCallerIdentity string
 
+	// EventNameMatch is how DescribeEvents' EventName lookup condition
+	// compares names. The API's documents do not say whether the match is
+	// exact and case-sensitive; the default is (EventNameExact), and the
+	// other choices let a test prove that a reader checks what comes back.
+	EventNameMatch EventNameMatching
+
 	// Data, when set, replaces the generated records of the actions it
 	// names with its own (see DataSet, LoadDataSet and Scenario).
 	Data *DataSet

@@ -229,8 +229,11 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 							"`jsondecode()` it for fields the API has no column for, such as `userIdentity` or `errorMessage`. Null when " +
 							"`include_cloud_audit_event` is `false`."),
 						"resource_type_cn": computedString("Product name in Chinese (`ResourceTypeCn`)."),
-						"error_code": schema.Int64Attribute{Computed: true, MarkdownDescription: "Error code of the call (`ErrorCode`): " +
-							"`0` when it succeeded; CAM denials carry the CAM code, such as `4102`."},
+						"error_code": schema.Int64Attribute{Computed: true, MarkdownDescription: "Authentication (CAM) error code of " +
+							"the call (`ErrorCode`): `0` when CAM let the call through; a denial carries the CAM code, such as `4102`. " +
+							"`0` does not mean the call succeeded: a call that failed in the service after CAM let it through has " +
+							"`error_code` `0`, and only `cloud_audit_event` says so (`apiErrorCode`, `apiErrorMessage`). " +
+							"`select { failed_only = true }` reads both."},
 						"event_name":      computedString("API or console action (`EventName`), such as `ConsoleLogin` or `DeleteUser`."),
 						"secret_id":       computedString("API key the call was made with (`SecretId`); null for console operations."),
 						"event_source":    computedString("Where the request came in (`EventSource`), such as `cvm.tencentcloudapi.com`."),

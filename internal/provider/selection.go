@@ -86,9 +86,10 @@ func cloudAuditSelectBlock() schema.SingleNestedBlock {
 	return schema.SingleNestedBlock{
 		MarkdownDescription: "Keep only the events that match these conditions. `action_type` is sent to the API " +
 			"(`LookupAttributes` with `ActionType`), and so is `event_names` when it is exactly one whole name " +
-			"(`^DeleteUser$`, no other regular expression syntax) and `lookup_attributes` is empty: the API's " +
-			"`EventName` condition then selects exactly the same events. Everything else runs in the provider, on " +
-			"every event the API returns, as each page arrives. " + selectRuleDescription,
+			"(`^DeleteUser$`, no other regular expression syntax) and `lookup_attributes` is empty; since the documents do " +
+			"not say whether the API's `EventName` match is exact and case-sensitive, the provider applies that pattern " +
+			"again to every event the API returns, and drops (and counts in `evidence.scanned`) those it does not match. " +
+			"Everything else runs in the provider, on every event the API returns, as each page arrives. " + selectRuleDescription,
 		Attributes: map[string]schema.Attribute{
 			"event_names": selectListAttr("Keep the events whose `event_name` matches any of these "+patternsRule,
 				re2Validator{}),
@@ -107,7 +108,14 @@ func cloudAuditSelectBlock() schema.SingleNestedBlock {
 				cidrsRule, cidrValidator{}),
 			"failed_only": schema.BoolAttribute{
 				Optional:            true,
-				MarkdownDescription: "`true` keeps only the failed calls (`error_code` other than `0`); `false` or unset keeps both.",
+				MarkdownDescription: "`true` keeps only the failed calls; `false` or unset keeps both. A call fails in two places, " +
+					"recorded apart: CAM refuses it (`error_code` other than `0`), or CAM lets it through and the service fails it " +
+					"(`error_code` `0`; only the event's document says so). An event is kept when any of `error_code` and its " +
+					"document's `errorCode`, `apiErrorCode`, `camErrorCode` (codes other than `0` and `\"\"`), `errorMessage` or " +
+					"`apiErrorMessage` (not empty) records a failure, and also when it cannot be told whether the call failed: " +
+					"`error_code` is `0` or missing and the document is missing, is not a JSON object, leaves out `apiErrorCode`, or " +
+					"gives an error field of another type. Such an event is kept, never silently dropped. The document is read " +
+					"whatever `include_cloud_audit_event` says.",
 			},
 		},
 	}
@@ -333,6 +341,10 @@ func cloudAuditSelection(m *cloudAuditSelectModel, lookups int) (*recordSelectio
 		if name, ok := exactName(names[0].ValueString()); ok {
 			sent = append(sent, client.LookupAttribute{AttributeKey: "EventName", AttributeValue: &name})
 			s.api = append(s.api, condition("event_names", []string{names[0].ValueString()}))
+			// Whether the API's EventName match is exact and case-sensitive
+			// is not documented: the pattern is applied again to what comes
+			// back, so the selection evidence states is the one that holds.
+			s.names = []*regexp.Regexp{regexp.MustCompile(names[0].ValueString())}
 			names = nil
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -221,6 +222,71 @@ data "auditlog_cloudaudit_events" "users" {
 				resource.TestCheckResourceAttrSet("data.auditlog_cloudaudit_events.failed_deletes", "events.0.event_name"),
 				resource.TestCheckResourceAttrSet("data.auditlog_cloudaudit_events.reads", "events.0.cloud_audit_event"),
 			),
+		}},
+	})
+}
+
+// An API whose EventName condition matches loosely (here by prefix, which
+// the documents do not rule out) returns events the pattern does not
+// match: they are scanned, counted in evidence.scanned, and dropped, so
+// the selection evidence states is the selection that holds.
+func TestAccSelection_sentNameRechecked(t *testing.T) {
+	gen := startSim(t, cloudsim.Options{})
+	events := gen.CloudAuditEvents()
+	renamed := 0
+	for i := range events {
+		if events[i].EventName == "DeleteUser" && renamed%2 == 0 {
+			events[i].EventName = "DeleteUserPolicy"
+		}
+		if strings.HasPrefix(events[i].EventName, "DeleteUser") {
+			renamed++
+		}
+	}
+	b, err := json.Marshal(map[string]any{"DescribeEvents": events})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := cloudsim.ParseDataSet(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim := startSim(t, cloudsim.Options{Data: d, EventNameMatch: cloudsim.EventNamePrefix})
+	all := sim.CloudAuditEvents()
+	start, end := all[len(all)-1].Unix(), all[0].Unix()
+	var kept []string
+	scanned := 0
+	for _, e := range all {
+		if strings.HasPrefix(e.EventName, "DeleteUser") {
+			scanned++
+		}
+		if e.EventName == "DeleteUser" {
+			kept = append(kept, e.EventId)
+		}
+	}
+	if len(kept) == 0 || scanned == len(kept) {
+		t.Fatalf("the data set does not exercise the check: %d kept of %d", len(kept), scanned)
+	}
+	config := sim.providerConfig() + fmt.Sprintf(`
+data "auditlog_cloudaudit_events" "deletes" {
+  start_time = %d
+  end_time   = %d
+  select {
+    event_names = ["^DeleteUser$"]
+  }
+}
+`, start, end)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				evidenceIs("data.auditlog_cloudaudit_events.deletes", wantEvidence{
+					complete: true, records: len(kept), scanned: &scanned, windowStart: i64(start), windowEnd: i64(end),
+					identity: true, region: "ap-guangzhou", narrowedBy: []string{"select"},
+					selection: &wantSelection{api: []string{`event_names=["^DeleteUser$"]`}, provider: []string{}},
+				}),
+			},
+			Check: eventIDsAre("data.auditlog_cloudaudit_events.deletes", "event_id", kept),
 		}},
 	})
 }

@@ -168,3 +168,24 @@ func TestSelectionKeepFailedCloudAudit(t *testing.T) {
 		}
 	}
 }
+
+// A name sent to the API is checked again on what comes back: whether the
+// API's EventName match is exact and case-sensitive is not documented, and
+// evidence.selection states the pattern, so the pattern must hold.
+func TestSelectionRechecksSentName(t *testing.T) {
+	s, sent, err := cloudAuditSelection(&cloudAuditSelectModel{EventNames: strs("^DeleteUser$")}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sent) != 1 || sent[0].AttributeKey != "EventName" || len(s.provider) != 0 {
+		t.Fatalf("sent %+v, provider %q: the name should go to the API", sent, s.provider)
+	}
+	for name, keep := range map[string]bool{"DeleteUser": true, "deleteuser": false, "DeleteUserPolicy": false, "DeleteUsers": false} {
+		if got := s.keepCloudAudit(&client.CloudAuditEvent{EventName: sp(name)}); got != keep {
+			t.Errorf("%s: keep = %v, want %v", name, got, keep)
+		}
+	}
+	if !s.keepCloudAudit(&client.CloudAuditEvent{}) {
+		t.Error("an event without a name was dropped")
+	}
+}
