@@ -9,12 +9,18 @@ data "auditlog_cloudaudit_events" "last_day" {
   end_time   = provider::auditlog::unix_time(local.now)
 }
 
-# Deletions in the last day: who deleted what, and whether it worked.
+# Deletions in the last day: who deleted what, and whether it worked. A call
+# fails at CAM (error_code, such as 4102) or, after CAM let it through, in the
+# service: error_code is then 0 and only the event document's apiErrorCode
+# (0 when the call succeeded) says so.
 output "deletions_last_day" {
   value = [
     for e in data.auditlog_cloudaudit_events.last_day.events :
     format("%s %s %s %s (%s)", e.event_time, e.username, e.event_name,
-    coalesce(e.resources.resource_name, e.resources.resource_type), e.error_code == 0 ? "ok" : "failed ${e.error_code}")
+      coalesce(e.resources.resource_name, e.resources.resource_type),
+      e.error_code != 0 ? "denied by CAM: ${coalesce(e.error_code, "?")}" : (
+        coalesce(try(tostring(jsondecode(e.cloud_audit_event).apiErrorCode), null), "0") == "0" ? "ok" :
+    "failed: ${jsondecode(e.cloud_audit_event).apiErrorCode}"))
     if startswith(e.event_name, "Delete")
   ]
 }
@@ -53,7 +59,7 @@ data "auditlog_cloudaudit_events" "denied_writes" {
   }
 }
 
-# Every failed write call, with the API's own error from the event document.
+# Every write call CAM refused, with the reason from the event document.
 output "failed_writes" {
   value = [
     for e in data.auditlog_cloudaudit_events.denied_writes.events : {
