@@ -107,7 +107,7 @@ func cloudAuditSelectBlock() schema.SingleNestedBlock {
 			"source_ip_not_in": selectListAttr("Keep the events whose `source_ip_address` lies in none of these blocks. "+
 				cidrsRule, cidrValidator{}),
 			"failed_only": schema.BoolAttribute{
-				Optional:            true,
+				Optional: true,
 				MarkdownDescription: "`true` keeps only the failed calls; `false` or unset keeps both. A call fails in two places, " +
 					"recorded apart: CAM refuses it (`error_code` other than `0`), or CAM lets it through and the service fails it " +
 					"(`error_code` `0`; only the event's document says so). An event is kept when any of `error_code` and its " +
