@@ -88,6 +88,7 @@ func TestAccCloudAuditEvents_readsEverything(t *testing.T) {
 		"a console login":             has(func(e cloudsim.TencentEvent) bool { return e.EventName == "ConsoleLogin" && e.SecretId == nil }),
 		"a failed write":              has(func(e cloudsim.TencentEvent) bool { return e.ActionType() == "Write" && e.ErrorCode != 0 }),
 		"a CAM denial":                has(func(e cloudsim.TencentEvent) bool { return e.ErrorCode == 4102 }),
+		"a failure in the service":    has(func(e cloudsim.TencentEvent) bool { return e.ErrorCode == 0 && e.ApiErrorCode() != "" }),
 		"a global product":            has(func(e cloudsim.TencentEvent) bool { return e.ResourceRegion == nil }),
 		"a call naming no resource":   has(func(e cloudsim.TencentEvent) bool { return e.Resources.ResourceName == nil }),
 		"an IPv6 source":              has(func(e cloudsim.TencentEvent) bool { return slices.Contains([]byte(e.SourceIPAddress), ':') }),
