@@ -58,8 +58,10 @@ type CloudAuditEvent struct {
 	Username  *string `json:"Username"`
 	EventTime *string `json:"EventTime"`
 	// CloudAuditEvent is the whole event as a JSON document, in a string.
-	CloudAuditEvent *string         `json:"CloudAuditEvent"`
-	ResourceTypeCn  *string         `json:"ResourceTypeCn"`
+	CloudAuditEvent *string `json:"CloudAuditEvent"`
+	ResourceTypeCn  *string `json:"ResourceTypeCn"`
+	// ErrorCode is the authentication (CAM) error code: 0 does not mean
+	// the call succeeded (see Outcome).
 	ErrorCode       *int64          `json:"ErrorCode"`
 	EventName       *string         `json:"EventName"`
 	SecretId        *string         `json:"SecretId"`
