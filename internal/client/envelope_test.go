@@ -42,6 +42,10 @@ var envReads = map[string]func(c *TencentClient) error{
 		_, err := c.DescribeAuditTrack(context.Background(), "ap-guangzhou", 1000)
 		return err
 	},
+	"DescribeOrganizationMembers": func(c *TencentClient) error {
+		_, err := c.ListOrganizationMembers(context.Background(), DescribeOrganizationMembersRequest{}, 0)
+		return err
+	},
 }
 
 func wantShapeError(t *testing.T, err error, calls int, parts ...string) {
@@ -66,6 +70,8 @@ func TestTencentAnswerWithoutItsListIsAnError(t *testing.T) {
 		"DescribeAuditTracks":    `no "Tracks" field`,
 		"DescribeEvents":         `no "Events" field`,
 		"DescribeAuditTrack":     `none of the fields "Name", "ActionType"`,
+		// Both the list and the total are promised.
+		"DescribeOrganizationMembers": `no "Items" or "Total" field`,
 	} {
 		t.Run(action, func(t *testing.T) {
 			calls, err := envRead(t, `{"Response":{"RequestId":"r1"}}`, envReads[action])
@@ -87,6 +93,9 @@ func TestTencentEmptyListIsNothingMatched(t *testing.T) {
 	for _, body := range []string{
 		`{"Response":{"Data":[],"Total":0,"RequestId":"r1"}}`,
 		`{"Response":{"Data":null,"Total":0,"RequestId":"r1"}}`,
+		// CSIP promises only its list: no total beside no records is
+		// still nothing matched (DescribeOrganizationMembers promises both).
+		`{"Response":{"Data":[],"RequestId":"r1"}}`,
 	} {
 		s := tctStart(t, cloudsim.Options{}, tctAlways(tctHTTP(200, "application/json", body)))
 		res, err := tctClient(t, s.URL(), nil).ListUserCallRecords(context.Background(), "", DescribeUserCallRecordRequest{SubUin: "1"}, 0, 0)

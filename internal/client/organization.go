@@ -123,7 +123,7 @@ type OrganizationMembersResult struct {
 func (c *TencentClient) ListOrganizationMembers(ctx context.Context, req DescribeOrganizationMembersRequest, maxItems int) (*OrganizationMembersResult, error) {
 	read := pagedRead[OrgMember]{
 		noun: "organization members", action: "DescribeOrganizationMembers", pageSize: OrganizationMembersPageSize,
-		maxItems: maxItems, fixedLimit: true, log: c.log,
+		maxItems: maxItems, fixedLimit: true, requireTotal: true, log: c.log,
 		key: func(m OrgMember) (string, bool) {
 			if m.MemberUin == nil {
 				return "", false

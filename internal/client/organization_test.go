@@ -199,17 +199,28 @@ func TestListOrganizationMembersInconsistentAnswers(t *testing.T) {
 		t.Errorf("overlapping pages: err = %v, want an error naming the member returned twice", err)
 	}
 
-	// Items missing while Total says there are members.
-	s = tctStart(t, cloudsim.Options{}, tctAlways(tctHTTP(http.StatusOK, "application/json",
-		`{"Response":{"Total":3,"RequestId":"6f0c1a2b-0000-4000-8000-000000000001"}}`)))
-	_, err = tcoList(t, tctClient(t, s.URL(), nil), DescribeOrganizationMembersRequest{}, 0)
-	if err == nil || !strings.Contains(err.Error(), "none were returned") || !strings.Contains(err.Error(), "6f0c1a2b-0000-4000-8000-000000000001") {
-		t.Errorf("missing Items: err = %v, want an error quoting the RequestId", err)
+	// An answer must carry both Items and Total: one without either is an
+	// answer of another shape, not an organization of 0 members. Asking
+	// again would not change it.
+	for _, tc := range []struct{ name, response, want string }{
+		{"no Items", `"Total":3`, `no "Items" field`},
+		{"no Total", `"Items":[]`, `no "Total" field`},
+		{"neither", ``, `no "Items" or "Total" field`},
+		{"null Total", `"Items":[],"Total":null`, `no total`},
+	} {
+		s = tctStart(t, cloudsim.Options{}, tctAlways(tctHTTP(http.StatusOK, "application/json",
+			`{"Response":{`+tc.response+strings.Repeat(",", min(len(tc.response), 1))+`"RequestId":"6f0c1a2b-0000-4000-8000-000000000001"}}`)))
+		res, err := tcoList(t, tctClient(t, s.URL(), nil), DescribeOrganizationMembersRequest{}, 0)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "6f0c1a2b-0000-4000-8000-000000000001") {
+			t.Errorf("%s: %+v, %v; want an error naming %s and the RequestId", tc.name, res, err, tc.want)
+		}
+		if n := s.count(); n != 1 {
+			t.Errorf("%s: %d calls; an answer of the wrong shape is not retried", tc.name, n)
+		}
 	}
-
-	// No Items and no Total: nothing matched.
+	// An empty organization says so with both fields.
 	s = tctStart(t, cloudsim.Options{}, tctAlways(tctHTTP(http.StatusOK, "application/json",
-		`{"Response":{"RequestId":"6f0c1a2b-0000-4000-8000-000000000002"}}`)))
+		`{"Response":{"Items":[],"Total":0,"RequestId":"6f0c1a2b-0000-4000-8000-000000000002"}}`)))
 	res, err := tcoList(t, tctClient(t, s.URL(), nil), DescribeOrganizationMembersRequest{}, 0)
 	if err != nil || res.Members == nil || len(res.Members) != 0 {
 		t.Errorf("an empty answer: %v, %v; want an empty, non-nil list", res, err)

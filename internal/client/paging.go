@@ -76,6 +76,10 @@ type pagedRead[T any] struct {
 	// fixedLimit is set for page-number APIs, whose pages cannot shrink:
 	// every page asks for the page size and the surplus is dropped.
 	fixedLimit bool
+	// requireTotal is set for an API that promises a total on every
+	// answer: a page without one is an error even when it holds nothing
+	// (otherwise such a page means that nothing matched).
+	requireTotal bool
 	// key, when set, identifies an item, so that overlapping pages are
 	// noticed.
 	key func(T) (string, bool)
@@ -206,7 +210,7 @@ func (r pagedRead[T]) once(ctx context.Context, st *readState) (items []T, total
 	}
 	pages = 1
 	if first.total == nil {
-		if len(first.items) == 0 {
+		if len(first.items) == 0 && !r.requireTotal {
 			return make([]T, 0), 0, pages, nil // nothing matched; some answers then omit the total
 		}
 		return nil, 0, pages, fmt.Errorf("page 1 of %s carries no total (no Total or TotalCount; RequestId: %s), so they cannot be paged reliably", r.noun, first.requestID)
