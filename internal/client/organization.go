@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 )
 
@@ -130,6 +131,7 @@ func (c *TencentClient) ListOrganizationMembers(ctx context.Context, req Describ
 			}
 			return "MemberUin " + strconv.FormatInt(*m.MemberUin, 10), true
 		},
+		probeBorders: true, identity: orgMemberIdentity,
 		fetch: func(ctx context.Context, p pageSpec) (pageResult[OrgMember], error) {
 			pageReq := req // each page works on its own copy
 			pageReq.Offset, pageReq.Limit = uint64(p.offset), uint64(p.size)
@@ -149,4 +151,14 @@ func (c *TencentClient) ListOrganizationMembers(ctx context.Context, req Describ
 		return nil, err
 	}
 	return &OrganizationMembersResult{Members: res.items, Total: uint64(res.total), Pages: res.pages, PageSizeCap: uint64(res.cap)}, nil
+}
+
+// orgMemberIdentity names a member for the border probes: its MemberUin,
+// or, for a member without one, the whole record as the API sent it.
+func orgMemberIdentity(m OrgMember) string {
+	if m.MemberUin != nil {
+		return "MemberUin " + strconv.FormatInt(*m.MemberUin, 10)
+	}
+	b, _ := json.Marshal(m)
+	return "a member without a MemberUin, " + string(b)
 }

@@ -87,8 +87,13 @@ type pagedRead[T any] struct {
 	// that make it itself (for messages too); pages then overlap by one
 	// item, whose identity must match across the border.
 	identity func(T) string
-	log      Logger
-	fetch    func(ctx context.Context, p pageSpec) (pageResult[T], error)
+	// probeBorders, for an API whose pages cannot overlap (fixedLimit:
+	// every Offset a multiple of the Limit), reads the last item of every
+	// page but the last again, alone, once the page after it has been
+	// read; its identity must not have changed (see paging_borders.go).
+	probeBorders bool
+	log          Logger
+	fetch        func(ctx context.Context, p pageSpec) (pageResult[T], error)
 }
 
 // shortPage is a page that held fewer items than asked for before the end.
@@ -351,6 +356,13 @@ func (r pagedRead[T]) readSegment(ctx context.Context, g segment[T], total int64
 			items = append(items, page...)
 			if shorts[i] != nil {
 				return items, shorts[i], pages, nil
+			}
+		}
+		if r.probeBorders && r.fixedLimit {
+			n, err := r.checkBorders(ctx, g, from, to, total, items[base:])
+			pages += n
+			if err != nil {
+				return nil, nil, pages, err
 			}
 		}
 		if err := ctx.Err(); err != nil {
