@@ -229,3 +229,24 @@ func TestScanJSONKeys(t *testing.T) {
 		t.Errorf("present %b, %v; want only Data, matched as encoding/json does", present, err)
 	}
 }
+
+// A page after the first without a total is an answer of another shape,
+// not a total that changed: the read fails naming the page and the
+// RequestId, without a second pass. DescribeOrganizationMembers promises
+// its Total, so its answer is refused before paging sees it.
+func TestPageWithoutTotalAfterTheFirst(t *testing.T) {
+	s := tctStart(t, cloudsim.Options{CallRecords: 250}, nil)
+	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultNoTotal, Action: "DescribeUserCallRecord", After: 1})
+	_, err := tctClient(t, s.URL(), nil).ListUserCallRecords(context.Background(), "", DescribeUserCallRecordRequest{SubUin: cloudsim.CSIPSubUins[0]}, 100, 0)
+	if err == nil || !strings.Contains(err.Error(), "page 2 of") || !strings.Contains(err.Error(), "(offset 99) carries no total") ||
+		!strings.Contains(err.Error(), "RequestId: ") || strings.Contains(err.Error(), "second read") {
+		t.Errorf("CSIP page 2 without Total: %v", err)
+	}
+	s = tctStart(t, cloudsim.Options{OrgMembers: 120}, nil)
+	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultNoTotal, Action: "DescribeOrganizationMembers", After: 1})
+	_, err = tcoList(t, tctClient(t, s.URL(), nil), DescribeOrganizationMembersRequest{}, 0)
+	wantShapeError(t, err, 1, `no "Total" field`, "RequestId: ")
+	if n := s.sim.RepeatedFaultCount(); n != 0 {
+		t.Errorf("%d faulted pages asked again; an answer of the wrong shape is not retried", n)
+	}
+}

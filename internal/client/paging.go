@@ -472,12 +472,11 @@ func (r pagedRead[T]) page(ctx context.Context, spec pageSpec) (pageResult[T], e
 // check verifies one page against the total the first page reported. A page
 // shorter than expected is not an error here: the caller learns the cap.
 func (r pagedRead[T]) check(spec pageSpec, p pageResult[T], total int64) (*shortPage, error) {
-	if p.total == nil || *p.total != total {
-		after := int64(-1)
-		if p.total != nil {
-			after = *p.total
-		}
-		return nil, &totalChangedError{noun: r.noun, before: total, after: after, page: spec.seq, offset: spec.offset, requestID: p.requestID}
+	if p.total == nil {
+		return nil, errNoTotal(r.noun, spec, p.requestID)
+	}
+	if *p.total != total {
+		return nil, &totalChangedError{noun: r.noun, before: total, after: *p.total, page: spec.seq, offset: spec.offset, requestID: p.requestID}
 	}
 	got := int64(len(p.items))
 	if got > spec.limit {
@@ -505,4 +504,11 @@ func totalFromUint64(noun string, v *uint64, requestID string) (*int64, error) {
 	}
 	t := int64(*v)
 	return &t, nil
+}
+
+// errNoTotal is a page after the first without a total: an answer of
+// another shape, which a second pass would not change.
+func errNoTotal(noun string, spec pageSpec, requestID string) error {
+	return fmt.Errorf("page %d of %s (offset %d) carries no total (no Total or TotalCount; RequestId: %s), so the read cannot be checked against the first page's",
+		spec.seq, noun, spec.offset, requestID)
 }

@@ -31,17 +31,16 @@ import (
 // page before the border ended with: items were added or removed ahead of
 // it between the calls.
 type borderError struct {
-	noun          string
-	offset        int64
-	page          int // the page that ended at the border
-	requestID     string
-	got, want     string
-	probedAfterPg int
+	noun      string
+	offset    int64
+	page      int // the page that ended at the border
+	requestID string
+	got, want string
 }
 
 func (e *borderError) Error() string {
 	return fmt.Sprintf("offset %d of %s, read alone after page %d (RequestId: %s), holds %s where page %d ended with %s: %s were added or removed ahead of it during the read, shifting the pages past it",
-		e.offset, e.noun, e.probedAfterPg, e.requestID, e.got, e.page, e.want, e.noun)
+		e.offset, e.noun, e.page+1, e.requestID, e.got, e.page, e.want, e.noun)
 }
 
 func (*borderError) restartable() {}
@@ -101,19 +100,19 @@ func (r pagedRead[T]) probeBorder(ctx context.Context, offset int64, page int, t
 		return false, fmt.Errorf("reading offset %d of %s alone, the border of pages %d and %d: %w", offset, r.noun, page, page+1, err)
 	}
 	pageRead(ctx, spec.seq, 0, p.total, call.attempt()) // a check: it brings no new item
-	if p.total == nil || *p.total != total {
-		after := int64(-1)
-		if p.total != nil {
-			after = *p.total
-		}
-		return true, &totalChangedError{noun: r.noun, before: total, after: after, page: page + 1, offset: offset, requestID: p.requestID}
+	if p.total == nil {
+		return true, fmt.Errorf("offset %d of %s, read alone after page %d, carries no total (RequestId: %s), so it cannot be checked against the first page's",
+			offset, r.noun, page+1, p.requestID)
+	}
+	if *p.total != total {
+		return true, &totalChangedError{noun: r.noun, before: total, after: *p.total, page: page + 1, offset: offset, requestID: p.requestID}
 	}
 	if len(p.items) != 1 {
 		return true, fmt.Errorf("offset %d of %s, read alone after page %d (Limit 1, RequestId: %s), held %d where the total of %d says there is 1: the API is inconsistent, so the read cannot be exact",
 			offset, r.noun, page+1, p.requestID, len(p.items), total)
 	}
 	if got, was := r.identity(p.items[0]), r.identity(want); got != was {
-		return true, &borderError{noun: r.noun, offset: offset, page: page, requestID: p.requestID, got: got, want: was, probedAfterPg: page + 1}
+		return true, &borderError{noun: r.noun, offset: offset, page: page, requestID: p.requestID, got: got, want: was}
 	}
 	return true, nil
 }
