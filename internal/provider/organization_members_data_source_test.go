@@ -204,6 +204,15 @@ func TestAccOrganizationMembers_errors(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)FailedOperation\.OperateBillingPermissionErr.*RequestId:\s+[0-9a-f-]{36}`),
 			},
 			{
+				// Neither Items nor Total: not an organization of no members.
+				PreConfig: func() {
+					sim.ClearFaults()
+					sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultNoList, Action: "DescribeOrganizationMembers"})
+				},
+				Config:      sim.providerConfig() + `data "auditlog_organization_members" "test" {}`,
+				ExpectError: regexp.MustCompile(`(?s)no\s+"Items"\s+or\s+"Total"\s+field.*RequestId:\s+[0-9a-f-]{36}`),
+			},
+			{
 				Config:      sim.providerConfig() + `data "auditlog_organization_members" "test" { lang = "fr" }`,
 				ExpectError: regexp.MustCompile(`(?s)Attribute lang value must be one of`),
 				PlanOnly:    true,
