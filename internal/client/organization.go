@@ -102,7 +102,8 @@ type OrganizationMembersResult struct {
 	Members []OrgMember
 	// Total is the API's count of members matching the request.
 	Total uint64
-	// Pages is the number of API calls that succeeded.
+	// Pages is the number of API calls that succeeded, the checks of the
+	// page borders included.
 	Pages int
 	// PageSizeCap is the Limit the API was found to cap pages at (silently,
 	// below the documented 50); 0 when none was seen.
@@ -121,6 +122,12 @@ type OrganizationMembersResult struct {
 // the API silently caps its pages, the read starts again from the first
 // member with pages of the cap: continuing at the next unread offset would
 // send an Offset that is no multiple of the new Limit.
+//
+// Pages cannot overlap for the same reason, so the border of every two
+// pages is checked instead: once both are read, the last member of the
+// first is read again alone (Limit 1), and a different member means the
+// list shifted under the read (see paging_borders.go). Every answer must
+// carry both Items and Total.
 func (c *TencentClient) ListOrganizationMembers(ctx context.Context, req DescribeOrganizationMembersRequest, maxItems int) (*OrganizationMembersResult, error) {
 	read := pagedRead[OrgMember]{
 		noun: "organization members", action: "DescribeOrganizationMembers", pageSize: OrganizationMembersPageSize,
