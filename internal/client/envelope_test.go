@@ -42,6 +42,10 @@ var envReads = map[string]func(c *TencentClient) error{
 		_, err := c.DescribeAuditTrack(context.Background(), "ap-guangzhou", 1000)
 		return err
 	},
+	"DescribeOrganizationMembers": func(c *TencentClient) error {
+		_, err := c.ListOrganizationMembers(context.Background(), DescribeOrganizationMembersRequest{}, 0)
+		return err
+	},
 }
 
 func wantShapeError(t *testing.T, err error, calls int, parts ...string) {
@@ -66,6 +70,8 @@ func TestTencentAnswerWithoutItsListIsAnError(t *testing.T) {
 		"DescribeAuditTracks":    `no "Tracks" field`,
 		"DescribeEvents":         `no "Events" field`,
 		"DescribeAuditTrack":     `none of the fields "Name", "ActionType"`,
+		// Both the list and the total are promised.
+		"DescribeOrganizationMembers": `no "Items" or "Total" field`,
 	} {
 		t.Run(action, func(t *testing.T) {
 			calls, err := envRead(t, `{"Response":{"RequestId":"r1"}}`, envReads[action])
@@ -87,6 +93,9 @@ func TestTencentEmptyListIsNothingMatched(t *testing.T) {
 	for _, body := range []string{
 		`{"Response":{"Data":[],"Total":0,"RequestId":"r1"}}`,
 		`{"Response":{"Data":null,"Total":0,"RequestId":"r1"}}`,
+		// CSIP promises only its list: no total beside no records is
+		// still nothing matched (DescribeOrganizationMembers promises both).
+		`{"Response":{"Data":[],"RequestId":"r1"}}`,
 	} {
 		s := tctStart(t, cloudsim.Options{}, tctAlways(tctHTTP(200, "application/json", body)))
 		res, err := tctClient(t, s.URL(), nil).ListUserCallRecords(context.Background(), "", DescribeUserCallRecordRequest{SubUin: "1"}, 0, 0)
@@ -218,5 +227,26 @@ func TestScanJSONKeys(t *testing.T) {
 	present, err := scanJSONKeys([]byte(`{"Response":{"data":[],"Other":{"Total":1}},"Total":2}`), "Response", []string{"Data", "Total"})
 	if err != nil || present != 1 {
 		t.Errorf("present %b, %v; want only Data, matched as encoding/json does", present, err)
+	}
+}
+
+// A page after the first without a total is an answer of another shape,
+// not a total that changed: the read fails naming the page and the
+// RequestId, without a second pass. DescribeOrganizationMembers promises
+// its Total, so its answer is refused before paging sees it.
+func TestPageWithoutTotalAfterTheFirst(t *testing.T) {
+	s := tctStart(t, cloudsim.Options{CallRecords: 250}, nil)
+	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultNoTotal, Action: "DescribeUserCallRecord", After: 1})
+	_, err := tctClient(t, s.URL(), nil).ListUserCallRecords(context.Background(), "", DescribeUserCallRecordRequest{SubUin: cloudsim.CSIPSubUins[0]}, 100, 0)
+	if err == nil || !strings.Contains(err.Error(), "page 2 of") || !strings.Contains(err.Error(), "(offset 99) carries no total") ||
+		!strings.Contains(err.Error(), "RequestId: ") || strings.Contains(err.Error(), "second read") {
+		t.Errorf("CSIP page 2 without Total: %v", err)
+	}
+	s = tctStart(t, cloudsim.Options{OrgMembers: 120}, nil)
+	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultNoTotal, Action: "DescribeOrganizationMembers", After: 1})
+	_, err = tcoList(t, tctClient(t, s.URL(), nil), DescribeOrganizationMembersRequest{}, 0)
+	wantShapeError(t, err, 1, `no "Total" field`, "RequestId: ")
+	if n := s.sim.RepeatedFaultCount(); n != 0 {
+		t.Errorf("%d faulted pages asked again; an answer of the wrong shape is not retried", n)
 	}
 }

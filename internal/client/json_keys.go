@@ -19,6 +19,26 @@ import (
 // is well-formed JSON of an unexpected shape, which asking again would not
 // fix, so it is not retried.
 
+// repeatedKey is the key scan every UCloud answer goes through, whatever
+// its action decodes (attempt calls it): the first key an object of body
+// repeats, or nil. decodeErr and env are what the action's decoder
+// returned: a decoder that found a repeated key, or scanned and found none
+// (env.keysScanned), is not scanned after; a body that is not JSON at all
+// is reported as such by the caller.
+func repeatedKey(body []byte, env *ucloudEnvelope, decodeErr error) error {
+	var dup *duplicateKeyError
+	switch {
+	case errors.As(decodeErr, &dup):
+		return dup
+	case env != nil && env.keysScanned:
+		return nil
+	case decodeErr != nil && !json.Valid(body):
+		return nil
+	}
+	_, err := scanJSONKeys(body, "", nil)
+	return err
+}
+
 // duplicateKeyError is a key that repeats in one object of an answer.
 type duplicateKeyError struct {
 	key, earlier string   // earlier is the first spelling, when it differs in case

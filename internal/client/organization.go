@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 )
 
@@ -101,7 +102,8 @@ type OrganizationMembersResult struct {
 	Members []OrgMember
 	// Total is the API's count of members matching the request.
 	Total uint64
-	// Pages is the number of API calls that succeeded.
+	// Pages is the number of API calls that succeeded, the checks of the
+	// page borders included.
 	Pages int
 	// PageSizeCap is the Limit the API was found to cap pages at (silently,
 	// below the documented 50); 0 when none was seen.
@@ -120,16 +122,23 @@ type OrganizationMembersResult struct {
 // the API silently caps its pages, the read starts again from the first
 // member with pages of the cap: continuing at the next unread offset would
 // send an Offset that is no multiple of the new Limit.
+//
+// Pages cannot overlap for the same reason, so the border of every two
+// pages is checked instead: once both are read, the last member of the
+// first is read again alone (Limit 1), and a different member means the
+// list shifted under the read (see paging_borders.go). Every answer must
+// carry both Items and Total.
 func (c *TencentClient) ListOrganizationMembers(ctx context.Context, req DescribeOrganizationMembersRequest, maxItems int) (*OrganizationMembersResult, error) {
 	read := pagedRead[OrgMember]{
 		noun: "organization members", action: "DescribeOrganizationMembers", pageSize: OrganizationMembersPageSize,
-		maxItems: maxItems, fixedLimit: true, log: c.log,
+		maxItems: maxItems, fixedLimit: true, requireTotal: true, log: c.log,
 		key: func(m OrgMember) (string, bool) {
 			if m.MemberUin == nil {
 				return "", false
 			}
 			return "MemberUin " + strconv.FormatInt(*m.MemberUin, 10), true
 		},
+		probeBorders: true, identity: orgMemberIdentity,
 		fetch: func(ctx context.Context, p pageSpec) (pageResult[OrgMember], error) {
 			pageReq := req // each page works on its own copy
 			pageReq.Offset, pageReq.Limit = uint64(p.offset), uint64(p.size)
@@ -149,4 +158,14 @@ func (c *TencentClient) ListOrganizationMembers(ctx context.Context, req Describ
 		return nil, err
 	}
 	return &OrganizationMembersResult{Members: res.items, Total: uint64(res.total), Pages: res.pages, PageSizeCap: uint64(res.cap)}, nil
+}
+
+// orgMemberIdentity names a member for the border probes: its MemberUin,
+// or, for a member without one, the whole record as the API sent it.
+func orgMemberIdentity(m OrgMember) string {
+	if m.MemberUin != nil {
+		return "MemberUin " + strconv.FormatInt(*m.MemberUin, 10)
+	}
+	b, _ := json.Marshal(m)
+	return "a member without a MemberUin, " + string(b)
 }

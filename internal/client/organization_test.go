@@ -95,16 +95,17 @@ func TestListOrganizationMembersExactAcrossPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := tcoWant(s.sim)
-	if len(res.Members) != len(want) || res.Total != 120 || res.Pages != 3 || res.PageSizeCap != 0 {
-		t.Fatalf("read %d members, Total %d, %d pages, cap %d; want 120, 120, 3, 0", len(res.Members), res.Total, res.Pages, res.PageSizeCap)
+	// 3 pages and a member read alone at each of their 2 borders.
+	if len(res.Members) != len(want) || res.Total != 120 || res.Pages != 5 || res.PageSizeCap != 0 {
+		t.Fatalf("read %d members, Total %d, %d calls, cap %d; want 120, 120, 5, 0", len(res.Members), res.Total, res.Pages, res.PageSizeCap)
 	}
 	for i, m := range res.Members {
 		if got := tcoAsSim(t, m); !reflect.DeepEqual(got, want[i]) {
 			t.Fatalf("member %d is\n%+v\nwant\n%+v", i, got, want[i])
 		}
 	}
-	if got := tcoPages(t, s); !reflect.DeepEqual(got, [][2]int{{0, 50}, {50, 50}, {100, 50}}) {
-		t.Errorf("pages (Offset, Limit) %v, want (0,50) (50,50) (100,50)", got)
+	if got := tcoPages(t, s); !reflect.DeepEqual(got, [][2]int{{0, 50}, {49, 1}, {50, 50}, {99, 1}, {100, 50}}) {
+		t.Errorf("pages (Offset, Limit) %v, want (0,50) (49,1) (50,50) (99,1) (100,50)", got)
 	}
 	for _, r := range s.requests() {
 		if region := r.Header.Get("X-TC-Region"); region != "" {
@@ -147,8 +148,8 @@ func TestListOrganizationMembersRequestAndMaxItems(t *testing.T) {
 			t.Errorf("member %d is %+v, want %+v", i, got, want[i])
 		}
 	}
-	if got := tcoPages(t, s); !reflect.DeepEqual(got, [][2]int{{0, 50}, {50, 50}}) {
-		t.Errorf("pages %v, want (0,50) (50,50)", got)
+	if got := tcoPages(t, s); !reflect.DeepEqual(got, [][2]int{{0, 50}, {49, 1}, {50, 50}}) {
+		t.Errorf("pages %v, want (0,50) (49,1) (50,50)", got)
 	}
 }
 
@@ -188,9 +189,12 @@ func TestListOrganizationMembersInconsistentAnswers(t *testing.T) {
 		if req.Action != "DescribeOrganizationMembers" {
 			return body
 		}
-		if string(req.Params["Offset"]) == "0" {
+		switch {
+		case string(req.Params["Offset"]) == "0":
 			first = body
 			return body
+		case string(req.Params["Limit"]) == "1":
+			return body // the border probe reads the list as it is
 		}
 		return first // the other pages are fetched once the first has been read
 	}
@@ -199,17 +203,28 @@ func TestListOrganizationMembersInconsistentAnswers(t *testing.T) {
 		t.Errorf("overlapping pages: err = %v, want an error naming the member returned twice", err)
 	}
 
-	// Items missing while Total says there are members.
-	s = tctStart(t, cloudsim.Options{}, tctAlways(tctHTTP(http.StatusOK, "application/json",
-		`{"Response":{"Total":3,"RequestId":"6f0c1a2b-0000-4000-8000-000000000001"}}`)))
-	_, err = tcoList(t, tctClient(t, s.URL(), nil), DescribeOrganizationMembersRequest{}, 0)
-	if err == nil || !strings.Contains(err.Error(), "none were returned") || !strings.Contains(err.Error(), "6f0c1a2b-0000-4000-8000-000000000001") {
-		t.Errorf("missing Items: err = %v, want an error quoting the RequestId", err)
+	// An answer must carry both Items and Total: one without either is an
+	// answer of another shape, not an organization of 0 members. Asking
+	// again would not change it.
+	for _, tc := range []struct{ name, response, want string }{
+		{"no Items", `"Total":3`, `no "Items" field`},
+		{"no Total", `"Items":[]`, `no "Total" field`},
+		{"neither", ``, `no "Items" or "Total" field`},
+		{"null Total", `"Items":[],"Total":null`, `no total`},
+	} {
+		s = tctStart(t, cloudsim.Options{}, tctAlways(tctHTTP(http.StatusOK, "application/json",
+			`{"Response":{`+tc.response+strings.Repeat(",", min(len(tc.response), 1))+`"RequestId":"6f0c1a2b-0000-4000-8000-000000000001"}}`)))
+		res, err := tcoList(t, tctClient(t, s.URL(), nil), DescribeOrganizationMembersRequest{}, 0)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "6f0c1a2b-0000-4000-8000-000000000001") {
+			t.Errorf("%s: %+v, %v; want an error naming %s and the RequestId", tc.name, res, err, tc.want)
+		}
+		if n := s.count(); n != 1 {
+			t.Errorf("%s: %d calls; an answer of the wrong shape is not retried", tc.name, n)
+		}
 	}
-
-	// No Items and no Total: nothing matched.
+	// An empty organization says so with both fields.
 	s = tctStart(t, cloudsim.Options{}, tctAlways(tctHTTP(http.StatusOK, "application/json",
-		`{"Response":{"RequestId":"6f0c1a2b-0000-4000-8000-000000000002"}}`)))
+		`{"Response":{"Items":[],"Total":0,"RequestId":"6f0c1a2b-0000-4000-8000-000000000002"}}`)))
 	res, err := tcoList(t, tctClient(t, s.URL(), nil), DescribeOrganizationMembersRequest{}, 0)
 	if err != nil || res.Members == nil || len(res.Members) != 0 {
 		t.Errorf("an empty answer: %v, %v; want an empty, non-nil list", res, err)
@@ -240,5 +255,56 @@ func TestListOrganizationMembersAPIErrors(t *testing.T) {
 	_, err = tctClient(t, s.URL(), nil).DescribeOrganizationMembers(context.Background(), DescribeOrganizationMembersRequest{Limit: 51})
 	if te := tctAsError(t, err); te.Code != "InvalidParameterValue" || !strings.Contains(te.Message, "Limit") {
 		t.Errorf("Limit 51: %v, want InvalidParameterValue naming Limit", err)
+	}
+}
+
+// One member leaves at the head and one joins at the tail between two
+// pages: Total stays and no MemberUin repeats, but the member that ended
+// up at the border is on neither page. The member read alone at the border
+// after the later page shows it: the read starts again once and is exact.
+func TestListOrganizationMembersShiftUnderConstantTotal(t *testing.T) {
+	s := tctStart(t, cloudsim.Options{OrgMembers: 120}, nil)
+	before := tcoWant(s.sim)
+	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultShiftUp, Action: "DescribeOrganizationMembers", After: 1, Times: 1})
+	res, err := tcoList(t, tctClient(t, s.URL(), nil), DescribeOrganizationMembersRequest{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := tcoWant(s.sim)
+	if want[49].MemberUin != before[50].MemberUin {
+		t.Fatalf("the shift did not move member %d to the end of page 1: the test proves nothing", before[50].MemberUin)
+	}
+	got := make([]int64, len(res.Members))
+	for i, m := range res.Members {
+		got[i] = *m.MemberUin
+	}
+	wantUins := make([]int64, len(want))
+	for i, m := range want {
+		wantUins[i] = m.MemberUin
+	}
+	if !reflect.DeepEqual(got, wantUins) || res.Total != 120 {
+		t.Errorf("read %v (Total %d), want the members after the change %v", got, res.Total, wantUins)
+	}
+
+	// A change between every two calls: the second read differs too, and
+	// the error quotes what the border held each time.
+	s = tctStart(t, cloudsim.Options{OrgMembers: 120}, nil)
+	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultShiftUp, Action: "DescribeOrganizationMembers", After: 1})
+	_, err = tcoList(t, tctClient(t, s.URL(), nil), DescribeOrganizationMembersRequest{}, 0)
+	if err == nil {
+		t.Fatal("members shifting between every two calls: no error")
+	}
+	for _, part := range []string{"organization members", "offset 49", "where page 1 ended with MemberUin 100000000050", "second read was inconsistent too", "RequestId: "} {
+		if !strings.Contains(err.Error(), part) {
+			t.Errorf("error %q lacks %q", err, part)
+		}
+	}
+
+	// A member listed early (and the last leaving): pages read after it
+	// repeat a member; the read starts again and is exact.
+	s = tctStart(t, cloudsim.Options{OrgMembers: 120}, nil)
+	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultShiftDown, Action: "DescribeOrganizationMembers", After: 1, Times: 1})
+	if _, err := tcoList(t, tctClient(t, s.URL(), nil), DescribeOrganizationMembersRequest{}, 0); err != nil {
+		t.Errorf("a member listed early once: %v; the read starts again and is exact", err)
 	}
 }

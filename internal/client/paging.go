@@ -76,6 +76,10 @@ type pagedRead[T any] struct {
 	// fixedLimit is set for page-number APIs, whose pages cannot shrink:
 	// every page asks for the page size and the surplus is dropped.
 	fixedLimit bool
+	// requireTotal is set for an API that promises a total on every
+	// answer: a page without one is an error even when it holds nothing
+	// (otherwise such a page means that nothing matched).
+	requireTotal bool
 	// key, when set, identifies an item, so that overlapping pages are
 	// noticed.
 	key func(T) (string, bool)
@@ -83,8 +87,13 @@ type pagedRead[T any] struct {
 	// that make it itself (for messages too); pages then overlap by one
 	// item, whose identity must match across the border.
 	identity func(T) string
-	log      Logger
-	fetch    func(ctx context.Context, p pageSpec) (pageResult[T], error)
+	// probeBorders, for an API whose pages cannot overlap (fixedLimit:
+	// every Offset a multiple of the Limit), reads the last item of every
+	// page but the last again, alone, once the page after it has been
+	// read; its identity must not have changed (see paging_borders.go).
+	probeBorders bool
+	log          Logger
+	fetch        func(ctx context.Context, p pageSpec) (pageResult[T], error)
 }
 
 // shortPage is a page that held fewer items than asked for before the end.
@@ -206,7 +215,7 @@ func (r pagedRead[T]) once(ctx context.Context, st *readState) (items []T, total
 	}
 	pages = 1
 	if first.total == nil {
-		if len(first.items) == 0 {
+		if len(first.items) == 0 && !r.requireTotal {
 			return make([]T, 0), 0, pages, nil // nothing matched; some answers then omit the total
 		}
 		return nil, 0, pages, fmt.Errorf("page 1 of %s carries no total (no Total or TotalCount; RequestId: %s), so they cannot be paged reliably", r.noun, first.requestID)
@@ -349,6 +358,13 @@ func (r pagedRead[T]) readSegment(ctx context.Context, g segment[T], total int64
 				return items, shorts[i], pages, nil
 			}
 		}
+		if r.probeBorders && r.fixedLimit {
+			n, err := r.checkBorders(ctx, g, from, to, total, items[base:])
+			pages += n
+			if err != nil {
+				return nil, nil, pages, err
+			}
+		}
 		if err := ctx.Err(); err != nil {
 			return nil, nil, pages, err
 		}
@@ -456,12 +472,11 @@ func (r pagedRead[T]) page(ctx context.Context, spec pageSpec) (pageResult[T], e
 // check verifies one page against the total the first page reported. A page
 // shorter than expected is not an error here: the caller learns the cap.
 func (r pagedRead[T]) check(spec pageSpec, p pageResult[T], total int64) (*shortPage, error) {
-	if p.total == nil || *p.total != total {
-		after := int64(-1)
-		if p.total != nil {
-			after = *p.total
-		}
-		return nil, &totalChangedError{noun: r.noun, before: total, after: after, page: spec.seq, offset: spec.offset, requestID: p.requestID}
+	if p.total == nil {
+		return nil, errNoTotal(r.noun, spec, p.requestID)
+	}
+	if *p.total != total {
+		return nil, &totalChangedError{noun: r.noun, before: total, after: *p.total, page: spec.seq, offset: spec.offset, requestID: p.requestID}
 	}
 	got := int64(len(p.items))
 	if got > spec.limit {
@@ -489,4 +504,11 @@ func totalFromUint64(noun string, v *uint64, requestID string) (*int64, error) {
 	}
 	t := int64(*v)
 	return &t, nil
+}
+
+// errNoTotal is a page after the first without a total: an answer of
+// another shape, which a second pass would not change.
+func errNoTotal(noun string, spec pageSpec, requestID string) error {
+	return fmt.Errorf("page %d of %s (offset %d) carries no total (no Total or TotalCount; RequestId: %s), so the read cannot be checked against the first page's",
+		spec.seq, noun, spec.offset, requestID)
 }

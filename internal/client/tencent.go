@@ -468,8 +468,8 @@ func (t *observingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	standIn := []byte(`{"Response":{}}`)
 	if resp.StatusCode != http.StatusOK {
 		ex.snippet = quote(body)
-	} else if derr := decodeTencentEnvelope(body, ex.into); derr != nil && !recoverAPIError(body, ex.into) {
-		ex.decodeErr, ex.snippet, ex.garbled = errors.New("undecodable JSON"), quote(body), garbled(derr)
+	} else if derr := recoverAPIError(body, ex.into, decodeTencentEnvelope(body, ex.into)); derr != nil {
+		ex.decodeErr, ex.snippet, ex.garbled = withheldDecodeError(derr), quote(body), garbled(derr)
 		if !ex.secretBody {
 			ex.decodeErr = derr
 		}
@@ -514,19 +514,41 @@ func decodeTencentEnvelope(body []byte, into responseMetaHolder) error {
 }
 
 // recoverAPIError handles an error answer whose other fields do not fit
-// the success type: it decodes only the envelope's Error and RequestId, so
-// the API's own error is reported rather than a decoding failure. Any
-// Error object counts, with a Code or without.
-func recoverAPIError(body []byte, into responseMetaHolder) bool {
+// the success type (decodeErr is why they do not): it decodes only the
+// envelope's Error and RequestId, so the API's own error is reported rather
+// than a decoding failure, and returns nil. Any Error object counts, with a
+// Code or without. An answer that repeats a key is no answer: which Error
+// is meant is ambiguous, and the repeated key is the error. Otherwise
+// decodeErr stands.
+func recoverAPIError(body []byte, into responseMetaHolder, decodeErr error) error {
+	if decodeErr == nil {
+		return nil
+	}
 	var env struct{ Response ResponseMeta }
 	if json.Unmarshal(body, &env) != nil || env.Response.Error == nil {
-		return false
+		return decodeErr
 	}
 	if _, err := scanJSONKeys(body, "", nil); err != nil {
-		return false // which Error is meant is ambiguous
+		return &shapeError{requestID: env.Response.RequestId, err: err}
 	}
 	*into.responseMeta() = env.Response
-	return true
+	return nil
+}
+
+// withheldDecodeError is what is said of an answer that could not be
+// decoded when the answer may carry credentials: whether it was damaged,
+// of another shape or repeated a key, and its RequestId, but nothing it
+// holds (not even a key's name).
+func withheldDecodeError(err error) error {
+	var shape *shapeError
+	if !errors.As(err, &shape) {
+		return errors.New("undecodable JSON")
+	}
+	var dup *duplicateKeyError
+	if errors.As(err, &dup) {
+		return &shapeError{requestID: shape.requestID, err: errors.New("undecodable JSON: a key repeats (which one is withheld: the answer may carry credentials)")}
+	}
+	return &shapeError{requestID: shape.requestID, err: errors.New("undecodable JSON: an answer of an unexpected shape")}
 }
 
 // snippet returns the start of a body for an error message, quoted and

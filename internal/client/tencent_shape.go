@@ -31,6 +31,12 @@ func (*DescribeUserCallRecordResponse) promised() ([]string, bool) { return []st
 func (*DescribeAuditTracksResponse) promised() ([]string, bool)    { return []string{"Tracks"}, false }
 func (*DescribeEventsResponse) promised() ([]string, bool)         { return []string{"Events"}, false }
 
+// A page of members without Items or without Total cannot be told from an
+// organization of no members: both are promised.
+func (*DescribeOrganizationMembersResponse) promised() ([]string, bool) {
+	return []string{"Items", "Total"}, false
+}
+
 // A tracking set's fields may each be absent (null in the schema), but not
 // all of them: that answer describes no tracking set.
 func (*DescribeAuditTrackResponse) promised() ([]string, bool) {
@@ -62,5 +68,5 @@ func checkTencentShape(body []byte, into responseMetaHolder) error {
 	case anyOf:
 		return &shapeError{requestID: meta.RequestId, err: fmt.Errorf("the Response has none of the fields %s: an answer of an unexpected shape", strings.Join(missing, ", "))}
 	}
-	return &shapeError{requestID: meta.RequestId, err: fmt.Errorf("the Response has no %s field: an answer of an unexpected shape, not an empty list", strings.Join(missing, ", "))}
+	return &shapeError{requestID: meta.RequestId, err: fmt.Errorf("the Response has no %s field: an answer of an unexpected shape, not an empty list", strings.Join(missing, " or "))}
 }

@@ -194,11 +194,7 @@ func (c *UCloudClient) Call(ctx context.Context, action string, params map[strin
 	var env ucloudEnvelope
 	requestID, body, err := c.invoke(ctx, action, flat, func(body []byte) (*ucloudEnvelope, error) {
 		env = ucloudEnvelope{}
-		err := json.Unmarshal(body, &env)
-		if err == nil {
-			_, err = scanJSONKeys(body, "", nil) // a repeated key is a damaged answer
-		}
-		return &env, err
+		return &env, json.Unmarshal(body, &env) // attempt refuses a repeated key
 	})
 	if err != nil {
 		return nil, err
@@ -212,6 +208,9 @@ type ucloudEnvelope struct {
 	RetCode ucloudRetCode `json:"RetCode"`
 	Action  string        `json:"Action"`
 	Message string        `json:"Message"`
+	// keysScanned is set by a decoder that ran the key scan itself and
+	// found no repeated key, so that attempt does not scan again.
+	keysScanned bool
 }
 
 // ucloudRetCode decodes RetCode whether it arrives as a JSON number or as a
@@ -471,6 +470,12 @@ func (c *UCloudClient) attempt(parent context.Context, action string, form url.V
 	}
 
 	env, decErr := decode(body)
+	if dup := repeatedKey(body, env, decErr); dup != nil {
+		// Checked before the RetCode: with a key repeated, even the RetCode
+		// read may not be the one the gateway meant.
+		return requestID, nil, status, &UCloudError{Action: action, HTTPStatus: status, RequestID: requestID,
+			Message: "malformed response body (" + briefError(dup) + ")"}
+	}
 	if env != nil && env.RetCode.Set && env.RetCode.Code != 0 {
 		// A non-zero RetCode wins over any decoding trouble in the payload:
 		// error bodies rarely match the success schema.

@@ -146,6 +146,7 @@ func decodeUserOperationEventsBody(b []byte, into *getUserOperationEventsBody) e
 	if err != nil {
 		return err
 	}
+	into.keysScanned = true
 	if into.RetCode.Set && into.RetCode.Code == 0 && present&1 == 0 {
 		return errNoEvents
 	}

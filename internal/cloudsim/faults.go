@@ -60,11 +60,16 @@ const (
 	// FaultShiftDown, before answering, adds a call record newer than any
 	// to every sub-account and ages out its oldest: Total stays, and in the
 	// default order (LastCallTime descending) every other record moves one
-	// offset down, as activity during a long read does (CSIP).
+	// offset down, as activity during a long read does (CSIP). On
+	// DescribeOrganizationMembers the last member leaves and a new one is
+	// listed first after the administrator.
 	FaultShiftDown FaultKind = "shift-down"
 	// FaultShiftUp, before answering, removes every sub-account's newest
 	// call record and adds one older than any: Total stays, and every other
-	// record moves one offset up (CSIP).
+	// record moves one offset up (CSIP). On DescribeOrganizationMembers the
+	// first member after the administrator leaves and a new one joins at
+	// the end: no member is listed twice, and one who belonged the whole
+	// time moves back across a page border.
 	FaultShiftUp FaultKind = "shift-up"
 )
 
@@ -208,7 +213,7 @@ func ParseFault(spec string) (Fault, error) {
 	switch f.Kind {
 	case FaultThrottle, FaultAPIError, FaultHTTPStatus, FaultSlow, FaultReset, FaultTruncate, FaultMalformed,
 		FaultStringRetCode, FaultExpireTokens, FaultClockSkew, FaultInsertRecords, FaultRepeatToken, FaultEmptyPage,
-		FaultIgnoreOffset, FaultShiftDown, FaultShiftUp, FaultNoList, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal:
+		FaultIgnoreOffset, FaultShiftDown, FaultShiftUp, FaultNoList, FaultNoTotal, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal:
 	default:
 		return f, fmt.Errorf("unknown fault kind %q", parts[0])
 	}
@@ -283,7 +288,7 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, "<html><body>upstream returned an invalid answer</body></html>")
 		return true
-	case FaultTruncate, FaultStringRetCode, FaultRepeatToken, FaultNoList, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal:
+	case FaultTruncate, FaultStringRetCode, FaultRepeatToken, FaultNoList, FaultNoTotal, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal:
 		var requestToken string
 		if !tencent {
 			requestToken = ucloudRequestParams(r)["NextToken"] // before the handler reads the body
@@ -321,8 +326,11 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 		s.insertRecords(action, max(f.Records, 1))
 		return false
 	case FaultShiftDown, FaultShiftUp:
-		if action == "DescribeUserCallRecord" {
+		switch action {
+		case "DescribeUserCallRecord":
 			s.tencent.csip.shiftRecords(f.Kind == FaultShiftDown)
+		case "DescribeOrganizationMembers":
+			s.tencent.org.shiftMembers(f.Kind == FaultShiftUp)
 		}
 		return false
 	}

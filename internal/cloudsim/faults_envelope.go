@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 )
 
 // Faults that damage the envelope of a real answer while keeping it
@@ -13,13 +14,19 @@ const (
 	// {"Response":{"RequestId":...}}; UCloud: no Events and no NextToken),
 	// as if nothing were there to say.
 	FaultNoList FaultKind = "no-list"
+	// FaultNoTotal answers with the action's list but without its total
+	// (Total, TotalCount, ProjectCount); actions that carry none answer as
+	// they are.
+	FaultNoTotal FaultKind = "no-total"
 	// FaultErrorWithoutCode answers a Tencent Error object with a Message
 	// but no Code, beside an empty list and a total of 0.
 	FaultErrorWithoutCode FaultKind = "error-without-code"
 	// FaultDuplicateKey repeats the answer's list key, holding its first
-	// record only, and its total key (Total, TotalCount) with the matching
-	// count: a decoder that keeps the last value of a repeated key reads a
-	// consistent but shorter page.
+	// record only, and its total key (Total, TotalCount, ProjectCount) with
+	// the matching count: a decoder that keeps the last value of a repeated
+	// key reads a consistent but shorter page. GetProjectList's keys are
+	// repeated in another case (projectSet, projectCount), which
+	// encoding/json takes for the same fields.
 	FaultDuplicateKey FaultKind = "duplicate-key"
 	// FaultUnderstateTotal reports a total Records smaller than the real
 	// one (default 1) while serving the real pages, so that a page holds
@@ -34,6 +41,18 @@ var listFields = map[string][2]string{
 	"DescribeUserCallRecord": {"Data", "Total"},
 	"DescribeEvents":         {"Events", "TotalCount"},
 	"GetUserOperationEvents": {"Events", ""},
+	// Unpaged, or paged by offset with both fields promised.
+	"DescribeOrganizationMembers": {"Items", "Total"},
+	"GetProjectList":              {"ProjectSet", "ProjectCount"},
+}
+
+// repeatedSpelling is how FaultDuplicateKey spells the repeated keys of
+// action: as they are, or with a lower-case initial.
+func repeatedSpelling(action, key string) string {
+	if action != "GetProjectList" || key == "" {
+		return key
+	}
+	return strings.ToLower(key[:1]) + key[1:]
 }
 
 // damageEnvelope rewrites a real answer of action for an envelope fault.
@@ -64,6 +83,12 @@ func damageEnvelope(kind FaultKind, tencent bool, action string, body []byte, re
 	}
 	list, total := fields[0], fields[1]
 	switch kind {
+	case FaultNoTotal:
+		if total == "" {
+			return body
+		}
+		delete(obj, total)
+		return encode()
 	case FaultNoList:
 		delete(obj, list)
 		delete(obj, total)
@@ -100,9 +125,9 @@ func damageEnvelope(kind FaultKind, tencent bool, action string, body []byte, re
 		if len(items) > 0 {
 			first = string(items[0])
 		}
-		extra := `,"` + list + `":[` + first + `]`
+		extra := `,"` + repeatedSpelling(action, list) + `":[` + first + `]`
 		if total != "" {
-			extra += `,"` + total + `":` + strconv.Itoa(min(len(items), 1))
+			extra += `,"` + repeatedSpelling(action, total) + `":` + strconv.Itoa(min(len(items), 1))
 		}
 		return append(append(append([]byte{}, out[:end]...), extra...), out[end:]...)
 	}

@@ -20,7 +20,7 @@ func TestParsePageCap(t *testing.T) {
 	if f, err := ParseFault("empty-page,action=GetUserOperationEvents,after=1,times=1"); err != nil || f.Kind != FaultEmptyPage || f.After != 1 {
 		t.Errorf("empty-page: %+v %v", f, err)
 	}
-	for _, kind := range []FaultKind{FaultIgnoreOffset, FaultShiftDown, FaultShiftUp, FaultNoList, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal} {
+	for _, kind := range []FaultKind{FaultIgnoreOffset, FaultShiftDown, FaultShiftUp, FaultNoList, FaultNoTotal, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal} {
 		if f, err := ParseFault(string(kind) + ",action=DescribeUserCallRecord,after=1"); err != nil || f.Kind != kind || f.After != 1 {
 			t.Errorf("%s: %+v %v", kind, f, err)
 		}

@@ -194,6 +194,9 @@ type orgService struct {
 	once    sync.Once
 	mu      sync.Mutex
 	members []orgRow // guarded by mu once built
+	// next is the index (buildOrgMember) of the next member to join:
+	// members who left keep their UINs to themselves.
+	next int
 }
 
 type orgRow struct {
@@ -216,7 +219,7 @@ func (o *orgService) rows() []orgRow {
 			rows[i] = orgRowFor(buildOrgMember(i))
 		}
 		o.mu.Lock()
-		o.members = rows
+		o.members, o.next = rows, n
 		o.mu.Unlock()
 	})
 	o.mu.Lock()
@@ -234,9 +237,41 @@ func (o *orgService) insertMembers(n int) {
 	o.rows()
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	for i, end := len(o.members), len(o.members)+n; i < end; i++ {
-		o.members = append(o.members, orgRowFor(buildOrgMember(i)))
+	for range n {
+		o.members = append(o.members, o.join())
 	}
+}
+
+// join builds the next member to join; mu is held.
+func (o *orgService) join() orgRow {
+	r := orgRowFor(buildOrgMember(o.next))
+	o.next++
+	return r
+}
+
+// shiftMembers changes the list under a constant total, as a member
+// leaving and another joining between two pages of a read do. up: the
+// first member after the administrator leaves and a new member joins at
+// the end (the order new members are listed in), so every later member
+// moves one offset up. down: the last member leaves and a new member is
+// listed first after the administrator, so every later member moves one
+// offset down. An organization of the administrator alone does not change.
+func (o *orgService) shiftMembers(up bool) {
+	o.rows()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	n := len(o.members)
+	if n < 2 {
+		return
+	}
+	// A new slice: pages already answered keep the rows they were given.
+	shifted := make([]orgRow, 0, n)
+	if up {
+		shifted = append(append(append(shifted, o.members[0]), o.members[2:]...), o.join())
+	} else {
+		shifted = append(append(append(shifted, o.members[0]), o.join()), o.members[1:n-1]...)
+	}
+	o.members = shifted
 }
 
 // OrganizationMembers returns the members DescribeOrganizationMembers

@@ -205,3 +205,99 @@ func TestOrganizationSimFaults(t *testing.T) {
 		t.Errorf("the page cap of the action cannot be set from the command line: %v", err)
 	}
 }
+
+// Offset must be a multiple of Limit: a Limit of 1 reaches any member, so a
+// page border can be read alone.
+func TestOrganizationSimOneMemberAtAnyOffset(t *testing.T) {
+	sim, host := tcsimStart(t, cloudsim.Options{OrgMembers: 120})
+	c := tcsimDefaultCaller(t, host)
+	all := sim.OrganizationMembers()
+	for _, offset := range []int{0, 49, 99, 119} {
+		page := tcsimDecodeOrg(t, c.members(fmt.Sprintf(`{"Offset":%d,"Limit":1}`, offset)))
+		if len(page.Items) != 1 || page.Items[0].MemberUin != all[offset].MemberUin || page.Total != 120 {
+			t.Errorf("Offset %d, Limit 1: %v (Total %d), want member %d", offset, tcsimUins(page.Items), page.Total, all[offset].MemberUin)
+		}
+	}
+	tcsimExpectError(t, c.members(`{"Offset":49,"Limit":50}`), "InvalidParameterValue")
+}
+
+// FaultShiftUp: between two pages the first member after the administrator
+// leaves and a new member joins at the end. Total stays, no member is
+// listed twice, and the member that ended page 1's neighbour moves back
+// across the border: pages read before and after miss it.
+func TestOrganizationSimMemberShift(t *testing.T) {
+	sim, host := tcsimStart(t, cloudsim.Options{OrgMembers: 120})
+	c := tcsimDefaultCaller(t, host)
+	before := sim.OrganizationMembers()
+	page1 := tcsimDecodeOrg(t, c.members(`{"Offset":0,"Limit":50}`))
+	sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultShiftUp, Action: "DescribeOrganizationMembers", Times: 1})
+	page2 := tcsimDecodeOrg(t, c.members(`{"Offset":50,"Limit":50}`))
+	page3 := tcsimDecodeOrg(t, c.members(`{"Offset":100,"Limit":50}`))
+	if page1.Total != 120 || page2.Total != 120 || page3.Total != 120 {
+		t.Fatalf("totals %d, %d, %d; a shift keeps the total", page1.Total, page2.Total, page3.Total)
+	}
+	read := map[int64]int{}
+	for _, p := range [][]cloudsim.OrgMember{page1.Items, page2.Items, page3.Items} {
+		for _, m := range p {
+			read[m.MemberUin]++
+		}
+	}
+	after := sim.OrganizationMembers()
+	if len(after) != 120 || after[0].MemberUin != before[0].MemberUin || after[1].MemberUin != before[2].MemberUin || after[119].MemberUin != before[119].MemberUin+1 {
+		t.Fatalf("after the shift: %v; want member %d gone and %d joined at the end", tcsimUins(after), before[1].MemberUin, before[119].MemberUin+1)
+	}
+	for uin, n := range read {
+		if n > 1 {
+			t.Errorf("member %d listed %d times", uin, n)
+		}
+	}
+	if stayed := before[50].MemberUin; read[stayed] != 0 || after[49].MemberUin != stayed {
+		t.Errorf("member %d, a member the whole time, was read %d times and is at %d; want it missed, now the last of page 1", stayed, read[stayed], slicesIndex(after, stayed))
+	}
+	// Shift down: the last member leaves, a new one is listed second.
+	sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultShiftDown, Action: "DescribeOrganizationMembers", Times: 1})
+	tcsimDecodeOrg(t, c.members(`{"Offset":0,"Limit":1}`))
+	down := sim.OrganizationMembers()
+	if len(down) != 120 || down[1].MemberUin != before[119].MemberUin+2 || down[2].MemberUin != after[1].MemberUin || down[119].MemberUin != after[118].MemberUin {
+		t.Errorf("after a shift down: %v", tcsimUins(down))
+	}
+}
+
+func slicesIndex(ms []cloudsim.OrgMember, uin int64) int {
+	for i, m := range ms {
+		if m.MemberUin == uin {
+			return i
+		}
+	}
+	return -1
+}
+
+// Answers of the wrong shape: without Items and Total, without Total alone,
+// with the keys repeated.
+func TestOrganizationSimAnswersWithoutTheirFields(t *testing.T) {
+	sim, host := tcsimStart(t, cloudsim.Options{OrgMembers: 30})
+	c := tcsimDefaultCaller(t, host)
+	fields := func(kind cloudsim.FaultKind) map[string]json.RawMessage {
+		t.Helper()
+		sim.InjectFault(cloudsim.Fault{Kind: kind, Action: "DescribeOrganizationMembers", Times: 1})
+		res := c.members(`{"Offset":0,"Limit":20}`)
+		var env struct{ Response map[string]json.RawMessage }
+		if res.err != nil || json.Unmarshal(res.body, &env) != nil {
+			t.Fatalf("%s: %v %s", kind, res.err, res.body)
+		}
+		if _, has := env.Response["RequestId"]; !has {
+			t.Errorf("%s: no RequestId in %s", kind, res.body)
+		}
+		return env.Response
+	}
+	if r := fields(cloudsim.FaultNoList); r["Items"] != nil || r["Total"] != nil {
+		t.Errorf("no-list: %v", r)
+	}
+	if r := fields(cloudsim.FaultNoTotal); r["Items"] == nil || r["Total"] != nil {
+		t.Errorf("no-total: %v", r)
+	}
+	sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultDuplicateKey, Action: "DescribeOrganizationMembers", Times: 1})
+	if res := c.members(`{"Offset":0,"Limit":20}`); !strings.Contains(string(res.body), `"Items":[{"MemberUin":100000000001`) || strings.Count(string(res.body), `"Total":`) != 2 {
+		t.Errorf("duplicate-key: %s", res.body)
+	}
+}

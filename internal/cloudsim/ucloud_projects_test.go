@@ -2,6 +2,9 @@ package cloudsim
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -80,4 +83,62 @@ func TestUCloudSimProjectsAroundAConfiguredProject(t *testing.T) {
 	if n := len(New(Options{}).UCloudProjects()); n != 3 {
 		t.Errorf("default: %d projects, want 3", n)
 	}
+}
+
+// FaultDuplicateKey on GetProjectList repeats ProjectSet and ProjectCount
+// in another case, after the real ones: a decoder that takes keys without
+// regard to case and keeps the last value reads one project, counted one,
+// where the account holds three.
+func TestUCloudSimRepeatedProjectKeys(t *testing.T) {
+	srv, base := ucloudTestServer(t, Options{UCloudProjects: 3})
+	srv.InjectFault(Fault{Kind: FaultDuplicateKey, Action: "GetProjectList", Times: 1})
+	r := ucloudTestForm(t, base, ucloudDefaultSigned(map[string]string{"Action": "GetProjectList"}))
+	listed, _ := r.body["ProjectSet"].([]any)
+	repeated, _ := r.body["projectSet"].([]any)
+	if r.retCode() != 0 || len(listed) != 3 || r.body["ProjectCount"] != float64(3) || len(repeated) != 1 || r.body["projectCount"] != float64(1) {
+		t.Fatalf("answer %v: want ProjectSet of 3 counted 3, then projectSet of 1 counted 1", r.body)
+	}
+	var folded struct {
+		ProjectSet   []any
+		ProjectCount int
+	}
+	raw := ucloudTestRaw(t, base, ucloudDefaultSigned(map[string]string{"Action": "GetProjectList"}))
+	if err := json.Unmarshal(raw, &folded); err != nil || len(folded.ProjectSet) != 3 || folded.ProjectCount != 3 {
+		t.Errorf("the fault applied to a second answer (Times 1): %s", raw)
+	}
+	srv.InjectFault(Fault{Kind: FaultDuplicateKey, Action: "GetProjectList", Times: 1})
+	raw = ucloudTestRaw(t, base, ucloudDefaultSigned(map[string]string{"Action": "GetProjectList"}))
+	if err := json.Unmarshal(raw, &folded); err != nil || len(folded.ProjectSet) != 1 || folded.ProjectCount != 1 {
+		t.Errorf("encoding/json reads %d projects counted %d (%v) from %s; the fault proves nothing", len(folded.ProjectSet), folded.ProjectCount, err, raw)
+	}
+	// Without its count, or without both fields.
+	srv.InjectFault(Fault{Kind: FaultNoTotal, Action: "GetProjectList", Times: 1})
+	r = ucloudTestForm(t, base, ucloudDefaultSigned(map[string]string{"Action": "GetProjectList"}))
+	if _, has := r.body["ProjectCount"]; has || r.body["ProjectSet"] == nil {
+		t.Errorf("no-total: %v", r.body)
+	}
+	srv.InjectFault(Fault{Kind: FaultNoList, Action: "GetProjectList", Times: 1})
+	r = ucloudTestForm(t, base, ucloudDefaultSigned(map[string]string{"Action": "GetProjectList"}))
+	if _, has := r.body["ProjectCount"]; has || r.body["ProjectSet"] != nil || r.retCode() != 0 {
+		t.Errorf("no-list: %v", r.body)
+	}
+}
+
+// ucloudTestRaw posts a form and returns the answer's bytes as sent.
+func ucloudTestRaw(t *testing.T, base string, params map[string]string) []byte {
+	t.Helper()
+	form := url.Values{}
+	for k, v := range params {
+		form.Set(k, v)
+	}
+	resp, err := http.PostForm(base, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }

@@ -213,6 +213,8 @@ var faultCases = []faultCase{
 	{name: "answer without its list", fault: cloudsim.Fault{Kind: cloudsim.FaultNoList, After: 1}, notRetried: true,
 		tencentError: `(?s)page\s+2.*no\s+"(Data|Tracks|Events)"\s+field.*RequestId:\s+[0-9a-f-]{36}`,
 		ucloudError:  `(?s)page\s+2.*no\s+"Events"\s+field.*RequestId:\s+[0-9a-f-]{36}`},
+	{name: "answer without its total", fault: cloudsim.Fault{Kind: cloudsim.FaultNoTotal, After: 1}, notRetried: true, sourceSkip: tokenPagedSkip,
+		tencentError: `(?s)page\s+2\s+of.*carries\s+no\s+total.*RequestId:\s+[0-9a-f-]{36}`},
 	{name: "Error without a Code", fault: cloudsim.Fault{Kind: cloudsim.FaultErrorWithoutCode, After: 1}, notRetried: true, skipUCloud: "Tencent envelope only",
 		tencentError: `(?s)page\s+2.*ClientError\.ErrorWithoutCode.*internal\s+failure,\s+results\s+incomplete.*RequestId:\s+[0-9a-f-]{36}`},
 	{name: "repeated keys in the answer", fault: cloudsim.Fault{Kind: cloudsim.FaultDuplicateKey, After: 1}, notRetried: true,

@@ -104,7 +104,12 @@ var organizationMembersDescription = "Lists the member accounts of the Tencent C
 	"read is checked against it: it fails, naming the page, the offset and the RequestId, rather than return a partial or " +
 	"shuffled list (a total that changes during the read, pages that overlap, a member listed twice, members missing). " +
 	"The API wants every `Offset` to be a multiple of `Limit`, so when it silently serves shorter pages the read logs the " +
-	"cap at WARN and starts again from the first member with pages of the cap.\n\n" +
+	"cap at WARN and starts again from the first member with pages of the cap. For the same reason pages cannot overlap: " +
+	"once a page has been read, the last member of the page before it is read again alone (`Limit` 1), one extra call " +
+	"per page border, and must be the same member. A member leaving ahead of a border while another joins at the end " +
+	"keeps the `Total` and repeats no member but moves one back onto a page already read; the border shows it, the read " +
+	"starts again once, and fails naming the offset, both members and the RequestId if the second read sees a change " +
+	"too. An answer without `Items` or without `Total` is an error naming the field, not an organization of no members.\n\n" +
 	"**Regions.** The Organization API takes no region: none is sent, and `evidence.region` is null.\n\n" +
 	"**Which to use: this listing, or `member_id` of `auditlog_csip_user_call_records`.** This listing says *who is in " +
 	"the organization*, by UIN (`member_uin`): it is the expected set of a coverage check. A policy compares it with the " +

@@ -93,10 +93,50 @@ func TestAccOrganizationMembers_exactAcrossPages(t *testing.T) {
 			},
 		}},
 	})
-	// Each read is 3 pages; the test must not have read more.
-	if n := sim.CallCount("DescribeOrganizationMembers"); n == 0 || n%3 != 0 {
-		t.Errorf("DescribeOrganizationMembers calls = %d, want a multiple of 3 pages", n)
+	// Each read is 3 pages and a member read alone at each of the 2 page
+	// borders; the test must not have read more.
+	if n := sim.CallCount("DescribeOrganizationMembers"); n == 0 || n%5 != 0 {
+		t.Errorf("DescribeOrganizationMembers calls = %d, want a multiple of 5 (3 pages, 2 borders)", n)
 	}
+
+	// One member leaves at the head and one joins at the end between two
+	// pages: the total stays and no member repeats, but a member who
+	// belonged the whole time moved back onto page 1 after it was read.
+	// The border shows it; the read starts again and is exact.
+	shifted := startSim(t, cloudsim.Options{OrgMembers: 120})
+	moved := shifted.OrganizationMembers()[50]
+	shifted.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultShiftUp, Action: "DescribeOrganizationMembers", After: 1, Times: 1})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: shifted.providerConfig() + `data "auditlog_organization_members" "test" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				membersCheck(tfjsonpath.New("total"), knownvalue.Int64Exact(120)),
+				// The members as they are after the change.
+				lazyStateChecks(func() []statecheck.StateCheck {
+					return []statecheck.StateCheck{membersCheck(tfjsonpath.New("items"), orgMembersCheck(shifted.OrganizationMembers()))}
+				}),
+				membersCheck(tfjsonpath.New("items").AtSliceIndex(49).AtMapKey("member_uin"), knownvalue.Int64Exact(moved.MemberUin)),
+				evidenceIs(membersAddr, wantEvidence{complete: true, records: 120, identity: true, narrowedBy: []string{}}),
+			},
+		}},
+	})
+	if shifted.FaultCount() == 0 {
+		t.Error("the members never shifted: the case proves nothing")
+	}
+
+	// Members shifting between every two calls: the second read differs
+	// too, and the error says where and what.
+	restless := startSim(t, cloudsim.Options{OrgMembers: 120})
+	restless.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultShiftUp, Action: "DescribeOrganizationMembers", After: 1})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: restless.providerConfig() + `data "auditlog_organization_members" "test" {}`,
+			ExpectError: regexp.MustCompile(`(?s)offset\s+49\s+of\s+organization\s+members,\s+read\s+alone\s+after\s+page\s+2\s+\(RequestId:\s+[0-9a-f-]{36}\),\s+holds\s+MemberUin\s+\d+\s+where\s+page\s+1\s+ended\s+with\s+MemberUin\s+100000000050` +
+				`.*second\s+read\s+was\s+inconsistent\s+too`),
+		}},
+	})
 }
 
 // max_items keeps the first members and says the read is incomplete; the
@@ -162,6 +202,15 @@ func TestAccOrganizationMembers_errors(t *testing.T) {
 			{
 				Config:      sim.providerConfig() + `data "auditlog_organization_members" "test" {}`,
 				ExpectError: regexp.MustCompile(`(?s)FailedOperation\.OperateBillingPermissionErr.*RequestId:\s+[0-9a-f-]{36}`),
+			},
+			{
+				// Neither Items nor Total: not an organization of no members.
+				PreConfig: func() {
+					sim.ClearFaults()
+					sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultNoList, Action: "DescribeOrganizationMembers"})
+				},
+				Config:      sim.providerConfig() + `data "auditlog_organization_members" "test" {}`,
+				ExpectError: regexp.MustCompile(`(?s)no\s+"Items"\s+or\s+"Total"\s+field.*RequestId:\s+[0-9a-f-]{36}`),
 			},
 			{
 				Config:      sim.providerConfig() + `data "auditlog_organization_members" "test" { lang = "fr" }`,

@@ -88,6 +88,17 @@ func TestAccUCloudProjects_errors(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Reading UCloud projects.*RetCode 299: Injected fault 299 \(RequestId:\s+[0-9a-f-]{36}\)`),
 			},
 			{
+				// ProjectSet and ProjectCount repeated in another case: a
+				// reader that keeps the last reads 1 project of 3, complete.
+				PreConfig: func() {
+					sim.ClearFaults()
+					sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultDuplicateKey, Action: "GetProjectList"})
+				},
+				Config: sim.providerConfig() + `data "auditlog_ucloud_projects" "test" {}`,
+				ExpectError: regexp.MustCompile(`(?s)Reading UCloud projects.*duplicate\s+key\s+"projectSet"\s+in\s+the\s+top-level\s+object\s+\(the\s+same\s+field\s+as\s+"ProjectSet".*` +
+					`RequestId:\s+[0-9a-f-]{36}`),
+			},
+			{
 				Config:      sim.providerConfig() + `data "auditlog_ucloud_projects" "test" { is_finance = "maybe" }`,
 				ExpectError: regexp.MustCompile(`(?s)Attribute is_finance value must be one of`),
 				PlanOnly:    true,
