@@ -70,6 +70,9 @@ type lookupAttributeModel struct {
 }
 
 func (m *cloudAuditEventsModel) readTimeouts() timeouts.Value { return m.Timeouts }
+func (m *cloudAuditEventsModel) readTarget() (account, region types.String) {
+	return m.Account, m.Region
+}
 
 // The API's documented limits. DescribeEvents serves the last 90 days, and
 // one query spans under 30 days.
@@ -341,20 +344,13 @@ func eventsPageSize(maxResults, maxItems types.Int64, apiMax int64) int64 {
 
 // read is the whole read: Read calls it for the framework, and the
 // provider server calls it directly (see fast_read.go).
-func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
-	var m cloudAuditEventsModel
-	var records int
-	ctx, progress := beginRead(ctx, cloudAuditEventsTypeName)
-	defer func() { progress.finish(ctx, records, diags) }()
-	ctx, cancel, diags := d.data.startRead(ctx, config, &m)
-	defer cancel()
-	if diags.HasError() {
-		return diags
-	}
-	ctx, target, targetDiags := d.data.tencentTarget(ctx, m.Account, m.Region, regionRequired)
-	if diags.Append(targetDiags...); diags.HasError() {
-		return diags
-	}
+func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) diag.Diagnostics {
+	return readTencent(ctx, d.data, cloudAuditEventsTypeName, regionRequired, config, state, d.readEvents)
+}
+
+// readEvents reads the events as m asks, with the account and region of target
+// (see readTencent).
+func (d *cloudAuditEventsDataSource) readEvents(ctx context.Context, m *cloudAuditEventsModel, target tencentTarget, out *readState) (diags diag.Diagnostics) {
 	c := target.client
 
 	region := target.region
@@ -420,7 +416,7 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 	if elems == nil {
 		elems = []tftypes.Value{} // none matched: an empty list, not null
 	}
-	records = len(elems)
+	records := len(elems)
 	resume := tfNullString
 	if res.ResumeToken != nil {
 		resume = tfString(strconv.FormatUint(*res.ResumeToken, 10))
@@ -454,7 +450,7 @@ func (d *cloudAuditEventsDataSource) read(ctx context.Context, config tfsdk.Conf
 	if m.LookupAttributes == nil {
 		computed["lookup_attributes"] = tftypes.NewValue(lookupAttributesTFType, []tftypes.Value{})
 	}
-	diags.Append(setState(ctx, config, state, computed)...)
+	diags.Append(out.set(ctx, records, computed)...)
 	return diags
 }
 

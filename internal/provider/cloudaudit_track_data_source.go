@@ -52,6 +52,9 @@ type cloudAuditTrackModel struct {
 }
 
 func (m *cloudAuditTrackModel) readTimeouts() timeouts.Value { return m.Timeouts }
+func (m *cloudAuditTrackModel) readTarget() (account, region types.String) {
+	return m.Account, m.Region
+}
 
 var resourceFieldAttrTypes = map[string]attr.Type{
 	"resource_type": types.StringType,
@@ -148,20 +151,13 @@ func (d *cloudAuditTrackDataSource) Read(ctx context.Context, req datasource.Rea
 
 // read is the whole read: Read calls it for the framework, and the
 // provider server calls it directly (see fast_read.go).
-func (d *cloudAuditTrackDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
-	var m cloudAuditTrackModel
-	records := 0
-	ctx, progress := beginRead(ctx, "auditlog_cloudaudit_track")
-	defer func() { progress.finish(ctx, records, diags) }()
-	ctx, cancel, diags := d.data.startRead(ctx, config, &m)
-	defer cancel()
-	if diags.HasError() {
-		return diags
-	}
-	ctx, target, targetDiags := d.data.tencentTarget(ctx, m.Account, m.Region, regionRequired)
-	if diags.Append(targetDiags...); diags.HasError() {
-		return diags
-	}
+func (d *cloudAuditTrackDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) diag.Diagnostics {
+	return readTencent(ctx, d.data, "auditlog_cloudaudit_track", regionRequired, config, state, d.readTrack)
+}
+
+// readTrack reads the tracking set as m asks, with the account and region of target
+// (see readTencent).
+func (d *cloudAuditTrackDataSource) readTrack(ctx context.Context, m *cloudAuditTrackModel, target tencentTarget, out *readState) (diags diag.Diagnostics) {
 	c := target.client
 	region := target.region
 	trackID := uint64(m.TrackID.ValueInt64())
@@ -175,13 +171,13 @@ func (d *cloudAuditTrackDataSource) read(ctx context.Context, config tfsdk.Confi
 		addReadError(ctx, &diags, "Reading CloudAudit tracking set", err, trackErrorPath)
 		return diags
 	}
-	records = 1
+	records := 1
 	values := trackDetailValues(target.idPart(), trackID, t)
 	values["region"] = tfString(region)
 	ev := evidence{complete: true, records: records, region: region}
 	ev.identify(ctx, c, client.CloudAuditService)
 	values[evidenceAttrName] = ev.value()
-	diags.Append(setState(ctx, config, state, values)...)
+	diags.Append(out.set(ctx, records, values)...)
 	return diags
 }
 

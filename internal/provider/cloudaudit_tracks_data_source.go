@@ -48,6 +48,9 @@ type cloudAuditTracksModel struct {
 }
 
 func (m *cloudAuditTracksModel) readTimeouts() timeouts.Value { return m.Timeouts }
+func (m *cloudAuditTracksModel) readTarget() (account, region types.String) {
+	return m.Account, m.Region
+}
 
 var storageAttrTypes = map[string]attr.Type{
 	"storage_type":       types.StringType,
@@ -165,20 +168,13 @@ func (d *cloudAuditTracksDataSource) Read(ctx context.Context, req datasource.Re
 
 // read is the whole read: Read calls it for the framework, and the
 // provider server calls it directly (see fast_read.go).
-func (d *cloudAuditTracksDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
-	var tracks []client.AuditTrack
-	ctx, progress := beginRead(ctx, "auditlog_cloudaudit_tracks")
-	defer func() { progress.finish(ctx, len(tracks), diags) }()
-	var m cloudAuditTracksModel
-	ctx, cancel, diags := d.data.startRead(ctx, config, &m)
-	defer cancel()
-	if diags.HasError() {
-		return diags
-	}
-	ctx, target, targetDiags := d.data.tencentTarget(ctx, m.Account, m.Region, regionRequired)
-	if diags.Append(targetDiags...); diags.HasError() {
-		return diags
-	}
+func (d *cloudAuditTracksDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) diag.Diagnostics {
+	return readTencent(ctx, d.data, "auditlog_cloudaudit_tracks", regionRequired, config, state, d.readTracks)
+}
+
+// readTracks reads the tracking sets as m asks, with the account and region of target
+// (see readTencent).
+func (d *cloudAuditTracksDataSource) readTracks(ctx context.Context, m *cloudAuditTracksModel, target tencentTarget, out *readState) (diags diag.Diagnostics) {
 	c := target.client
 
 	region := target.region
@@ -187,6 +183,7 @@ func (d *cloudAuditTracksDataSource) read(ctx context.Context, config tfsdk.Conf
 		pageSize = uint64(m.PageSize.ValueInt64())
 	}
 
+	var tracks []client.AuditTrack
 	var total uint64
 	ev := evidence{region: region}
 	if !m.PageNumber.IsNull() {
@@ -231,7 +228,7 @@ func (d *cloudAuditTracksDataSource) read(ctx context.Context, config tfsdk.Conf
 	ev.records = len(tracks)
 	ev.identify(ctx, c, client.CloudAuditService)
 
-	diags.Append(setState(ctx, config, state, map[string]tftypes.Value{
+	diags.Append(out.set(ctx, len(tracks), map[string]tftypes.Value{
 		"id":          tfString(inputID("cloudaudit-tracks", target.idPart(), m.PageNumber, pageSize, m.MaxItems)),
 		"region":      tfString(region),
 		"page_size":   tfInt(int64(pageSize)),

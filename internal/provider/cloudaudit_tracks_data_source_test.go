@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -189,27 +188,12 @@ func TestAccCloudAuditTracks_silentPageCapIsLearned(t *testing.T) {
 
 func TestAccCloudAuditTracks_apiErrors(t *testing.T) {
 	sim := startSim(t, cloudsim.Options{})
-	o := sim.Options()
-	wrongKey := fmt.Sprintf(`
-provider "auditlog" {
-  tencentcloud {
-    secret_id  = %q
-    secret_key = "not-the-secret-key"
-    endpoint   = %q
-  }
-}
+	wrongKey := sim.providerBlock(withTencentSecretKey("not-the-secret-key"), without(ucloudBlock, "max_retries")) + `
 data "auditlog_cloudaudit_tracks" "test" {}
-`, o.TencentSecretID, sim.URL)
-	unknownID := fmt.Sprintf(`
-provider "auditlog" {
-  tencentcloud {
-    secret_id  = "AKIDunknown000000000000000000000000"
-    secret_key = %q
-    endpoint   = %q
-  }
-}
+`
+	unknownID := sim.providerBlock(withTencentSecretID("AKIDunknown000000000000000000000000"), without(ucloudBlock, "max_retries")) + `
 data "auditlog_cloudaudit_tracks" "test" {}
-`, o.TencentSecretKey, sim.URL)
+`
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -261,25 +245,17 @@ func TestAccCloudAuditTracks_invalidArguments(t *testing.T) {
 
 func TestAccCloudAuditTracks_assumeRole(t *testing.T) {
 	sim := startSim(t, cloudsim.Options{Tracks: 3})
-	o := sim.Options()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "auditlog" {
-  tencentcloud {
-    secret_id  = %q
-    secret_key = %q
-    endpoint   = %q
-    assume_role {
-      role_arn         = "qcs::cam::uin/100000000001:roleName/auditor"
-      session_name     = "compliance-check"
-      session_duration = 900
-    }
-  }
-}
+			Config: sim.providerBlock(withTencentBlocks(`
+assume_role {
+  role_arn         = "qcs::cam::uin/100000000001:roleName/auditor"
+  session_name     = "compliance-check"
+  session_duration = 900
+}`), without(ucloudBlock, "max_retries")) + `
 data "auditlog_cloudaudit_tracks" "test" {}
-`, o.TencentSecretID, o.TencentSecretKey, sim.URL),
+`,
 			ConfigStateChecks: []statecheck.StateCheck{
 				tracksCheck(tfjsonpath.New("tracks"), knownvalue.ListSizeExact(3)),
 				// The evidence names the identity the reads act as: the
@@ -302,12 +278,9 @@ func TestAccCloudAuditTracks_missingCredentials(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "auditlog" {
-  tencentcloud { endpoint = %q }
-}
+			Config: sim.providerBlock(without("tencentcloud.secret_id", "tencentcloud.secret_key", ucloudBlock, "max_retries")) + `
 data "auditlog_cloudaudit_tracks" "test" {}
-`, sim.URL),
+`,
 			ExpectError: regexp.MustCompile(`(?s)Missing Tencent Cloud credentials.*TENCENTCLOUD_SECRET_ID`),
 		}},
 	})

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -148,21 +147,10 @@ func TestAccCredentialsSplitBetweenBlockAndEnvironment(t *testing.T) {
 	o := sim.Options()
 	t.Setenv("HOME", t.TempDir()) // no profile files to fall back on
 	tencent := func(extra string) string {
-		return fmt.Sprintf(`
-provider "auditlog" {
-  tencentcloud {
-    secret_id = %q
-    endpoint  = %q
-    %s
-  }
-  ucloud {
-    public_key = %q
-    base_url   = %q
-  }
-}
+		return sim.providerBlock(without("tencentcloud.secret_key", "ucloud.private_key", "ucloud.project_id", "max_retries"), withTencentBlocks(extra)) + `
 data "auditlog_cloudaudit_tracks" "test" {}
 data "auditlog_ucloud_operation_events" "test" {}
-`, o.TencentSecretID, sim.URL, extra, o.UCloudPublicKey, sim.URL)
+`
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

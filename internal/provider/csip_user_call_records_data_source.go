@@ -57,6 +57,9 @@ type csipUserCallRecordsModel struct {
 }
 
 func (m *csipUserCallRecordsModel) readTimeouts() timeouts.Value { return m.Timeouts }
+func (m *csipUserCallRecordsModel) readTarget() (account, region types.String) {
+	return m.Account, m.Region
+}
 
 type csipFilterModel struct {
 	Limit     types.Int64            `tfsdk:"limit"`
@@ -276,27 +279,21 @@ func (d *csipUserCallRecordsDataSource) Read(ctx context.Context, req datasource
 
 // read is the whole read: Read calls it for the framework, and the
 // provider server calls it directly (see fast_read.go).
-func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
-	var records []client.UserCallRecord
-	ctx, progress := beginRead(ctx, "auditlog_csip_user_call_records")
-	defer func() { progress.finish(ctx, len(records), diags) }()
-	var m csipUserCallRecordsModel
-	ctx, cancel, diags := d.data.startRead(ctx, config, &m)
-	defer cancel()
-	if diags.HasError() {
-		return diags
-	}
-	ctx, target, targetDiags := d.data.tencentTarget(ctx, m.Account, m.Region, regionOptional)
-	if diags.Append(targetDiags...); diags.HasError() {
-		return diags
-	}
+func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) diag.Diagnostics {
+	return readTencent(ctx, d.data, "auditlog_csip_user_call_records", regionOptional, config, state, d.readRecords)
+}
+
+// readRecords reads the call records as m asks, with the account and region of target
+// (see readTencent).
+func (d *csipUserCallRecordsDataSource) readRecords(ctx context.Context, m *csipUserCallRecordsModel, target tencentTarget, out *readState) (diags diag.Diagnostics) {
 	c := target.client
 
 	region := target.region
-	apiReq := csipRequest(&m)
+	apiReq := csipRequest(m)
 
+	var records []client.UserCallRecord
 	var total int64
-	ev := csipEvidence(&m, region)
+	ev := csipEvidence(m, region)
 	if m.Filter != nil && !m.Filter.Limit.IsNull() {
 		var requestID string
 		totalKnown := false
@@ -345,7 +342,7 @@ func (d *csipUserCallRecordsDataSource) read(ctx context.Context, config tfsdk.C
 
 	// The request, encoded, is every argument that shapes the answer.
 	query, _ := json.Marshal(apiReq)
-	diags.Append(setState(ctx, config, state, map[string]tftypes.Value{
+	diags.Append(out.set(ctx, len(records), map[string]tftypes.Value{
 		"id":       tfString(inputID("csip-user-call-records", target.idPart(), string(query), m.MaxItems)),
 		"total":    tfInt(total),
 		"data":     csipCallRecordsValue(records),

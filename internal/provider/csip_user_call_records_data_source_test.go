@@ -359,24 +359,15 @@ func TestAccCSIPUserCallRecords_invalidArguments(t *testing.T) {
 // and RequestId.
 func TestAccCSIPUserCallRecords_apiErrors(t *testing.T) {
 	sim := startSim(t, cloudsim.Options{})
-	o := sim.Options()
 	sub := fmt.Sprintf("sub_uin = %q\n", cloudsim.CSIPSubUins[0])
 	requestID := `RequestId:\s+[0-9a-f-]{36}`
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: fmt.Sprintf(`
-provider "auditlog" {
-  tencentcloud {
-    secret_id  = %q
-    secret_key = "not-the-secret-key"
-    endpoint   = %q
-  }
-}
-data "auditlog_csip_user_call_records" "test" {
+				Config: sim.providerBlock(withTencentSecretKey("not-the-secret-key"), without(ucloudBlock, "max_retries")) + fmt.Sprintf(`data "auditlog_csip_user_call_records" "test" {
   %s
-}`, o.TencentSecretID, sim.URL, sub),
+}`, sub),
 				ExpectError: regexp.MustCompile(`(?s)Reading CSIP user call records.*AuthFailure\.SignatureFailure.*` + requestID),
 			},
 			{

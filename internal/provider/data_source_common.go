@@ -154,8 +154,8 @@ type readModel interface {
 
 // beginRead logs that a data source's read starts ("read started", at INFO)
 // and returns ctx carrying the read's progress, which the API clients report
-// each page to ("page read", at DEBUG). Every data source's read calls it
-// first, and defers finish:
+// each page to ("page read", at DEBUG). runRead calls it first in every
+// data source's read, and defers finish:
 //
 //	ctx, progress := beginRead(ctx, "auditlog_x")
 //	defer func() { progress.finish(ctx, len(records), diags) }()

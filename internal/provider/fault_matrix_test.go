@@ -326,7 +326,6 @@ func (l lazyStateChecks) CheckState(ctx context.Context, req statecheck.CheckSta
 // faultProviderConfig reads Tencent Cloud through an assumed role, so that
 // expired sessions can be tested, with the retries and timeout of the case.
 func faultProviderConfig(sim *testSim, fc faultCase) string {
-	o := sim.Options()
 	retries := fc.maxRetries
 	if retries == 0 {
 		retries = 3
@@ -335,26 +334,11 @@ func faultProviderConfig(sim *testSim, fc faultCase) string {
 	if timeout == "" {
 		timeout = "10s"
 	}
-	return fmt.Sprintf(`
-provider "auditlog" {
-  tencentcloud {
-    secret_id  = %q
-    secret_key = %q
-    endpoint   = %q
-    assume_role {
-      role_arn     = "qcs::cam::uin/100000000001:roleName/auditor"
-      session_name = "fault-matrix"
-    }
-  }
-  ucloud {
-    public_key  = %q
-    private_key = %q
-    base_url    = %q
-  }
-  max_retries     = %d
-  request_timeout = %q
-}
-`, o.TencentSecretID, o.TencentSecretKey, sim.URL, o.UCloudPublicKey, o.UCloudPrivateKey, sim.URL, retries, timeout)
+	return sim.providerBlock(withTencentBlocks(`
+assume_role {
+  role_arn     = "qcs::cam::uin/100000000001:roleName/auditor"
+  session_name = "fault-matrix"
+}`), without("ucloud.project_id"), withMaxRetries(retries), withRequestTimeout(timeout))
 }
 
 // TestAccLoadTwentyDataSources reads twenty data sources in one

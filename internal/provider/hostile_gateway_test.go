@@ -312,7 +312,6 @@ func (r *hostileRig) run(t *testing.T, hc hostileCase, cloud hostileCloud) {
 		env["HTTP_PROXY"], env["HTTPS_PROXY"], env["NO_PROXY"] = "http://"+hostport, "http://"+hostport, "localhost,"+ip
 	}
 
-	o := r.sim.Options()
 	want := cloud.want(r.sim.Server)
 	if strings.ContainsAny(want, "\\\"$%") || strconv.Quote(want) != `"`+want+`"` {
 		t.Fatalf("the expected records %q need escaping in HCL", want)
@@ -327,22 +326,7 @@ func (r *hostileRig) run(t *testing.T, hc hostileCase, cloud hostileCloud) {
     auditlog = { source = "auditlog/auditlog" }
   }
 }
-provider "auditlog" {
-  tencentcloud {
-    secret_id  = %q
-    secret_key = %q
-    endpoint   = %q
-  }
-  ucloud {
-    public_key  = %q
-    private_key = %q
-    project_id  = %q
-    base_url    = %q
-  }
-  max_retries     = 1
-  request_timeout = %q
-}
-%s`, o.TencentSecretID, o.TencentSecretKey, endpoint, o.UCloudPublicKey, o.UCloudPrivateKey, o.UCloudProjectID, endpoint, requestTimeout, cloud.config(hc.readTimeout, want)))
+%s%s`, r.sim.providerBlock(withTencentEndpoint(endpoint), withUCloudBaseURL(endpoint), withRequestTimeout(requestTimeout)), cloud.config(hc.readTimeout, want)))
 
 	figures := filepath.Join(dir, "provider-figures.txt")
 	var cmdEnv []string

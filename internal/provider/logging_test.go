@@ -118,7 +118,6 @@ func TestAccReadProgressLogging(t *testing.T) {
 		// page 4 of the operation log each succeed at their second attempt.
 		sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultThrottle, Action: "DescribeAuditTracks", Times: 1})
 		sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultThrottle, Action: "GetUserOperationEvents", After: 3, Times: 1})
-		o := sim.Options()
 		dir := filepath.Join(work, level)
 		// A low rate limit makes the Tencent calls wait for their pacing
 		// budget, whose TRACE line names the key.
@@ -128,21 +127,7 @@ terraform {
     auditlog = { source = "auditlog/auditlog" }
   }
 }
-provider "auditlog" {
-  tencentcloud {
-    secret_id  = %q
-    secret_key = %q
-    endpoint   = %q
-    rate_limit = 4
-  }
-  ucloud {
-    public_key  = %q
-    private_key = %q
-    project_id  = %q
-    base_url    = %q
-  }
-}
-data "auditlog_cloudaudit_tracks" "test" {}
+%sdata "auditlog_cloudaudit_tracks" "test" {}
 data "auditlog_csip_user_call_records" "test" {
   sub_uin = %q
 }
@@ -154,7 +139,7 @@ output "counts" {
     length(data.auditlog_ucloud_operation_events.test.events),
   ]
 }
-`, o.TencentSecretID, o.TencentSecretKey, sim.URL, o.UCloudPublicKey, o.UCloudPrivateKey, o.UCloudProjectID, sim.URL, subUin))
+`, sim.providerBlock(withTencent("rate_limit", "4"), without("max_retries")), subUin))
 		terraformInit(t, rc, dir)
 		logPath := filepath.Join(dir, "terraform.log")
 		cmd := engineCommand("plan", "-input=false", "-no-color")

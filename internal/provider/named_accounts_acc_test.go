@@ -42,22 +42,11 @@ func roleOf(uin, role string) string { return "qcs::cam::uin/" + uin + ":roleNam
 // orgProviderConfig is a provider block with one account block per
 // orgAccounts entry (role "auditor"), plus extra blocks.
 func (s *testSim) orgProviderConfig(extra string, site string) string {
-	o := s.Options()
 	var b strings.Builder
 	for _, a := range orgAccounts {
-		fmt.Fprintf(&b, "    account {\n      name     = %q\n      role_arn = %q\n    }\n", a.name, roleOf(a.uin, "auditor"))
+		fmt.Fprintf(&b, "account {\n  name     = %q\n  role_arn = %q\n}\n", a.name, roleOf(a.uin, "auditor"))
 	}
-	return fmt.Sprintf(`
-provider "auditlog" {
-  tencentcloud {
-    secret_id  = %q
-    secret_key = %q
-    endpoint   = %q
-    %s
-%s%s  }
-  max_retries = 1
-}
-`, o.TencentSecretID, o.TencentSecretKey, s.URL, site, b.String(), extra)
+	return s.providerBlock(without(ucloudBlock), withTencentBlocks(site, b.String(), extra))
 }
 
 // orgWindow covers every event of every member account.

@@ -54,6 +54,11 @@ type organizationMembersModel struct {
 
 func (m *organizationMembersModel) readTimeouts() timeouts.Value { return m.Timeouts }
 
+// readTarget: the Organization API takes no region, so none is sent.
+func (m *organizationMembersModel) readTarget() (account, region types.String) {
+	return m.Account, types.StringNull()
+}
+
 type orgTagModel struct {
 	TagKey   types.String `tfsdk:"tag_key"`
 	TagValue types.String `tfsdk:"tag_value"`
@@ -240,21 +245,13 @@ func (d *organizationMembersDataSource) Read(ctx context.Context, req datasource
 
 // read is the whole read: Read calls it for the framework, and the
 // provider server calls it directly (see fast_read.go).
-func (d *organizationMembersDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
-	var members []client.OrgMember
-	ctx, progress := beginRead(ctx, "auditlog_organization_members")
-	defer func() { progress.finish(ctx, len(members), diags) }()
-	var m organizationMembersModel
-	ctx, cancel, diags := d.data.startRead(ctx, config, &m)
-	defer cancel()
-	if diags.HasError() {
-		return diags
-	}
-	// The Organization API takes no region: none is sent.
-	ctx, target, targetDiags := d.data.tencentTarget(ctx, m.Account, types.StringNull(), regionOptional)
-	if diags.Append(targetDiags...); diags.HasError() {
-		return diags
-	}
+func (d *organizationMembersDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) diag.Diagnostics {
+	return readTencent(ctx, d.data, "auditlog_organization_members", regionOptional, config, state, d.readMembers)
+}
+
+// readMembers reads the members as m asks, with the account and region of target
+// (see readTencent).
+func (d *organizationMembersDataSource) readMembers(ctx context.Context, m *organizationMembersModel, target tencentTarget, out *readState) (diags diag.Diagnostics) {
 	c := target.client
 
 	apiReq := client.DescribeOrganizationMembersRequest{
@@ -272,7 +269,7 @@ func (d *organizationMembersDataSource) read(ctx context.Context, config tfsdk.C
 		addOrganizationReadError(ctx, &diags, err)
 		return diags
 	}
-	members = res.Members
+	members := res.Members
 
 	ev := evidence{complete: uint64(len(members)) >= res.Total, records: len(members)}
 	ev.narrow("search_key", apiReq.SearchKey != "")
@@ -284,7 +281,7 @@ func (d *organizationMembersDataSource) read(ctx context.Context, config tfsdk.C
 
 	// The request, encoded, is every argument that shapes the answer.
 	query, _ := json.Marshal(apiReq)
-	diags.Append(setState(ctx, config, state, map[string]tftypes.Value{
+	diags.Append(out.set(ctx, len(members), map[string]tftypes.Value{
 		"id":       tfString(organizationMembersID(string(query), maxItems, target.account)),
 		"total":    tfInt(int64(res.Total)),
 		"items":    orgMembersValue(members),

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -207,15 +208,10 @@ func TestAccProviderCredentialsFromProfileFiles(t *testing.T) {
 	writeTccliProfile(t, good, "default", o.TencentSecretID, o.TencentSecretKey, "ap-hongkong")
 	writeTccliProfile(t, bad, "default", o.TencentSecretID, "wrong-key", "ap-hongkong")
 	config := func(dir string) string {
-		return fmt.Sprintf(`
-provider "auditlog" {
-  tencentcloud {
-    endpoint               = %q
-    shared_credentials_dir = %q
-  }
-}
+		return sim.providerBlock(without("tencentcloud.secret_id", "tencentcloud.secret_key", ucloudBlock, "max_retries"),
+			withTencent("shared_credentials_dir", strconv.Quote(dir))) + `
 data "auditlog_cloudaudit_tracks" "test" {}
-`, sim.URL, dir)
+`
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -256,16 +252,10 @@ func TestAccProfileRoleOnlyWithProfileKeys(t *testing.T) {
 		`{"secretId": %q, "secretKey": %q, "role-arn": "qcs::cam::uin/%s:roleName/profile-role", "role-session-name": "from-profile"}`,
 		o.TencentSecretID, o.TencentSecretKey, cloudsim.DefaultTencentOwnerUin))
 	config := func(keys string) string {
-		return fmt.Sprintf(`
-provider "auditlog" {
-  tencentcloud {
-    endpoint               = %q
-    shared_credentials_dir = %q
-%s
-  }
-}
+		return sim.providerBlock(without("tencentcloud.secret_id", "tencentcloud.secret_key", ucloudBlock, "max_retries"),
+			withTencent("shared_credentials_dir", strconv.Quote(dir)), withTencentBlocks(keys)) + `
 data "auditlog_cloudaudit_tracks" "test" {}
-`, sim.URL, dir, keys)
+`
 	}
 	assumed := func(want int) resource.TestCheckFunc {
 		return func(*terraform.State) error {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -92,24 +94,142 @@ func startSim(t *testing.T, opts cloudsim.Options) *testSim {
 
 // providerConfig is a provider block with the simulator's credentials for
 // both clouds. Retries are fast-failing unless a test says otherwise.
-func (s *testSim) providerConfig() string {
+func (s *testSim) providerConfig() string { return s.providerBlock() }
+
+// providerBlock is the provider block of providerConfig with the options'
+// changes: the simulator's keys, endpoint and project for both clouds and
+// max_retries = 1, unless an option says otherwise.
+func (s *testSim) providerBlock(opts ...providerOption) string {
 	o := s.Options()
-	return fmt.Sprintf(`
-provider "auditlog" {
-  tencentcloud {
-    secret_id  = %q
-    secret_key = %q
-    endpoint   = %q
-  }
-  ucloud {
-    public_key  = %q
-    private_key = %q
-    project_id  = %q
-    base_url    = %q
-  }
-  max_retries = 1
+	settings := providerSettings{
+		{tencentBlock, "secret_id", strconv.Quote(o.TencentSecretID)},
+		{tencentBlock, "secret_key", strconv.Quote(o.TencentSecretKey)},
+		{tencentBlock, "endpoint", strconv.Quote(s.URL)},
+		{ucloudBlock, "public_key", strconv.Quote(o.UCloudPublicKey)},
+		{ucloudBlock, "private_key", strconv.Quote(o.UCloudPrivateKey)},
+		{ucloudBlock, "project_id", strconv.Quote(o.UCloudProjectID)},
+		{ucloudBlock, "base_url", strconv.Quote(s.URL)},
+		{"", "max_retries", "1"},
+	}
+	for _, opt := range opts {
+		opt(&settings)
+	}
+	var b strings.Builder
+	b.WriteString("\nprovider \"auditlog\" {\n")
+	for _, block := range []string{tencentBlock, ucloudBlock} {
+		if inner := settings.write(block, "    "); inner != "" {
+			b.WriteString("  " + block + " {\n" + inner + "  }\n")
+		}
+	}
+	b.WriteString(settings.write("", "  "))
+	b.WriteString("}\n")
+	return b.String()
 }
-`, o.TencentSecretID, o.TencentSecretKey, s.URL, o.UCloudPublicKey, o.UCloudPrivateKey, o.UCloudProjectID, s.URL)
+
+const (
+	tencentBlock = "tencentcloud"
+	ucloudBlock  = "ucloud"
+)
+
+// providerOption changes a setting of the block providerBlock writes.
+type providerOption func(*providerSettings)
+
+// providerSettings are a provider block's settings, in the order written.
+type providerSettings []providerSetting
+
+type providerSetting struct {
+	block string // tencentBlock, ucloudBlock, or "" for the provider's own
+	name  string // "" for nested blocks, written as they are
+	value string // an HCL expression, or the nested blocks
+}
+
+// set gives a setting a value, in its place when it is set already.
+func (s *providerSettings) set(block, name, value string) {
+	for i := range *s {
+		if (*s)[i].block == block && (*s)[i].name == name && name != "" {
+			(*s)[i].value = value
+			return
+		}
+	}
+	*s = append(*s, providerSetting{block, name, value})
+}
+
+// write is the settings of one block, one a line, each indented.
+func (s providerSettings) write(block, indent string) string {
+	var b strings.Builder
+	for _, p := range s {
+		switch {
+		case p.block != block:
+		case p.name == "":
+			for line := range strings.Lines(strings.Trim(p.value, "\n")) {
+				b.WriteString(indent + strings.TrimRight(line, "\n") + "\n")
+			}
+		default:
+			b.WriteString(indent + p.name + " = " + p.value + "\n")
+		}
+	}
+	return b.String()
+}
+
+func withMaxRetries(n int) providerOption {
+	return func(s *providerSettings) { s.set("", "max_retries", strconv.Itoa(n)) }
+}
+
+func withRequestTimeout(d string) providerOption {
+	return func(s *providerSettings) { s.set("", "request_timeout", strconv.Quote(d)) }
+}
+
+func withTencentSecretID(id string) providerOption {
+	return withTencent("secret_id", strconv.Quote(id))
+}
+
+func withTencentSecretKey(key string) providerOption {
+	return withTencent("secret_key", strconv.Quote(key))
+}
+
+func withTencentEndpoint(url string) providerOption {
+	return withTencent("endpoint", strconv.Quote(url))
+}
+
+func withUCloudPrivateKey(key string) providerOption {
+	return func(s *providerSettings) { s.set(ucloudBlock, "private_key", strconv.Quote(key)) }
+}
+
+func withUCloudBaseURL(url string) providerOption {
+	return func(s *providerSettings) { s.set(ucloudBlock, "base_url", strconv.Quote(url)) }
+}
+
+// withTencent sets a tencentcloud argument to an HCL expression.
+func withTencent(name, expr string) providerOption {
+	return func(s *providerSettings) { s.set(tencentBlock, name, expr) }
+}
+
+// withTencentBlocks adds HCL (nested blocks such as assume_role or
+// account, or argument lines) to the tencentcloud block, as it is.
+func withTencentBlocks(hcl ...string) providerOption {
+	return func(s *providerSettings) {
+		for _, h := range hcl {
+			if strings.TrimSpace(h) != "" {
+				s.set(tencentBlock, "", h)
+			}
+		}
+	}
+}
+
+// without leaves settings out: "max_retries" (the provider's default then
+// applies), "tencentcloud.secret_key", or a whole block, "ucloud".
+func without(settings ...string) providerOption {
+	return func(s *providerSettings) {
+		for _, name := range settings {
+			block, arg, inBlock := strings.Cut(name, ".")
+			if !inBlock && block != tencentBlock && block != ucloudBlock {
+				block, arg = "", name
+			}
+			*s = slices.DeleteFunc(*s, func(p providerSetting) bool {
+				return p.block == block && (arg == "" || p.name == arg)
+			})
+		}
+	}
 }
 
 // tfObject and tfList take apart state values built by the data sources.

@@ -35,16 +35,9 @@ func TestAccReadErrorsTellWhatToCheck(t *testing.T) {
 	}{
 		{
 			name: "tencentcloud wrong secret_key in the provider block",
-			config: fmt.Sprintf(`
-provider "auditlog" {
-  tencentcloud {
-    secret_id  = %q
-    secret_key = "wrong"
-    endpoint   = %q
-  }
-}
+			config: sim.providerBlock(withTencentSecretKey("wrong"), without(ucloudBlock, "max_retries")) + `
 data "auditlog_cloudaudit_tracks" "test" {}
-`, o.TencentSecretID, sim.URL),
+`,
 			want: icSeq(`AuthFailure.SignatureFailure`, `Tencent Cloud refused the API key taken from tencentcloud.secret_id in the provider block.`) +
 				`.*` + tencentKeyHelp + `.*Called\s+` + url + `\s+\(DescribeAuditTracks\)`,
 		},
@@ -62,16 +55,9 @@ data "auditlog_csip_user_call_records" "test" {
 		},
 		{
 			name: "ucloud wrong private_key in the provider block",
-			config: fmt.Sprintf(`
-provider "auditlog" {
-  ucloud {
-    public_key  = %q
-    private_key = "wrong"
-    base_url    = %q
-  }
-}
+			config: sim.providerBlock(withUCloudPrivateKey("wrong"), without(tencentBlock, "ucloud.project_id", "max_retries")) + `
 data "auditlog_ucloud_operation_events" "test" {}
-`, o.UCloudPublicKey, sim.URL),
+`,
 			want: icSeq(`RetCode 171`, `UCloud refused the API key taken from ucloud.public_key in the provider block.`) +
 				`.*` + ucloudKeyHelp + `.*Called\s+` + url + `/?\s+\(GetUserOperationEvents\)`,
 		},
@@ -86,33 +72,17 @@ data "auditlog_ucloud_operation_events" "test" {}
 		},
 		{
 			name: "tencentcloud connection refused",
-			config: fmt.Sprintf(`
-provider "auditlog" {
-  tencentcloud {
-    secret_id  = %q
-    secret_key = %q
-    endpoint   = "http://127.0.0.1:1"
-  }
-  max_retries = 2
-}
+			config: sim.providerBlock(withTencentEndpoint("http://127.0.0.1:1"), without(ucloudBlock), withMaxRetries(2)) + `
 data "auditlog_cloudaudit_tracks" "test" {}
-`, o.TencentSecretID, o.TencentSecretKey),
+`,
 			want: `connection\s+refused.*` + icSeq(`Check tencentcloud.endpoint (TENCENTCLOUD_ENDPOINT)`, `Called http://127.0.0.1:1 (DescribeAuditTracks).`,
 				`The call was made 3 times (max_retries = 2) before giving up.`),
 		},
 		{
 			name: "ucloud connection refused",
-			config: fmt.Sprintf(`
-provider "auditlog" {
-  ucloud {
-    public_key  = %q
-    private_key = %q
-    base_url    = "http://127.0.0.1:1"
-  }
-  max_retries = 2
-}
+			config: sim.providerBlock(withUCloudBaseURL("http://127.0.0.1:1"), without(tencentBlock, "ucloud.project_id"), withMaxRetries(2)) + `
 data "auditlog_ucloud_operation_events" "test" {}
-`, o.UCloudPublicKey, o.UCloudPrivateKey),
+`,
 			want: `connection\s+refused.*` + icSeq(`Could not reach http://127.0.0.1:1/: check ucloud.base_url (UCLOUD_API_BASE_URL)`,
 				`The call was made 3 times (max_retries = 2) before giving up.`),
 		},

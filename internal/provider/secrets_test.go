@@ -33,29 +33,17 @@ terraform {
     auditlog = { source = "auditlog/auditlog" }
   }
 }
-provider "auditlog" {
-  tencentcloud {
-    secret_id  = %q
-    secret_key = %q
-    endpoint   = %q
-    assume_role {
-      role_arn     = "qcs::cam::uin/100000000001:roleName/auditor"
-      session_name = "leak-check"
-    }
-  }
-  ucloud {
-    public_key  = %q
-    private_key = %q
-    base_url    = %q
-  }
-}
-data "auditlog_cloudaudit_tracks" "test" {}
+%sdata "auditlog_cloudaudit_tracks" "test" {}
 data "auditlog_ucloud_operation_events" "test" {
   max_items = 60
 }
 output "names" { value = data.auditlog_cloudaudit_tracks.test.tracks[*].name }
 output "apis" { value = data.auditlog_ucloud_operation_events.test.events[*].api }
-`, o.TencentSecretID, secretKey, sim.URL, o.UCloudPublicKey, o.UCloudPrivateKey, sim.URL))
+`, sim.providerBlock(withTencentSecretKey(secretKey), withTencentBlocks(`
+assume_role {
+  role_arn     = "qcs::cam::uin/100000000001:roleName/auditor"
+  session_name = "leak-check"
+}`), without("ucloud.project_id", "max_retries"))))
 		terraformInit(t, rc, dir)
 		cmd := engineCommand("apply", "-auto-approve", "-input=false", "-no-color")
 		cmd.Dir = dir

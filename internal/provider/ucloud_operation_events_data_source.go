@@ -260,21 +260,13 @@ func (d *ucloudOperationEventsDataSource) Read(ctx context.Context, req datasour
 
 // read is the whole read: Read calls it for the framework, and the
 // provider server calls it directly (see fast_read.go).
-func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
-	var events []client.UserOperationEvent
-	ctx, progress := beginRead(ctx, "auditlog_ucloud_operation_events")
-	defer func() { progress.finish(ctx, len(events), diags) }()
-	var m ucloudOperationEventsModel
-	ctx, cancel, diags := d.data.startRead(ctx, config, &m)
-	defer cancel()
-	if diags.HasError() {
-		return diags
-	}
-	c, clientDiags := d.data.ucloudClient()
-	if diags.Append(clientDiags...); diags.HasError() {
-		return diags
-	}
+func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) diag.Diagnostics {
+	return readUCloud(ctx, d.data, "auditlog_ucloud_operation_events", config, state, d.readEvents)
+}
 
+// readEvents reads the operation events as m asks, with the UCloud client c (see
+// readUCloud).
+func (d *ucloudOperationEventsDataSource) readEvents(ctx context.Context, m *ucloudOperationEventsModel, c *client.UCloudClient, out *readState) (diags diag.Diagnostics) {
 	project := stringValueOr(m.ProjectID, d.data.ucloudProjectID)
 	maxItems := int(m.MaxItems.ValueInt64())
 	// Unset, the client picks the page size from max_items (see
@@ -313,8 +305,7 @@ func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk
 		addUCloudReadError(ctx, &diags, "Reading UCloud operation events", err, project, res.PageSize)
 		return diags
 	}
-	events = res.Events
-	diags.Append(ucloudPagingWarnings(m, res, maxItems)...)
+	diags.Append(ucloudPagingWarnings(*m, res, maxItems)...)
 	// One meaning on every data source: where to continue an incomplete
 	// read; null when it is complete, and when no token resumes exactly.
 	resume := tfNullString
@@ -339,7 +330,7 @@ func (d *ucloudOperationEventsDataSource) read(ctx context.Context, config tfsdk
 	if project != "" {
 		projectValue = tfString(project)
 	}
-	diags.Append(setState(ctx, config, state, map[string]tftypes.Value{
+	diags.Append(out.set(ctx, len(res.Events), map[string]tftypes.Value{
 		"id":           tfString(inputID("ucloud-operation-events", string(query), maxItems, selectionID(sel))),
 		"project_id":   projectValue,
 		"max_results":  tfInt(int64(res.PageSize)),

@@ -318,7 +318,7 @@ func TestAccUCloudOperationEvents_filters(t *testing.T) {
 		t.Fatalf("the data set cannot exercise the filters: %d events for %s, %d for two keys", len(byResource), resourceID, len(byKey))
 	}
 
-	cfg := strings.Replace(sim.providerConfig(), "max_retries = 1", "max_retries = 0", 1) + fmt.Sprintf(`
+	cfg := sim.providerBlock(withMaxRetries(0)) + fmt.Sprintf(`
 data "auditlog_ucloud_operation_events" "by_resource" {
   resource_id = %q
   max_results = 10
@@ -371,16 +371,9 @@ func TestAccUCloudOperationEvents_emptyAndDefaultProject(t *testing.T) {
 	o := sim.Options()
 	// No project anywhere: none is sent, the API uses the default project,
 	// and project_id stays null.
-	noProject := fmt.Sprintf(`
-provider "auditlog" {
-  ucloud {
-    public_key  = %q
-    private_key = %q
-    base_url    = %q
-  }
-}
+	noProject := sim.providerBlock(without(tencentBlock, "ucloud.project_id", "max_retries")) + `
 data "auditlog_ucloud_operation_events" "test" {}
-`, o.UCloudPublicKey, o.UCloudPrivateKey, sim.URL)
+`
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -416,21 +409,12 @@ data "auditlog_ucloud_operation_events" "test" {}
 // the API blames.
 func TestAccUCloudOperationEvents_apiErrors(t *testing.T) {
 	sim := startSim(t, cloudsim.Options{})
-	o := sim.Options()
 	// A simulator whose clock is 400 days ahead: a window the plan accepts
 	// is past the API's 365 days.
 	ahead := startSim(t, cloudsim.Options{Now: func() time.Time { return time.Now().Add(400 * 24 * time.Hour) }})
-	wrongKey := fmt.Sprintf(`
-provider "auditlog" {
-  ucloud {
-    public_key  = %q
-    private_key = "not-the-private-key"
-    project_id  = %q
-    base_url    = %q
-  }
-}
+	wrongKey := sim.providerBlock(withUCloudPrivateKey("not-the-private-key"), without(tencentBlock, "max_retries")) + `
 data "auditlog_ucloud_operation_events" "test" {}
-`, o.UCloudPublicKey, o.UCloudProjectID, sim.URL)
+`
 	// An error on an attribute shows that attribute's line of the
 	// configuration before the error's detail.
 	blames := func(attribute, detail string) *regexp.Regexp {

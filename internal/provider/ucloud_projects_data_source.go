@@ -120,28 +120,20 @@ func (d *ucloudProjectsDataSource) Read(ctx context.Context, req datasource.Read
 
 // read is the whole read: Read calls it for the framework, and the
 // provider server calls it directly (see fast_read.go).
-func (d *ucloudProjectsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) (diags diag.Diagnostics) {
-	var projects []client.UCloudProject
-	ctx, progress := beginRead(ctx, "auditlog_ucloud_projects")
-	defer func() { progress.finish(ctx, len(projects), diags) }()
-	var m ucloudProjectsModel
-	ctx, cancel, diags := d.data.startRead(ctx, config, &m)
-	defer cancel()
-	if diags.HasError() {
-		return diags
-	}
-	c, clientDiags := d.data.ucloudClient()
-	if diags.Append(clientDiags...); diags.HasError() {
-		return diags
-	}
+func (d *ucloudProjectsDataSource) read(ctx context.Context, config tfsdk.Config, state *tfsdk.State) diag.Diagnostics {
+	return readUCloud(ctx, d.data, "auditlog_ucloud_projects", config, state, d.readProjects)
+}
 
+// readProjects reads the projects as m asks, with the UCloud client c (see
+// readUCloud).
+func (d *ucloudProjectsDataSource) readProjects(ctx context.Context, m *ucloudProjectsModel, c *client.UCloudClient, out *readState) (diags diag.Diagnostics) {
 	apiReq := client.GetProjectListRequest{IsFinance: m.IsFinance.ValueString()}
 	res, err := c.GetProjectList(ctx, apiReq)
 	if err != nil {
 		addUCloudProjectsReadError(ctx, &diags, err)
 		return diags
 	}
-	projects = res.Projects
+	projects := res.Projects
 	maxItems := int(m.MaxItems.ValueInt64())
 	if maxItems > 0 && len(projects) > maxItems {
 		projects = projects[:maxItems]
@@ -151,7 +143,7 @@ func (d *ucloudProjectsDataSource) read(ctx context.Context, config tfsdk.Config
 	ev.narrow("is_finance", apiReq.IsFinance != "")
 	ev.narrow("max_items", maxItems > 0)
 
-	diags.Append(setState(ctx, config, state, map[string]tftypes.Value{
+	diags.Append(out.set(ctx, len(projects), map[string]tftypes.Value{
 		"id":            tfString(inputID("ucloud-projects", apiReq.IsFinance, maxItems)),
 		"project_count": tfInt(res.ProjectCount),
 		"project_set":   ucloudProjectsValue(projects),
