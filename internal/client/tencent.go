@@ -236,13 +236,19 @@ func callTencentCounted[T any, P typedResponse[T]](ctx context.Context, c *Tence
 		attempts = attempt + 1
 		res := new(T)
 		used, callErr := c.send(ctx, op, params, P(res), attempt)
-		if callErr != nil {
+		if callErr != nil && !renewed && c.renewAssumedRole(callErr, used) {
 			// Temporary credentials can lapse mid-read (or be revoked):
-			// assume the role again, once, and repeat the call.
-			if !renewed && c.renewAssumedRole(callErr, used) {
-				renewed = true
-				return true, callErr
-			}
+			// assume the role again and send the call again, at once and
+			// once per call. A renewal is not a retry: it spends none of
+			// max_retries, so it happens with max_retries = 0 too, and a
+			// second refusal after it is final (it is not retryable).
+			renewed = true
+			c.log.Debug(ctx, "tencentcloud role token refused: renewing the credentials and sending the call again",
+				map[string]any{"service": op.Service, "action": op.Action, "role_arn": c.RoleArn()})
+			res = new(T)
+			_, callErr = c.send(ctx, op, params, P(res), attempt)
+		}
+		if callErr != nil {
 			return isRetryable(ctx, callErr), callErr
 		}
 		out = res
