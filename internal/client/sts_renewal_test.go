@@ -1,6 +1,9 @@
 package client
 
 import (
+	"encoding/json"
+	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -60,5 +63,111 @@ func TestTencentAssumeRoleRenewedWithoutRetries(t *testing.T) {
 	}
 	if n := s.sim.CallCount("AssumeRole"); n != 2 || sent != 2 {
 		t.Errorf("AssumeRole called %d times and DescribeAuditTracks sent %d times, want 2 and 2", n, sent)
+	}
+}
+
+// tctClockedRoleClient is a role client and a simulator on one clock the
+// test moves (signatures stay valid while it is moved less than 5 minutes).
+func tctClockedRoleClient(t *testing.T, duration int64, mutate func(*TencentConfig)) (*tctServer, *TencentClient, *testClock) {
+	t.Helper()
+	clock := newTestClock()
+	s := tctStart(t, cloudsim.Options{Now: clock.Now}, nil)
+	c := tctAssumeRoleClient(t, s, duration, mutate)
+	c.now = clock.Now
+	return s, c, clock
+}
+
+// tctReadsAssuming reads n times and returns how many AssumeRole calls the
+// simulator answered by then.
+func tctReadsAssuming(t *testing.T, s *tctServer, c *TencentClient, n int) int {
+	t.Helper()
+	for i := range n {
+		if _, err := tctRead(c); err != nil {
+			t.Fatalf("read %d: %v", i+1, err)
+		}
+	}
+	return s.sim.CallCount("AssumeRole")
+}
+
+// A session of 300 s or less is reused while it is valid: the refresh
+// margin is scaled to the session (a fifth of it, at most 5 minutes), not
+// larger than the session.
+func TestTencentAssumeRoleShortSessionReused(t *testing.T) {
+	s, c, clock := tctClockedRoleClient(t, 300, nil)
+	if n := tctReadsAssuming(t, s, c, 3); n != 1 {
+		t.Fatalf("a 300 s session was assumed %d times for 3 reads at once, want 1", n)
+	}
+	clock.advance(230 * time.Second) // 10 s before its last fifth
+	if n := tctReadsAssuming(t, s, c, 2); n != 1 {
+		t.Errorf("after 230 s of a 300 s session AssumeRole was called %d times, want 1", n)
+	}
+	clock.advance(20 * time.Second) // inside the last fifth: renewed once
+	if n := tctReadsAssuming(t, s, c, 3); n != 2 {
+		t.Errorf("after 250 s of a 300 s session AssumeRole was called %d times, want 2", n)
+	}
+
+	// The shortest session the attribute accepts, one second.
+	s, c, clock = tctClockedRoleClient(t, 1, nil)
+	if n := tctReadsAssuming(t, s, c, 3); n != 1 {
+		t.Errorf("a 1 s session was assumed %d times for 3 reads at once, want 1", n)
+	}
+	clock.advance(900 * time.Millisecond)
+	if n := tctReadsAssuming(t, s, c, 1); n != 2 {
+		t.Errorf("after 0.9 s of a 1 s session AssumeRole was called %d times, want 2", n)
+	}
+}
+
+// A long session is renewed 5 minutes before it ends, no sooner. (Only the
+// client's clock moves: the simulator's stays near the signatures' time.)
+func TestTencentAssumeRoleRenewedFiveMinutesBeforeExpiry(t *testing.T) {
+	s := tctStart(t, cloudsim.Options{}, nil)
+	c := tctAssumeRoleClient(t, s, 3600, nil)
+	clock := newTestClock()
+	c.now = clock.Now
+	if n := tctReadsAssuming(t, s, c, 1); n != 1 {
+		t.Fatalf("AssumeRole called %d times, want 1", n)
+	}
+	clock.advance(3600*time.Second - 301*time.Second)
+	if n := tctReadsAssuming(t, s, c, 2); n != 1 {
+		t.Errorf("301 s before the end of a 1-hour session AssumeRole was called %d times, want 1", n)
+	}
+	clock.advance(2 * time.Second)
+	if n := tctReadsAssuming(t, s, c, 1); n != 2 {
+		t.Errorf("299 s before the end of a 1-hour session AssumeRole was called %d times, want 2", n)
+	}
+}
+
+// An AssumeRole answer without ExpiredTime ends at its Expiration (RFC
+// 3339); one with neither is an error naming the RequestId.
+func TestTencentAssumeRoleExpiration(t *testing.T) {
+	s, c, clock := tctClockedRoleClient(t, 3600, nil)
+	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultNoExpiredTime, Action: "AssumeRole"})
+	if n := tctReadsAssuming(t, s, c, 3); n != 1 {
+		t.Errorf("credentials with only an Expiration were assumed %d times for 3 reads, want 1", n)
+	}
+	c.now = func() time.Time { return clock.Now().Add(3600*time.Second - time.Minute) } // 1 min before the end
+	if n := tctReadsAssuming(t, s, c, 1); n != 2 {
+		t.Errorf("a minute before their Expiration the credentials were assumed %d times, want 2 (renewed)", n)
+	}
+
+	s, c, _ = tctClockedRoleClient(t, 3600, nil)
+	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultNoExpiry, Action: "AssumeRole"})
+	_, err := tctRead(c)
+	var ar *AssumeRoleError
+	if !errors.As(err, &ar) {
+		t.Fatalf("got %v, want an AssumeRoleError", err)
+	}
+	var reqID string
+	for _, a := range s.simAnswers() {
+		var out struct{ Response struct{ RequestId string } }
+		if json.Unmarshal(a, &out) == nil {
+			reqID = out.Response.RequestId
+		}
+	}
+	if msg := err.Error(); reqID == "" || !strings.Contains(msg, reqID) || !strings.Contains(msg, "ExpiredTime") || !strings.Contains(msg, "Expiration") {
+		t.Errorf("error %q does not name the missing fields and the RequestId %q", msg, reqID)
+	}
+	if n := s.sim.CallCount("DescribeAuditTracks"); n != 0 {
+		t.Errorf("DescribeAuditTracks called %d times with credentials of unknown end", n)
 	}
 }

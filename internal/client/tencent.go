@@ -77,10 +77,16 @@ type TencentClient struct {
 	// the SecretId, or for a named account's role "uin/<its account>".
 	budgetKey string
 
-	credMu   sync.Mutex
-	cred     *tccommon.Credential
-	credExp  time.Time // zero for permanent credentials
-	renewing *renewal  // the AssumeRole call in flight, if any
+	// now is the clock credentials are judged by: time.Now, or a test's.
+	now func() time.Time
+
+	credMu  sync.Mutex
+	cred    *tccommon.Credential
+	credExp time.Time // zero for permanent credentials
+	// credRefreshAt is when temporary credentials are renewed, before
+	// credExp by refreshMargin.
+	credRefreshAt time.Time
+	renewing      *renewal // the AssumeRole call in flight, if any
 
 	identity identityCache // who the credentials act as; see CallerIdentity
 }
@@ -101,7 +107,7 @@ func NewTencentClient(cfg TencentConfig) (*TencentClient, error) {
 	if documented {
 		cfg.RateLimit = DefaultTencentRateLimit
 	}
-	c := &TencentClient{cfg: cfg, retry: newRetryPolicy(cfg.MaxRetries), log: loggerOrNop(cfg.Logger), budgetKey: cfg.SecretID}
+	c := &TencentClient{cfg: cfg, retry: newRetryPolicy(cfg.MaxRetries), log: loggerOrNop(cfg.Logger), budgetKey: cfg.SecretID, now: time.Now}
 	c.pace = newPacer(cfg.RateLimit, 0, c.log)
 	if documented {
 		// Without a configured rate, each action keeps to its own

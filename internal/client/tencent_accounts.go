@@ -44,7 +44,7 @@ func (c *TencentClient) WithRole(ar AssumeRoleConfig) *TencentClient {
 		key = roleBudgetPrefix + uin
 	}
 	return &TencentClient{
-		cfg: cfg, scheme: c.scheme, endpoint: c.endpoint, transport: c.transport, retry: c.retry, pace: c.pace, log: c.log,
+		cfg: cfg, scheme: c.scheme, endpoint: c.endpoint, transport: c.transport, retry: c.retry, pace: c.pace, log: c.log, now: c.now,
 		budgetKey: key,
 	}
 }
