@@ -115,16 +115,29 @@ type renewal struct {
 // timeouts.read because another read is renewing. When the caller making
 // the call gives up on its own deadline, a waiter that still has time
 // makes the call itself.
+//
+// An early renewal (in the session's last fifth, see refreshMargin) holds
+// no one up: while it is under way the other callers sign with the
+// credentials in hand, which are still valid. It is one attempt, without
+// retries; when it fails, its caller uses the credentials in hand too, the
+// failure is logged at WARN (once until a renewal succeeds) and the next
+// call tries again. Only expired or refused credentials make a failed
+// renewal fail the call.
 func (c *TencentClient) credential(ctx context.Context) (*tccommon.Credential, error) {
 	for {
 		c.credMu.Lock()
-		if c.cred != nil && (c.credExp.IsZero() || c.now().Before(c.credRefreshAt)) {
-			cred := c.cred
+		now := c.now()
+		held, heldExp := c.cred, c.credExp
+		valid := held != nil && (heldExp.IsZero() || now.Before(heldExp))
+		if valid && (heldExp.IsZero() || now.Before(c.credRefreshAt)) {
 			c.credMu.Unlock()
-			return cred, nil
+			return held, nil
 		}
 		if r := c.renewing; r != nil {
 			c.credMu.Unlock()
+			if valid {
+				return held, nil
+			}
 			select {
 			case <-r.done:
 			case <-ctx.Done():
@@ -139,22 +152,53 @@ func (c *TencentClient) credential(ctx context.Context) (*tccommon.Credential, e
 		c.renewing = r
 		c.credMu.Unlock()
 
-		cred, exp, err := c.assumeRole(ctx)
+		cred, exp, err := c.assumeRole(ctx, valid)
 		c.credMu.Lock()
 		if err == nil {
 			c.cred, c.credExp, c.credRefreshAt = cred, exp, exp.Add(-refreshMargin(c.sessionDuration()))
+			c.renewalWarned = false
 		}
 		r.cred, r.err, r.abandoned = cred, err, err != nil && ctx.Err() != nil
 		c.renewing = nil
+		// The early renewal failed: the credentials in hand serve while
+		// they are valid and have not been refused meanwhile.
+		fallBack := err != nil && valid && ctx.Err() == nil && c.cred == held && c.now().Before(heldExp)
+		warn := fallBack && !c.renewalWarned
+		if fallBack {
+			c.renewalWarned = true
+		}
 		c.credMu.Unlock()
 		close(r.done)
+		if fallBack {
+			c.logEarlyRenewalFailure(ctx, err, heldExp, warn)
+			return held, nil
+		}
 		return cred, err
 	}
 }
 
+// logEarlyRenewalFailure says that the credentials could not be renewed
+// early and the ones in hand are used until they expire: at WARN the first
+// time, at DEBUG while the renewal keeps failing.
+func (c *TencentClient) logEarlyRenewalFailure(ctx context.Context, err error, expires time.Time, warn bool) {
+	fields := map[string]any{"role_arn": c.cfg.AssumeRole.RoleArn, "expires": expires.UTC().Format(time.RFC3339), "error": err.Error()}
+	var te *TencentError
+	if errors.As(err, &te) {
+		fields["error_code"], fields["request_id"] = te.Code, te.RequestID
+	}
+	const msg = "tencentcloud role credentials could not be renewed before they expire: the credentials in hand are used " +
+		"until they expire, and the renewal is tried again with the next call"
+	if warn {
+		c.log.Warn(ctx, msg, fields)
+		return
+	}
+	c.log.Debug(ctx, msg, fields)
+}
+
 // assumeRole makes the AssumeRole call with the long-term key pair, never
-// with a previous temporary credential.
-func (c *TencentClient) assumeRole(ctx context.Context) (*tccommon.Credential, time.Time, error) {
+// with a previous temporary credential. An early renewal makes one attempt:
+// the credentials in hand serve meanwhile, and the next call tries again.
+func (c *TencentClient) assumeRole(ctx context.Context, early bool) (*tccommon.Credential, time.Time, error) {
 	ar := c.cfg.AssumeRole
 	duration := int64(c.sessionDuration() / time.Second)
 	// The long-term keys are not themselves an assumed role: a token
@@ -164,6 +208,9 @@ func (c *TencentClient) assumeRole(ctx context.Context) (*tccommon.Credential, t
 	base := &TencentClient{
 		cfg: baseCfg, scheme: c.scheme, endpoint: c.endpoint, transport: c.transport, retry: c.retry, pace: c.pace, log: c.log, now: c.now,
 		budgetKey: c.cfg.SecretID, cred: c.baseCredential(),
+	}
+	if early {
+		base.retry.MaxRetries = 0
 	}
 	resp, err := callTencent[assumeRoleResponse](ctx, base, tencentOp{Service: "sts", Version: "2018-08-13", Action: "AssumeRole", Region: stsRegion, SecretResponse: true},
 		assumeRoleRequest{RoleArn: ar.RoleArn, RoleSessionName: ar.SessionName, DurationSeconds: duration, ExternalId: ar.ExternalID, Policy: ar.Policy})

@@ -11,13 +11,15 @@ import (
 	"github.com/auditlog/terraform-provider-auditlog/internal/cloudsim"
 )
 
-// testClock is a clock the test moves by hand.
+// testClock is a clock the test moves by hand. It starts on a whole
+// second: the API gives the end of a session to the second, so a session
+// of one second asked at 0.95 past would end 0.05 s later.
 type testClock struct {
 	mu  sync.Mutex
 	now time.Time
 }
 
-func newTestClock() *testClock { return &testClock{now: time.Now()} }
+func newTestClock() *testClock { return &testClock{now: time.Now().Truncate(time.Second)} }
 
 func (k *testClock) Now() time.Time {
 	k.mu.Lock()
@@ -169,5 +171,113 @@ func TestTencentAssumeRoleExpiration(t *testing.T) {
 	}
 	if n := s.sim.CallCount("DescribeAuditTracks"); n != 0 {
 		t.Errorf("DescribeAuditTracks called %d times with credentials of unknown end", n)
+	}
+}
+
+// tctSent counts the requests of action the test server received.
+func tctSent(s *tctServer, action string) int {
+	n := 0
+	for _, r := range s.requests() {
+		if r.Action == action {
+			n++
+		}
+	}
+	return n
+}
+
+// When the early renewal fails, the credentials in hand, still valid, are
+// used, and the renewal is tried again with the next call; the failure is
+// logged at WARN once. Only once they have expired does a failed renewal
+// fail the call. (Only the client's clock moves: the simulator's
+// credentials stay valid.)
+func TestTencentAssumeRoleEarlyRenewalFailureUsesValidCredentials(t *testing.T) {
+	s := tctStart(t, cloudsim.Options{}, nil)
+	log := &tctLogger{}
+	c := tctAssumeRoleClient(t, s, 300, func(cfg *TencentConfig) { cfg.Logger = log })
+	clock := newTestClock()
+	c.now = clock.Now
+	if _, err := tctRead(c); err != nil {
+		t.Fatal(err)
+	}
+	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultAPIError, Action: "AssumeRole", Code: "InternalError.SystemError"})
+	clock.advance(250 * time.Second) // inside the last fifth, 50 s before the end
+	for i := range 3 {
+		if _, err := tctRead(c); err != nil {
+			t.Fatalf("read %d with credentials valid for 50 s more, while their renewal fails: %v", i+1, err)
+		}
+	}
+	if n := tctSent(s, "AssumeRole"); n != 1+3 {
+		t.Errorf("AssumeRole sent %d times, want 4: once at first, then once with each read while it fails", n)
+	}
+	warned := 0
+	for _, e := range log.all() {
+		if strings.HasPrefix(e, "WARN") && strings.Contains(e, "renew") {
+			warned++
+			if !strings.Contains(e, "InternalError.SystemError") || !strings.Contains(e, tctRoleArn) {
+				t.Errorf("the warning does not name the role and the cause: %s", e)
+			}
+		}
+	}
+	if warned != 1 {
+		t.Errorf("%d warnings about the failed renewal, want 1", warned)
+	}
+
+	// The renewal works again: the next read renews.
+	s.sim.ClearFaults()
+	if _, err := tctRead(c); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.sim.CallCount("AssumeRole"); n != 2 {
+		t.Errorf("AssumeRole answered %d times, want 2 (renewed once it works again)", n)
+	}
+
+	// Expired credentials whose renewal fails fail the call.
+	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultAPIError, Action: "AssumeRole", Code: "InternalError.SystemError"})
+	clock.advance(301 * time.Second)
+	_, err := tctRead(c)
+	var ar *AssumeRoleError
+	if !errors.As(err, &ar) {
+		t.Fatalf("a read with expired credentials whose renewal fails: got %v, want the AssumeRole failure", err)
+	}
+}
+
+// While one read renews early (slowly), the other reads do not wait: the
+// credentials in hand are still valid. Run under -race.
+func TestTencentAssumeRoleEarlyRenewalDoesNotHoldOtherReads(t *testing.T) {
+	s := tctStart(t, cloudsim.Options{}, nil)
+	c := tctAssumeRoleClient(t, s, 300, nil)
+	clock := newTestClock()
+	c.now = clock.Now
+	if _, err := tctRead(c); err != nil {
+		t.Fatal(err)
+	}
+	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultSlow, Action: "AssumeRole", Delay: 1500 * time.Millisecond, Times: 1})
+	clock.advance(250 * time.Second)
+	renewing := make(chan error, 1)
+	go func() {
+		_, err := tctRead(c)
+		renewing <- err
+	}()
+	tctWaitFor(t, "the slow renewal", func() bool { return tctSent(s, "AssumeRole") == 2 })
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := tctRead(c); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("8 reads took %v while another read renewed the valid credentials, want no wait", d)
+	}
+	if err := <-renewing; err != nil {
+		t.Fatal(err)
+	}
+	if n := s.sim.CallCount("AssumeRole"); n != 2 {
+		t.Errorf("AssumeRole answered %d times, want 2", n)
 	}
 }

@@ -87,6 +87,9 @@ type TencentClient struct {
 	// credExp by refreshMargin.
 	credRefreshAt time.Time
 	renewing      *renewal // the AssumeRole call in flight, if any
+	// renewalWarned: a failed early renewal was logged at WARN, and no
+	// renewal has succeeded since.
+	renewalWarned bool
 
 	identity identityCache // who the credentials act as; see CallerIdentity
 }
