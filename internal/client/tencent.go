@@ -142,6 +142,8 @@ func NewTencentClient(cfg TencentConfig) (*TencentClient, error) {
 
 	if cfg.AssumeRole == nil {
 		c.cred = tccommon.NewTokenCredential(cfg.SecretID, cfg.SecretKey, cfg.SecurityToken)
+	} else {
+		c.budgetKey = roleBudgetKey(cfg.SecretID, cfg.AssumeRole.RoleArn)
 	}
 	return c, nil
 }
