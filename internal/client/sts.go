@@ -27,8 +27,9 @@ const DefaultAssumeRoleDuration = 7200
 const stsRegion = "ap-guangzhou"
 
 // maxRefreshMargin is how long before they expire temporary credentials
-// are renewed, so no request is signed with a token about to lapse; for
-// sessions shorter than refreshMarginShare of it, see refreshMargin.
+// are renewed, so no request is signed with a token about to lapse. A
+// session of 25 minutes or less has a fifth of its length as margin
+// instead: see refreshMargin.
 const maxRefreshMargin = 5 * time.Minute
 
 // refreshMarginShare is the part of a session renewed early when the
