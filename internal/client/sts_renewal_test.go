@@ -70,11 +70,11 @@ func TestTencentAssumeRoleRenewedWithoutRetries(t *testing.T) {
 
 // tctClockedRoleClient is a role client and a simulator on one clock the
 // test moves (signatures stay valid while it is moved less than 5 minutes).
-func tctClockedRoleClient(t *testing.T, duration int64, mutate func(*TencentConfig)) (*tctServer, *TencentClient, *testClock) {
+func tctClockedRoleClient(t *testing.T, duration int64) (*tctServer, *TencentClient, *testClock) {
 	t.Helper()
 	clock := newTestClock()
 	s := tctStart(t, cloudsim.Options{Now: clock.Now}, nil)
-	c := tctAssumeRoleClient(t, s, duration, mutate)
+	c := tctAssumeRoleClient(t, s, duration, nil)
 	c.now = clock.Now
 	return s, c, clock
 }
@@ -95,7 +95,7 @@ func tctReadsAssuming(t *testing.T, s *tctServer, c *TencentClient, n int) int {
 // margin is scaled to the session (a fifth of it, at most 5 minutes), not
 // larger than the session.
 func TestTencentAssumeRoleShortSessionReused(t *testing.T) {
-	s, c, clock := tctClockedRoleClient(t, 300, nil)
+	s, c, clock := tctClockedRoleClient(t, 300)
 	if n := tctReadsAssuming(t, s, c, 3); n != 1 {
 		t.Fatalf("a 300 s session was assumed %d times for 3 reads at once, want 1", n)
 	}
@@ -109,7 +109,7 @@ func TestTencentAssumeRoleShortSessionReused(t *testing.T) {
 	}
 
 	// The shortest session the attribute accepts, one second.
-	s, c, clock = tctClockedRoleClient(t, 1, nil)
+	s, c, clock = tctClockedRoleClient(t, 1)
 	if n := tctReadsAssuming(t, s, c, 3); n != 1 {
 		t.Errorf("a 1 s session was assumed %d times for 3 reads at once, want 1", n)
 	}
@@ -142,7 +142,7 @@ func TestTencentAssumeRoleRenewedFiveMinutesBeforeExpiry(t *testing.T) {
 // An AssumeRole answer without ExpiredTime ends at its Expiration (RFC
 // 3339); one with neither is an error naming the RequestId.
 func TestTencentAssumeRoleExpiration(t *testing.T) {
-	s, c, clock := tctClockedRoleClient(t, 3600, nil)
+	s, c, clock := tctClockedRoleClient(t, 3600)
 	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultNoExpiredTime, Action: "AssumeRole"})
 	if n := tctReadsAssuming(t, s, c, 3); n != 1 {
 		t.Errorf("credentials with only an Expiration were assumed %d times for 3 reads, want 1", n)
@@ -152,7 +152,7 @@ func TestTencentAssumeRoleExpiration(t *testing.T) {
 		t.Errorf("a minute before their Expiration the credentials were assumed %d times, want 2 (renewed)", n)
 	}
 
-	s, c, _ = tctClockedRoleClient(t, 3600, nil)
+	s, c, _ = tctClockedRoleClient(t, 3600)
 	s.sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultNoExpiry, Action: "AssumeRole"})
 	_, err := tctRead(c)
 	var ar *AssumeRoleError
