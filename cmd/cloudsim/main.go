@@ -71,7 +71,7 @@ func main() {
 	statsFile := flag.String("stats-file", "", "when stopped, write what was answered to this file as key=value figures: throttled calls and AssumeRole calls (in all, roles, most for one role)")
 	var faults []cloudsim.Fault
 	flag.Func("fault", "inject a fault: KIND[,action=A][,after=N][,times=N][,code=C][,status=N][,delay=D][,records=N] (repeatable); "+
-		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token, empty-page, ignore-offset, shift-down, shift-up, understate-total, no-list, error-without-code, duplicate-key",
+		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token, empty-page, ignore-offset, shift-down, shift-up, understate-total, no-list, error-without-code, duplicate-key, no-expired-time, no-expiry",
 		func(spec string) error {
 			f, err := cloudsim.ParseFault(spec)
 			faults = append(faults, f)

@@ -31,26 +31,47 @@ type pacer struct {
 	log       Logger
 
 	mu      sync.Mutex
-	budgets map[string]*budget
+	budgets map[string]*budget // by action and key, "<service>/<action>/<key>"
 	// holds are times before which no call of a credential (by key) may
 	// start; holdAll is that time for every credential behind this
 	// address. See hold.
 	holds   map[string]time.Time
 	holdAll time.Time
+	// accounts maps a SecretId whose account has become known to that
+	// account's key, "uin/<account>"; see joinAccount.
+	accounts map[string]string
 }
 
 type budget struct {
 	limiter *rate.Limiter // nil without a rate limit
 	slots   chan struct{} // nil without an in-flight limit
+	// merged: joinAccount replaced this budget by its account's; a call
+	// that was waiting for it starts over on the account's. Guarded by
+	// the pacer's mu.
+	merged bool
 }
 
 func newPacer(perSecond float64, inFlight int, log Logger) *pacer {
-	return &pacer{perSecond: perSecond, inFlight: inFlight, log: loggerOrNop(log), budgets: map[string]*budget{}, holds: map[string]time.Time{}}
+	return &pacer{perSecond: perSecond, inFlight: inFlight, log: loggerOrNop(log), budgets: map[string]*budget{},
+		holds: map[string]time.Time{}, accounts: map[string]string{}}
 }
 
-func (p *pacer) budget(action, key string) *budget {
+// resolve is the key a credential is paced under: its account's once
+// known, else its own. The caller holds p.mu.
+func (p *pacer) resolve(keyID string) string {
+	if acct, ok := p.accounts[keyID]; ok {
+		return acct
+	}
+	return keyID
+}
+
+// budget returns the budget of action for the credential keyID (by the
+// key it is paced under), and that key.
+func (p *pacer) budget(action, keyID string) (*budget, string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	keyID = p.resolve(keyID)
+	key := action + "/" + keyID
 	b := p.budgets[key]
 	if b == nil {
 		b = &budget{}
@@ -68,43 +89,113 @@ func (p *pacer) budget(action, key string) *budget {
 		}
 		p.budgets[key] = b
 	}
-	return b
+	return b, keyID
 }
 
 // acquire waits until a call of action with the access key keyID may
-// start, or ctx ends. Each action and key has its own budget. The returned
-// release must be called when the call has finished.
+// start, or ctx ends. Each action and key (the account's, once known) has
+// its own budget. The returned release must be called when the call has
+// finished.
 func (p *pacer) acquire(ctx context.Context, action, keyID string) (release func(), err error) {
-	b := p.budget(action, action+"/"+keyID)
 	start := time.Now()
-	if err := p.waitHold(ctx, keyID); err != nil {
-		return nil, err
+	for {
+		b, key := p.budget(action, keyID)
+		if err := p.waitHold(ctx, key); err != nil {
+			return nil, err
+		}
+		if err := b.take(ctx); err != nil {
+			return nil, err
+		}
+		p.mu.Lock()
+		merged := b.merged
+		p.mu.Unlock()
+		if merged {
+			// The credential's budget became its account's while this
+			// call waited: the account's budget decides.
+			b.release()
+			continue
+		}
+		if waited := time.Since(start); waited > 100*time.Millisecond {
+			p.log.Trace(ctx, "waited for the API's rate budget", map[string]any{"budget": action + "/" + budgetLabel(key), "waited_ms": waited.Milliseconds()})
+		}
+		return b.release, nil
 	}
+}
+
+// take waits for a slot and the rate's next turn, or until ctx ends.
+func (b *budget) take(ctx context.Context) error {
 	if b.slots != nil {
 		select {
 		case b.slots <- struct{}{}:
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
 	}
 	if b.limiter != nil {
 		if err := b.limiter.Wait(ctx); err != nil {
-			if b.slots != nil {
-				<-b.slots
-			}
+			b.release()
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return ctx.Err()
 			}
-			return nil, err
+			return err
 		}
 	}
-	if waited := time.Since(start); waited > 100*time.Millisecond {
-		p.log.Trace(ctx, "waited for the API's rate budget", map[string]any{"budget": action + "/" + budgetLabel(keyID), "waited_ms": waited.Milliseconds()})
+	return nil
+}
+
+// release gives back the slot take took, if the budget has slots.
+func (b *budget) release() {
+	if b.slots != nil {
+		<-b.slots
 	}
-	if b.slots == nil {
-		return func() {}, nil
+}
+
+// joinAccount makes the credential keyID (a SecretId) share the budgets and
+// holds of its account from now on: both the calls signed with it and those
+// of a role in that account ("uin/<account>") count against one budget per
+// action, as the API counts them. It is called when the credential's
+// account becomes known (STS GetCallerIdentity); before, the credential is
+// paced on its own.
+//
+// A budget the credential already has becomes the account's if the account
+// has none for that action, so its pace goes on unbroken. If both have one,
+// the account's is kept, charged one call when the credential's spent its
+// turn within the last interval (so the move never lets two calls through
+// closer together than the rate allows), and calls still waiting for the
+// credential's budget start over on the account's. Holds are merged, the
+// longer kept.
+func (p *pacer) joinAccount(keyID, account string) {
+	to := roleBudgetPrefix + account
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if keyID == to || strings.HasPrefix(keyID, roleBudgetPrefix) || p.accounts[keyID] != "" {
+		return
 	}
-	return func() { <-b.slots }, nil
+	p.accounts[keyID] = to
+	now := time.Now()
+	suffix := "/" + keyID
+	for key, b := range p.budgets {
+		action, ok := strings.CutSuffix(key, suffix)
+		if !ok {
+			continue
+		}
+		delete(p.budgets, key)
+		target := p.budgets[action+"/"+to]
+		if target == nil {
+			p.budgets[action+"/"+to] = b
+			continue
+		}
+		b.merged = true
+		if b.limiter != nil && target.limiter != nil && b.limiter.TokensAt(now) < 1 {
+			target.limiter.ReserveN(now, 1)
+		}
+	}
+	if until, ok := p.holds[keyID]; ok {
+		delete(p.holds, keyID)
+		if until.After(p.holds[to]) {
+			p.holds[to] = until
+		}
+	}
 }
 
 // limitHold is how long every call of a credential (or of every credential
@@ -120,6 +211,7 @@ func (p *pacer) hold(keyID string, all bool, d time.Duration) {
 	until := time.Now().Add(d)
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	keyID = p.resolve(keyID)
 	if all {
 		if until.After(p.holdAll) {
 			p.holdAll = until
@@ -135,7 +227,7 @@ func (p *pacer) hold(keyID string, all bool, d time.Duration) {
 func (p *pacer) waitHold(ctx context.Context, keyID string) error {
 	for {
 		p.mu.Lock()
-		until := p.holds[keyID]
+		until := p.holds[p.resolve(keyID)]
 		if p.holdAll.After(until) {
 			until = p.holdAll
 		}

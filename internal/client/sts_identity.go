@@ -96,6 +96,11 @@ func (c *TencentClient) CallerIdentity(ctx context.Context) (*CallerIdentity, er
 		ic.mu.Unlock()
 
 		id, err := c.getCallerIdentity(ctx)
+		if err == nil && isUin(id.AccountId) {
+			// Pace this credential with the rest of its account from
+			// now on: a role of the same account shares its budgets.
+			c.pace.joinAccount(c.budgetKey, id.AccountId)
+		}
 		ic.mu.Lock()
 		l.id, l.err = id, err
 		l.abandoned = err != nil && ctx.Err() != nil

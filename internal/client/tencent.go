@@ -77,10 +77,19 @@ type TencentClient struct {
 	// the SecretId, or for a named account's role "uin/<its account>".
 	budgetKey string
 
-	credMu   sync.Mutex
-	cred     *tccommon.Credential
-	credExp  time.Time // zero for permanent credentials
-	renewing *renewal  // the AssumeRole call in flight, if any
+	// now is the clock credentials are judged by: time.Now, or a test's.
+	now func() time.Time
+
+	credMu  sync.Mutex
+	cred    *tccommon.Credential
+	credExp time.Time // zero for permanent credentials
+	// credRefreshAt is when temporary credentials are renewed, before
+	// credExp by refreshMargin.
+	credRefreshAt time.Time
+	renewing      *renewal // the AssumeRole call in flight, if any
+	// renewalWarned: a failed early renewal was logged at WARN, and no
+	// renewal has succeeded since.
+	renewalWarned bool
 
 	identity identityCache // who the credentials act as; see CallerIdentity
 }
@@ -101,7 +110,7 @@ func NewTencentClient(cfg TencentConfig) (*TencentClient, error) {
 	if documented {
 		cfg.RateLimit = DefaultTencentRateLimit
 	}
-	c := &TencentClient{cfg: cfg, retry: newRetryPolicy(cfg.MaxRetries), log: loggerOrNop(cfg.Logger), budgetKey: cfg.SecretID}
+	c := &TencentClient{cfg: cfg, retry: newRetryPolicy(cfg.MaxRetries), log: loggerOrNop(cfg.Logger), budgetKey: cfg.SecretID, now: time.Now}
 	c.pace = newPacer(cfg.RateLimit, 0, c.log)
 	if documented {
 		// Without a configured rate, each action keeps to its own
@@ -133,6 +142,8 @@ func NewTencentClient(cfg TencentConfig) (*TencentClient, error) {
 
 	if cfg.AssumeRole == nil {
 		c.cred = tccommon.NewTokenCredential(cfg.SecretID, cfg.SecretKey, cfg.SecurityToken)
+	} else {
+		c.budgetKey = roleBudgetKey(cfg.SecretID, cfg.AssumeRole.RoleArn)
 	}
 	return c, nil
 }
@@ -236,13 +247,19 @@ func callTencentCounted[T any, P typedResponse[T]](ctx context.Context, c *Tence
 		attempts = attempt + 1
 		res := new(T)
 		used, callErr := c.send(ctx, op, params, P(res), attempt)
-		if callErr != nil {
+		if callErr != nil && !renewed && c.renewAssumedRole(callErr, used) {
 			// Temporary credentials can lapse mid-read (or be revoked):
-			// assume the role again, once, and repeat the call.
-			if !renewed && c.renewAssumedRole(callErr, used) {
-				renewed = true
-				return true, callErr
-			}
+			// assume the role again and send the call again, at once and
+			// once per call. A renewal is not a retry: it spends none of
+			// max_retries, so it happens with max_retries = 0 too, and a
+			// second refusal after it is final (it is not retryable).
+			renewed = true
+			c.log.Debug(ctx, "tencentcloud role token refused: renewing the credentials and sending the call again",
+				map[string]any{"service": op.Service, "action": op.Action, "role_arn": c.RoleArn()})
+			res = new(T)
+			_, callErr = c.send(ctx, op, params, P(res), attempt)
+		}
+		if callErr != nil {
 			return isRetryable(ctx, callErr), callErr
 		}
 		out = res

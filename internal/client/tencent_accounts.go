@@ -39,15 +39,24 @@ var documentedTencentLimits = map[string]float64{"sts/AssumeRole": 600}
 func (c *TencentClient) WithRole(ar AssumeRoleConfig) *TencentClient {
 	cfg := c.cfg
 	cfg.AssumeRole = &ar
-	key := cfg.SecretID + "|" + ar.RoleArn
-	if uin, ok := RoleAccount(ar.RoleArn); ok {
-		key = roleBudgetPrefix + uin
-	}
 	return &TencentClient{
-		cfg: cfg, scheme: c.scheme, endpoint: c.endpoint, transport: c.transport, retry: c.retry, pace: c.pace, log: c.log,
-		budgetKey: key,
+		cfg: cfg, scheme: c.scheme, endpoint: c.endpoint, transport: c.transport, retry: c.retry, pace: c.pace, log: c.log, now: c.now,
+		budgetKey: roleBudgetKey(cfg.SecretID, ar.RoleArn),
 	}
 }
+
+// roleBudgetKey is the key a role's credentials are paced under: its
+// account's, "uin/<account>", from the ARN; for an ARN of another shape,
+// one of its own until GetCallerIdentity names the account.
+func roleBudgetKey(secretID, roleArn string) string {
+	if uin, ok := RoleAccount(roleArn); ok {
+		return roleBudgetPrefix + uin
+	}
+	return secretID + "|" + roleArn
+}
+
+// isUin reports whether s is an account's UIN: digits only.
+func isUin(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
 
 // RoleAccount returns the UIN of the account that owns a role, from its ARN
 // "qcs::cam::uin/<uin>:roleName/<name>".
@@ -57,7 +66,7 @@ func RoleAccount(roleArn string) (string, bool) {
 		return "", false
 	}
 	uin, _, ok := strings.Cut(rest, ":")
-	if !ok || uin == "" || strings.Trim(uin, "0123456789") != "" {
+	if !ok || !isUin(uin) {
 		return "", false
 	}
 	return uin, true

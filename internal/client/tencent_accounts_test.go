@@ -38,6 +38,15 @@ func (f *accountsFake) RoundTrip(r *http.Request) (*http.Response, error) {
 	var resp string
 	f.mu.Lock()
 	switch r.Header.Get("X-TC-Action") {
+	case "GetCallerIdentity":
+		// The provider's key belongs to account A, the account of roleA;
+		// a role's key to the role's account.
+		acct := strings.TrimPrefix(id, "AKIDtmp")
+		if acct == id {
+			acct = "100000000002"
+		}
+		resp = `{"Response":{"AccountId":"` + acct + `","Arn":"qcs::cam::uin/` + acct + `:uin/` + acct + `","UserId":"` + acct +
+			`","PrincipalId":"` + acct + `","Type":"CAMUser","RequestId":"r-id"}}`
 	case "AssumeRole":
 		var req struct{ RoleArn string }
 		_ = json.Unmarshal(body, &req)

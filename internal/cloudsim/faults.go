@@ -213,7 +213,8 @@ func ParseFault(spec string) (Fault, error) {
 	switch f.Kind {
 	case FaultThrottle, FaultAPIError, FaultHTTPStatus, FaultSlow, FaultReset, FaultTruncate, FaultMalformed,
 		FaultStringRetCode, FaultExpireTokens, FaultClockSkew, FaultInsertRecords, FaultRepeatToken, FaultEmptyPage,
-		FaultIgnoreOffset, FaultShiftDown, FaultShiftUp, FaultNoList, FaultNoTotal, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal:
+		FaultIgnoreOffset, FaultShiftDown, FaultShiftUp, FaultNoList, FaultNoTotal, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal,
+		FaultNoExpiredTime, FaultNoExpiry:
 	default:
 		return f, fmt.Errorf("unknown fault kind %q", parts[0])
 	}
@@ -288,7 +289,8 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, "<html><body>upstream returned an invalid answer</body></html>")
 		return true
-	case FaultTruncate, FaultStringRetCode, FaultRepeatToken, FaultNoList, FaultNoTotal, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal:
+	case FaultTruncate, FaultStringRetCode, FaultRepeatToken, FaultNoList, FaultNoTotal, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal,
+		FaultNoExpiredTime, FaultNoExpiry:
 		var requestToken string
 		if !tencent {
 			requestToken = ucloudRequestParams(r)["NextToken"] // before the handler reads the body
@@ -309,6 +311,8 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 			} else {
 				body = repeatToken(body, requestToken)
 			}
+		case FaultNoExpiredTime, FaultNoExpiry:
+			body = dropAssumeRoleExpiry(f.Kind, body)
 		default:
 			body = damageEnvelope(f.Kind, tencent, action, body, f.Records)
 		}

@@ -20,11 +20,43 @@ package cloudsim
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"hash/fnv"
 	"regexp"
 	"strconv"
 	"time"
 )
+
+// Faults of AssumeRole's answer. The API documents both ExpiredTime (Unix
+// seconds) and Expiration (RFC 3339, UTC) but not that every answer carries
+// both; a client must cope with either alone, and refuse neither.
+const (
+	// FaultNoExpiredTime answers AssumeRole without ExpiredTime: the
+	// credentials' end is only in Expiration.
+	FaultNoExpiredTime FaultKind = "no-expired-time"
+	// FaultNoExpiry answers AssumeRole with neither ExpiredTime nor
+	// Expiration: credentials without a known end.
+	FaultNoExpiry FaultKind = "no-expiry"
+)
+
+// dropAssumeRoleExpiry removes the expiry fields of a successful
+// AssumeRole answer for FaultNoExpiredTime and FaultNoExpiry. Any other
+// answer is sent as it is.
+func dropAssumeRoleExpiry(kind FaultKind, body []byte) []byte {
+	var env map[string]map[string]json.RawMessage
+	if json.Unmarshal(body, &env) != nil || env["Response"] == nil || env["Response"]["Credentials"] == nil {
+		return body
+	}
+	delete(env["Response"], "ExpiredTime")
+	if kind == FaultNoExpiry {
+		delete(env["Response"], "Expiration")
+	}
+	out, err := json.Marshal(env)
+	if err != nil {
+		return body
+	}
+	return out
+}
 
 // roleArnPattern is the shape of a CAM role ARN:
 // qcs::cam::uin/<owner uin>:roleName/<name> (or :role/<role id>).

@@ -124,3 +124,38 @@ func TestTencentSimRefusesGetCallerIdentity(t *testing.T) {
 		t.Errorf("DescribeAuditTracks failed while only GetCallerIdentity is refused: %v", res.err)
 	}
 }
+
+// AssumeRole can answer without ExpiredTime (the end only in Expiration)
+// and without either, each a fault; the credentials still work.
+func TestTencentSimAssumeRoleWithoutExpiry(t *testing.T) {
+	sim, host := tcsimStart(t, cloudsim.Options{})
+	for _, tc := range []struct {
+		kind       cloudsim.FaultKind
+		expiration bool
+	}{{cloudsim.FaultNoExpiredTime, true}, {cloudsim.FaultNoExpiry, false}} {
+		sim.InjectFault(cloudsim.Fault{Kind: tc.kind, Action: "AssumeRole", Times: 1})
+		res := tcsimDefaultCaller(t, host).call("sts", "2018-08-13", "AssumeRole",
+			`{"RoleArn":"`+tcsimRoleArn+`","RoleSessionName":"tcsim-test","DurationSeconds":600}`)
+		if res.err != nil {
+			t.Fatalf("%s: %v", tc.kind, res.err)
+		}
+		var out struct{ Response map[string]json.RawMessage }
+		if err := json.Unmarshal(res.body, &out); err != nil {
+			t.Fatal(err)
+		}
+		_, hasExpiredTime := out.Response["ExpiredTime"]
+		raw, hasExpiration := out.Response["Expiration"]
+		if hasExpiredTime || hasExpiration != tc.expiration || out.Response["Credentials"] == nil || out.Response["RequestId"] == nil {
+			t.Errorf("%s: answer %s", tc.kind, res.body)
+		}
+		if tc.expiration {
+			var exp string
+			if err := json.Unmarshal(raw, &exp); err != nil || !regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`).MatchString(exp) {
+				t.Errorf("Expiration %s is not an RFC 3339 UTC time", raw)
+			}
+		}
+	}
+	if _, err := cloudsim.ParseFault("no-expiry,action=AssumeRole"); err != nil {
+		t.Error(err)
+	}
+}

@@ -73,7 +73,7 @@ func accountBlockSchema() schema.ListNestedBlock {
 				},
 				"session_duration": schema.Int64Attribute{
 					Optional:            true,
-					MarkdownDescription: "Lifetime of the temporary credentials in seconds, 1 to 43200. Default 7200.",
+					MarkdownDescription: "Lifetime of the temporary credentials in seconds, 1 to 43200. Default 7200. They are reused until the last fifth of their lifetime (at most its last 5 minutes), then renewed; if the renewal fails, reads go on with them until they expire.",
 					Validators:          []validator.Int64{int64validator.Between(1, 43200)},
 				},
 				"external_id": schema.StringAttribute{
