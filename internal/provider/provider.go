@@ -4,7 +4,6 @@ package provider
 
 import (
 	"context"
-	"regexp"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -158,7 +157,7 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"domain": schema.StringAttribute{
 						Optional:            true,
 						MarkdownDescription: "Root domain of the API hosts (`<service>.<domain>`), for example `intl.tencentcloudapi.com` for the international site. Environment: `TENCENTCLOUD_DOMAIN`. Default `tencentcloudapi.com`.",
-						Validators:          []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[A-Za-z0-9.-]+$`), "must be a domain name such as intl.tencentcloudapi.com")},
+						Validators:          []validator.String{tencentDomainValidator()},
 					},
 					"protocol": schema.StringAttribute{
 						Optional:            true,

@@ -352,7 +352,8 @@ func resolveAssumeRole(m *assumeRoleModel, env environment, profile client.Tccli
 func tencentClientOrError(cfg client.TencentConfig) (*client.TencentClient, *settingsError) {
 	c, err := client.NewTencentClient(cfg)
 	if err != nil {
-		return nil, &settingsError{"Invalid Tencent Cloud settings", err.Error() + " (check tencentcloud.endpoint / TENCENTCLOUD_ENDPOINT and tencentcloud.protocol / TENCENTCLOUD_PROTOCOL)."}
+		return nil, &settingsError{"Invalid Tencent Cloud settings", err.Error() + " (check tencentcloud.endpoint / TENCENTCLOUD_ENDPOINT, tencentcloud.domain / TENCENTCLOUD_DOMAIN " +
+			"and tencentcloud.protocol / TENCENTCLOUD_PROTOCOL)."}
 	}
 	return c, nil
 }
@@ -420,7 +421,7 @@ func resolveUCloud(m *ucloudModel, env environment) (client.UCloudConfig, *setti
 func ucloudClientOrError(cfg client.UCloudConfig) (*client.UCloudClient, *settingsError) {
 	c, err := client.NewUCloudClient(cfg)
 	if err != nil {
-		return nil, &settingsError{"Invalid UCloud settings", err.Error() + " (check ucloud.base_url / UCLOUD_API_BASE_URL)."}
+		return nil, &settingsError{"Invalid UCloud settings", err.Error() + " (check ucloud.base_url / UCLOUD_API_BASE_URL, or base_url in ~/.ucloud/config.json)."}
 	}
 	return c, nil
 }
