@@ -207,10 +207,7 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 								MarkdownDescription: "Lifetime of the temporary credentials in seconds, 1 to 43200. Default 7200.",
 								Validators:          []validator.Int64{int64validator.Between(1, 43200)},
 							},
-							"external_id": schema.StringAttribute{
-								Optional:            true,
-								MarkdownDescription: "External ID the role's trust policy requires, if any.",
-							},
+							"external_id": externalIDAttribute(),
 							"policy": schema.StringAttribute{
 								Optional:            true,
 								MarkdownDescription: "Policy (JSON) that further restricts the session's permissions.",

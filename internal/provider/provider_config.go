@@ -339,6 +339,11 @@ func resolveAssumeRole(m *assumeRoleModel, env environment, profile client.Tccli
 	if ar.SessionName == "" {
 		return nil, &settingsError{"Missing role session name", "A role ARN is configured through the environment or the tccli profile; set TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME as well."}
 	}
+	// The rule of the block's external_id; the value is not quoted, as
+	// the attribute is sensitive.
+	if ar.ExternalID != "" && !externalIDPattern.MatchString(ar.ExternalID) {
+		return nil, &settingsError{"Invalid external ID", "TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID " + externalIDRule + "."}
+	}
 	if s := env.Getenv("TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION"); s != "" {
 		d, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || d < 1 || d > 43200 {
