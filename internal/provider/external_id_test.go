@@ -20,9 +20,14 @@ import (
 func TestAssumeRoleExternalIDLikeAccounts(t *testing.T) {
 	var resp provider.SchemaResponse
 	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
-	tencent := resp.Schema.Blocks["tencentcloud"].(schema.SingleNestedBlock)
-	role := tencent.Blocks["assume_role"].(schema.SingleNestedBlock).Attributes["external_id"].(schema.StringAttribute)
-	account := tencent.Blocks["account"].(schema.ListNestedBlock).NestedObject.Attributes["external_id"].(schema.StringAttribute)
+	tencent, ok1 := resp.Schema.Blocks["tencentcloud"].(schema.SingleNestedBlock)
+	assumeRole, ok2 := tencent.Blocks["assume_role"].(schema.SingleNestedBlock)
+	accounts, ok3 := tencent.Blocks["account"].(schema.ListNestedBlock)
+	role, ok4 := assumeRole.Attributes["external_id"].(schema.StringAttribute)
+	account, ok5 := accounts.NestedObject.Attributes["external_id"].(schema.StringAttribute)
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
+		t.Fatal("the schema has no tencentcloud.assume_role.external_id or tencentcloud.account.external_id string")
+	}
 
 	if !role.Sensitive || !account.Sensitive {
 		t.Errorf("sensitive: assume_role %v, account %v; want both", role.Sensitive, account.Sensitive)

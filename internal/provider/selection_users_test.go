@@ -65,7 +65,10 @@ func TestSelectionEmptyUserName(t *testing.T) {
 	// Both data sources' lists accept "" at plan time.
 	for blockName, block := range map[string]schema.SingleNestedBlock{"cloudaudit": cloudAuditSelectBlock(), "ucloud": ucloudSelectBlock()} {
 		for _, attr := range []string{"users_in", "users_not_in"} {
-			a := block.Attributes[attr].(schema.ListAttribute)
+			a, ok := block.Attributes[attr].(schema.ListAttribute)
+			if !ok {
+				t.Fatalf("%s select.%s is not a list", blockName, attr)
+			}
 			value, _ := types.ListValueFrom(context.Background(), types.StringType, []string{""})
 			for _, v := range a.Validators {
 				var resp validator.ListResponse
