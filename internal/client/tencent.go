@@ -176,7 +176,10 @@ func ParseEndpointURL(raw string) (scheme, hostPath string, err error) {
 		return "", "", fmt.Errorf("%q must start with http:// or https://", raw)
 	}
 	// A password in the URL is never quoted back.
-	shown := u.Redacted()
+	shown := raw
+	if u.User != nil {
+		shown = u.Redacted()
+	}
 	if u.Host == "" {
 		return "", "", fmt.Errorf("%q has no host", shown)
 	}
