@@ -65,11 +65,13 @@ type identityLookup struct {
 // A client holds one credential, so the identity is learned once: the first
 // caller makes the call (pacing and retries included) under its own context,
 // concurrent callers wait for it, each only as long as its own context
-// allows, and every later caller gets the same answer. A failure is kept
+// allows, and every later caller gets the same answer. A refusal is kept
 // too, and logged once at WARN: GetCallerIdentity's CAM permission is not
 // documented, so a refusal says nothing about the reads, which go on without
-// the identity. Only a call cut short by its caller's own context is not
-// kept: the next caller asks again.
+// the identity. A failure that may pass (throttling, an internal error, the
+// network, after the retries) is logged and not kept, nor is a call cut
+// short by its caller's own context: the next caller asks again, so one
+// transient STS fault costs one read its identity, not every read.
 func (c *TencentClient) CallerIdentity(ctx context.Context) (*CallerIdentity, error) {
 	ic := &c.identity
 	for {
@@ -104,7 +106,7 @@ func (c *TencentClient) CallerIdentity(ctx context.Context) (*CallerIdentity, er
 		ic.mu.Lock()
 		l.id, l.err = id, err
 		l.abandoned = err != nil && ctx.Err() != nil
-		if !l.abandoned {
+		if !l.abandoned && !transientFailure(err) {
 			ic.done, ic.id, ic.err = true, id, err
 		}
 		ic.pending = nil
@@ -139,4 +141,11 @@ func (c *TencentClient) getCallerIdentity(ctx context.Context) (*CallerIdentity,
 		AccountId: resp.AccountId, Arn: resp.Arn, UserId: resp.UserId, PrincipalId: resp.PrincipalId, Type: resp.Type,
 		RequestId: resp.RequestId,
 	}, nil
+}
+
+// transientFailure reports whether err is a failure that a later call may
+// not meet: one the retry policy would have retried.
+func transientFailure(err error) bool {
+	var te *TencentError
+	return err != nil && errors.As(err, &te) && te.Retryable()
 }

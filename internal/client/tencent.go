@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +22,13 @@ import (
 	tcjson "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/json"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 )
+
+// TencentDomainPattern is what a root domain may be: a host name, with
+// no user info, port or path. TencentDomainRule says so.
+var TencentDomainPattern = regexp.MustCompile(`^[A-Za-z0-9.-]+$`)
+
+// TencentDomainRule is the message of a domain TencentDomainPattern refuses.
+const TencentDomainRule = "must be a domain name such as intl.tencentcloudapi.com"
 
 // DefaultTencentRootDomain is the root domain of Tencent Cloud's China site.
 // Service hosts are "<service>.<root domain>".
@@ -106,6 +114,15 @@ func NewTencentClient(cfg TencentConfig) (*TencentClient, error) {
 	if cfg.Domain == "" {
 		cfg.Domain = DefaultTencentRootDomain
 	}
+	if !TencentDomainPattern.MatchString(cfg.Domain) {
+		// The host is <service>.<domain>: anything but a name would let
+		// the domain carry user info, a port or a path.
+		shown := cfg.Domain
+		if at := strings.LastIndexByte(shown, '@'); at >= 0 {
+			shown = "(user info)@" + shown[at+1:] // never a password
+		}
+		return nil, fmt.Errorf("tencentcloud: domain %.80q %s", shown, TencentDomainRule)
+	}
 	documented := cfg.RateLimit <= 0
 	if documented {
 		cfg.RateLimit = DefaultTencentRateLimit
@@ -169,14 +186,22 @@ func ParseEndpointURL(raw string) (scheme, hostPath string, err error) {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return "", "", fmt.Errorf("%q must start with http:// or https://", raw)
 	}
+	// A password in the URL is never quoted back.
+	shown := raw
+	if u.User != nil {
+		shown = u.Redacted()
+	}
 	if u.Host == "" {
-		return "", "", fmt.Errorf("%q has no host", raw)
+		return "", "", fmt.Errorf("%q has no host", shown)
 	}
 	if err := checkPort(u); err != nil {
-		return "", "", fmt.Errorf("%q %w", raw, err)
+		return "", "", fmt.Errorf("%q %w", shown, err)
 	}
+	// User info would make the name before the @ read as the host
+	// (http://api.ucloud.cn:x@127.0.0.1 goes to 127.0.0.1), in messages
+	// and in evidence alike; neither API has a use for it.
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return "", "", fmt.Errorf("%q must not carry a query, fragment or user info", raw)
+		return "", "", fmt.Errorf("%q must not carry a query, fragment or user info", shown)
 	}
 	return u.Scheme, u.Host + u.EscapedPath(), nil
 }

@@ -1,9 +1,11 @@
 package client
 
 import (
+	"bufio"
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -58,43 +60,148 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // decoding, without ever holding more. A leading UTF-8 byte order mark is
 // dropped: RFC 8259 (section 8.1) lets a parser ignore it, and JSON holds
 // no other meaning for it. The body is undone if resp names gzip or deflate
-// (Go's transport undoes the gzip it asked for by itself); any other
-// encoding, or gzip data that does not say so, is an error that a repeat
-// will not change.
+// (Go's transport undoes the gzip it asked for by itself); deflate is read
+// in the zlib format RFC 9110 gives it and, as browsers do, as raw DEFLATE
+// data, which some servers send under that name. Any other encoding, gzip
+// data that does not say so, and a body that does not decode as its
+// encoding says are errors that a repeat will not change; a connection
+// that breaks mid-body is not.
 func readResponseBody(resp *http.Response, limit int64) ([]byte, error) {
-	var r io.Reader = resp.Body
-	switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
+	src := &sourceReader{r: resp.Body, limit: limit}
+	var r io.Reader = src
+	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
+	if resp.Uncompressed {
+		// Go's transport asked for gzip and is undoing it: its errors
+		// come through the body, and the header is gone.
+		enc = "gzip"
+	}
+	hint := int64(-1)
+	switch enc {
 	case "", "identity":
 		if resp.ContentLength > limit {
 			return nil, &ResponseTooLargeError{Limit: limit, Announced: resp.ContentLength}
 		}
+		hint = resp.ContentLength
 	case "gzip", "x-gzip":
-		zr, err := gzip.NewReader(resp.Body)
-		if err != nil {
-			return nil, &bodyEncodingError{fmt.Errorf("response body announced gzip but is not: %w", err)}
+		if !resp.Uncompressed {
+			zr, err := gzip.NewReader(src)
+			if err != nil {
+				return nil, decodingFailure(enc, src, err)
+			}
+			defer zr.Close()
+			r = zr
 		}
-		defer zr.Close()
-		r = zr
 	case "deflate":
-		zr := flate.NewReader(resp.Body)
+		zr, err := newDeflateReader(src)
+		if err != nil {
+			return nil, decodingFailure(enc, src, err)
+		}
 		defer zr.Close()
 		r = zr
 	default:
 		return nil, &bodyEncodingError{fmt.Errorf("response body has Content-Encoding %.40q, which the provider cannot decode", enc)}
 	}
-	hint := int64(-1)
-	if enc := resp.Header.Get("Content-Encoding"); enc == "" || strings.EqualFold(enc, "identity") {
-		hint = resp.ContentLength
-	}
 	body, err := readAtMost(r, limit, hint)
 	if err != nil {
-		return body, err
+		if enc == "" || enc == "identity" {
+			return body, err
+		}
+		return body, decodingFailure(enc, src, err)
 	}
 	body = bytes.TrimPrefix(body, utf8BOM)
 	if len(body) >= 2 && body[0] == 0x1f && body[1] == 0x8b {
 		return body, &bodyEncodingError{errUnlabelledGzip}
 	}
 	return body, nil
+}
+
+// sourceReader is the body as it arrives, before any decoding: it
+// remembers how the connection failed, so that a failure of the network
+// is told from data that does not decode, and it caps the compressed
+// bytes as well as the decoded ones.
+type sourceReader struct {
+	r        io.Reader
+	limit, n int64
+	err      error // the first failure other than the body's end
+	ended    bool  // the body ended where it said it would
+}
+
+func (s *sourceReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	s.n += int64(n)
+	switch {
+	case s.n > s.limit:
+		err = &ResponseTooLargeError{Limit: s.limit, Announced: -1}
+		s.err = err
+	case err == io.EOF: //nolint:errorlint // io.Reader returns io.EOF itself, never wrapped
+		s.ended = true
+	case err != nil && s.err == nil:
+		s.err = err
+	}
+	return n, err
+}
+
+// decodingFailure classifies err, met while decoding a body in encoding
+// enc: the connection's own failure and a decoded body past the cap are
+// passed on as they are; anything else is data that does not decode as
+// enc, which a repeat will not change. Go's transport, undoing gzip, hands
+// its decoding errors over as the body's own.
+func decodingFailure(enc string, src *sourceReader, err error) error {
+	var tooLarge *ResponseTooLargeError
+	if errors.As(err, &tooLarge) {
+		return err
+	}
+	if src.err != nil && !corruptData(src.err) {
+		return src.err
+	}
+	if !src.ended && !corruptData(err) {
+		return err
+	}
+	return &bodyEncodingError{fmt.Errorf("response body has Content-Encoding %q but does not decode as %s (%v): "+
+		"the server or a gateway compressed it wrongly", enc, encodingFormat(enc), err)}
+}
+
+// corruptData reports whether err is a decompressor's verdict on its data
+// rather than a failure of the reader under it.
+func corruptData(err error) bool {
+	var corrupt flate.CorruptInputError
+	return errors.As(err, &corrupt) || errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) ||
+		errors.Is(err, zlib.ErrHeader) || errors.Is(err, zlib.ErrChecksum) || errors.Is(err, zlib.ErrDictionary)
+}
+
+// encodingFormat names the data format an encoding stands for.
+func encodingFormat(enc string) string {
+	if enc == "deflate" {
+		return "zlib or raw DEFLATE data"
+	}
+	return "gzip data"
+}
+
+// newDeflateReader reads a deflate body: zlib (RFC 1950) when it starts
+// with a zlib header, raw DEFLATE (RFC 1951) otherwise, as browsers tell
+// them apart. A raw stream can begin with two bytes that look like a zlib
+// header, 1 time in about 500; it then fails as zlib, never silently.
+func newDeflateReader(src io.Reader) (io.ReadCloser, error) {
+	br := bufio.NewReader(src)
+	head, err := br.Peek(2)
+	if len(head) == 0 && err == io.EOF { //nolint:errorlint // bufio passes io.EOF as it is
+		// No body at all: nothing to decode, and read as empty.
+		return io.NopCloser(br), nil
+	}
+	if err != nil && err != io.EOF { //nolint:errorlint // bufio passes io.EOF as it is
+		return nil, err
+	}
+	if zlibHeader(head) {
+		return zlib.NewReader(br)
+	}
+	return flate.NewReader(br), nil
+}
+
+// zlibHeader reports whether b starts a zlib stream: compression method 8
+// (DEFLATE) with a window of at most 32 KiB, and a check value that makes
+// the first two bytes a multiple of 31 (RFC 1950, section 2.2).
+func zlibHeader(b []byte) bool {
+	return len(b) == 2 && b[0]&0x0f == 8 && b[0]>>4 <= 7 && (uint16(b[0])<<8|uint16(b[1]))%31 == 0
 }
 
 // readAtMost reads r to its end, failing with a *ResponseTooLargeError once

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"errors"
 	"fmt"
@@ -646,5 +647,156 @@ func TestReadAtMost(t *testing.T) {
 	_, err = readAtMost(io.MultiReader(bytes.NewReader(make([]byte, 10)), iotest.ErrReader(io.ErrUnexpectedEOF)), MaxResponseBytes, 100)
 	if !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("a body cut short of its Content-Length read as %v", err)
+	}
+}
+
+// trDeflate compresses b as Content-Encoding: deflate means it (RFC 9110,
+// section 8.4.1.2: the zlib format), or as raw DEFLATE, which some servers
+// send under the same name.
+func trDeflate(t *testing.T, b []byte, zlibFormat bool) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	var w io.WriteCloser
+	if zlibFormat {
+		w = zlib.NewWriter(&buf)
+	} else {
+		w, _ = flate.NewWriter(&buf, flate.BestSpeed)
+	}
+	if _, err := w.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// Content-Encoding: deflate is read in both forms found in the wild: zlib,
+// as the standard says, and raw DEFLATE. A body that does not decode as
+// what its encoding says is a final error naming the encoding, asked for
+// once; one cut short by the network is retried; the body cap applies to
+// what decoding produces.
+func TestCompressedBodies(t *testing.T) {
+	tencentBody := []byte(`{"Response":{"Tracks":[],"TotalCount":0,"RequestId":"r-enc"}}`)
+	ucloudBody := []byte(`{"RetCode":0,"Action":"GetUserOperationEventsResponse","Events":[]}`)
+	deflate := map[string]string{"Content-Encoding": "deflate"}
+	// A zlib stream whose checksum is wrong: the DEFLATE data is whole.
+	badChecksum := func(b []byte) []byte {
+		out := trDeflate(t, b, true)
+		out[len(out)-1] ^= 0xff
+		return out
+	}
+	// A gzip stream whose DEFLATE data is damaged after its header.
+	badGzip := func(b []byte) []byte {
+		out := trGzip(t, b)
+		for i := 10; i < len(out)-8; i++ {
+			out[i] = 0xff
+		}
+		return out
+	}
+	for i, cloud := range trClouds {
+		body := [][]byte{tencentBody, ucloudBody}[i]
+		t.Run(cloud.name, func(t *testing.T) {
+			for _, tc := range []struct {
+				name string
+				h    http.HandlerFunc
+			}{
+				{"deflate as zlib", trBody(200, deflate, trDeflate(t, body, true))},
+				{"deflate as raw DEFLATE", trBody(200, deflate, trDeflate(t, body, false))},
+				{"Deflate, any case", trBody(200, map[string]string{"Content-Encoding": " Deflate"}, trDeflate(t, body, true))},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					s := trStart(t, tc.h)
+					if err := cloud.call(t, s.URL, nil); err != nil || s.count() != 1 {
+						t.Errorf("%v after %d requests", err, s.count())
+					}
+				})
+			}
+			for _, tc := range []struct {
+				name     string
+				h        http.HandlerFunc
+				encoding string
+			}{
+				{"deflate that is neither zlib nor DEFLATE", trBody(200, deflate, []byte("\xff\xff not compressed at all")), `"deflate"`},
+				{"deflate, zlib with a wrong checksum", trBody(200, deflate, badChecksum(body)), `"deflate"`},
+				{"deflate, zlib header but raw data", trBody(200, deflate, append([]byte{0x78, 0x9c}, 0xff, 0xff, 0xff)), `"deflate"`},
+				{"deflate, the stream ends early", trBody(200, deflate, trDeflate(t, body, false)[:8]), `"deflate"`},
+				{"gzip, damaged after its header", trBody(200, map[string]string{"Content-Encoding": "gzip"}, badGzip(body)), `"gzip"`},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					s := trStart(t, tc.h)
+					err := cloud.call(t, s.URL, nil)
+					if err == nil {
+						t.Fatal("a body that does not decode was read as an answer")
+					}
+					if s.count() != 1 {
+						t.Errorf("%d requests: a body that does not decode will not decode on a retry", s.count())
+					}
+					msg := err.Error()
+					if !strings.Contains(msg, tc.encoding) || !strings.Contains(msg, "Content-Encoding") {
+						t.Errorf("error %q does not name the encoding %s", msg, tc.encoding)
+					}
+					if strings.Contains(msg, "NetworkError") || strings.Contains(msg, "reading response") {
+						t.Errorf("error %q reports a body that arrived whole as a network failure", msg)
+					}
+				})
+			}
+			t.Run("deflate cut short by the network", func(t *testing.T) {
+				zbody := trDeflate(t, body, true)
+				cut := func(w http.ResponseWriter, _ *http.Request) {
+					w.Header().Set("Content-Encoding", "deflate")
+					w.Header().Set("Content-Length", strconv.Itoa(len(zbody)+100))
+					w.WriteHeader(200)
+					_, _ = w.Write(zbody[:len(zbody)/2])
+					// The handler returns short of its Content-Length: the
+					// server closes the connection.
+				}
+				s := trStart(t, cut)
+				err := cloud.call(t, s.URL, func(s *trSettings) { s.maxRetries = 1 })
+				if err == nil || s.count() != 2 {
+					t.Errorf("%v after %d requests, want a network failure retried once", err, s.count())
+				}
+			})
+			t.Run("deflate that decodes past the cap", func(t *testing.T) {
+				bomb := trDeflate(t, bytes.Repeat([]byte(" "), MaxResponseBytes+1), true)
+				s := trStart(t, trBody(200, deflate, bomb))
+				err := cloud.call(t, s.URL, nil)
+				var tooLarge *ResponseTooLargeError
+				if !errors.As(err, &tooLarge) || s.count() != 1 {
+					t.Errorf("%v (%T) after %d requests, want one *ResponseTooLargeError", err, err, s.count())
+				}
+			})
+		})
+	}
+}
+
+// The simulator sends its answers deflated, in either form, when told to,
+// and both clients read them.
+func TestSimulatorDeflatedAnswers(t *testing.T) {
+	for _, kind := range []cloudsim.FaultKind{cloudsim.FaultDeflateZlib, cloudsim.FaultDeflateRaw} {
+		t.Run(string(kind), func(t *testing.T) {
+			s := tctStart(t, cloudsim.Options{Tracks: 25}, nil)
+			s.sim.InjectFault(cloudsim.Fault{Kind: kind})
+			resp, err := tctRead(tctClient(t, s.URL(), nil))
+			if err != nil || resp.TotalCount == nil || *resp.TotalCount != 25 || len(resp.Tracks) != 10 {
+				t.Fatalf("tencent: %v", err)
+			}
+			if n := s.sim.FaultCount(); n != 1 {
+				t.Errorf("tencent: %d answers deflated, want 1", n)
+			}
+
+			sim := cloudsim.New(cloudsim.Options{Events: 30})
+			sim.InjectFault(cloudsim.Fault{Kind: kind})
+			srv := httptest.NewServer(sim)
+			t.Cleanup(srv.Close)
+			twenty := 20
+			c := testClient(t, srv.URL, func(cfg *UCloudConfig) {
+				cfg.PublicKey, cfg.PrivateKey, cfg.ProjectID = cloudsim.DefaultUCloudPublicKey, cloudsim.DefaultUCloudPrivateKey, cloudsim.DefaultUCloudProjectID
+			})
+			events, err := c.GetUserOperationEvents(context.Background(), GetUserOperationEventsRequest{MaxResults: &twenty})
+			if err != nil || len(events.Events) != 20 {
+				t.Fatalf("ucloud: %v", err)
+			}
+		})
 	}
 }

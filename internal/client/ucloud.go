@@ -109,20 +109,18 @@ func NewUCloudClient(cfg UCloudConfig) (*UCloudClient, error) {
 	if base == "" {
 		base = DefaultUCloudBaseURL
 	}
+	// The rules of the provider block's base_url, wherever the URL came
+	// from: the environment and ~/.ucloud/config.json are checked alike.
+	if _, _, err := ParseEndpointURL(base); err != nil {
+		return nil, fmt.Errorf("ucloud: invalid base URL: %w", err)
+	}
 	endpoint, err := url.Parse(base)
 	if err != nil {
-		return nil, fmt.Errorf("ucloud: invalid base URL %q: %w", base, err)
-	}
-	if (endpoint.Scheme != "http" && endpoint.Scheme != "https") || endpoint.Host == "" {
-		return nil, fmt.Errorf("ucloud: invalid base URL %q: must be an absolute http or https URL", base)
-	}
-	if err := checkPort(endpoint); err != nil {
-		return nil, fmt.Errorf("ucloud: invalid base URL %q: %w", base, err)
+		return nil, fmt.Errorf("ucloud: invalid base URL: %w", err)
 	}
 	if endpoint.Path == "" {
 		endpoint.Path = "/"
 	}
-	endpoint.Fragment = ""
 
 	timeout := cfg.RequestTimeout
 	if timeout <= 0 {

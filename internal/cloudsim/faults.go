@@ -214,7 +214,7 @@ func ParseFault(spec string) (Fault, error) {
 	case FaultThrottle, FaultAPIError, FaultHTTPStatus, FaultSlow, FaultReset, FaultTruncate, FaultMalformed,
 		FaultStringRetCode, FaultExpireTokens, FaultClockSkew, FaultInsertRecords, FaultRepeatToken, FaultEmptyPage,
 		FaultIgnoreOffset, FaultShiftDown, FaultShiftUp, FaultNoList, FaultNoTotal, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal,
-		FaultNoExpiredTime, FaultNoExpiry:
+		FaultNoExpiredTime, FaultNoExpiry, FaultDeflateZlib, FaultDeflateRaw:
 	default:
 		return f, fmt.Errorf("unknown fault kind %q", parts[0])
 	}
@@ -322,6 +322,9 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 		w.Header().Del("Content-Length")
 		w.WriteHeader(rec.statusOr200())
 		_, _ = w.Write(body)
+		return true
+	case FaultDeflateZlib, FaultDeflateRaw:
+		s.serveDeflated(f.Kind, tencent, w, r)
 		return true
 	case FaultExpireTokens:
 		s.tencent.expireTemporaryCredentials()

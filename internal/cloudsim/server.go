@@ -118,8 +118,10 @@ type Options struct {
 	Latency time.Duration
 
 	// EnforceRateLimits makes the Tencent half refuse, with
-	// RequestLimitExceeded, any call beyond 20 per second for one action and
-	// SecretId, as the real API does.
+	// RequestLimitExceeded, calls beyond the documented rate of one action
+	// for one SecretId (20 per second; AssumeRole 600), as the real API
+	// does. The rate is enforced as a token bucket holding one second's
+	// calls (ratelimit.go): the documents give no window shape.
 	EnforceRateLimits bool
 
 	// TrackPageCap, when positive, silently caps the number of tracking sets

@@ -35,18 +35,13 @@ type tencentAPI struct {
 	events      *tencentEventData // CloudAudit DescribeEvents data set
 	eventsEpoch time.Time         // the simulator's start: events are dated before it
 
-	rateWindow map[string]*rateWindow // by action and SecretId, guarded by mu
-	assumed    map[string]int         // AssumeRole answers by role ARN, guarded by mu
-}
-
-// rateWindow counts one action's calls in the current second.
-type rateWindow struct {
-	second int64
-	count  int
+	rateBuckets map[string]*tokenBucket // by action and SecretId, guarded by mu
+	assumed     map[string]int          // AssumeRole answers by role ARN, guarded by mu
 }
 
 // tencentRateLimit is the documented limit of every action served here but
-// AssumeRole (tencentRateLimits).
+// AssumeRole (tencentRateLimits). Each is enforced as a token bucket whose
+// rate and burst are the limit (ratelimit.go).
 const tencentRateLimit = 20
 
 // tencentRateLimits are the actions whose documented limit is another:
@@ -101,7 +96,7 @@ type tempCredential struct {
 }
 
 func newTencentAPI(srv *Server) *tencentAPI {
-	t := &tencentAPI{srv: srv, actions: map[string]tencentAction{}, tempCreds: map[string]tempCredential{}, rateWindow: map[string]*rateWindow{}, assumed: map[string]int{},
+	t := &tencentAPI{srv: srv, actions: map[string]tencentAction{}, tempCreds: map[string]tempCredential{}, rateBuckets: map[string]*tokenBucket{}, assumed: map[string]int{},
 		eventsEpoch: srv.opts.Now()}
 	t.register("sts", "AssumeRole", tencentAction{version: "2018-08-13", regionRequired: true, handle: t.assumeRole})
 	t.register("sts", "GetCallerIdentity", tencentAction{version: "2018-08-13", regionRequired: true, handle: t.getCallerIdentity})
@@ -218,7 +213,8 @@ func (t *tencentAPI) serve(r *http.Request) (any, *tencentError) {
 	if perr != nil {
 		return nil, perr
 	}
-	if t.srv.opts.EnforceRateLimits && !t.withinRateLimit(actionName, req.secretID, now) {
+	// The limit runs on the server's clock, without a FaultClockSkew.
+	if t.srv.opts.EnforceRateLimits && !t.withinRateLimit(actionName, req.secretID, t.srv.opts.Now()) {
 		t.srv.countThrottled()
 		return nil, errorf("RequestLimitExceeded", "Your current request times exceeds the frequency limit `%d` for a second. Please reduce the frequency of calls.", rateLimitOf(actionName))
 	}
@@ -233,18 +229,19 @@ func (t *tencentAPI) serve(r *http.Request) (any, *tencentError) {
 		ignoreOffset: faultFlag(r, ignoreOffsetKey{})})
 }
 
-// withinRateLimit counts a call against its action's per-second budget.
+// withinRateLimit counts a call against its action's budget: a token
+// bucket of the documented rate per second, holding as many.
 func (t *tencentAPI) withinRateLimit(action, secretID string, now time.Time) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	key := action + "/" + secretID
-	w := t.rateWindow[key]
-	if w == nil || w.second != now.Unix() {
-		w = &rateWindow{second: now.Unix()}
-		t.rateWindow[key] = w
+	b := t.rateBuckets[key]
+	if b == nil {
+		limit := rateLimitOf(action)
+		b = newTokenBucket(limit, limit, now)
+		t.rateBuckets[key] = b
 	}
-	w.count++
-	return w.count <= rateLimitOf(action)
+	return b.take(now)
 }
 
 // expireTemporaryCredentials ends every STS session issued so far.

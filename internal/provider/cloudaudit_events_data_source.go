@@ -201,15 +201,20 @@ func (d *cloudAuditEventsDataSource) Schema(ctx context.Context, _ datasource.Sc
 			"next_token": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Start the read at this position (the API's `NextToken`) instead of at the newest event: the `resume_token` " +
-					"of another read of this data source with the same `start_time`, `end_time`, `lookup_attributes`, `is_return_location` and " +
-					"`max_results`, or the API rejects it. The API's token is an unsigned 64-bit integer, larger than a Terraform number keeps " +
+					"of another read of this data source with the same `start_time`, `end_time`, `lookup_attributes`, `is_return_location`, " +
+					"`max_results` and `select`, or the API rejects it. A changed `select` changes the query where it is sent to the API " +
+					"(`action_type`; `event_names` when it is one exact name: `evidence.selection` shows which), so a token from one " +
+					"selection does not continue another: the API refuses it. The parts the provider applies are not sent, so the API cannot " +
+					"refuse a change of them; the read then applies its own `select` to the events after the token, which is not the rest " +
+					"of the other selection. The API's token is an unsigned 64-bit integer, larger than a Terraform number keeps " +
 					"exactly, so it is a string of decimal digits. This is an input only: the token to continue from after this read is `resume_token`.",
 				Validators: []validator.String{uint64StringValidator{}},
 			},
 			"resume_token": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: resumeTokenDescription + " The continuation must send the same `start_time`, `end_time`, " +
-					"`lookup_attributes`, `is_return_location` and `max_results`.",
+					"`lookup_attributes`, `is_return_location` and `max_results`, and the same `select`: a token from one selection " +
+					"does not continue another (see `next_token`).",
 			},
 			"list_over": schema.BoolAttribute{
 				Computed: true,
@@ -477,12 +482,22 @@ func addEventsReadError(ctx context.Context, diags *diag.Diagnostics, err error)
 	var te *client.TencentError
 	if errors.As(err, &te) && ctx.Err() == nil {
 		if p, ok := eventsErrorPath(te.Code, te.Message); ok {
-			diags.AddAttributeError(p, "Reading CloudAudit events", err.Error())
+			detail := err.Error()
+			if p.Equal(path.Root("next_token")) {
+				detail += "\n\n" + eventsTokenRule
+			}
+			diags.AddAttributeError(p, "Reading CloudAudit events", detail)
 			return
 		}
 	}
 	addReadError(ctx, diags, "Reading CloudAudit events", err, nil)
 }
+
+// eventsTokenRule says what a DescribeEvents token needs, which the API
+// checks: the query that returned it, selection included.
+const eventsTokenRule = "A token continues only the query that returned it: keep start_time, end_time, lookup_attributes, " +
+	"is_return_location, max_results and the parts of select sent to the API (action_type; event_names when it is one " +
+	"exact name, as evidence.selection shows) as they were in the read whose resume_token it is."
 
 // eventsErrorPath names the argument an InvalidParameter message is about.
 func eventsErrorPath(code, message string) (path.Path, bool) {

@@ -416,3 +416,31 @@ func TestCloudAuditEventsWarnsWhenCutInsideAPage(t *testing.T) {
 		t.Errorf("warning %q says what did not happen", detail)
 	}
 }
+
+// A changed select changes the query where the selection is sent to the
+// API: a token from a read of Write events does not continue a read of
+// every event. The API refuses it, and the error says what a token needs.
+func TestAccCloudAuditEvents_tokenOfAnotherSelection(t *testing.T) {
+	sim := startSim(t, cloudsim.Options{})
+	window := caWindow(sim.CloudAuditEvents())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: sim.providerConfig() + fmt.Sprintf(`
+data "auditlog_cloudaudit_events" "writes" {
+  %[1]s
+  max_items = 20
+  select {
+    action_type = "Write"
+  }
+}
+data "auditlog_cloudaudit_events" "all" {
+  %[1]s
+  max_items  = 20
+  next_token = data.auditlog_cloudaudit_events.writes.resume_token
+}`, window),
+			ExpectError: regexp.MustCompile(`(?s)next_token.*InvalidParameter:\s+NextToken.*is\s+invalid.*` +
+				icWords("A token continues only the query that returned it") + `.*` + icWords("the parts of select sent to the API")),
+		}},
+	})
+}

@@ -135,7 +135,9 @@ func evidenceSchema() schema.SingleNestedAttribute {
 				MarkdownDescription: "Tencent Cloud: the UIN of the account the credentials act as (STS `GetCallerIdentity`'s " +
 					"`AccountId`, the owner account; for an assumed role, the account that owns the role), learned once per " +
 					"provider configuration. Null when the identity could not be learned (`GetCallerIdentity`, whose CAM permission " +
-					"is not documented, refused or failed: the read still succeeds, and a warning is logged once), and for UCloud, " +
+					"is not documented, refused or failed: the read still succeeds, and a warning is logged). A refusal is kept for " +
+					"the provider's lifetime; a failure that may pass (throttling, an internal error, the network) is not, so the next " +
+					"read asks again. Null also for UCloud, " +
 					"whose API for the account (`GetUserInfo`) is not documented.",
 			},
 			"principal_arn": schema.StringAttribute{

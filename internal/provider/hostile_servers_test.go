@@ -2,6 +2,8 @@ package provider
 
 import (
 	"bytes"
+	"compress/flate"
+	"compress/zlib"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -255,6 +257,33 @@ func hostileGzip(w http.ResponseWriter, _ *http.Request, sim []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(gzipBytes(sim))
+}
+
+// hostileDeflate sends the real answer with Content-Encoding: deflate, in
+// the zlib format (RFC 9110) or as raw DEFLATE data.
+func hostileDeflate(zlibFormat bool) hostileAnswer {
+	return func(w http.ResponseWriter, _ *http.Request, sim []byte) {
+		var buf bytes.Buffer
+		var zw io.WriteCloser = zlib.NewWriter(&buf)
+		if !zlibFormat {
+			zw, _ = flate.NewWriter(&buf, flate.DefaultCompression)
+		}
+		_, _ = zw.Write(sim)
+		_ = zw.Close()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Encoding", "deflate")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(buf.Bytes())
+	}
+}
+
+// hostileDeflateGarbage says Content-Encoding: deflate over bytes that are
+// neither zlib nor DEFLATE data.
+func hostileDeflateGarbage(w http.ResponseWriter, _ *http.Request, _ []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Encoding", "deflate")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte("\xff\xfe not compressed"))
 }
 
 // hostileBOM sends the real answer after a UTF-8 byte order mark.

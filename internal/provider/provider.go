@@ -4,7 +4,6 @@ package provider
 
 import (
 	"context"
-	"regexp"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -158,7 +157,7 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"domain": schema.StringAttribute{
 						Optional:            true,
 						MarkdownDescription: "Root domain of the API hosts (`<service>.<domain>`), for example `intl.tencentcloudapi.com` for the international site. Environment: `TENCENTCLOUD_DOMAIN`. Default `tencentcloudapi.com`.",
-						Validators:          []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[A-Za-z0-9.-]+$`), "must be a domain name such as intl.tencentcloudapi.com")},
+						Validators:          []validator.String{tencentDomainValidator()},
 					},
 					"protocol": schema.StringAttribute{
 						Optional:            true,
@@ -208,10 +207,7 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 								MarkdownDescription: "Lifetime of the temporary credentials in seconds, 1 to 43200. Default 7200. They are reused until the last fifth of their lifetime (at most its last 5 minutes), then renewed; if the renewal fails, reads go on with them until they expire.",
 								Validators:          []validator.Int64{int64validator.Between(1, 43200)},
 							},
-							"external_id": schema.StringAttribute{
-								Optional:            true,
-								MarkdownDescription: "External ID the role's trust policy requires, if any.",
-							},
+							"external_id": externalIDAttribute(),
 							"policy": schema.StringAttribute{
 								Optional:            true,
 								MarkdownDescription: "Policy (JSON) that further restricts the session's permissions.",

@@ -30,6 +30,25 @@ type accountModel struct {
 	Region          types.String `tfsdk:"region"`
 }
 
+// externalIDPattern is what an external ID may be, wherever it is set.
+var externalIDPattern = regexp.MustCompile(`^[A-Za-z0-9_+=,.@:/-]{2,128}$`)
+
+// externalIDRule is the message of an external ID externalIDPattern refuses.
+const externalIDRule = "must be 2 to 128 letters, digits or _+=,.@:/-"
+
+// externalIDAttribute is the external_id of assume_role and of every
+// account block. It is sensitive: an external ID stands in for a shared
+// secret between the role's owner and the party assuming it, so it stays
+// out of plans and logs.
+func externalIDAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		Sensitive:           true,
+		MarkdownDescription: "External ID the role's trust policy requires, if any: 2 to 128 letters, digits or `_+=,.@:/-`.",
+		Validators:          []validator.String{stringvalidator.RegexMatches(externalIDPattern, externalIDRule)},
+	}
+}
+
 // accountNamePattern is what an account name may be: it is also the
 // default session name's suffix, so it keeps to the session name's
 // characters.
@@ -76,12 +95,7 @@ func accountBlockSchema() schema.ListNestedBlock {
 					MarkdownDescription: "Lifetime of the temporary credentials in seconds, 1 to 43200. Default 7200. They are reused until the last fifth of their lifetime (at most its last 5 minutes), then renewed; if the renewal fails, reads go on with them until they expire.",
 					Validators:          []validator.Int64{int64validator.Between(1, 43200)},
 				},
-				"external_id": schema.StringAttribute{
-					Optional:            true,
-					Sensitive:           true,
-					MarkdownDescription: "External ID the role's trust policy requires, if any: 2 to 128 letters, digits or `_+=,.@:/-`.",
-					Validators:          []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[A-Za-z0-9_+=,.@:/-]{2,128}$`), "must be 2 to 128 letters, digits or _+=,.@:/-")},
-				},
+				"external_id": externalIDAttribute(),
 				"region": schema.StringAttribute{
 					Optional:            true,
 					MarkdownDescription: "Default region of this account's reads: a data source's `region` comes first, then this, then the provider's `tencentcloud.region`.",

@@ -339,6 +339,11 @@ func resolveAssumeRole(m *assumeRoleModel, env environment, profile client.Tccli
 	if ar.SessionName == "" {
 		return nil, &settingsError{"Missing role session name", "A role ARN is configured through the environment or the tccli profile; set TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME as well."}
 	}
+	// The rule of the block's external_id; the value is not quoted, as
+	// the attribute is sensitive.
+	if ar.ExternalID != "" && !externalIDPattern.MatchString(ar.ExternalID) {
+		return nil, &settingsError{"Invalid external ID", "TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID " + externalIDRule + "."}
+	}
 	if s := env.Getenv("TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION"); s != "" {
 		d, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || d < 1 || d > 43200 {
@@ -352,7 +357,8 @@ func resolveAssumeRole(m *assumeRoleModel, env environment, profile client.Tccli
 func tencentClientOrError(cfg client.TencentConfig) (*client.TencentClient, *settingsError) {
 	c, err := client.NewTencentClient(cfg)
 	if err != nil {
-		return nil, &settingsError{"Invalid Tencent Cloud settings", err.Error() + " (check tencentcloud.endpoint / TENCENTCLOUD_ENDPOINT and tencentcloud.protocol / TENCENTCLOUD_PROTOCOL)."}
+		return nil, &settingsError{"Invalid Tencent Cloud settings", err.Error() + " (check tencentcloud.endpoint / TENCENTCLOUD_ENDPOINT, tencentcloud.domain / TENCENTCLOUD_DOMAIN " +
+			"and tencentcloud.protocol / TENCENTCLOUD_PROTOCOL)."}
 	}
 	return c, nil
 }
@@ -420,7 +426,7 @@ func resolveUCloud(m *ucloudModel, env environment) (client.UCloudConfig, *setti
 func ucloudClientOrError(cfg client.UCloudConfig) (*client.UCloudClient, *settingsError) {
 	c, err := client.NewUCloudClient(cfg)
 	if err != nil {
-		return nil, &settingsError{"Invalid UCloud settings", err.Error() + " (check ucloud.base_url / UCLOUD_API_BASE_URL)."}
+		return nil, &settingsError{"Invalid UCloud settings", err.Error() + " (check ucloud.base_url / UCLOUD_API_BASE_URL, or base_url in ~/.ucloud/config.json)."}
 	}
 	return c, nil
 }

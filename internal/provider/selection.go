@@ -100,8 +100,8 @@ func cloudAuditSelectBlock() schema.SingleNestedBlock {
 					"condition in `lookup_attributes`.",
 				Validators: []validator.String{stringvalidator.OneOf("Read", "Write")},
 			},
-			"users_in":     selectListAttr("Keep the events whose `username` is one of these, compared exactly."),
-			"users_not_in": selectListAttr("Keep the events whose `username` is none of these, compared exactly."),
+			"users_in":     userNamesAttr("Keep the events whose `username` is one of these, compared exactly."),
+			"users_not_in": userNamesAttr("Keep the events whose `username` is none of these, compared exactly."),
 			"source_ip_in": selectListAttr("Keep the events whose `source_ip_address` lies in any of these blocks. "+
 				cidrsRule, cidrValidator{}),
 			"source_ip_not_in": selectListAttr("Keep the events whose `source_ip_address` lies in none of these blocks. "+
@@ -128,8 +128,8 @@ func ucloudSelectBlock() schema.SingleNestedBlock {
 			"event the API returns, as each page arrives. " + selectRuleDescription,
 		Attributes: map[string]schema.Attribute{
 			"apis":         selectListAttr("Keep the events whose `api` matches any of these "+patternsRule, re2Validator{}),
-			"users_in":     selectListAttr("Keep the events whose `user_name` is one of these, compared exactly."),
-			"users_not_in": selectListAttr("Keep the events whose `user_name` is none of these, compared exactly."),
+			"users_in":     userNamesAttr("Keep the events whose `user_name` is one of these, compared exactly."),
+			"users_not_in": userNamesAttr("Keep the events whose `user_name` is none of these, compared exactly."),
 			"remote_ip_in": selectListAttr("Keep the events whose `remote_ip` lies in any of these blocks. "+
 				cidrsRule, cidrValidator{}),
 			"remote_ip_not_in": selectListAttr("Keep the events whose `remote_ip` lies in none of these blocks. "+

@@ -176,7 +176,9 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 				MarkdownDescription: "Start the read at this position (the API's `NextToken`) instead of at the newest event: the `resume_token` " +
 					"of another read of this data source. Every other argument that is sent (`project_id`, `begin_time`, `end_time`, `resource_id`, " +
 					"`access_key_ids`, and `max_results`, whose default follows `max_items`) must be the same as in that read, or the API rejects " +
-					"the token. An empty string is rejected: to chain reads, create the next one only while `resume_token` is not null. " +
+					"the token. Keep `select` the same as well: the provider applies it and sends none of it, so the API accepts a token from a " +
+					"read with another `select`, but this read then applies its own `select` to the events after the token, which is not " +
+					"the rest of the other selection: a token from one selection does not continue another. An empty string is rejected: to chain reads, create the next one only while `resume_token` is not null. " +
 					"This is an input only: the token to continue from after this read is `resume_token`.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
@@ -200,7 +202,7 @@ func (d *ucloudOperationEventsDataSource) Schema(ctx context.Context, _ datasour
 			"resume_token": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: resumeTokenDescription + " The continuation must send the same `MaxResults`: keep `max_items` " +
-					"(or `max_results`) the same. A page the API returned shorter than `max_results` before the end also leaves " +
+					"(or `max_results`) the same, and keep `select` the same to continue this selection (see `next_token`). A page the API returned shorter than `max_results` before the end also leaves " +
 					"no exact token. (The API calls this `NextToken`; it is a separate attribute so that `next_token` can stay an input.)",
 			},
 			"events": schema.ListNestedAttribute{

@@ -23,6 +23,12 @@ func regionValidator() validator.String {
 	return stringvalidator.RegexMatches(tencentRegionRe, "must be a Tencent Cloud region ID such as ap-guangzhou")
 }
 
+// tencentDomainValidator accepts what the client accepts as a root
+// domain, from any source: a host name, with no user info, port or path.
+func tencentDomainValidator() validator.String {
+	return stringvalidator.RegexMatches(client.TencentDomainPattern, client.TencentDomainRule)
+}
+
 // urlValidator accepts an absolute http:// or https:// URL with a host.
 type urlValidator struct{}
 
