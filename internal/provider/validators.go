@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -63,5 +64,31 @@ func (durationValidator) ValidateString(_ context.Context, req validator.StringR
 	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("Attribute %s must be a positive duration such as 30s or 2m, got %q.", req.Path, req.ConfigValue.ValueString()))
+	}
+}
+
+// uint64StringValidator accepts the decimal digits of an unsigned 64-bit
+// integer, such as the API's NextToken.
+type uint64StringValidator struct{}
+
+func (uint64StringValidator) Description(context.Context) string {
+	return "value must be the decimal digits of an unsigned 64-bit integer"
+}
+
+func (v uint64StringValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+var digitsRe = regexp.MustCompile(`^[0-9]+$`)
+
+func (uint64StringValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if _, err := strconv.ParseUint(s, 10, 64); !digitsRe.MatchString(s) || err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid token",
+			fmt.Sprintf("Attribute %s must be the decimal digits of an unsigned 64-bit integer (0 to 18446744073709551615), "+
+				"such as the resume_token of an earlier read; got %q.", req.Path, s))
 	}
 }
