@@ -46,7 +46,12 @@ func runConvertV1(args []string, stdout, stderr io.Writer) int {
 		return fail("%v", err)
 	}
 	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return fail("this policy has no converter (%s is undefined), or %s is not a version 1 document", queryConvertV1, args[0])
+		why, _ := rego.New(rego.Query(queryConvertV1+"_errors"), rego.Compiler(compiler), rego.Store(inmem.NewFromObject(doc))).Eval(context.Background())
+		if len(why) == 1 && len(why[0].Expressions) == 1 {
+			b, _ := json.Marshal(why[0].Expressions[0].Value)
+			return fail("%s cannot be converted: %s", args[0], b)
+		}
+		return fail("%s cannot be converted (%s is undefined)", args[0], queryConvertV1)
 	}
 	b, err := json.MarshalIndent(rs[0].Expressions[0].Value, "", "  ")
 	if err != nil {

@@ -125,6 +125,28 @@ func TestAccSealedGate(t *testing.T) {
 		}
 	})
 
+	// The policy reaches the configuration through the gate: a root module
+	// that reports the policy data it read must report the gate's.
+	t.Run("policy handoff", func(t *testing.T) {
+		const providers = "terraform {\n  required_providers {\n    auditlog = { source = \"auditlog/auditlog\" }\n  }\n}\n"
+		for name, tc := range map[string]struct {
+			output string
+			code   int
+			want   string
+		}{
+			"other policy data": {`"0000"`, 2, "the root module's output auditlog_policy_sha256 is 0000, yet the gate's policy data has sha256 "},
+			"the gate's":        {"filesha256(var.auditlog_policy_data_file)", 1, "the root module read the gate's policy data (auditlog_policy_sha256 "},
+		} {
+			t.Run(name, func(t *testing.T) {
+				repo := s.reviewedRepo(t)
+				dir := mkdir(t, repo, "handoff")
+				writeFiles(t, dir, map[string]string{"main.tf": providers + "variable \"auditlog_policy_data_file\" {\n  type = string\n}\noutput \"auditlog_policy_sha256\" {\n  value = " + tc.output + "\n}\n"})
+				out, code := s.run(t, append([]string{"TF_VAR_auditlog_policy_data_file=" + goodPolicy}, goodEnv...), "--data", goodPolicy, "--provider-mirror", s.mirror, dir)
+				expect(t, out, code, tc.code, tc.want)
+			})
+		}
+	})
+
 	t.Run("a plan JSON made elsewhere", func(t *testing.T) {
 		plan := filepath.Join(t.TempDir(), "plan.json")
 		writeFiles(t, filepath.Dir(plan), map[string]string{"plan.json": `{"format_version": "1.2"}`})

@@ -326,3 +326,35 @@ func TestSimulatorPolicyIsValidForTheShippedRules(t *testing.T) {
 		t.Errorf("an empty plan: exit %d, %v; want 2", code, err)
 	}
 }
+
+func TestConvertV1WritesAVersion2Document(t *testing.T) {
+	v1 := filepath.Join(t.TempDir(), "v1.json")
+	writeFiles(t, filepath.Dir(v1), map[string]string{"v1.json": `{"auditlog": {"policy": {
+  "schema_version": 1, "required_data_sources": ["auditlog_cloudaudit_tracks"],
+  "controls": {"TRK-01": {"allowed_narrowing": ["max_items"]}},
+  "window_days": 28, "window_start": null, "window_end": null, "max_plan_age_seconds": 3600,
+  "tencentcloud_accounts": ["100000000001"], "tencentcloud_regions": ["ap-guangzhou"], "csip_sub_uins": [],
+  "ucloud_projects": ["org-sim001"], "allowed_networks": [], "cloudaudit_privileged_users": [],
+  "cloudaudit_watched_event_patterns": ["^Delete"], "ucloud_privileged_users": [], "ucloud_risky_api_patterns": ["^Delete"],
+  "ucloud_max_failed": 3, "allowed_endpoint_hosts": ["^api\\.ucloud\\.cn$"]}}}`})
+	var out, errs strings.Builder
+	if code := runConvertV1([]string{v1}, &out, &errs); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	var doc struct {
+		Auditlog struct {
+			Policy map[string]any `json:"policy"`
+		} `json:"auditlog"`
+	}
+	if err := json.Unmarshal([]byte(out.String()), &doc); err != nil {
+		t.Fatalf("%v:\n%s", err, out.String())
+	}
+	p := doc.Auditlog.Policy
+	if p["schema_version"] != float64(2) || p["tencentcloud"] == nil || p["origins"] == nil || p["tencentcloud_accounts"] != nil {
+		t.Errorf("converted:\n%s", out.String())
+	}
+	var none strings.Builder
+	if code := runConvertV1([]string{filepath.Join(t.TempDir(), "missing.json")}, &none, &none); code != exitCannotJudge {
+		t.Errorf("a missing file: exit %d", code)
+	}
+}
