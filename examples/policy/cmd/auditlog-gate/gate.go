@@ -52,14 +52,14 @@ func (g *gate) judge(ctx context.Context) int {
 		g.say("CANNOT JUDGE (exit 2)")
 		return exitCannotJudge
 	}
-	switch code {
-	case exitPass:
-		g.say("PASS (exit 0)")
-	case exitViolations:
-		g.say("FAIL (exit 1)")
-	default:
-		g.say("CANNOT JUDGE (exit 2)")
+	line := map[int]string{exitPass: "PASS (exit 0)", exitViolations: "FAIL (exit 1)"}[code]
+	if line == "" {
+		line = "CANNOT JUDGE (exit 2)"
 	}
+	for _, n := range g.notices {
+		line += "; " + n
+	}
+	g.say(line)
 	return code
 }
 
@@ -223,8 +223,12 @@ func (g *gate) evaluate(ctx context.Context, planJSON []byte, run gateRun) (int,
 		fmt.Fprintln(g.stderr, out)
 		return 0, err
 	}
+	// A notice the rules did not print goes first and last, where a
+	// reader of a long report looks.
+	var missing []string
 	for _, n := range g.notices {
 		if !strings.Contains(report, n) {
+			missing = append(missing, n)
 			fmt.Fprintln(g.stdout, n)
 		}
 	}
@@ -232,7 +236,7 @@ func (g *gate) evaluate(ctx context.Context, planJSON []byte, run gateRun) (int,
 	if report != "" && !strings.HasSuffix(report, "\n") {
 		fmt.Fprintln(g.stdout)
 	}
-	for _, n := range g.notices {
+	for _, n := range missing {
 		fmt.Fprintln(g.stdout, n)
 	}
 	if g.opts.junit != "" {
