@@ -58,19 +58,19 @@ func buildE2E() (*e2e, error) {
 	}
 	s := &e2e{repo: repo, work: work, gate: filepath.Join(work, "bin", "auditlog-gate"), mirror: filepath.Join(work, "mirror")}
 	if out, err := exec.Command("go", "build", "-o", s.gate, ".").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("building auditlog-gate: %v\n%s", err, out)
+		return nil, fmt.Errorf("building auditlog-gate: %w\n%s", err, out)
 	}
 	mirror := exec.Command("bash", "scripts/mirror.sh", s.mirror)
 	mirror.Dir = repo
 	if out, err := mirror.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("scripts/mirror.sh: %v\n%s", err, out)
+		return nil, fmt.Errorf("scripts/mirror.sh: %w\n%s", err, out)
 	}
 	out, err := exec.Command(s.gate, "pin", "--mirror", s.mirror).Output()
 	if err != nil {
-		return nil, fmt.Errorf("auditlog-gate pin: %v", err)
+		return nil, fmt.Errorf("auditlog-gate pin: %w", err)
 	}
 	if err := json.Unmarshal(out, &s.pins); err != nil {
-		return nil, fmt.Errorf("auditlog-gate pin printed %s: %v", out, err)
+		return nil, fmt.Errorf("auditlog-gate pin printed %s: %w", out, err)
 	}
 	s.engine = os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if s.engine == "" {
@@ -113,7 +113,11 @@ func (s *e2e) policyFor(t *testing.T, dir, port string, edit func(string) string
 	if err := json.Unmarshal(simulatorDocument(t), &doc); err != nil {
 		t.Fatal(err)
 	}
-	p := doc["auditlog"].(map[string]any)["policy"].(map[string]any)
+	auditlog, _ := doc["auditlog"].(map[string]any)
+	p, ok := auditlog["policy"].(map[string]any)
+	if !ok {
+		t.Fatal("the simulator policy has no auditlog.policy object")
+	}
 	p["providers"] = s.pins
 	p["origins"] = []any{map[string]any{"scheme": "http", "host": "127.0.0.1", "port": json.Number(port)}}
 	b, err := json.MarshalIndent(doc, "", "  ")

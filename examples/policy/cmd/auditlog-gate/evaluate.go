@@ -118,7 +118,7 @@ func compileShipped(extra []extraModule) (*ast.Compiler, error) {
 	compiler := ast.NewCompiler()
 	compiler.Compile(parsed)
 	if compiler.Failed() {
-		return nil, fmt.Errorf("the policy does not compile: %v", compiler.Errors)
+		return nil, fmt.Errorf("the policy does not compile: %w", compiler.Errors)
 	}
 	return compiler, nil
 }

@@ -154,16 +154,16 @@ func (g *gate) findTop(target string) error {
 func (g *gate) checkRulesOutsideTree() error {
 	pd := g.policy
 	if !strings.HasPrefix(pd.source, builtinPrefix) {
-		if real, err := filepath.EvalSymlinks(pd.source); err == nil && within(real, g.top) && !g.opts.allowRulesInTree {
+		if realPath, err := filepath.EvalSymlinks(pd.source); err == nil && within(realPath, g.top) && !g.opts.allowRulesInTree {
 			return refuse("the policy data %s is inside the reviewed repository %s: the author of a change must not write the rules it is judged by. Keep the policy data where the change cannot reach it (a protected repository or the CI's settings), or pass --allow-rules-in-tree for the repository's own tests", pd.source, g.top)
 		}
 	}
 	for _, dir := range g.opts.policies {
-		real, err := realDir(dir)
+		realPath, err := realDir(dir)
 		if err != nil {
 			return refuse("--policy %s: %v", dir, unwrapPathError(err))
 		}
-		if within(real, g.top) && !g.opts.allowRulesInTree {
+		if within(realPath, g.top) && !g.opts.allowRulesInTree {
 			return refuse("--policy %s is inside the reviewed repository %s: the author of a change must not write the rules it is judged by (or pass --allow-rules-in-tree)", dir, g.top)
 		}
 	}

@@ -52,19 +52,19 @@ func readConfiguration(dir, top string) (*configuration, error) {
 	seen := map[string]bool{}
 	var visit func(dir, caller string) error
 	visit = func(dir, caller string) error {
-		real, err := filepath.EvalSymlinks(dir)
+		realPath, err := filepath.EvalSymlinks(dir)
 		if err != nil {
 			return fmt.Errorf("the module directory %s (called from %s): %w", dir, caller, unwrapPathError(err))
 		}
-		if !within(real, top) {
-			return fmt.Errorf("the module called from %s has its source at %s, outside the repository %s: the gate copies and judges only what the repository holds", caller, real, top)
+		if !within(realPath, top) {
+			return fmt.Errorf("the module called from %s has its source at %s, outside the repository %s: the gate copies and judges only what the repository holds", caller, realPath, top)
 		}
-		if seen[real] {
+		if seen[realPath] {
 			return nil
 		}
-		seen[real] = true
-		c.dirs = append(c.dirs, real)
-		calls, err := readModuleDir(real)
+		seen[realPath] = true
+		c.dirs = append(c.dirs, realPath)
+		calls, err := readModuleDir(realPath)
 		if err != nil {
 			return err
 		}
@@ -72,7 +72,7 @@ func readConfiguration(dir, top string) (*configuration, error) {
 			if !isLocalSource(call.source) {
 				continue
 			}
-			if err := visit(filepath.Join(real, filepath.FromSlash(call.source)), call.where); err != nil {
+			if err := visit(filepath.Join(realPath, filepath.FromSlash(call.source)), call.where); err != nil {
 				return err
 			}
 		}

@@ -36,11 +36,11 @@ func findPackages(dir string) ([]providerPackage, error) {
 		return nil, err
 	}
 	for _, m := range matches {
-		real, err := filepath.EvalSymlinks(m)
+		realPath, err := filepath.EvalSymlinks(m)
 		if err != nil {
 			return nil, fmt.Errorf("the provider package %s: %w", m, unwrapPathError(err))
 		}
-		info, err := os.Stat(real)
+		info, err := os.Stat(realPath)
 		if err != nil {
 			return nil, err
 		}
@@ -52,7 +52,7 @@ func findPackages(dir string) ([]providerPackage, error) {
 			return nil, err
 		}
 		parts := strings.Split(filepath.ToSlash(rel), "/")
-		hash, err := dirhash.HashDir(real, "", dirhash.Hash1)
+		hash, err := dirhash.HashDir(realPath, "", dirhash.Hash1)
 		if err != nil {
 			return nil, fmt.Errorf("hashing the provider package %s: %w", m, err)
 		}
@@ -60,7 +60,7 @@ func findPackages(dir string) ([]providerPackage, error) {
 			address:  strings.ToLower(strings.Join(parts[:3], "/")),
 			version:  parts[3],
 			platform: parts[4],
-			dir:      real,
+			dir:      realPath,
 			hash:     hash,
 		})
 	}
