@@ -358,3 +358,26 @@ func TestConvertV1WritesAVersion2Document(t *testing.T) {
 		t.Errorf("a missing file: exit %d", code)
 	}
 }
+
+func TestDevOverridesAreFoundWhereTheEngineLooks(t *testing.T) {
+	home := t.TempDir()
+	override := "provider_installation {\n  dev_overrides {\n    \"auditlog/auditlog\" = \"/x\"\n  }\n}\n"
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	if f := devOverrideIn(env(map[string]string{"HOME": home})); f != "" {
+		t.Errorf("no CLI configuration: %s", f)
+	}
+	writeFiles(t, home, map[string]string{"commented.tfrc": "# dev_overrides {\n", ".terraform.d/extra.tfrc": override})
+	if f := devOverrideIn(env(map[string]string{"HOME": home, "TF_CLI_CONFIG_FILE": filepath.Join(home, "commented.tfrc")})); f != filepath.Join(home, ".terraform.d", "extra.tfrc") {
+		t.Errorf("found %q, want the .tfrc of the configuration directory", f)
+	}
+	if err := os.Remove(filepath.Join(home, ".terraform.d", "extra.tfrc")); err != nil {
+		t.Fatal(err)
+	}
+	if f := devOverrideIn(env(map[string]string{"HOME": home, "TF_CLI_CONFIG_FILE": filepath.Join(home, "commented.tfrc")})); f != "" {
+		t.Errorf("a commented dev_overrides counted: %s", f)
+	}
+	writeFiles(t, home, map[string]string{".terraformrc": override})
+	if f := devOverrideIn(env(map[string]string{"HOME": home})); f != filepath.Join(home, ".terraformrc") {
+		t.Errorf("found %q, want ~/.terraformrc", f)
+	}
+}
