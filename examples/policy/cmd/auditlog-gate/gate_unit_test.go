@@ -381,3 +381,24 @@ func TestDevOverridesAreFoundWhereTheEngineLooks(t *testing.T) {
 		t.Errorf("found %q, want ~/.terraformrc", f)
 	}
 }
+
+func TestHelpDocumentsEveryFlagVariableAndExitCode(t *testing.T) {
+	var out, errs strings.Builder
+	if code := run([]string{"--help"}, &out, &errs); code != 0 {
+		t.Fatalf("--help: exit %d", code)
+	}
+	for _, want := range []string{"--data", "builtin:simulator", "--policy", "--provider-mirror", "--root", "--allow-rules-in-tree", "--junit", "--var-file", "--version",
+		"pin --mirror", "convert-v1", "AUDITLOG_GATE_TF", "TF_VAR_auditlog_policy_data_file", "TF_CLI_ARGS", "-detailed-exitcode", "-target", "accept_unsealed_plans", "\n  0  ", "\n  1  ", "\n  2  "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("--help does not mention %q", want)
+		}
+	}
+	out.Reset()
+	if code := run([]string{"--version"}, &out, &errs); code != 0 || out.String() != "auditlog-gate dev\n" {
+		t.Errorf("--version: exit %d, %q", code, out.String())
+	}
+	errs.Reset()
+	if code := run([]string{"dir"}, &out, &errs); code != exitCannotJudge || !strings.Contains(errs.String(), "no policy data") {
+		t.Errorf("no --data: exit %d, %s", code, errs.String())
+	}
+}
