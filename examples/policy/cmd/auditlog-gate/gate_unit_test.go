@@ -402,3 +402,33 @@ func TestHelpDocumentsEveryFlagVariableAndExitCode(t *testing.T) {
 		t.Errorf("no --data: exit %d, %s", code, errs.String())
 	}
 }
+
+// The gate never writes into the reviewed repository, not even its
+// temporary files; and --root decides what "inside" means.
+func TestNothingIsWrittenInsideTheReviewedRepository(t *testing.T) {
+	repo := t.TempDir()
+	writeFiles(t, repo, map[string]string{".git/HEAD": "ref", "cfg/main.tf": "", "tmp/.keep": ""})
+	rules := t.TempDir()
+	writeFiles(t, rules, map[string]string{"policy.json": string(simulatorDocument(t))})
+	t.Setenv("TMPDIR", filepath.Join(repo, "tmp"))
+	t.Setenv("AUDITLOG_GATE_TF", "true") // nothing gets as far as running it
+	var out, errs strings.Builder
+	code := run([]string{"--data", filepath.Join(rules, "policy.json"), filepath.Join(repo, "cfg")}, &out, &errs)
+	if code != exitCannotJudge || !strings.Contains(errs.String(), "is inside the reviewed repository") || !strings.Contains(errs.String(), "TMPDIR") {
+		t.Errorf("TMPDIR in the repository: exit %d\n%s", code, errs.String())
+	}
+	// With --root at cfg, rules beside it in the repository are outside
+	// what is reviewed.
+	errs.Reset()
+	writeFiles(t, repo, map[string]string{"rules/policy.json": string(simulatorDocument(t))})
+	t.Setenv("TMPDIR", rules)
+	code = run([]string{"--data", filepath.Join(repo, "rules", "policy.json"), filepath.Join(repo, "cfg")}, &out, &errs)
+	if code != exitCannotJudge || !strings.Contains(errs.String(), "policy data "+filepath.Join(repo, "rules", "policy.json")+" is inside the reviewed repository") {
+		t.Errorf("rules in the repository: exit %d\n%s", code, errs.String())
+	}
+	errs.Reset()
+	code = run([]string{"--root", filepath.Join(repo, "cfg"), "--data", filepath.Join(repo, "rules", "policy.json"), filepath.Join(repo, "cfg")}, &out, &errs)
+	if strings.Contains(errs.String(), "is inside the reviewed repository") || !strings.Contains(errs.String(), "POLICY: providers is empty") {
+		t.Errorf("--root: exit %d\n%s", code, errs.String())
+	}
+}
