@@ -21,6 +21,10 @@ func TestAccSealedGate(t *testing.T) {
 	badEnv, badPort := s.sim(t, "noncompliant")
 	rules := t.TempDir() // the compliance team's, outside every reviewed tree
 	goodPolicy := s.policyFor(t, mkdir(t, rules, "good"), goodPort, nil)
+	// The allow-lists come from the policy data the gate hands the module
+	// (TF_VAR_auditlog_policy_data_file); a var file sets the rest.
+	varFile := filepath.Join(rules, "ci.tfvars")
+	writeFiles(t, rules, map[string]string{"ci.tfvars": "enforce = false\n"})
 	badPolicy := s.policyFor(t, mkdir(t, rules, "bad"), badPort, nil)
 
 	t.Run("compliant passes and leaves the tree as it was", func(t *testing.T) {
@@ -29,9 +33,9 @@ func TestAccSealedGate(t *testing.T) {
 		junit := filepath.Join(t.TempDir(), "junit.xml")
 		policyBytes, _ := os.ReadFile(goodPolicy)
 		out, code := s.run(t, goodEnv, "--data", goodPolicy, "--provider-mirror", s.mirror, "--junit", junit,
-			"--var-file", filepath.Join(repo, "compliance", "test", "scenario.tfvars"), filepath.Join(repo, "compliance", "root"))
+			"--var-file", varFile, filepath.Join(repo, "compliance", "root"))
 		expect(t, out, code, 0, "gate: PASS: 8 controls evaluated", "auditlog-gate: PASS (exit 0)",
-			"policy data: "+goodPolicy+" sha256 "+sha256Hex(policyBytes), "/auditlog/auditlog 0.1.0 "+runtime.GOOS+"_"+runtime.GOARCH+" h1:", "(pinned)")
+			"policy data: "+goodPolicy+" sha256 "+sha256Hex(policyBytes), "the root module read the gate's policy data (auditlog_policy_sha256 "+sha256Hex(policyBytes)+")", "/auditlog/auditlog 0.1.0 "+runtime.GOOS+"_"+runtime.GOARCH+" h1:", "(pinned)")
 		if after := treeHash(t, repo); after != before {
 			t.Error("the reviewed tree changed")
 		}
@@ -77,7 +81,7 @@ func TestAccSealedGate(t *testing.T) {
 			env := append(append([]string{"TF_CLI_CONFIG_FILE="}, badEnv...), f.setup(t, repo, marker)...)
 			before := treeHash(t, repo)
 			out, code := s.run(t, env, "--data", badPolicy, "--provider-mirror", s.mirror,
-				"--var-file", filepath.Join(repo, "compliance", "test", "scenario.tfvars"), filepath.Join(repo, "compliance", "root"))
+				"--var-file", varFile, filepath.Join(repo, "compliance", "root"))
 			expect(t, out, code, 1, f.want, "(pinned)", "FAIL (exit 1)", "NET-01: ", "removed from the engine's environment: ")
 			if _, err := os.Stat(marker); err == nil {
 				t.Error("the forged provider ran")
@@ -118,7 +122,7 @@ func TestAccSealedGate(t *testing.T) {
 }
 `})
 		out, code := s.run(t, goodEnv, "--data", goodPolicy, "--provider-mirror", s.mirror,
-			"--var-file", filepath.Join(repo, "compliance", "test", "scenario.tfvars"), filepath.Join(repo, "compliance", "root"))
+			"--var-file", varFile, filepath.Join(repo, "compliance", "root"))
 		expect(t, out, code, 2, "/hashicorp/external, which the policy data does not pin")
 		if _, err := os.Stat(marker); err == nil {
 			t.Error("the external program ran")
@@ -166,7 +170,7 @@ func TestAccSealedGate(t *testing.T) {
 		repo := s.reviewedRepo(t)
 		junit := filepath.Join(t.TempDir(), "junit.xml")
 		out, code := s.run(t, goodEnv, "--data", "builtin:simulator", "--provider-mirror", s.mirror, "--junit", junit,
-			"--var-file", filepath.Join(repo, "compliance", "test", "scenario.tfvars"), filepath.Join(repo, "compliance", "root"))
+			"--var-file", varFile, filepath.Join(repo, "compliance", "root"))
 		// The simulator of this test is not on 127.0.0.1:8787, the origin
 		// the simulator policy trusts: its reads are not evidence.
 		expect(t, out, code, code, noticeSimulator, "policy data: builtin:simulator sha256 ")
