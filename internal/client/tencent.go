@@ -18,6 +18,8 @@ import (
 	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
 	tcjson "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/json"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+
+	"github.com/auditlog/terraform-provider-auditlog/jsonkeys"
 )
 
 // DefaultRequestTimeout bounds one HTTP exchange (not a whole paged read).
@@ -527,7 +529,7 @@ func withheldDecodeError(err error) error {
 	if !errors.As(err, &shape) {
 		return errors.New("undecodable JSON")
 	}
-	var dup *duplicateKeyError
+	var dup *jsonkeys.DuplicateKeyError
 	if errors.As(err, &dup) {
 		return &shapeError{requestID: shape.requestID, err: errors.New("undecodable JSON: a key repeats (which one is withheld: the answer may carry credentials)")}
 	}
