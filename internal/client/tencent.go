@@ -179,6 +179,12 @@ func (c *TencentClient) ServiceURL(service string) string {
 // and "host[:port][/path]". The path is kept as written, trailing slash
 // included: a gateway routing "/tencent/" may not route "/tencent".
 func ParseEndpointURL(raw string) (scheme, hostPath string, err error) {
+	// Without "://" the parser reads "127.0.0.1:8787" as a path or
+	// "localhost:8787" as a scheme; either way the rule broken is the scheme.
+	lower := strings.ToLower(raw)
+	if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") && !strings.Contains(raw, "://") {
+		return "", "", fmt.Errorf("%q must start with http:// or https://", withoutUserInfo(raw))
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "", "", fmt.Errorf("%q is not a URL: %w", raw, err)
@@ -204,6 +210,15 @@ func ParseEndpointURL(raw string) (scheme, hostPath string, err error) {
 		return "", "", fmt.Errorf("%q must not carry a query, fragment or user info", shown)
 	}
 	return u.Scheme, u.Host + u.EscapedPath(), nil
+}
+
+// withoutUserInfo hides whatever precedes an "@" in a string that did not
+// parse as a URL, since it may be a password.
+func withoutUserInfo(raw string) string {
+	if i := strings.LastIndex(raw, "@"); i >= 0 {
+		return "xxxxx" + raw[i:]
+	}
+	return raw
 }
 
 // checkPort refuses a URL whose port is outside 1-65535, which url.Parse

@@ -293,6 +293,15 @@ func resolveTencent(m *tencentCloudModel, env environment) (client.TencentConfig
 	}
 	cfg.AssumeRole = ar
 
+	profileFile := "the tccli profile " + filepath.Join(dir, profileName+".credential")
+	if serr := keyWhitespaceError("Tencent Cloud",
+		resolvedKey{cfg.SecretID, m.SecretID.ValueString(), env.Getenv("TENCENTCLOUD_SECRET_ID"), "tencentcloud.secret_id", "TENCENTCLOUD_SECRET_ID", "secretId", profileFile},
+		resolvedKey{cfg.SecretKey, blockKey, envKey, "tencentcloud.secret_key", "TENCENTCLOUD_SECRET_KEY", "secretKey", profileFile},
+		resolvedKey{cfg.SecurityToken, blockToken, envToken, "tencentcloud.security_token", "TENCENTCLOUD_SECURITY_TOKEN", "token", profileFile},
+	); serr != nil {
+		return cfg, region, serr
+	}
+
 	switch {
 	case blockToken != "" && blockKey == "" && envKey != "":
 		return cfg, region, &settingsError{"Tencent Cloud credentials from two places",
@@ -405,6 +414,14 @@ func resolveUCloud(m *ucloudModel, env environment) (client.UCloudConfig, *setti
 			return cfg, &settingsError{"Unreadable UCloud config file", err.Error()}
 		}
 		cfg.ProjectID, cfg.BaseURL = first(cfg.ProjectID, projectID), first(cfg.BaseURL, baseURL)
+	}
+
+	credOrigin := "the shared credential file " + first(credFile, "~/.ucloud/credential.json")
+	if serr := keyWhitespaceError("UCloud",
+		resolvedKey{cfg.PublicKey, m.PublicKey.ValueString(), env.Getenv("UCLOUD_PUBLIC_KEY"), "ucloud.public_key", "UCLOUD_PUBLIC_KEY", "public_key", credOrigin},
+		resolvedKey{cfg.PrivateKey, m.PrivateKey.ValueString(), env.Getenv("UCLOUD_PRIVATE_KEY"), "ucloud.private_key", "UCLOUD_PRIVATE_KEY", "private_key", credOrigin},
+	); serr != nil {
+		return cfg, serr
 	}
 
 	switch {
