@@ -143,7 +143,7 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"region": schema.StringAttribute{
 						Optional:            true,
 						MarkdownDescription: "Default region of region-bound actions such as CloudAudit. Environment: `TENCENTCLOUD_REGION`, then the tccli profile's region. Default `ap-guangzhou`.",
-						Validators:          []validator.String{regionValidator()},
+						Validators:          regionValidators(),
 					},
 					"profile": schema.StringAttribute{
 						Optional:            true,

@@ -184,6 +184,7 @@ func newProviderData(ctx context.Context, version string, m providerModel, env e
 		data.secrets = appendNonEmpty(data.secrets, cfg.SecretKey, cfg.SecurityToken)
 		if err == nil {
 			data.tencentWarn = tencentPlainHTTPWarning(cfg)
+			data.tencentWarn.Append(providerRegionWarning(tc, env, region)...)
 		}
 	}
 	data.tencentErr = err
