@@ -2,7 +2,13 @@ package provider
 
 import (
 	"context"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -94,5 +100,46 @@ func TestProviderRegionOutsideSDKListFromEnvironmentAndProfile(t *testing.T) {
 		mapEnv{"TENCENTCLOUD_SECRET_ID": "AKID", "TENCENTCLOUD_SECRET_KEY": "k", "TENCENTCLOUD_REGION": "ap-singapore"})
 	if _, d := data.tencentClient(); len(d) != 0 {
 		t.Errorf("listed region: %v", d)
+	}
+}
+
+// sdkRegions holds every region constant of the SDK's regions package, so
+// an upgrade of the module that adds a region fails here until the list
+// names it too.
+func TestSDKRegionsListsEveryConstant(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.Dir}}", "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/regions").Output()
+	if err != nil {
+		t.Fatalf("locating the regions package: %v", err)
+	}
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, strings.TrimSpace(string(out)), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var consts []string
+	for _, p := range pkgs {
+		for _, f := range p.Files {
+			for _, decl := range f.Decls {
+				if g, ok := decl.(*ast.GenDecl); ok && g.Tok == token.CONST {
+					for _, spec := range g.Specs {
+						for _, v := range spec.(*ast.ValueSpec).Values {
+							if lit, ok := v.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+								s, _ := strconv.Unquote(lit.Value)
+								consts = append(consts, s)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if len(consts) == 0 {
+		t.Fatal("no region constants found in the SDK's regions package")
+	}
+	slices.Sort(consts)
+	listed := slices.Clone(sdkRegions)
+	slices.Sort(listed)
+	if !slices.Equal(consts, listed) {
+		t.Errorf("sdkRegions %v, the SDK's constants %v", listed, consts)
 	}
 }
