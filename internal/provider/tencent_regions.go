@@ -18,8 +18,8 @@ import (
 // package github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/regions
 // of the common module this provider calls the APIs with (v1.3.209). The
 // package exports one constant per region and no list, so the list is
-// written here from its constants; after an upgrade of the module, compare
-// it with that file.
+// written here from its constants; TestSDKRegionsListsEveryConstant fails
+// when an upgrade of the module adds one that is not named here.
 //
 // A region outside it is only warned of: CloudAudit's China-site pages and
 // DescribeAuditTracks / DescribeAuditTrack list no regions (the one list a
