@@ -75,10 +75,14 @@ func TestRegionOutsideSDKListWarns(t *testing.T) {
 
 	var presp provider.SchemaResponse
 	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &presp)
-	tc := presp.Schema.Blocks["tencentcloud"].(pschema.SingleNestedBlock)
-	region := tc.Attributes["region"].(pschema.StringAttribute)
+	tc, ok1 := presp.Schema.Blocks["tencentcloud"].(pschema.SingleNestedBlock)
+	region, ok2 := tc.Attributes["region"].(pschema.StringAttribute)
+	accounts, ok3 := tc.Blocks["account"].(pschema.ListNestedBlock)
+	account, ok4 := accounts.NestedObject.Attributes["region"].(pschema.StringAttribute)
+	if !ok1 || !ok2 || !ok3 || !ok4 {
+		t.Fatal("the provider schema has no tencentcloud.region or tencentcloud.account.region string attribute")
+	}
 	checkRegionWarning(t, "provider", runStringValidators(region.Validators, path.Root("tencentcloud").AtName("region"), "ap-guangzou"), "tencentcloud.region", "ap-guangzou")
-	account := tc.Blocks["account"].(pschema.ListNestedBlock).NestedObject.Attributes["region"].(pschema.StringAttribute)
 	checkRegionWarning(t, "account", runStringValidators(account.Validators, path.Root("tencentcloud").AtName("account").AtListIndex(0).AtName("region"), "eu-frankfrut"), "eu-frankfrut")
 }
 
@@ -111,27 +115,23 @@ func TestSDKRegionsListsEveryConstant(t *testing.T) {
 	if err != nil {
 		t.Fatalf("locating the regions package: %v", err)
 	}
-	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, strings.TrimSpace(string(out)), nil, 0)
+	files, err := filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "*.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var consts []string
-	for _, p := range pkgs {
-		for _, f := range p.Files {
-			for _, decl := range f.Decls {
-				if g, ok := decl.(*ast.GenDecl); ok && g.Tok == token.CONST {
-					for _, spec := range g.Specs {
-						for _, v := range spec.(*ast.ValueSpec).Values {
-							if lit, ok := v.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-								s, _ := strconv.Unquote(lit.Value)
-								consts = append(consts, s)
-							}
-						}
-					}
-				}
-			}
+	for _, file := range files {
+		f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
+		if err != nil {
+			t.Fatal(err)
 		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				s, _ := strconv.Unquote(lit.Value)
+				consts = append(consts, s)
+			}
+			return true
+		})
 	}
 	if len(consts) == 0 {
 		t.Fatal("no region constants found in the SDK's regions package")
