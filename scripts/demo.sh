@@ -64,6 +64,7 @@ echo "==> terraform init (auditlog/auditlog $version from the mirror)"
 init "$work/run"
 # The report's "now", for the CloudAudit events window.
 export TF_VAR_audit_now=$(date +%s)
+echo "    audit_now = $TF_VAR_audit_now (TF_VAR_audit_now: the report's \"now\"; the events section looks audit_days = 7 days back)"
 echo "==> terraform apply (data sources only: nothing is created)"
 if ! terraform -chdir="$work/run" apply -auto-approve -input=false -no-color >"$work/apply.log" 2>&1; then
   cat "$work/apply.log"

@@ -4,7 +4,7 @@
 # prints it.
 
 variable "audit_now" {
-  description = "The report's \"now\", UNIX seconds (for example `date +%s`). The API serves the last 90 days, under 30 days per query."
+  description = "Required: the report's \"now\", UNIX seconds, such as the output of `date +%s` (`-var audit_now=$(date +%s)` or `TF_VAR_audit_now`; make demo sets it). The events section covers audit_days days before it; the API serves the last 90 days, under 30 days per query."
   type        = number
 }
 
@@ -37,9 +37,11 @@ locals {
       failed    = e.error_code != 0 || coalesce(try(tostring(jsondecode(e.cloud_audit_event).apiErrorCode), null), "0") != "0"
     })
   ]
-  ca_logins        = [for e in local.ca_events : e if e.event_name == "ConsoleLogin"]
-  ca_login_users   = distinct([for e in local.ca_logins : e.username])
-  ca_failed_writes = [for e in local.ca_events : e if e.failed && e.doc.actionType == "Write" && e.event_name != "ConsoleLogin"]
+  ca_logins      = [for e in local.ca_events : e if e.event_name == "ConsoleLogin"]
+  ca_login_users = distinct([for e in local.ca_logins : e.username])
+  # Not every event document carries actionType; one without it is not
+  # counted as a write.
+  ca_failed_writes = [for e in local.ca_events : e if e.failed && try(e.doc.actionType, null) == "Write" && e.event_name != "ConsoleLogin"]
   ca_deletions_day = [
     for e in local.ca_events : e
     if(startswith(e.event_name, "Delete") || e.event_name == "TerminateInstances") && tonumber(e.event_time) >= var.audit_now - 86400

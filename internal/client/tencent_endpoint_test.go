@@ -20,3 +20,15 @@ func TestParseEndpointURLQuotes(t *testing.T) {
 		}
 	}
 }
+
+// An endpoint written without its scheme gets the rule it broke, not the
+// URL parser's words about path segments and colons.
+func TestParseEndpointURLWithoutScheme(t *testing.T) {
+	for _, raw := range []string{"127.0.0.1:8787", "localhost:8787", "api.ucloud.cn", "[::1]:8787/tencent/", "//127.0.0.1:8787", "u:S3cret@127.0.0.1:8787"} {
+		_, _, err := ParseEndpointURL(raw)
+		want := `"` + strings.Replace(raw, "u:S3cret", "xxxxx", 1) + `" must start with http:// or https://`
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: %v, want %s", raw, err, want)
+		}
+	}
+}

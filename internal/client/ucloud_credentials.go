@@ -43,6 +43,8 @@ type ucloudConfigEntry struct {
 // (as in the official provider, the caller decides whether that is fatal).
 // A missing file that was named explicitly, or a malformed file, is an error
 // naming the file; errors never quote the file's contents.
+// Keys are returned as written, whitespace included: the provider refuses a
+// key with whitespace naming this file, rather than hiding the mistake.
 func LoadUCloudSharedCredential(path, profile string) (publicKey, privateKey string, found bool, err error) {
 	if profile == "" {
 		profile = DefaultUCloudProfile
@@ -54,7 +56,7 @@ func LoadUCloudSharedCredential(path, profile string) (publicKey, privateKey str
 	}
 	for _, e := range entries {
 		if e.Profile == profile {
-			return strings.TrimSpace(e.PublicKey), strings.TrimSpace(e.PrivateKey), true, nil
+			return e.PublicKey, e.PrivateKey, true, nil
 		}
 	}
 	return "", "", false, nil

@@ -19,7 +19,7 @@ func writeFile(t *testing.T, path, content string) {
 
 const credentialJSON = `[
   {"profile":"default","public_key":"pub-default","private_key":"priv-default-SECRET"},
-  {"profile":"audit","public_key":" pub-audit ","private_key":"priv-audit-SECRET","cookie":"","csrf_token":""}
+  {"profile":"audit","public_key":"pub-audit","private_key":"priv-audit-SECRET","cookie":"","csrf_token":""}
 ]`
 
 func TestLoadUCloudSharedCredential(t *testing.T) {

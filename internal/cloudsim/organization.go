@@ -109,7 +109,7 @@ type OrgTag struct {
 }
 
 var (
-	orgMemberNames = []string{"prod", "staging", "dev", "security", "logging", "billing", "data", "sandbox"}
+	orgMemberNames = []string{"prod", "finance", "dev", "security", "logging", "billing", "data", "sandbox"}
 	orgPermissions = []OrgPermission{{1, "View bills"}, {2, "View balance"}, {3, "Pay for the member"}, {4, "Consolidated billing"}, {5, "Issue invoices"}}
 	orgNodes       = []struct {
 		id   int64

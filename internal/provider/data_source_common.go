@@ -118,7 +118,7 @@ func regionAttribute(use regionUse, covers string) schema.StringAttribute {
 			MarkdownDescription: "Region to send with the call (`X-TC-Region`), such as `ap-guangzhou`. This API does not need " +
 				"one, so none is sent when this is absent (the region of the `account` block and the provider's " +
 				"`tencentcloud.region` are not used). " + covers,
-			Validators: []validator.String{regionValidator()},
+			Validators: regionValidators(),
 		}
 	}
 	return schema.StringAttribute{
@@ -127,7 +127,7 @@ func regionAttribute(use regionUse, covers string) schema.StringAttribute {
 		MarkdownDescription: "Region to call the API in (`X-TC-Region`), such as `ap-guangzhou`. Absent: the `region` of the " +
 			"`account` block named by `account`, then the provider's `tencentcloud.region`; the state holds the region " +
 			"called. " + covers,
-		Validators: []validator.String{regionValidator()},
+		Validators: regionValidators(),
 	}
 }
 

@@ -126,23 +126,24 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"secret_id": schema.StringAttribute{
 						Optional:            true,
 						MarkdownDescription: "SecretId of an API key. Environment: `TENCENTCLOUD_SECRET_ID`. Each key is taken from here, else from its environment variable, so the pair may be split between the two. When no key or token is set here or in the environment, the tccli profile is read for all of them.",
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1), keyValidator{}},
 					},
 					"secret_key": schema.StringAttribute{
 						Optional:            true,
 						Sensitive:           true,
 						MarkdownDescription: "SecretKey of the API key. Environment: `TENCENTCLOUD_SECRET_KEY`.",
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1), keyValidator{}},
 					},
 					"security_token": schema.StringAttribute{
 						Optional:            true,
 						Sensitive:           true,
 						MarkdownDescription: "Session token of temporary credentials. It is taken from where the secret key comes: this attribute when `secret_key` is set here, `TENCENTCLOUD_SECURITY_TOKEN` when the secret key comes from the environment (setting it here then is an error).",
+						Validators:          []validator.String{keyValidator{}},
 					},
 					"region": schema.StringAttribute{
 						Optional:            true,
 						MarkdownDescription: "Default region of region-bound actions such as CloudAudit. Environment: `TENCENTCLOUD_REGION`, then the tccli profile's region. Default `ap-guangzhou`.",
-						Validators:          []validator.String{regionValidator()},
+						Validators:          regionValidators(),
 					},
 					"profile": schema.StringAttribute{
 						Optional:            true,
@@ -222,13 +223,13 @@ func (p *auditlogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"public_key": schema.StringAttribute{
 						Optional:            true,
 						MarkdownDescription: "API public key. Environment: `UCLOUD_PUBLIC_KEY`. Each key is taken from here, else from its environment variable, so the pair may be split between the two. When neither key is set here or in the environment, the shared credential file is read for both.",
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1), keyValidator{}},
 					},
 					"private_key": schema.StringAttribute{
 						Optional:            true,
 						Sensitive:           true,
 						MarkdownDescription: "API private key. Environment: `UCLOUD_PRIVATE_KEY`.",
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1), keyValidator{}},
 					},
 					"project_id": schema.StringAttribute{
 						Optional:            true,

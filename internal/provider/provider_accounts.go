@@ -99,7 +99,7 @@ func accountBlockSchema() schema.ListNestedBlock {
 				"region": schema.StringAttribute{
 					Optional:            true,
 					MarkdownDescription: "Default region of this account's reads: a data source's `region` comes first, then this, then the provider's `tencentcloud.region`.",
-					Validators:          []validator.String{regionValidator()},
+					Validators:          regionValidators(),
 				},
 			},
 		},

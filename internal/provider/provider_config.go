@@ -184,6 +184,7 @@ func newProviderData(ctx context.Context, version string, m providerModel, env e
 		data.secrets = appendNonEmpty(data.secrets, cfg.SecretKey, cfg.SecurityToken)
 		if err == nil {
 			data.tencentWarn = tencentPlainHTTPWarning(cfg)
+			data.tencentWarn.Append(providerRegionWarning(tc, env, region)...)
 		}
 	}
 	data.tencentErr = err
@@ -292,6 +293,15 @@ func resolveTencent(m *tencentCloudModel, env environment) (client.TencentConfig
 		return cfg, region, serr
 	}
 	cfg.AssumeRole = ar
+
+	profileFile := "the tccli profile " + filepath.Join(dir, profileName+".credential")
+	if serr := keyWhitespaceError("Tencent Cloud",
+		resolvedKey{cfg.SecretID, m.SecretID.ValueString(), env.Getenv("TENCENTCLOUD_SECRET_ID"), "tencentcloud.secret_id", "TENCENTCLOUD_SECRET_ID", "secretId", profileFile},
+		resolvedKey{cfg.SecretKey, blockKey, envKey, "tencentcloud.secret_key", "TENCENTCLOUD_SECRET_KEY", "secretKey", profileFile},
+		resolvedKey{cfg.SecurityToken, blockToken, envToken, "tencentcloud.security_token", "TENCENTCLOUD_SECURITY_TOKEN", "token", profileFile},
+	); serr != nil {
+		return cfg, region, serr
+	}
 
 	switch {
 	case blockToken != "" && blockKey == "" && envKey != "":
@@ -405,6 +415,14 @@ func resolveUCloud(m *ucloudModel, env environment) (client.UCloudConfig, *setti
 			return cfg, &settingsError{"Unreadable UCloud config file", err.Error()}
 		}
 		cfg.ProjectID, cfg.BaseURL = first(cfg.ProjectID, projectID), first(cfg.BaseURL, baseURL)
+	}
+
+	credOrigin := "the shared credential file " + first(credFile, "~/.ucloud/credential.json")
+	if serr := keyWhitespaceError("UCloud",
+		resolvedKey{cfg.PublicKey, m.PublicKey.ValueString(), env.Getenv("UCLOUD_PUBLIC_KEY"), "ucloud.public_key", "UCLOUD_PUBLIC_KEY", "public_key", credOrigin},
+		resolvedKey{cfg.PrivateKey, m.PrivateKey.ValueString(), env.Getenv("UCLOUD_PRIVATE_KEY"), "ucloud.private_key", "UCLOUD_PRIVATE_KEY", "private_key", credOrigin},
+	); serr != nil {
+		return cfg, serr
 	}
 
 	switch {

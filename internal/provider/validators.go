@@ -19,9 +19,13 @@ var (
 	tencentRegionRe    = regexp.MustCompile(`^[a-z]{2,}-[a-z]+(-[0-9a-z]+)*$`)
 )
 
-// regionValidator accepts Tencent Cloud region IDs such as ap-guangzhou.
-func regionValidator() validator.String {
-	return stringvalidator.RegexMatches(tencentRegionRe, "must be a Tencent Cloud region ID such as ap-guangzhou")
+// regionValidators accept Tencent Cloud region IDs such as ap-guangzhou,
+// and warn of one the SDK does not list.
+func regionValidators() []validator.String {
+	return []validator.String{
+		stringvalidator.RegexMatches(tencentRegionRe, "must be a Tencent Cloud region ID such as ap-guangzhou"),
+		regionListedValidator{},
+	}
 }
 
 // tencentDomainValidator accepts what the client accepts as a root

@@ -122,8 +122,23 @@ output "failed_deletes_outside" {
   }
 }
 
-# The same day of every named account (tencentcloud.account blocks), one read
-# per account: each reads as its account, evidence.account_id says which.
+# The same day of every named account, one read per account: each reads as
+# its account, evidence.account_id says which. The accounts are the
+# provider's named account blocks (the key pair comes from the environment,
+# TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, and assumes each role).
+provider "auditlog" {
+  tencentcloud {
+    account {
+      name     = "prod"
+      role_arn = "qcs::cam::uin/100000000002:roleName/auditor"
+    }
+    account {
+      name     = "finance"
+      role_arn = "qcs::cam::uin/100000000003:roleName/auditor"
+    }
+  }
+}
+
 data "auditlog_cloudaudit_events" "per_account" {
   for_each = toset(["prod", "finance"])
 

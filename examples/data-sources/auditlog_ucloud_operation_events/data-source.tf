@@ -19,9 +19,16 @@ output "failed_operations_by_user" {
 }
 
 # One resource's history, made with either of two API keys, over the last
-# 30 days before the plan (begin_time and end_time are UNIX seconds).
+# 30 days before the plan (begin_time and end_time are UNIX seconds), in a
+# project other than the provider's default one.
+variable "web_host_project_id" {
+  description = "UCloud project of the web host, such as org-sim001 (the simulator's default project)."
+  type        = string
+  default     = "org-sim001"
+}
+
 data "auditlog_ucloud_operation_events" "web_host" {
-  project_id     = "org-abc123"
+  project_id     = var.web_host_project_id
   resource_id    = "uhost-1a2b3c4d"
   access_key_ids = ["4R8pQm2ZkX7bN1cV5yT9wL3sD6fG0hJ", "7Hq3LwX9mB2nV6cZ1kP8rT4yS0dF5gA"]
   begin_time     = provider::auditlog::unix_time(plantimestamp()) - 30 * 86400
