@@ -23,13 +23,24 @@ catalogue := {
 	"UC-02": {"title": "Failed UCloud operations stay at or below the threshold", "types": {"auditlog_ucloud_operation_events"}},
 }
 
-# The controls the policy data enables (the keys of its "controls"); none
-# when the data is missing or invalid.
+# The controls the policy data enables ("enabled": true); none when the
+# data is missing or invalid.
 enabled contains id if {
 	lib.policy_valid
 	count(unknown_controls) == 0
-	some id, _ in data.auditlog.policy.controls
+	count(unlisted_controls) == 0
+	some id, c in data.auditlog.policy.controls
 	catalogue[id]
+	c.enabled == true
+}
+
+# The controls the policy data disables ("enabled": false): SKIP, and the
+# reads only they rest on are not judged.
+disabled contains id if {
+	lib.policy_valid
+	some id, c in data.auditlog.policy.controls
+	catalogue[id]
+	c.enabled == false
 }
 
 # --- Verdicts -----------------------------------------------------------------------------
@@ -41,11 +52,20 @@ deny contains msg if {
 
 # cannot_judge: the library's reasons, and policy data naming a control
 # this policy does not have (a typo must not silently drop a control).
-cannot_judge := lib.cannot_judge | {sprintf("POLICY: controls[\"%s\"] is not a control of this policy (%s)", [id, concat(", ", sort([c | some c, _ in catalogue]))]) | some id in unknown_controls}
+cannot_judge := (lib.cannot_judge | {sprintf("POLICY: controls[\"%s\"] is not a control of this policy (%s)", [id, concat(", ", sort([c | some c, _ in catalogue]))]) | some id in unknown_controls}) | {sprintf("POLICY: controls has no \"%s\" (%s): list every control of the policy, with \"enabled\": false for one it skips", [id, catalogue[id].title]) | some id in unlisted_controls}
 
 unknown_controls contains id if {
 	some id, _ in data.auditlog.policy.controls
 	not catalogue[id]
+}
+
+# A control left out of the policy data is an error, never a silent skip.
+unlisted_controls contains id if {
+	lib.has_document
+	not lib.v1_document
+	is_object(data.auditlog.policy.controls)
+	some id, _ in catalogue
+	not data.auditlog.policy.controls[id]
 }
 
 deny contains msg if {
@@ -63,7 +83,8 @@ violations contains p.message if {
 
 # problems are the findings and evidence problems of each enabled control,
 # as {"control", "address" (null when no data source is at fault), "message"}.
-problems contains {"control": f.control, "address": f.address, "message": sprintf("%s: %s: %s: %s", [f.control, f.address, f.record, f.detail])} if {
+problems contains {"control": f.control, "address": f.address, "message": sprintf("%s: %s: %s: %s%s", [f.control, f.address, f.record, f.detail, f.scope])} if {
+	count(enabled) > 0
 	some f in findings
 	f.control in enabled
 }
@@ -73,13 +94,17 @@ problems contains object.union(e, {"control": id}) if {
 	some e in lib.control_evidence(id, catalogue[id].types)
 }
 
+# judged_by is the set of enabled controls that rest on a data source; a read
+# no enabled control rests on is "not judged".
+judged_by(r) := {id | some id in enabled; r.type in catalogue[id].types; r in lib.reads_for(id, catalogue[id].types)}
+
 # A failed check block of the configuration counts against the control of
-# its name (check.net_01 is NET-01), and against the plan in any case.
-problems contains {"control": id, "address": null, "message": sprintf("CHECK: %s is %s", [c.address.to_display, c.status])} if {
-	some c in input.checks
-	c.address.kind == "check"
+# its name (check.net_01 is NET-01), and against the plan in any case. Each
+# check instance is named with its module instance keys.
+problems contains {"control": id, "address": null, "message": sprintf("CHECK: %s is %s", [c.address, c.status])} if {
+	some c in lib.check_instances
 	c.status == "fail"
-	some m in regex.find_all_string_submatch_n(`check\.([A-Za-z0-9_-]+)$`, c.address.to_display, 1)
+	some m in regex.find_all_string_submatch_n(`check\.([A-Za-z0-9_-]+)$`, c.address, 1)
 	some id in enabled
 	lower(replace(id, "-", "_")) == lower(replace(m[1], "-", "_"))
 }
@@ -91,7 +116,10 @@ tracks_lists := lib.data_sources_of("auditlog_cloudaudit_tracks")
 # at reads a field, null when absent: a missing field must not drop a finding.
 at(o, k) := object.get(o, k, null)
 
-finding(control, r, record, detail) := {"control": control, "address": r.address, "record": record, "detail": detail}
+# A finding names the data source by its full address and the account,
+# region or project its read acted as (evidence), since the module instance
+# key is the author's word and the evidence is the read's.
+finding(control, r, record, detail) := {"control": control, "address": r.address, "scope": lib.acting_as_text(r), "record": record, "detail": detail}
 
 # An account without tracking sets records nothing: the tracking-set
 # controls cannot pass on zero sets.
@@ -142,23 +170,37 @@ name_of(t) := t.name if {
 
 # TRK-04: among the tracking sets of each list, at least one enabled,
 # full-coverage set ships the logs of every organization member
-# (DescribeAuditTrack's TrackForAllMembers). An account without sets, or
-# whose sets were not read one by one, fails.
-findings contains finding("TRK-04", r, "organization", "no enabled tracking set of this account records every member of the organization (TrackForAllMembers, read by auditlog_cloudaudit_track)") if {
+# (DescribeAuditTrack's TrackForAllMembers). The set's details must be read
+# as the same account as the list (track ids repeat across accounts), and be
+# one of the account's tracking_sets when the policy names them. An account
+# without sets, or whose sets were not read one by one, fails.
+findings contains finding("TRK-04", r, "organization", sprintf("no enabled tracking set of account %v records every member of the organization (TrackForAllMembers, read by auditlog_cloudaudit_track as the same account%s)", [lib.ev_get(r, "account_id"), tracking_sets_text(lib.ev_get(r, "account_id"))])) if {
 	some r in tracks_lists
 	not org_track_in(r)
 }
 
 org_track_in(r) if {
+	account := lib.ev_get(r, "account_id")
+	is_string(account)
 	ids := {t.track_id | some t in lib.records(r)}
 	some d in lib.data_sources_of("auditlog_cloudaudit_track")
+	lib.ev_get(d, "account_id") == account
 	d.values.track_id in ids
+	tracking_set_allowed(account, d.values.track_id)
 	d.values.track_for_all_members == 1
 	d.values.status == 1
 	some f in d.values.filters.resource_fields
 	f.resource_type == "*"
 	f.action_type == "*"
 }
+
+tracking_set_allowed(account, _) if not lib.org_accounts[account].tracking_sets
+
+tracking_set_allowed(account, id) if id in lib.org_accounts[account].tracking_sets
+
+tracking_sets_text(account) := sprintf(", one of tencentcloud.accounts[\"%s\"].tracking_sets: %s", [account, concat(", ", [sprintf("%v", [i]) | some i in lib.org_accounts[account].tracking_sets])]) if {
+	lib.org_accounts[account].tracking_sets
+} else := ""
 
 # --- NET: sub-accounts' source networks ----------------------------------------------
 
@@ -194,14 +236,23 @@ net_violation(ip) := "no source address" if {
 	not is_string(ip)
 } else := "address masked by the API, cannot be verified" if {
 	contains(ip, "*")
+} else := "not an IP address, cannot be verified" if {
+	not valid_ip(ip)
 } else := "outside every allowed network" if {
 	not allowed_ip(ip)
 }
 
 allowed_ip(ip) if {
 	some cidr in lib.param("allowed_networks")
+	lib.valid_cidr(cidr)
 	net.cidr_contains(cidr, ip)
 }
+
+# An address that is not one (a value the API never documented) cannot be
+# proven inside a network.
+valid_ip(ip) if net.cidr_is_valid(sprintf("%s/32", [ip]))
+
+valid_ip(ip) if net.cidr_is_valid(sprintf("%s/128", [ip]))
 
 # --- EVT: CloudAudit events ------------------------------------------------------------
 
@@ -233,6 +284,7 @@ watched_event(name) if {
 
 watched_event(name) if {
 	some p in lib.param("cloudaudit_watched_event_patterns")
+	regex.is_valid(p)
 	regex.match(p, name)
 }
 
@@ -273,6 +325,7 @@ risky_api(api) if {
 
 risky_api(api) if {
 	some p in lib.param("ucloud_risky_api_patterns")
+	regex.is_valid(p)
 	regex.match(p, api)
 }
 

@@ -295,7 +295,7 @@ test_probe3_narrow_evidence if {
 	f.has(deny(f.replacing(f.with_evidence(f.events_ds([]), {"narrowed_by": ["next_token"]}))), sprintf("EVT-01: %s: evidence: narrowed by next_token", [f.events_address]))
 	f.has(deny(f.replacing(f.with_evidence(f.events_ds([]), {"window_start": f.now_unix - 3600}))), sprintf("EVT-01: %s: evidence: window 2026-05-31T23:00:00Z to 2026-06-01T00:00:00Z does not cover", [f.events_address]))
 	f.has(deny(f.replacing(f.with_evidence(f.events_ds([]), {"window_start": f.now_unix + 3600, "window_end": f.now_unix + 7200}))), sprintf("EVT-01: %s: evidence: window 2026-06-01T01:00:00Z to 2026-06-01T02:00:00Z lies in the future", [f.events_address]))
-	f.has(deny_with(f.good_plan, f.with_policy("csip_sub_uins", ["100021372635", "100021372636"])), "NET-01: sub-account 100021372636: no auditlog_csip_user_call_records data source read it")
+	f.has(deny_with(f.good_plan, f.with_policy("tencentcloud", {"accounts": {f.account: {"regions": ["ap-guangzhou"], "csip_sub_uins": ["100021372635", "100021372636"]}}})), "NET-01: sub-account 100021372636 of account 100000000001: no auditlog_csip_user_call_records data source read it under account 100000000001")
 }
 
 # Probe 6: a deferred read cannot pass, whatever the plan's exit code.
@@ -311,14 +311,55 @@ test_probe6_deferred_read if {
 
 inst(key, r) := json.patch(r, [{"op": "replace", "path": "/address", "value": replace(r.address, "module.compliance.", sprintf("module.compliance[\"%s\"].", [key]))}])
 
-# Probe 8: two module instances, two accounts: each finding says which.
+two_accounts := f.with_policy("tencentcloud", {"accounts": {
+	f.account: {"regions": ["ap-guangzhou"], "csip_sub_uins": ["100021372635"]},
+	"200000000002": {"regions": ["ap-guangzhou"], "csip_sub_uins": ["200021372635"]},
+}})
+
+# Probe 8: two module instances, two accounts: each finding says which
+# account its read acted as (evidence.account_id), not only the author's key.
 test_probe8_module_instances_are_named if {
 	prod := [inst("prod", r) | some r in f.good_resources]
-	dev := [inst("dev", f.with_evidence(f.csip_ds("100021372635", [f.csip_rec("198.51.100.7", "2026-05-30 10:00:00")]), {"account_id": "200000000002"}))]
+	dev := [inst("dev", f.with_evidence(json.patch(f.csip_ds("200021372635", [f.csip_rec("198.51.100.7", "2026-05-30 10:00:00")]), [{"op": "replace", "path": "/address", "value": f.csip_address("200021372635")}]), {"account_id": "200000000002"}))]
 	p := f.plan(array.concat(prod, dev))
-	msgs := deny_with(p, f.with_policy("tencentcloud_accounts", [f.account, "200000000002"]))
-	f.has(msgs, "NET-01: module.compliance[\"dev\"].data.auditlog_csip_user_call_records.sub[\"100021372635\"]: 100021372635/198.51.100.7: ")
+	msgs := deny_with(p, two_accounts)
+	f.has(msgs, "NET-01: module.compliance[\"dev\"].data.auditlog_csip_user_call_records.sub[\"200021372635\"]: 200021372635/198.51.100.7: ")
+	f.has_all(msgs, ["NET-01: module.compliance[\"dev\"]", "outside every allowed network (read as account 200000000002, sub-account 200021372635)"])
 	not f.has(msgs, "NET-01: module.compliance[\"prod\"]")
+}
+
+# The instance key is the author's word: an instance keyed "prod" whose read
+# acted as another account is named by that account.
+test_findings_named_by_the_account_read if {
+	r := inst("prod", f.with_evidence(f.tracks_ds([f.track(1001, "off", 0, "*", "*", ["*"], f.cos)]), {"account_id": "200000000002"}))
+	msgs := deny_with(f.plan([r]), two_accounts)
+	f.has_all(msgs, ["TRK-01: module.compliance[\"prod\"].data.auditlog_cloudaudit_tracks.all: off: tracking set 1001 is disabled (status 0) (read as account 200000000002, in region ap-guangzhou)"])
+}
+
+# Probe 8, variant 3: TRK-04 satisfied by another account's tracking set with
+# the same id (ids repeat across accounts). The detail read must act as the
+# account whose list names the set.
+test_probe8_tracking_set_of_another_account if {
+	tracks_b := json.patch(f.with_evidence(f.tracks_ds([f.good_track]), {"account_id": "200000000002"}), [{"op": "replace", "path": "/address", "value": "module.compliance.data.auditlog_cloudaudit_tracks.b"}])
+
+	# Account 1's set 1001 records every member; account 2's set 1001 is not read.
+	p := f.plan(array.concat(f.good_resources, [tracks_b]))
+	msgs := deny_with(p, two_accounts)
+	f.has(msgs, "TRK-04: module.compliance.data.auditlog_cloudaudit_tracks.b: organization: no enabled tracking set of account 200000000002 records every member of the organization")
+	not f.has(msgs, sprintf("TRK-04: %s: organization", [f.tracks_address]))
+
+	# Read as account 2 too: both pass.
+	detail_b := json.patch(f.with_evidence(f.track_ds(1001, 1, 1), {"account_id": "200000000002"}), [{"op": "replace", "path": "/address", "value": "module.compliance.data.auditlog_cloudaudit_track.b[\"1001\"]"}])
+	ok := deny_with(f.plan(array.concat(f.good_resources, [tracks_b, detail_b])), two_accounts)
+	not f.has(ok, "TRK-04: module.compliance.data.auditlog_cloudaudit_tracks.b: organization")
+}
+
+# tracking_sets names the sets that may satisfy TRK-04 in an account.
+test_tracking_sets_of_an_account if {
+	pol := f.with_policy("tencentcloud", {"accounts": {f.account: {"regions": ["ap-guangzhou"], "csip_sub_uins": ["100021372635"], "tracking_sets": [2002]}}})
+	f.has(deny_with(f.good_plan, pol), sprintf("TRK-04: %s: organization: no enabled tracking set of account 100000000001 records every member of the organization (TrackForAllMembers, read by auditlog_cloudaudit_track as the same account, one of tencentcloud.accounts[\"100000000001\"].tracking_sets: 2002)", [f.tracks_address]))
+	ok := f.with_policy("tencentcloud", {"accounts": {f.account: {"regions": ["ap-guangzhou"], "csip_sub_uins": ["100021372635"], "tracking_sets": [1001]}}})
+	count(deny_with(f.good_plan, ok)) == 0
 }
 
 # Probe 8: a null account when the policy names one.
@@ -330,20 +371,47 @@ test_probe8_unknown_account if {
 # --- The controls the policy data enables -----------------------------------------------------
 
 test_disabled_control_is_not_judged if {
-	pol := f.with_policy("controls", {id: {"allowed_narrowing": []} | some id in ["TRK-01", "TRK-02", "TRK-03", "TRK-04", "NET-01", "EVT-01", "UC-02"]})
+	pol := f.with_policy("controls", object.union(f.policy.controls, {"UC-01": {"enabled": false, "allowed_narrowing": []}}))
 	msgs := deny_with(f.replacing(f.uc_ds([f.uc_ev("mallory", "DeleteUHostInstance", true, 2)])), pol)
 	count(control_msgs(msgs, "UC-01")) == 0
+	count(msgs) == 0
 	not compliance.controls["UC-01"] with data.auditlog.policy as pol with input as f.good_plan
+	"UC-01" in compliance.disabled with data.auditlog.policy as pol
+}
+
+# Every control of the policy is listed: one left out is not silently skipped.
+test_unlisted_control if {
+	pol := f.with_policy("controls", object.remove(f.policy.controls, ["UC-01"]))
+	f.has(deny_with(f.good_plan, pol), "POLICY: controls has no \"UC-01\" (No risky UCloud operation by an unexpected user): list every control of the policy, with \"enabled\": false for one it skips")
+	count(compliance.enabled) == 0 with data.auditlog.policy as pol
 }
 
 test_unknown_control_in_the_policy if {
-	pol := f.with_policy("controls", object.union(f.policy.controls, {"NET-99": {"allowed_narrowing": []}}))
+	pol := f.with_policy("controls", object.union(f.policy.controls, {"NET-99": {"enabled": true, "allowed_narrowing": []}}))
 	f.has(deny_with(f.good_plan, pol), "POLICY: controls[\"NET-99\"] is not a control of this policy")
 }
 
 test_invalid_policy_enables_nothing if {
 	count(compliance.enabled) == 0 with data.auditlog.policy as f.with_policy("ucloud_max_failed", -1)
 	f.has(deny_with(f.good_plan, f.with_policy("ucloud_max_failed", -1)), "POLICY: data.auditlog.policy does not match its schema: ucloud_max_failed")
+}
+
+# CHECK: lines name each instance of a check, module instance keys kept.
+test_check_instances_keep_their_keys if {
+	p := json.patch(f.good_plan, [{"op": "replace", "path": "/checks", "value": [{
+		"address": {"kind": "check", "to_display": "module.compliance.check.net_01", "module": "module.compliance", "name": "net_01"},
+		"status": "fail",
+		"instances": [
+			{"address": {"to_display": "module.compliance[\"prod\"].check.net_01", "module": "module.compliance[\"prod\"]"}, "status": "fail"},
+			{"address": {"to_display": "module.compliance[\"dev\"].check.net_01", "module": "module.compliance[\"dev\"]"}, "status": "pass"},
+		],
+	}]}])
+	msgs := deny(p)
+	"CHECK: module.compliance[\"prod\"].check.net_01 is fail" in msgs
+	not f.has(msgs, "CHECK: module.compliance.check.net_01")
+	not f.has(msgs, "CHECK: module.compliance[\"dev\"]")
+	c := compliance.controls["NET-01"] with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
+	"CHECK: module.compliance[\"prod\"].check.net_01 is fail" in c.problems
 }
 
 test_failed_check_counts_against_its_control if {

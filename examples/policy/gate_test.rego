@@ -26,9 +26,9 @@ test_exit_1_lists_the_violations if {
 	l := lines(failing_plan)
 	l[0] == "exit=1"
 	"Violations (1):" in l
-	sprintf("  UC-01: %s: mallory/DeleteUHostInstance/uhost-1: DeleteUHostInstance by mallory from 106.75.1.1 at 2026-05-30T00:00:00Z", [f.uc_address]) in l
-	"  FAIL UC-01 No risky UCloud operation by an unexpected user: 1 finding on 1 record from 1 data source" in l
-	sprintf("  FAIL %s: 1 record; window 2026-05-04T00:00:00Z to 2026-06-01T00:00:00Z; project_id org-sim001; complete", [f.uc_address]) in l
+	sprintf("  UC-01: %s: mallory/DeleteUHostInstance/uhost-1: DeleteUHostInstance by mallory from 106.75.1.1 at 2026-05-30T00:00:00Z (read in project org-sim001)", [f.uc_address]) in l
+	"  FAIL UC-01 No risky UCloud operation by an unexpected user: 1 finding on 1 scanned, 1 kept from 1 data source" in l
+	sprintf("  FAIL %s: 1 record; window 2026-05-04T00:00:00Z to 2026-06-01T00:00:00Z; project_id org-sim001; endpoint https://api.ucloud.cn; complete", [f.uc_address]) in l
 }
 
 test_exit_2_when_the_plan_cannot_be_judged if {
@@ -52,7 +52,7 @@ test_exit_2_for_a_stale_plan if {
 
 # No control evaluated is never a pass.
 test_exit_2_when_no_control_is_evaluated if {
-	pol := f.with_policy("controls", {"NET-99": {"allowed_narrowing": []}})
+	pol := f.with_policy("controls", {id: {"enabled": false, "allowed_narrowing": []} | some id, _ in f.policy.controls})
 	o := gate.output with input as f.good_plan with data.auditlog.policy as pol with time.now_ns as f.now_ns
 	startswith(o, "exit=2\n")
 }
@@ -61,17 +61,42 @@ test_exit_2_when_no_control_is_evaluated if {
 # which account, region and project.
 test_report_shows_provenance if {
 	l := lines(f.good_plan)
-	sprintf("  PASS %s: 1 record; account_id 100000000001, region ap-guangzhou; complete", [f.tracks_address]) in l
-	"  PASS NET-01 Sub-accounts call the cloud API only from allow-listed networks: 0 findings on 2 records from 1 data source" in l
+	sprintf("  PASS %s: 1 record; account_id 100000000001, region ap-guangzhou; endpoint https://cloudaudit.tencentcloudapi.com; complete", [f.tracks_address]) in l
+	"  PASS NET-01 Sub-accounts call the cloud API only from allow-listed networks: 0 findings on 2 scanned, 2 kept from 1 data source" in l
 	p := f.replacing(f.with_evidence(f.csip_ds("100021372635", []), {"complete": false, "narrowed_by": ["filter.filters", "filter.limit"], "window_chosen_by_api": true}))
-	sprintf("  FAIL %s: 0 records; window chosen by the API; account_id 100000000001; narrowed by filter.filters, filter.limit; INCOMPLETE", [f.csip_address("100021372635")]) in lines(p)
+	sprintf("  FAIL %s: 0 records; window chosen by the API; account_id 100000000001; endpoint https://csip.tencentcloudapi.com; narrowed by filter.filters, filter.limit; INCOMPLETE", [f.csip_address("100021372635")]) in lines(p)
 }
 
+# Counts say what was scanned and what was kept: a selected read that scanned
+# 3 records and kept none is not "0 records".
+test_counts_say_scanned_and_kept if {
+	p := f.replacing(f.with_evidence(f.uc_ds([]), {"records": 0, "scanned": 3}))
+	l := lines(p)
+	sprintf("  PASS %s: 3 scanned, 0 kept; window 2026-05-04T00:00:00Z to 2026-06-01T00:00:00Z; project_id org-sim001; endpoint https://api.ucloud.cn; complete", [f.uc_address]) in l
+	"  PASS UC-02 Failed UCloud operations stay at or below the threshold: 0 findings on 3 scanned, 0 kept from 1 data source" in l
+}
+
+# The provenance lines print each read's endpoint, the one the policy's
+# origins judge.
+test_provenance_prints_the_endpoint if {
+	p := f.replacing(f.with_evidence(f.uc_ds([]), {"endpoint": "http://api.ucloud.cn"}))
+	l := lines(p)
+	l[0] == "exit=1"
+	sprintf("  FAIL %s: 0 records; window 2026-05-04T00:00:00Z to 2026-06-01T00:00:00Z; project_id org-sim001; endpoint http://api.ucloud.cn; complete", [f.uc_address]) in l
+}
+
+only_net01 := f.with_policy("controls", {id: {"enabled": id == "NET-01", "allowed_narrowing": []} | some id, _ in f.policy.controls})
+
+# Disabled controls print SKIP, and the reads only they rest on are "not
+# judged": neither PASS nor FAIL.
 test_report_marks_skipped_controls if {
-	pol := f.with_policy("controls", {"NET-01": {"allowed_narrowing": []}})
-	o := gate.output with input as f.good_plan with data.auditlog.policy as pol with time.now_ns as f.now_ns
-	contains(o, "  SKIP UC-01 No risky UCloud operation by an unexpected user: not enabled in the policy data")
+	o := gate.output with input as failing_plan with data.auditlog.policy as only_net01 with time.now_ns as f.now_ns
+	startswith(o, "exit=0\n")
+	contains(o, sprintf("  SKIP UC-01 No risky UCloud operation by an unexpected user: disabled in the policy data (controls[\"UC-01\"].enabled is false); its reads not judged: %s", [f.uc_address]))
 	contains(o, "Controls (1 of 8 enabled by the policy data):")
+	contains(o, sprintf("  NOT JUDGED %s: 1 record;", [f.uc_address]))
+	contains(o, sprintf("  PASS %s: 2 records;", [f.csip_address("100021372635")]))
+	not contains(o, "mallory")
 }
 
 # --- JUnit -------------------------------------------------------------------------------
@@ -107,10 +132,47 @@ test_junit_deferred_reads_are_cases if {
 }
 
 test_junit_skipped_controls if {
-	pol := f.with_policy("controls", {"NET-01": {"allowed_narrowing": []}})
-	j := gate.junit with input as f.good_plan with data.auditlog.policy as pol with time.now_ns as f.now_ns
-	contains(j, `<testcase classname="controls" name="UC-02 Failed UCloud operations stay at or below the threshold"><skipped message="not enabled in the policy data"/></testcase>`)
+	j := gate.junit with input as f.good_plan with data.auditlog.policy as only_net01 with time.now_ns as f.now_ns
+	contains(j, sprintf(`<testcase classname="controls" name="UC-02 Failed UCloud operations stay at or below the threshold"><skipped message="disabled in the policy data (controls[&quot;UC-02&quot;].enabled is false); its reads not judged: %s"/></testcase>`, [f.uc_address]))
 	contains(j, `<testsuite name="controls" tests="8" failures="0" errors="0" skipped="7">`)
+	contains(j, sprintf(`<testcase classname="data sources" name="%s"><skipped message="not judged: no enabled control rests on it; `, [f.uc_address]))
+}
+
+# --- What the run rests on (data.auditlog.gate_run) -------------------------------------------
+
+run_out(run) := o if {
+	o := gate.output with input as f.good_plan with data.auditlog.policy as f.policy with data.auditlog.gate_run as run with time.now_ns as f.now_ns
+}
+
+run_junit(run) := j if {
+	j := gate.junit with input as f.good_plan with data.auditlog.policy as f.policy with data.auditlog.gate_run as run with time.now_ns as f.now_ns
+}
+
+test_simulator_policy_says_so_everywhere if {
+	run := {"plan_exit_code": 0, "sealed": true, "simulator_policy": true, "provider_verified": false}
+	l := split(run_out(run), "\n")
+	l[0] == "exit=0"
+	l[1] == "SIMULATOR POLICY: not evidence of any cloud; provider not verified"
+	endswith(l[count(l) - 1], "; SIMULATOR POLICY: not evidence of any cloud; provider not verified")
+	j := run_junit(run)
+	contains(j, `<testsuites name="auditlog gate; SIMULATOR POLICY: not evidence of any cloud; provider not verified"`)
+	contains(j, `<property name="trust" value="SIMULATOR POLICY: not evidence of any cloud; provider not verified"/>`)
+}
+
+test_unverified_provider_says_so_everywhere if {
+	run := {"plan_exit_code": 0, "sealed": false, "simulator_policy": false, "provider_verified": false}
+	l := split(run_out(run), "\n")
+	startswith(l[1], "provider not verified: ")
+	endswith(l[count(l) - 1], "; provider not verified")
+	not contains(run_out(run), "SIMULATOR")
+	contains(run_junit(run), `<testsuites name="auditlog gate; provider not verified"`)
+}
+
+test_verified_run_has_no_trust_notes if {
+	o := run_out({"plan_exit_code": 0, "sealed": true, "simulator_policy": false, "provider_verified": true})
+	not contains(o, "not verified")
+	not contains(o, "SIMULATOR")
+	not contains(run_junit({"plan_exit_code": 0, "provider_verified": true}), "<properties>")
 }
 
 test_xml_escaping if {
@@ -119,7 +181,7 @@ test_xml_escaping if {
 
 # A control id the policy does not know (a typo) must not silently drop a control.
 test_exit_2_for_an_unknown_control if {
-	pol := f.with_policy("controls", object.union(f.policy.controls, {"NET-99": {"allowed_narrowing": []}}))
+	pol := f.with_policy("controls", object.union(f.policy.controls, {"NET-99": {"enabled": true, "allowed_narrowing": []}}))
 	o := gate.output with input as f.good_plan with data.auditlog.policy as pol with time.now_ns as f.now_ns
 	startswith(o, "exit=2\n")
 	contains(o, "POLICY: controls[\"NET-99\"] is not a control of this policy")

@@ -143,19 +143,65 @@ else := record_count(r)
 
 # A read deferred to apply (its configuration depends on something unknown at
 # plan time) has no values at all: it appears only in resource_changes, with
-# the action "read".
+# the action "read". A data source nested in a check block is read at plan
+# time and again at apply: resource_changes lists it with the action "read"
+# and the reason "read_because_check_nested", and its plan-time values are in
+# prior_state like any other read's. It is deferred only when it has none.
 deferred contains rc.address if {
+	some rc in data_reads
+	not check_nested(rc)
+}
+
+# check_nested_without_values are the reads nested in a check block that
+# have no values at plan time (their read failed, which a check block only
+# warns of, or waits for a value known after apply).
+check_nested_without_values contains rc.address if {
+	some rc in data_reads
+	check_nested(rc)
+	not rc.address in {r.address | some r in data_sources}
+}
+
+# check_nested_reads are the addresses of reads nested in a check block.
+check_nested_reads contains rc.address if {
+	some rc in data_reads
+	check_nested(rc)
+}
+
+data_reads contains rc if {
 	some rc in input.resource_changes
 	rc.mode == "data"
 	known_types[rc.type]
 	"read" in rc.change.actions
 }
 
+check_nested(rc) if rc.action_reason == "read_because_check_nested"
+
 deferred_type(t) if {
-	some rc in input.resource_changes
-	rc.mode == "data"
+	some rc in data_reads
 	rc.type == t
-	"read" in rc.change.actions
+	not check_nested(rc)
+}
+
+deferred_type(t) if {
+	some rc in data_reads
+	rc.type == t
+	rc.address in check_nested_without_values
+}
+
+# check_instances are the check blocks' results, one per instance, each
+# named by its full address with module instance keys
+# (module.compliance["prod"].check.net_01); a check without instances (its
+# module has none, or the plan errored) is named by its configuration address.
+check_instances contains {"address": i.address.to_display, "status": i.status} if {
+	some c in input.checks
+	c.address.kind == "check"
+	some i in c.instances
+}
+
+check_instances contains {"address": c.address.to_display, "status": c.status} if {
+	some c in input.checks
+	c.address.kind == "check"
+	count(object.get(c, "instances", [])) == 0
 }
 
 # --- Plans that cannot be judged (the gate's exit 2) ---------------------------------
@@ -208,19 +254,24 @@ opentofu_plan if {
 # A targeted plan (-target, -exclude) reads only the data sources it
 # targets: every other one keeps the values of the state file, which the
 # configuration's author controls. Terraform marks it "complete": false.
+# An errored plan is also "complete": false; it is reported as errored only.
 cannot_judge contains "PLAN: the plan is not complete (\"complete\": false): a targeted plan (-target or -exclude) reads only the data sources it targets, the others keep their values from the state; plan without targeting" if {
 	input.complete == false
+	input.errored != true
 }
 
 cannot_judge contains sprintf("PLAN: %s is deferred to apply: it has no values at plan time, so no control can use it", [a]) if {
 	some a in deferred
 }
 
+cannot_judge contains sprintf("PLAN: %s is nested in a check block and has no values at plan time (its read failed, which a check block only warns of, or waits for a value known after apply): no control can use it", [a]) if {
+	some a in check_nested_without_values
+}
+
 # A check whose result is not known (unknown: values known only after apply,
 # or an errored plan; error: the condition itself failed to evaluate).
-cannot_judge contains sprintf("CHECK: %s is %s: its result is not known at plan time", [c.address.to_display, c.status]) if {
-	some c in input.checks
-	c.address.kind == "check"
+cannot_judge contains sprintf("CHECK: %s is %s: its result is not known at plan time", [c.address, c.status]) if {
+	some c in check_instances
 	c.status in {"unknown", "error"}
 }
 
@@ -247,9 +298,8 @@ plan_age_s := floor((time.now_ns() - time.parse_rfc3339_ns(input.timestamp)) / 1
 
 # --- Violations of the plan as a whole (the gate's exit 1) -----------------------------
 
-plan_violations contains sprintf("CHECK: %s is %s", [c.address.to_display, c.status]) if {
-	some c in input.checks
-	c.address.kind == "check"
+plan_violations contains sprintf("CHECK: %s is %s", [c.address, c.status]) if {
+	some c in check_instances
 	c.status == "fail"
 }
 

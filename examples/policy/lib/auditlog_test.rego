@@ -49,6 +49,40 @@ test_errored_plan if {
 	f.has(cannot_judge(p), "PLAN: the plan errored")
 }
 
+# An errored plan is "complete": false as well; it is called errored, not
+# also "a targeted plan".
+test_errored_plan_is_not_called_targeted if {
+	p := json.patch(f.good_plan, [{"op": "replace", "path": "/errored", "value": true}, {"op": "replace", "path": "/complete", "value": false}])
+	f.has(cannot_judge(p), "PLAN: the plan errored")
+	not f.has(cannot_judge(p), "PLAN: the plan is not complete")
+	t := json.patch(f.good_plan, [{"op": "replace", "path": "/complete", "value": false}])
+	f.has(cannot_judge(t), "PLAN: the plan is not complete (\"complete\": false): a targeted plan")
+}
+
+# A data source nested in a check block is listed in resource_changes with
+# "read_because_check_nested" although it was read at plan time: its values
+# are evidence, and it is not "deferred to apply".
+check_nested_change(address) := {
+	"address": address, "mode": "data", "type": "auditlog_ucloud_operation_events",
+	"change": {"actions": ["read"], "after": null}, "action_reason": "read_because_check_nested",
+}
+
+test_check_nested_read_with_values_is_evidence if {
+	p := json.patch(f.good_plan, [{"op": "add", "path": "/resource_changes/-", "value": check_nested_change(f.uc_address)}])
+	count(cannot_judge(p)) == 0
+	f.uc_address in lib.check_nested_reads with input as p
+	not f.has(cannot_judge(p), sprintf("PLAN: %s is deferred", [f.uc_address]))
+}
+
+# Without values (its read failed, which a check block only warns of) it is
+# named as nested in a check block, not as deferred.
+test_check_nested_read_without_values if {
+	p := json.patch(f.without_type("auditlog_ucloud_operation_events"), [{"op": "add", "path": "/resource_changes/-", "value": check_nested_change(f.uc_address)}])
+	f.has(cannot_judge(p), sprintf("PLAN: %s is nested in a check block and has no values at plan time", [f.uc_address]))
+	not f.has(cannot_judge(p), sprintf("PLAN: %s is deferred", [f.uc_address]))
+	not f.has(plan_violations(p), "PLAN: no auditlog_ucloud_operation_events")
+}
+
 # An errored plan with no prior_state at all (the read failed) still fails.
 test_errored_plan_without_state if {
 	p := {"format_version": "1.2", "timestamp": f.ts, "errored": true, "checks": [

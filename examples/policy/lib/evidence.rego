@@ -108,84 +108,189 @@ covers(ws, we) if {
 # --- The API server ---------------------------------------------------------------------
 #
 # The provider block (tencentcloud.endpoint, tencentcloud.domain,
-# ucloud.base_url) chooses the server a read calls, and the configuration's
-# author writes it: a server of theirs can answer compliant records for any
-# account. evidence.endpoint says which server answered; its host must match
-# one of the policy's allowed_endpoint_hosts (RE2, matched against the host
-# alone, without scheme, port or path).
+# tencentcloud.protocol, ucloud.base_url) chooses the server a read calls,
+# and the configuration's author writes it: a server of theirs, or any party
+# on the path of plain HTTP, can answer compliant records for any account.
+# evidence.endpoint says which server answered; it must match one of the
+# policy's origins on all three of scheme, host and port: HTTPS unless the
+# origin says "http", the exact host or the whole host matching its
+# host_pattern, the origin's port or else its scheme's (443, 80).
 
-evidence_problems contains problem(r, "API server not known (evidence.endpoint is null or not a URL): whether the records come from the cloud's API cannot be known (a provider older than evidence.endpoint?)") if {
+evidence_problems contains problem(r, "API server not known (evidence.endpoint is null or not a URL with a scheme, host and port): whether the records come from the cloud's API cannot be known (a provider older than evidence.endpoint?)") if {
 	some r in data_sources
 	has_evidence(r)
-	not endpoint_host(r)
+	not endpoint_parts(r)
 }
 
-evidence_problems contains problem(r, sprintf("API server %s is not one the policy trusts (allowed_endpoint_hosts: %s): the configuration chose it (tencentcloud.endpoint, tencentcloud.domain or ucloud.base_url), and its answers are not the cloud's", [ev_get(r, "endpoint"), concat(", ", param("allowed_endpoint_hosts"))])) if {
+evidence_problems contains problem(r, sprintf("API server %s (%s) is not one the policy trusts (origins: %s): the configuration chose it (tencentcloud.endpoint, tencentcloud.domain, tencentcloud.protocol or ucloud.base_url), and its answers are not the cloud's", [ev_get(r, "endpoint"), origin_text(e), concat(", ", [origin_text(o) | some o in origins_list])])) if {
 	some r in data_sources
-	host := endpoint_host(r)
-	not endpoint_allowed(host)
+	e := endpoint_parts(r)
+	not endpoint_allowed(e)
 }
 
-# endpoint_host is the host of evidence.endpoint, lower case.
-endpoint_host(r) := lower(m[0][1]) if {
+default_port := {"https": 443, "http": 80}
+
+# endpoint_parts is {"scheme", "host", "port"} of evidence.endpoint, scheme
+# and host in lower case, the port the scheme's when the URL has none.
+endpoint_parts(r) := {"scheme": scheme, "host": lower(m[0][2]), "port": url_port(scheme, m[0][3])} if {
 	e := ev_get(r, "endpoint")
 	is_string(e)
-	m := regex.find_all_string_submatch_n(`^[A-Za-z][A-Za-z0-9+.-]*://(\[[^\]]*\]|[^/:?#]+)`, e, 1)
+	m := regex.find_all_string_submatch_n(`^([A-Za-z][A-Za-z0-9+.-]*)://(?:[^/?#@]*@)?(\[[^\]/?#]*\]|[^/:?#@\[\]]+)(?::([0-9]{0,5}))?(?:[/?#].*)?$`, e, 1)
 	count(m) == 1
+	scheme := lower(m[0][1])
+	url_port(scheme, m[0][3]) <= 65535
 }
 
-endpoint_allowed(host) if {
-	some p in param("allowed_endpoint_hosts")
-	regex.match(p, host)
+url_port(scheme, "") := default_port[scheme]
+
+url_port(_, p) := to_number(p) if p != ""
+
+# endpoint_host is the host of evidence.endpoint, lower case.
+endpoint_host(r) := endpoint_parts(r).host
+
+endpoint_allowed(e) if {
+	some o in origins_list
+	origin_matches(o, e)
 }
 
-# --- Account, region, project -----------------------------------------------------------
+origin_scheme(o) := object.get(o, "scheme", "https")
 
-evidence_problems contains problem(r, sprintf("account not known (evidence.account_id is null: the identity could not be learned), but the policy expects %s (tencentcloud_accounts)", [concat(", ", param("tencentcloud_accounts"))])) if {
+origin_port(o) := object.get(o, "port", default_port[origin_scheme(o)])
+
+origin_matches(o, e) if {
+	origin_scheme(o) == e.scheme
+	origin_port(o) == e.port
+	origin_host_matches(o, e.host)
+}
+
+origin_host_matches(o, host) if {
+	is_string(o.host)
+	lower(o.host) == host
+}
+
+# A pattern matches the whole host, whatever its own anchors say (^a|b$ is
+# anchored on one side of each branch only).
+origin_host_matches(o, host) if {
+	is_string(o.host_pattern)
+	regex.is_valid(o.host_pattern)
+	regex.match(sprintf("^(?:%s)$", [o.host_pattern]), host)
+}
+
+# origin_text shows an origin (or the parts of an endpoint) as
+# scheme://host:port, a pattern between slashes.
+origin_text(o) := sprintf("%s://%s:%d", [origin_scheme(o), origin_host_text(o), origin_port(o)])
+
+origin_host_text(o) := o.host if is_string(o.host)
+
+else := sprintf("/%s/", [o.host_pattern]) if is_string(o.host_pattern)
+
+else := sprintf("%v", [o.host])
+
+# acting_as_text names what a read acted as, from its evidence (never from
+# the module instance key the author chose): " (read as account A in region
+# G)", " (read as account A, sub-account U)", " (read in project P)"; "" when
+# the evidence names none.
+acting_as_text(r) := sprintf(" (read %s)", [concat(", ", parts)]) if {
+	parts := [s |
+		some s in [
+			acting_part("as account %s", ev_get(r, "account_id")),
+			acting_part("in region %s", ev_get(r, "region")),
+			acting_part("sub-account %s", csip_sub_uin(r)),
+			acting_part("in project %s", ev_get(r, "project_id")),
+		]
+		s != ""
+	]
+	count(parts) > 0
+} else := ""
+
+acting_part(format, value) := sprintf(format, [value]) if is_string(value)
+
+else := ""
+
+csip_sub_uin(r) := r.values.sub_uin if r.type == "auditlog_csip_user_call_records"
+
+else := null
+
+# --- The organization: accounts, their regions and sub-accounts; projects -----------
+#
+# tencentcloud.accounts maps each account (owner UIN) to the regions its
+# CloudAudit reads are sent to and the CSIP sub-accounts read under it. A
+# read must act as an account the policy names, in one of that account's
+# regions, and a CSIP read must read a sub-account of the account it acts as
+# (evidence.account_id is the owner the call was made as).
+
+org_accounts := data.auditlog.policy.tencentcloud.accounts if is_object(data.auditlog.policy.tencentcloud.accounts)
+
+else := {}
+
+account_ids := sort([a | some a, _ in org_accounts])
+
+regions_of(a) := org_accounts[a].regions
+
+sub_uins_of(a) := object.get(org_accounts[a], "csip_sub_uins", [])
+
+ucloud_projects := data.auditlog.policy.ucloud.projects if is_array(data.auditlog.policy.ucloud.projects)
+
+else := []
+
+evidence_problems contains problem(r, sprintf("account not known (evidence.account_id is null: the identity could not be learned), but the policy names the accounts %s (tencentcloud.accounts)", [names_text(account_ids)])) if {
 	some r in data_sources
 	tencent_types[r.type]
-	count(param("tencentcloud_accounts")) > 0
 	not is_string(ev_get(r, "account_id"))
 }
 
-evidence_problems contains problem(r, sprintf("account %s is not one the policy expects (tencentcloud_accounts: %s)", [a, concat(", ", param("tencentcloud_accounts"))])) if {
+evidence_problems contains problem(r, sprintf("account %s is not one the policy names (tencentcloud.accounts: %s)", [a, names_text(account_ids)])) if {
 	some r in data_sources
 	tencent_types[r.type]
-	count(param("tencentcloud_accounts")) > 0
 	a := ev_get(r, "account_id")
 	is_string(a)
-	not a in param("tencentcloud_accounts")
+	not org_accounts[a]
 }
 
-evidence_problems contains problem(r, sprintf("region not known (evidence.region is null), but the policy expects %s (tencentcloud_regions)", [concat(", ", param("tencentcloud_regions"))])) if {
+evidence_problems contains problem(r, "region not known (evidence.region is null), but the policy names the regions each account is read in (tencentcloud.accounts[ACCOUNT].regions)") if {
 	some r in data_sources
 	regional_types[r.type]
-	count(param("tencentcloud_regions")) > 0
 	not is_string(ev_get(r, "region"))
 }
 
-evidence_problems contains problem(r, sprintf("region %s is not one the policy expects (tencentcloud_regions: %s)", [g, concat(", ", param("tencentcloud_regions"))])) if {
+evidence_problems contains problem(r, sprintf("region %s is not one of account %s's regions (tencentcloud.accounts[\"%s\"].regions: %s)", [g, a, a, names_text(regions_of(a))])) if {
 	some r in data_sources
 	regional_types[r.type]
-	count(param("tencentcloud_regions")) > 0
+	a := ev_get(r, "account_id")
+	org_accounts[a]
 	g := ev_get(r, "region")
 	is_string(g)
-	not g in param("tencentcloud_regions")
+	not g in regions_of(a)
 }
 
-evidence_problems contains problem(r, sprintf("project not known (evidence.project_id is null), but the policy expects %s (ucloud_projects)", [concat(", ", param("ucloud_projects"))])) if {
+evidence_problems contains problem(r, sprintf("sub-account %v was read under account %s, which the policy does not name as its owner (tencentcloud.accounts[\"%s\"].csip_sub_uins: %s)%s", [u, a, a, names_text(sub_uins_of(a)), owners_text(u)])) if {
+	some r in data_sources_of("auditlog_csip_user_call_records")
+	a := ev_get(r, "account_id")
+	org_accounts[a]
+	u := r.values.sub_uin
+	not u in sub_uins_of(a)
+}
+
+owners_text(u) := sprintf("; the policy names it under %s", [concat(", ", owners)]) if {
+	owners := sort([a | some a, _ in org_accounts; u in sub_uins_of(a)])
+	count(owners) > 0
+} else := ""
+
+evidence_problems contains problem(r, sprintf("project not known (evidence.project_id is null), but the policy names the projects %s (ucloud.projects)", [names_text(ucloud_projects)])) if {
 	some r in data_sources_of("auditlog_ucloud_operation_events")
-	count(param("ucloud_projects")) > 0
 	not is_string(ev_get(r, "project_id"))
 }
 
-evidence_problems contains problem(r, sprintf("project %s is not one the policy expects (ucloud_projects: %s)", [p, concat(", ", param("ucloud_projects"))])) if {
+evidence_problems contains problem(r, sprintf("project %s is not one the policy names (ucloud.projects: %s)", [p, names_text(ucloud_projects)])) if {
 	some r in data_sources_of("auditlog_ucloud_operation_events")
-	count(param("ucloud_projects")) > 0
 	p := ev_get(r, "project_id")
 	is_string(p)
-	not p in param("ucloud_projects")
+	not p in ucloud_projects
 }
+
+names_text(list) := concat(", ", list) if count(list) > 0
+
+else := "none"
 
 # --- What one control may accept ---------------------------------------------------------
 
@@ -231,20 +336,20 @@ reads_for(control, types) := {r |
 # as {"address": ADDRESS or null, "message": "CONTROL: ADDRESS: evidence: ..."}.
 control_evidence(control, types) := ((of_data_sources(control, types) | of_narrowing(control, types)) | of_selection(control, types)) | of_scope(control, types)
 
-of_data_sources(control, types) := {{"address": p.address, "message": sprintf("%s: %s: evidence: %s", [control, p.address, p.reason])} |
+of_data_sources(control, types) := {{"address": r.address, "message": sprintf("%s: %s: evidence: %s%s", [control, r.address, p.reason, acting_as_text(r)])} |
+	some r in reads_for(control, types)
 	some p in evidence_problems
-	p.type in types
-	p.address in {r.address | some r in reads_for(control, types)}
+	p.address == r.address
 }
 
-of_narrowing(control, types) := {{"address": r.address, "message": sprintf("%s: %s: evidence: narrowed by %s, which %s does not allow (controls[\"%s\"].allowed_narrowing): the read may hold fewer records than the window", [control, r.address, n, control, control])} |
+of_narrowing(control, types) := {{"address": r.address, "message": sprintf("%s: %s: evidence: narrowed by %s, which %s does not allow (controls[\"%s\"].allowed_narrowing): the read may hold fewer records than the window%s", [control, r.address, n, control, control, acting_as_text(r)])} |
 	some r in reads_for(control, types)
 	some n in narrowing(r)
 	n != "select"
 	not n in allowed_narrowing(control)
 }
 
-of_selection(control, types) := {{"address": r.address, "message": sprintf("%s: %s: evidence: narrowed by select (evidence.selection %s), which is not %s's selection (controls[\"%s\"].selection %s): the read may hold fewer records than %s reviews", [control, r.address, json.marshal(ev_get(r, "selection")), control, control, json.marshal(object.get(object.get(data.auditlog.policy.controls, control, {}), "selection", null)), control])} |
+of_selection(control, types) := {{"address": r.address, "message": sprintf("%s: %s: evidence: narrowed by select (evidence.selection %s), which is not %s's selection (controls[\"%s\"].selection %s): the read may hold fewer records than %s reviews%s", [control, r.address, json.marshal(ev_get(r, "selection")), control, control, json.marshal(object.get(object.get(data.auditlog.policy.controls, control, {}), "selection", null)), control, acting_as_text(r)])} |
 	some r in reads_for(control, types)
 	selected(r)
 	not selection_is(r, control)
@@ -252,7 +357,7 @@ of_selection(control, types) := {{"address": r.address, "message": sprintf("%s: 
 
 of_scope(control, types) := {{"address": null, "message": m} | some m in scope_messages(control, types)}
 
-scope_messages(control, types) := (((not_read(control, types) | accounts_not_read(control, types)) | regions_not_read(control, types)) | projects_not_read(control, types)) | sub_accounts_not_read(control, types)
+scope_messages(control, types) := ((not_read(control, types) | account_regions_not_read(control, types)) | projects_not_read(control, types)) | sub_accounts_not_read(control, types)
 
 not_read(control, types) := {sprintf("%s: no %s data source was read: the control has no evidence", [control, t]) |
 	some t in types
@@ -260,35 +365,29 @@ not_read(control, types) := {sprintf("%s: no %s data source was read: the contro
 	not deferred_type(t)
 }
 
-# Per-set reads (auditlog_cloudaudit_track) follow the list; the list is what
-# must come from every account and region.
-scoped_types := {"auditlog_cloudaudit_tracks", "auditlog_cloudaudit_events", "auditlog_csip_user_call_records"}
+# Per-set reads (auditlog_cloudaudit_track) follow the list; the lists and
+# the events are what must come from every (account, region) pair.
+paired_types := {"auditlog_cloudaudit_tracks", "auditlog_cloudaudit_events"}
 
-accounts_not_read(control, types) := {sprintf("%s: account %s: no %s data source read it (tencentcloud_accounts)", [control, a, t]) |
+account_regions_not_read(control, types) := {sprintf("%s: account %s, region %s: no %s data source read it (tencentcloud.accounts[\"%s\"].regions)", [control, a, g, t, a]) |
 	some t in types
-	scoped_types[t]
-	some a in param("tencentcloud_accounts")
-	not read_by(control, t, "account_id", a)
+	paired_types[t]
+	some a, acct in org_accounts
+	some g in acct.regions
+	not read_pair(control, t, a, g)
 }
 
-regions_not_read(control, types) := {sprintf("%s: region %s: no %s data source read it (tencentcloud_regions)", [control, g, t]) |
-	some t in types
-	scoped_types[t]
-	regional_types[t]
-	some g in param("tencentcloud_regions")
-	not read_by(control, t, "region", g)
-}
-
-projects_not_read(control, types) := {sprintf("%s: project %s: no auditlog_ucloud_operation_events data source read it (ucloud_projects)", [control, p]) |
+projects_not_read(control, types) := {sprintf("%s: project %s: no auditlog_ucloud_operation_events data source read it (ucloud.projects)", [control, p]) |
 	"auditlog_ucloud_operation_events" in types
-	some p in param("ucloud_projects")
+	some p in ucloud_projects
 	not read_by(control, "auditlog_ucloud_operation_events", "project_id", p)
 }
 
-sub_accounts_not_read(control, types) := {sprintf("%s: sub-account %s: no auditlog_csip_user_call_records data source read it (csip_sub_uins)", [control, u]) |
+sub_accounts_not_read(control, types) := {sprintf("%s: sub-account %s of account %s: no auditlog_csip_user_call_records data source read it under account %s (tencentcloud.accounts[\"%s\"].csip_sub_uins)", [control, u, a, a, a]) |
 	"auditlog_csip_user_call_records" in types
-	some u in param("csip_sub_uins")
-	not csip_read(control, u)
+	some a, _ in org_accounts
+	some u in sub_uins_of(a)
+	not csip_read(control, a, u)
 }
 
 # read_by holds when one of the reads control rests on (reads_for: not a read
@@ -299,7 +398,14 @@ read_by(control, t, key, value) if {
 	ev_get(r, key) == value
 }
 
-csip_read(control, uin) if {
+read_pair(control, t, account, region) if {
+	some r in reads_for(control, {t})
+	ev_get(r, "account_id") == account
+	ev_get(r, "region") == region
+}
+
+csip_read(control, account, uin) if {
 	some r in reads_for(control, {"auditlog_csip_user_call_records"})
+	ev_get(r, "account_id") == account
 	r.values.sub_uin == uin
 }

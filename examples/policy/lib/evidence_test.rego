@@ -137,35 +137,48 @@ test_narrowed_by_missing if {
 	f.has(problems_of(uc_with({"narrowed_by": null}), "UC-01", uc), sprintf("UC-01: %s: evidence: evidence.narrowed_by is missing", [f.uc_address]))
 }
 
-# --- Account, region, project, sub-accounts -------------------------------------------------
+# --- The organization: accounts, their regions and sub-accounts; projects ------------------
+
+# org returns the fixture policy with the accounts map given.
+org(accounts) := f.with_policy("tencentcloud", {"accounts": accounts})
+
+acct(regions, subs) := {"regions": regions, "csip_sub_uins": subs}
 
 test_other_account if {
 	msgs := problems_of(events_with({"account_id": "200000000002"}), "EVT-01", events)
-	f.has(msgs, sprintf("EVT-01: %s: evidence: account 200000000002 is not one the policy expects (tencentcloud_accounts: 100000000001)", [f.events_address]))
-	f.has(msgs, "EVT-01: account 100000000001: no auditlog_cloudaudit_events data source read it")
+	f.has(msgs, sprintf("EVT-01: %s: evidence: account 200000000002 is not one the policy names (tencentcloud.accounts: 100000000001) (read as account 200000000002, in region ap-guangzhou)", [f.events_address]))
+	f.has(msgs, "EVT-01: account 100000000001, region ap-guangzhou: no auditlog_cloudaudit_events data source read it (tencentcloud.accounts[\"100000000001\"].regions)")
 }
 
-test_null_account_when_the_policy_names_one if {
+test_null_account if {
 	msgs := problems_of(tracks_with({"account_id": null}), "TRK-01", tracks)
 	f.has(msgs, sprintf("TRK-01: %s: evidence: account not known (evidence.account_id is null", [f.tracks_address]))
 }
 
-test_null_account_when_the_policy_names_none if {
-	pol := f.with_policy("tencentcloud_accounts", [])
-	count(problems_with(tracks_with({"account_id": null}), pol, "TRK-01", tracks)) == 0
+# Version 2 names every account: an empty map is no account, never any.
+test_no_account_named if {
+	msgs := problems_with(f.good_plan, org({}), "TRK-01", tracks)
+	f.has(msgs, sprintf("TRK-01: %s: evidence: account 100000000001 is not one the policy names (tencentcloud.accounts: none)", [f.tracks_address]))
 }
 
 test_second_account_required if {
-	pol := f.with_policy("tencentcloud_accounts", [f.account, "200000000002"])
-	msgs := problems_with(f.good_plan, pol, "NET-01", csip)
-	f.has(msgs, "NET-01: account 200000000002: no auditlog_csip_user_call_records data source read it (tencentcloud_accounts)")
+	pol := org({f.account: acct(["ap-guangzhou"], ["100021372635"]), "200000000002": acct(["ap-guangzhou"], ["100021372699"])})
+	f.has(problems_with(f.good_plan, pol, "NET-01", csip), "NET-01: sub-account 100021372699 of account 200000000002: no auditlog_csip_user_call_records data source read it under account 200000000002 (tencentcloud.accounts[\"200000000002\"].csip_sub_uins)")
+	f.has(problems_with(f.good_plan, pol, "EVT-01", events), "EVT-01: account 200000000002, region ap-guangzhou: no auditlog_cloudaudit_events data source read it")
+	f.has(problems_with(f.good_plan, pol, "TRK-01", tracks), "TRK-01: account 200000000002, region ap-guangzhou: no auditlog_cloudaudit_tracks data source read it")
+}
+
+# An account without sub-accounts needs no CSIP read.
+test_account_without_sub_accounts if {
+	pol := org({f.account: acct(["ap-guangzhou"], ["100021372635"]), "200000000002": acct(["ap-guangzhou"], [])})
+	count(problems_with(f.good_plan, pol, "NET-01", csip)) == 0
 }
 
 test_region if {
-	f.has(problems_of(events_with({"region": "ap-shanghai"}), "EVT-01", events), sprintf("EVT-01: %s: evidence: region ap-shanghai is not one the policy expects", [f.events_address]))
+	f.has(problems_of(events_with({"region": "ap-shanghai"}), "EVT-01", events), sprintf("EVT-01: %s: evidence: region ap-shanghai is not one of account 100000000001's regions (tencentcloud.accounts[\"100000000001\"].regions: ap-guangzhou)", [f.events_address]))
 	f.has(problems_of(events_with({"region": null}), "EVT-01", events), sprintf("EVT-01: %s: evidence: region not known", [f.events_address]))
-	pol := f.with_policy("tencentcloud_regions", ["ap-guangzhou", "ap-singapore"])
-	f.has(problems_with(f.good_plan, pol, "EVT-01", events), "EVT-01: region ap-singapore: no auditlog_cloudaudit_events data source read it")
+	pol := org({f.account: acct(["ap-guangzhou", "ap-singapore"], ["100021372635"])})
+	f.has(problems_with(f.good_plan, pol, "EVT-01", events), "EVT-01: account 100000000001, region ap-singapore: no auditlog_cloudaudit_events data source read it")
 }
 
 # CSIP sends no region: its null region is never a problem.
@@ -174,15 +187,71 @@ test_csip_has_no_region if {
 }
 
 test_project if {
-	f.has(problems_of(uc_with({"project_id": "org-other"}), "UC-01", uc), sprintf("UC-01: %s: evidence: project org-other is not one the policy expects", [f.uc_address]))
+	f.has(problems_of(uc_with({"project_id": "org-other"}), "UC-01", uc), sprintf("UC-01: %s: evidence: project org-other is not one the policy names (ucloud.projects: org-sim001)", [f.uc_address]))
 	f.has(problems_of(uc_with({"project_id": null}), "UC-01", uc), sprintf("UC-01: %s: evidence: project not known", [f.uc_address]))
 	f.has(problems_of(uc_with({"project_id": "org-other"}), "UC-01", uc), "UC-01: project org-sim001: no auditlog_ucloud_operation_events data source read it")
 }
 
 # Probe 3: fewer sub-accounts read than the policy names.
 test_sub_account_not_read if {
-	pol := f.with_policy("csip_sub_uins", ["100021372635", "100021372636"])
-	f.has(problems_with(f.good_plan, pol, "NET-01", csip), "NET-01: sub-account 100021372636: no auditlog_csip_user_call_records data source read it (csip_sub_uins)")
+	pol := org({f.account: acct(["ap-guangzhou"], ["100021372635", "100021372636"])})
+	f.has(problems_with(f.good_plan, pol, "NET-01", csip), "NET-01: sub-account 100021372636 of account 100000000001: no auditlog_csip_user_call_records data source read it under account 100000000001")
+}
+
+# --- Probe 8: the organization pairs what belongs together -------------------------------
+
+# Two accounts, each with its own region and sub-account.
+org_policy := org({
+	"100000000001": acct(["ap-guangzhou"], ["100021372635"]),
+	"200000000002": acct(["ap-singapore"], ["200021372635"]),
+})
+
+# reads_as returns a data source acting as account in region, at an address
+# with that key.
+reads_as(r, account, region) := json.patch(f.with_evidence(r, {"account_id": account, "region": region}), [{"op": "replace", "path": "/address", "value": sprintf("%s[\"%s-%s\"]", [r.address, account, region])}])
+
+org_plan(resources) := f.plan(array.concat([x | some x in f.good_resources; not x.type in {"auditlog_cloudaudit_events", "auditlog_csip_user_call_records"}], resources))
+
+org_events_ok := [reads_as(f.events_ds([]), "100000000001", "ap-guangzhou"), reads_as(f.events_ds([]), "200000000002", "ap-singapore")]
+
+org_csip_ok := [
+	f.with_evidence(f.csip_ds("100021372635", []), {"account_id": "100000000001"}),
+	json.patch(f.with_evidence(f.csip_ds("200021372635", []), {"account_id": "200000000002"}), [{"op": "replace", "path": "/address", "value": f.csip_address("200021372635")}]),
+]
+
+test_probe8_organization_paired_passes if {
+	p := org_plan(array.concat(org_events_ok, org_csip_ok))
+	count(problems_with(p, org_policy, "EVT-01", events)) == 0
+	count(problems_with(p, org_policy, "NET-01", csip)) == 0
+}
+
+# Variant 1: a CSIP sub-account read under the wrong owner account. The
+# read's evidence.account_id is the owner the call was made as.
+test_probe8_sub_account_under_the_wrong_owner if {
+	wrong := f.with_evidence(f.csip_ds("200021372635", []), {"account_id": "100000000001"})
+	p := org_plan(array.concat(org_events_ok, [org_csip_ok[0], json.patch(wrong, [{"op": "replace", "path": "/address", "value": f.csip_address("200021372635")}])]))
+	msgs := problems_with(p, org_policy, "NET-01", csip)
+	f.has(msgs, sprintf("NET-01: %s: evidence: sub-account 200021372635 was read under account 100000000001, which the policy does not name as its owner (tencentcloud.accounts[\"100000000001\"].csip_sub_uins: 100021372635); the policy names it under 200000000002 (read as account 100000000001, sub-account 200021372635)", [f.csip_address("200021372635")]))
+	f.has(msgs, "NET-01: sub-account 200021372635 of account 200000000002: no auditlog_csip_user_call_records data source read it under account 200000000002")
+}
+
+# Variant 2: each account read in a region, but not in its own: account 1 in
+# ap-singapore, account 2 in ap-guangzhou. Every account and every region is
+# read, no pair is.
+test_probe8_accounts_read_in_each_others_regions if {
+	swapped := [reads_as(f.events_ds([]), "100000000001", "ap-singapore"), reads_as(f.events_ds([]), "200000000002", "ap-guangzhou")]
+	msgs := problems_with(org_plan(array.concat(swapped, org_csip_ok)), org_policy, "EVT-01", events)
+	f.has(msgs, "EVT-01: account 100000000001, region ap-guangzhou: no auditlog_cloudaudit_events data source read it")
+	f.has(msgs, "EVT-01: account 200000000002, region ap-singapore: no auditlog_cloudaudit_events data source read it")
+	f.has_all(msgs, ["evidence: region ap-singapore is not one of account 100000000001's regions"])
+}
+
+# Variant 2b: an account named with two regions, read in one only.
+test_probe8_account_read_in_one_of_its_regions if {
+	pol := org({"100000000001": acct(["ap-guangzhou", "ap-singapore"], ["100021372635"])})
+	msgs := problems_with(f.good_plan, pol, "EVT-01", events)
+	f.has(msgs, "EVT-01: account 100000000001, region ap-singapore: no auditlog_cloudaudit_events data source read it")
+	not f.has(msgs, "EVT-01: account 100000000001, region ap-guangzhou")
 }
 
 test_type_not_read if {
@@ -248,11 +317,11 @@ test_read_of_another_control_is_not_evidence if {
 # Review finding 4: scope is counted per control. With two projects, UC-01's
 # read of org-sim002 does not cover UC-02, whose only read is of org-sim001.
 test_scope_of_another_controls_read_does_not_count if {
-	pol := object.union(selection_policy, {"ucloud_projects": ["org-sim001", "org-sim002"]})
+	pol := object.union(selection_policy, {"ucloud": {"projects": ["org-sim001", "org-sim002"]}})
 	uc01_other := json.patch(f.with_evidence(f.uc_ds([]), {"narrowed_by": ["select"], "selection": uc01_selection, "project_id": "org-sim002"}), [{"op": "replace", "path": "/address", "value": "module.compliance.data.auditlog_ucloud_operation_events.uc01_other"}])
 	uc02 := f.with_evidence(f.uc_ds([]), {"narrowed_by": ["select"], "selection": uc02_selection})
 	p := f.plan(array.concat([x | some x in f.good_resources; x.type != "auditlog_ucloud_operation_events"], [uc02, uc01_other]))
-	f.has(problems_with(p, pol, "UC-02", uc), "UC-02: project org-sim002: no auditlog_ucloud_operation_events data source read it (ucloud_projects)")
+	f.has(problems_with(p, pol, "UC-02", uc), "UC-02: project org-sim002: no auditlog_ucloud_operation_events data source read it (ucloud.projects)")
 	not f.has(problems_with(p, pol, "UC-01", uc), "UC-01: project org-sim002")
 	f.has(problems_with(p, pol, "UC-01", uc), "UC-01: project org-sim001: no auditlog_ucloud_operation_events data source read it")
 }
@@ -266,23 +335,59 @@ test_accounts_regions_sub_accounts_per_control if {
 	count(problems_with(p, pol, "EVT-01", events)) == 0
 	other := f.with_policy("controls", {"EVT-01": {"allowed_narrowing": ["max_items"]}, "UC-02": {"allowed_narrowing": [], "selection": ev01}})
 	msgs := problems_with(p, other, "EVT-01", events)
-	f.has(msgs, "EVT-01: account 100000000001: no auditlog_cloudaudit_events data source read it")
-	f.has(msgs, "EVT-01: region ap-guangzhou: no auditlog_cloudaudit_events data source read it")
+	f.has(msgs, "EVT-01: account 100000000001, region ap-guangzhou: no auditlog_cloudaudit_events data source read it")
 	c := f.replacing(f.with_evidence(f.csip_ds("100021372635", []), {"narrowed_by": ["select"], "selection": ev01}))
-	f.has(problems_with(c, other, "NET-01", csip), "NET-01: sub-account 100021372635: no auditlog_csip_user_call_records data source read it")
+	f.has(problems_with(c, other, "NET-01", csip), "NET-01: sub-account 100021372635 of account 100000000001: no auditlog_csip_user_call_records data source read it")
 }
 
-# --- The API server (review finding 3) ------------------------------------------------------
+# --- The API server: origins (review finding 3, probes 4 and 5) ------------------------------
 
 # A configuration that points the provider at a server of its own
 # (tencentcloud.endpoint, ucloud.base_url) gets no pass from its answers.
 test_endpoint_not_trusted if {
 	p := uc_with({"endpoint": "http://fake-audit.example:8080/v1"})
-	f.has(problems_of(p, "UC-01", uc), sprintf("UC-01: %s: evidence: API server http://fake-audit.example:8080/v1 is not one the policy trusts (allowed_endpoint_hosts: ", [f.uc_address]))
+	f.has(problems_of(p, "UC-01", uc), sprintf("UC-01: %s: evidence: API server http://fake-audit.example:8080/v1 (http://fake-audit.example:8080) is not one the policy trusts (origins: https:///^[a-z0-9-]+(\\.[a-z0-9-]+)*\\.tencentcloudapi\\.com$/:443, https://api.ucloud.cn:443)", [f.uc_address]))
 	c := csip_with({"endpoint": "https://csip.tencentcloudapi.com.evil.example"})
-	f.has(problems_of(c, "NET-01", csip), sprintf("NET-01: %s: evidence: API server https://csip.tencentcloudapi.com.evil.example is not one", [f.csip_address("100021372635")]))
+	f.has(problems_of(c, "NET-01", csip), sprintf("NET-01: %s: evidence: API server https://csip.tencentcloudapi.com.evil.example (https://csip.tencentcloudapi.com.evil.example:443) is not one", [f.csip_address("100021372635")]))
 	count(problems_of(events_with({"endpoint": "https://cloudaudit.ap-guangzhou.tencentcloudapi.com"}), "EVT-01", events)) == 0
 	count(problems_of(uc_with({"endpoint": "HTTPS://API.UCLOUD.CN/"}), "UC-01", uc)) == 0
+	count(problems_of(uc_with({"endpoint": "https://api.ucloud.cn:443/"}), "UC-01", uc)) == 0
+}
+
+# Probe 4: plain HTTP to a trusted host name (tencentcloud.protocol = "HTTP",
+# an http:// UCloud gateway): any party on the path answers.
+test_probe4_plain_http_to_a_trusted_host if {
+	e := events_with({"endpoint": "http://cloudaudit.tencentcloudapi.com"})
+	f.has(problems_of(e, "EVT-01", events), sprintf("EVT-01: %s: evidence: API server http://cloudaudit.tencentcloudapi.com (http://cloudaudit.tencentcloudapi.com:80) is not one the policy trusts", [f.events_address]))
+	u := uc_with({"endpoint": "http://api.ucloud.cn"})
+	f.has(problems_of(u, "UC-01", uc), sprintf("UC-01: %s: evidence: API server http://api.ucloud.cn (http://api.ucloud.cn:80) is not one", [f.uc_address]))
+
+	# Plain HTTP on the HTTPS port is HTTP all the same.
+	f.has(problems_of(uc_with({"endpoint": "http://api.ucloud.cn:443"}), "UC-01", uc), sprintf("UC-01: %s: evidence: API server http://api.ucloud.cn:443 ", [f.uc_address]))
+}
+
+# Probe 5: another server on a trusted host, through a second provider alias
+# on another port.
+test_probe5_another_port_on_a_trusted_host if {
+	second := json.patch(f.with_evidence(f.uc_ds([]), {"endpoint": "https://api.ucloud.cn:8443"}), [{"op": "replace", "path": "/address", "value": "module.compliance.data.auditlog_ucloud_operation_events.second"}])
+	p := f.plan(array.concat(f.good_resources, [second]))
+	f.has(problems_of(p, "UC-01", uc), "UC-01: module.compliance.data.auditlog_ucloud_operation_events.second: evidence: API server https://api.ucloud.cn:8443 (https://api.ucloud.cn:8443) is not one the policy trusts")
+	not f.has(problems_of(p, "UC-01", uc), sprintf("UC-01: %s: evidence: API server", [f.uc_address]))
+	t := events_with({"endpoint": "https://cloudaudit.tencentcloudapi.com:4443"})
+	f.has(problems_of(t, "EVT-01", events), sprintf("EVT-01: %s: evidence: API server https://cloudaudit.tencentcloudapi.com:4443 ", [f.events_address]))
+}
+
+# The host must match the whole pattern, whatever the pattern's own anchors:
+# ^a|b$ is anchored on one side of each branch only.
+test_host_pattern_matches_the_whole_host if {
+	pol := f.with_policy("origins", [{"host_pattern": `^api\.ucloud\.cn|evil$`}])
+	count(problems_with(uc_with({"endpoint": "https://api.ucloud.cn"}), pol, "UC-01", uc)) == 0
+	f.has(problems_with(uc_with({"endpoint": "https://api.ucloud.cn.example.net"}), pol, "UC-01", uc), sprintf("UC-01: %s: evidence: API server https://api.ucloud.cn.example.net ", [f.uc_address]))
+}
+
+# User information before the host does not hide the server that is called.
+test_endpoint_with_user_information if {
+	f.has(problems_of(uc_with({"endpoint": "https://api.ucloud.cn@evil.example/"}), "UC-01", uc), sprintf("UC-01: %s: evidence: API server https://api.ucloud.cn@evil.example/ (https://evil.example:443)", [f.uc_address]))
 }
 
 test_endpoint_unknown if {
@@ -293,13 +398,13 @@ test_endpoint_unknown if {
 }
 
 # The policy data names the servers it trusts: the simulator's loopback
-# address passes only when it is listed.
+# address passes only when an origin names its scheme, host and port.
 test_endpoint_allowed_by_policy_data if {
 	p := uc_with({"endpoint": "http://127.0.0.1:41234"})
-	f.has(problems_of(p, "UC-01", uc), sprintf("UC-01: %s: evidence: API server http://127.0.0.1:41234 is not one the policy trusts", [f.uc_address]))
-	pol := f.with_policy("allowed_endpoint_hosts", [`^127\.0\.0\.1$`])
+	f.has(problems_of(p, "UC-01", uc), sprintf("UC-01: %s: evidence: API server http://127.0.0.1:41234 (http://127.0.0.1:41234) is not one the policy trusts", [f.uc_address]))
+	pol := f.with_policy("origins", [{"scheme": "http", "host": "127.0.0.1", "port": 41234}])
 	count(problems_with(p, pol, "UC-01", uc)) == 0
-	count(lib.policy_errors) > 0 with data.auditlog.policy as f.with_policy("allowed_endpoint_hosts", [])
-	count(lib.policy_errors) > 0 with data.auditlog.policy as f.with_policy("allowed_endpoint_hosts", ["("])
-	count(lib.policy_errors) > 0 with data.auditlog.policy as object.remove(f.policy, ["allowed_endpoint_hosts"])
+	f.has(problems_with(p, f.with_policy("origins", [{"scheme": "http", "host": "127.0.0.1"}]), "UC-01", uc), sprintf("UC-01: %s: evidence: API server http://127.0.0.1:41234", [f.uc_address]))
+	f.has(problems_with(p, f.with_policy("origins", [{"host": "127.0.0.1", "port": 41234}]), "UC-01", uc), sprintf("UC-01: %s: evidence: API server http://127.0.0.1:41234", [f.uc_address]))
+	count(problems_with(p, f.with_policy("origins", [{"scheme": "http", "host_pattern": `^127\.0\.0\.[0-9]+$`, "port": 41234}]), "UC-01", uc)) == 0
 }

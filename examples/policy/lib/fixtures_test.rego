@@ -21,7 +21,7 @@ account := "100000000001"
 provider := "registry.terraform.io/auditlog/auditlog"
 
 policy := {
-	"schema_version": 1,
+	"schema_version": 2,
 	"required_data_sources": [
 		"auditlog_cloudaudit_tracks",
 		"auditlog_cloudaudit_track",
@@ -29,22 +29,25 @@ policy := {
 		"auditlog_csip_user_call_records",
 		"auditlog_ucloud_operation_events",
 	],
-	"controls": {id: {"allowed_narrowing": ["max_items"]} | some id in ["TRK-01", "TRK-02", "TRK-03", "TRK-04", "NET-01", "EVT-01", "UC-01", "UC-02"]},
+	"controls": {id: {"enabled": true, "allowed_narrowing": ["max_items"]} | some id in ["TRK-01", "TRK-02", "TRK-03", "TRK-04", "NET-01", "EVT-01", "UC-01", "UC-02"]},
 	"window_days": 28,
 	"window_start": null,
 	"window_end": null,
 	"max_plan_age_seconds": 3600,
-	"tencentcloud_accounts": [account],
-	"tencentcloud_regions": ["ap-guangzhou"],
-	"csip_sub_uins": ["100021372635"],
-	"ucloud_projects": ["org-sim001"],
+	"accept_unsealed_plans": false,
+	"providers": [{"address": provider, "version": "0.1.0", "hashes": {"linux_amd64": ["h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="]}}],
+	"origins": [
+		{"scheme": "https", "host_pattern": `^[a-z0-9-]+(\.[a-z0-9-]+)*\.tencentcloudapi\.com$`},
+		{"host": "api.ucloud.cn"},
+	],
+	"tencentcloud": {"accounts": {account: {"regions": ["ap-guangzhou"], "csip_sub_uins": ["100021372635"]}}},
+	"ucloud": {"projects": ["org-sim001"]},
 	"allowed_networks": ["106.55.0.0/16", "2402:4e00::/32"],
 	"cloudaudit_privileged_users": ["admin"],
 	"cloudaudit_watched_event_patterns": ["^ConsoleLogin$", "^Delete", "^Terminate", "^ScheduleKeyDeletion$"],
 	"ucloud_privileged_users": ["admin"],
 	"ucloud_risky_api_patterns": ["^Delete", "^Release", "^Terminate", "AccessKey", "Polic(y|ies)", "^CreateUser$", "^UpdateSecurityGroup$"],
 	"ucloud_max_failed": 3,
-	"allowed_endpoint_hosts": [`^[a-z0-9-]+(\.[a-z0-9-]+)*\.tencentcloudapi\.com$`, `^api\.ucloud\.cn$`],
 }
 
 # with_policy returns the policy with one key replaced.

@@ -3,7 +3,7 @@
 # It is data.auditlog.policy, loaded from a JSON file the policy owner keeps
 # (examples/policy/policy.json is the shipped one):
 #
-#   {"auditlog": {"policy": {"schema_version": 1, ...}}}
+#   {"auditlog": {"policy": {"schema_version": 2, ...}}}
 #
 # A missing document, or one that fails policy_schema or the checks below, is
 # a "POLICY:" message in cannot_judge: no control is judged without its rules.
@@ -31,21 +31,26 @@ schema_strings := {"type": "array", "items": {"type": "string", "minLength": 1},
 
 schema_window_time := {"type": ["string", "null"], "pattern": `^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$`}
 
+# The schema version this policy reads. Version 1 (flat lists of accounts,
+# regions and sub-accounts, allowed_endpoint_hosts) is refused with the way
+# to convert it (convert_v1, in convert.rego).
+schema_version := 2
+
 # JSON Schema (draft 7) of data.auditlog.policy. Every key is required: a
-# parameter left out is an error, never a default.
+# parameter left out is an error, never a default. Every number is typed
+# "integer": a number written as a string ("3") is refused.
 policy_schema := {
 	"type": "object",
 	"additionalProperties": false,
 	"required": [
 		"schema_version", "required_data_sources", "controls",
 		"window_days", "window_start", "window_end", "max_plan_age_seconds",
-		"tencentcloud_accounts", "tencentcloud_regions", "csip_sub_uins", "ucloud_projects",
+		"accept_unsealed_plans", "providers", "origins", "tencentcloud", "ucloud",
 		"allowed_networks", "cloudaudit_privileged_users", "cloudaudit_watched_event_patterns",
 		"ucloud_privileged_users", "ucloud_risky_api_patterns", "ucloud_max_failed",
-		"allowed_endpoint_hosts",
 	],
 	"properties": {
-		"schema_version": {"const": 1},
+		"schema_version": {"type": "integer", "const": schema_version},
 		"required_data_sources": {"type": "array", "uniqueItems": true, "items": {"enum": [t | some t in known_types]}},
 		"controls": {
 			"type": "object",
@@ -53,8 +58,10 @@ policy_schema := {
 			"additionalProperties": {
 				"type": "object",
 				"additionalProperties": false,
-				"required": ["allowed_narrowing"],
+				"required": ["enabled", "allowed_narrowing"],
 				"properties": {
+					# false: the control prints SKIP and its reads are not judged.
+					"enabled": {"type": "boolean"},
 					"allowed_narrowing": {"type": "array", "uniqueItems": true, "items": {"enum": narrowing_names}},
 					# The selection the control's read is made with, as the
 					# provider reports it in evidence.selection.
@@ -74,17 +81,89 @@ policy_schema := {
 		"window_start": schema_window_time,
 		"window_end": schema_window_time,
 		"max_plan_age_seconds": {"type": "integer", "minimum": 1},
-		"tencentcloud_accounts": schema_strings,
-		"tencentcloud_regions": schema_strings,
-		"csip_sub_uins": schema_strings,
-		"ucloud_projects": schema_strings,
+		# The gate: a plan JSON or plan file made outside the gate is judged
+		# only when true, and every output then says "provider not verified".
+		"accept_unsealed_plans": {"type": "boolean"},
+		# The gate: the only provider packages a sealed run may install, by
+		# address, version and package hash (h1:, Terraform's dirhash; zh:,
+		# the zip's SHA-256) per platform (os_arch).
+		"providers": {
+			"type": "array",
+			"minItems": 1,
+			"items": {
+				"type": "object",
+				"additionalProperties": false,
+				"required": ["address", "version", "hashes"],
+				"properties": {
+					"address": {"type": "string", "pattern": `^[a-z0-9.-]+(:[0-9]+)?/[a-z0-9_-]+/[a-z0-9_-]+$`},
+					"version": {"type": "string", "pattern": `^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`},
+					"hashes": {
+						"type": "object",
+						"minProperties": 1,
+						"propertyNames": {"pattern": `^[a-z0-9]+_[a-z0-9]+$`},
+						"additionalProperties": {
+							"type": "array",
+							"minItems": 1,
+							"uniqueItems": true,
+							"items": {"type": "string", "pattern": `^(h1:[A-Za-z0-9+/]{43}=|zh:[0-9a-f]{64})$`},
+						},
+					},
+				},
+			},
+		},
+		# The API servers whose answers are evidence (evidence.endpoint):
+		# scheme, host (exact, or an anchored RE2 pattern) and port.
+		"origins": {
+			"type": "array",
+			"minItems": 1,
+			"items": {
+				"type": "object",
+				"additionalProperties": false,
+				"properties": {
+					# "https" unless the origin says "http".
+					"scheme": {"enum": ["https", "http"]},
+					"host": {"type": "string", "pattern": `^([a-z0-9]([a-z0-9-]*[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$|^\[[0-9a-f:.]+\]$`},
+					"host_pattern": {"type": "string", "minLength": 2},
+					# The scheme's port (443, 80) unless given.
+					"port": {"type": "integer", "minimum": 1, "maximum": 65535},
+				},
+			},
+		},
+		# The organization: the accounts (owner UINs) the reads act as, each
+		# with the regions its CloudAudit reads are sent to, the CSIP
+		# sub-accounts read under it, and (optional) the ids of the tracking
+		# sets that may satisfy TRK-04 in it.
+		"tencentcloud": {
+			"type": "object",
+			"additionalProperties": false,
+			"required": ["accounts"],
+			"properties": {"accounts": {
+				"type": "object",
+				"propertyNames": {"pattern": `^[0-9]+$`},
+				"additionalProperties": {
+					"type": "object",
+					"additionalProperties": false,
+					"required": ["regions", "csip_sub_uins"],
+					"properties": {
+						"regions": object.union(schema_strings, {"minItems": 1}),
+						"csip_sub_uins": {"type": "array", "uniqueItems": true, "items": {"type": "string", "pattern": `^[0-9]+$`}},
+						"tracking_sets": {"type": "array", "uniqueItems": true, "minItems": 1, "items": {"type": "integer", "minimum": 0}},
+					},
+				},
+			}},
+		},
+		"ucloud": {
+			"type": "object",
+			"additionalProperties": false,
+			"required": ["projects"],
+			"properties": {"projects": schema_strings},
+		},
 		"allowed_networks": schema_strings,
 		"cloudaudit_privileged_users": schema_strings,
 		"cloudaudit_watched_event_patterns": object.union(schema_strings, {"minItems": 1}),
 		"ucloud_privileged_users": schema_strings,
 		"ucloud_risky_api_patterns": object.union(schema_strings, {"minItems": 1}),
 		"ucloud_max_failed": {"type": "integer", "minimum": 0},
-		"allowed_endpoint_hosts": object.union(schema_strings, {"minItems": 1}),
 	},
 }
 
@@ -94,15 +173,26 @@ policy_errors contains "POLICY: no policy data document: data.auditlog.policy is
 
 has_document if is_object(data.auditlog.policy)
 
+# How to convert a version 1 document; convert.rego has the rule.
+convert_v1_how := "convert it with `auditlog-gate convert-v1 FILE`, or with OPA: `opa eval --fail --format pretty -d examples/policy/lib -d FILE data.auditlog.lib.convert_v1`, whose output is the new file; then pin the providers (providers) and review the organization (tencentcloud.accounts): the CHANGELOG's migration note says what changed"
+
+v1_document if data.auditlog.policy.schema_version == 1
+
+policy_errors contains sprintf("POLICY: data.auditlog.policy is schema_version 1; this policy reads schema_version %d (an organization as a map of accounts with their regions and sub-accounts, trusted origins, pinned providers): %s", [schema_version, convert_v1_how]) if {
+	v1_document
+}
+
+# A version 1 document gets the one message above, not one per key.
 policy_errors contains sprintf("POLICY: data.auditlog.policy does not match its schema: %s: %s", [e.field, e.desc]) if {
 	is_object(data.auditlog.policy)
+	not v1_document
 	[ok, errs] := json.match_schema(data.auditlog.policy, policy_schema)
 	not ok
 	some e in errs
 }
 
 policy_errors contains sprintf("POLICY: data.auditlog.policy.%s: %q is not a valid regular expression (RE2)", [name, p]) if {
-	some name in ["cloudaudit_watched_event_patterns", "ucloud_risky_api_patterns", "allowed_endpoint_hosts"]
+	some name in ["cloudaudit_watched_event_patterns", "ucloud_risky_api_patterns"]
 	some p in data.auditlog.policy[name]
 	is_string(p)
 	not regex.is_valid(p)
@@ -112,6 +202,62 @@ policy_errors contains sprintf("POLICY: data.auditlog.policy.allowed_networks: %
 	some c in data.auditlog.policy.allowed_networks
 	is_string(c)
 	not valid_cidr(c)
+}
+
+# --- Origins ------------------------------------------------------------------------------
+
+policy_errors contains sprintf("POLICY: data.auditlog.policy.origins[%d] has %s: give exactly one of host (the exact host name) and host_pattern (an anchored RE2 pattern)", [i, what]) if {
+	some i, o in origins_list
+	is_object(o)
+	n := count([k | some k in ["host", "host_pattern"]; object.get(o, k, null) != null])
+	n != 1
+	what := {0: "neither", 2: "both"}[n]
+}
+
+policy_errors contains sprintf("POLICY: data.auditlog.policy.origins[%d].host_pattern: %q is not a valid regular expression (RE2)", [i, p]) if {
+	some i, o in origins_list
+	p := o.host_pattern
+	is_string(p)
+	not regex.is_valid(p)
+}
+
+# An unanchored pattern matches any host that contains it
+# (tencentcloudapi\.com matches tencentcloudapi.com.example.net): it must
+# say where the host starts and ends.
+policy_errors contains sprintf("POLICY: data.auditlog.policy.origins[%d].host_pattern: %q is not anchored: it must start with ^ and end with $ (such as ^[a-z0-9-]+\\.tencentcloudapi\\.com$), or it matches any host that contains it", [i, p]) if {
+	some i, o in origins_list
+	p := o.host_pattern
+	is_string(p)
+	regex.is_valid(p)
+	not anchored(p)
+}
+
+origins_list := data.auditlog.policy.origins if is_array(data.auditlog.policy.origins)
+
+else := []
+
+anchored(p) if {
+	startswith(p, "^")
+	endswith(p, "$")
+	not endswith(p, `\$`)
+}
+
+valid_cidr(c) if {
+	contains(c, "/")
+	net.cidr_is_valid(c)
+}
+
+# --- Providers ----------------------------------------------------------------------------
+
+policy_errors contains sprintf("POLICY: data.auditlog.policy.providers does not pin the auditlog provider (%s): a sealed run installs only the providers listed, so list it with its version and package hashes (auditlog-gate pin --mirror DIR, or terraform providers lock -fs-mirror=DIR -platform=OS_ARCH)", [concat(" or ", sort(provider_names))]) if {
+	is_array(data.auditlog.policy.providers)
+	not v1_document
+	not auditlog_pinned
+}
+
+auditlog_pinned if {
+	some p in data.auditlog.policy.providers
+	p.address in provider_names
 }
 
 policy_errors contains "POLICY: data.auditlog.policy.window_end needs window_start: a window given by its dates has both ends" if {
@@ -226,6 +372,7 @@ uc01_selection := {
 }
 
 policy_errors contains sprintf("POLICY: data.auditlog.policy.controls[\"%s\"].selection is %s, but the control's parameters (%s) give %s: a read selected as declared would drop records the control reviews; declare the selection the parameters give", [id, json.marshal(c.selection), concat(", ", selection_params[id]), json.marshal(expected)]) if {
+	not v1_document
 	some id, c in data.auditlog.policy.controls
 	is_object(c.selection)
 	expected := expected_selection[id]

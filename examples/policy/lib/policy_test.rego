@@ -39,14 +39,130 @@ test_wrong_types if {
 	f.has_all(errors_of(f.with_policy("ucloud_max_failed", "3")), ["does not match its schema", "ucloud_max_failed"])
 	f.has_all(errors_of(f.with_policy("window_days", 0)), ["does not match its schema", "window_days"])
 	f.has_all(errors_of(f.with_policy("max_plan_age_seconds", 1.5)), ["does not match its schema", "max_plan_age_seconds"])
-	f.has_all(errors_of(f.with_policy("schema_version", 2)), ["does not match its schema", "schema_version"])
+	f.has_all(errors_of(f.with_policy("schema_version", 3)), ["does not match its schema", "schema_version"])
 	f.has_all(errors_of(f.with_policy("required_data_sources", ["auditlog_nothing"])), ["does not match its schema", "required_data_sources"])
-	f.has_all(errors_of(f.with_policy("tencentcloud_accounts", [""])), ["does not match its schema", "tencentcloud_accounts"])
+	f.has_all(errors_of(f.with_policy("tencentcloud", {"accounts": {"": {"regions": ["ap-guangzhou"], "csip_sub_uins": []}}})), ["does not match its schema", "tencentcloud"])
+	f.has_all(errors_of(f.with_policy("accept_unsealed_plans", "false")), ["does not match its schema", "accept_unsealed_plans"])
+}
+
+# Numbers written as strings are refused: every number of the schema is an
+# integer.
+test_numbers_as_strings if {
+	every key in ["window_days", "max_plan_age_seconds", "ucloud_max_failed"] {
+		f.has_all(errors_of(f.with_policy(key, "3")), ["does not match its schema", key])
+	}
+	f.has_all(errors_of(f.with_policy("schema_version", "2")), ["does not match its schema", "schema_version"])
+	f.has_all(errors_of(f.with_policy("origins", [{"host": "api.ucloud.cn", "port": "443"}])), ["does not match its schema", "origins.0.port"])
+	f.has_all(errors_of(f.with_policy("tencentcloud", {"accounts": {f.account: {"regions": ["ap-guangzhou"], "csip_sub_uins": [], "tracking_sets": ["1001"]}}})), ["does not match its schema", "tracking_sets"])
+}
+
+# Every number the schema holds is typed "integer" (or is a const of one).
+test_every_number_of_the_schema_is_typed if {
+	numbers := [v | walk(lib.policy_schema, [_, v]); is_object(v); some k in ["minimum", "maximum", "const"]; is_number(object.get(v, k, null))]
+	count(numbers) > 5
+	every v in numbers {
+		v.type == "integer"
+	}
+}
+
+# Version 1 is refused with the way to convert it, in one message.
+test_v1_refused_with_the_conversion if {
+	msgs := errors_of(v1_policy)
+	count(msgs) == 1
+	f.has_all(msgs, ["POLICY: data.auditlog.policy is schema_version 1; this policy reads schema_version 2", "auditlog-gate convert-v1 FILE", "data.auditlog.lib.convert_v1"])
+}
+
+v1_policy := {
+	"schema_version": 1,
+	"required_data_sources": ["auditlog_cloudaudit_tracks"],
+	"controls": {"TRK-01": {"allowed_narrowing": ["max_items"]}, "UC-02": {"allowed_narrowing": ["max_items"], "selection": {"api": [], "provider": ["failed_only=true"]}}},
+	"window_days": 28, "window_start": null, "window_end": null, "max_plan_age_seconds": 3600,
+	"tencentcloud_accounts": ["100000000001", "200000000002"],
+	"tencentcloud_regions": ["ap-guangzhou"],
+	"csip_sub_uins": ["100021372635"],
+	"ucloud_projects": ["org-sim001"],
+	"allowed_networks": ["106.55.0.0/16"],
+	"cloudaudit_privileged_users": ["admin"],
+	"cloudaudit_watched_event_patterns": ["^Delete"],
+	"ucloud_privileged_users": ["admin"],
+	"ucloud_risky_api_patterns": ["^Delete"],
+	"ucloud_max_failed": 3,
+	"allowed_endpoint_hosts": [`^api\.ucloud\.cn$`, `tencentcloudapi\.com`],
+}
+
+test_convert_v1 if {
+	out := lib.convert_v1 with data.auditlog.policy as v1_policy
+	v2 := out.auditlog.policy
+	v2.schema_version == 2
+	v2.controls["TRK-01"] == {"enabled": true, "allowed_narrowing": ["max_items"]}
+	v2.controls["UC-02"].selection == {"api": [], "provider": ["failed_only=true"]}
+	v2.tencentcloud.accounts == {
+		"100000000001": {"regions": ["ap-guangzhou"], "csip_sub_uins": ["100021372635"]},
+		"200000000002": {"regions": ["ap-guangzhou"], "csip_sub_uins": ["100021372635"]},
+	}
+	v2.ucloud == {"projects": ["org-sim001"]}
+	v2.origins == [
+		{"scheme": "https", "host_pattern": `^api\.ucloud\.cn$`, "port": 443},
+		{"scheme": "https", "host_pattern": `^(?:tencentcloudapi\.com)$`, "port": 443},
+	]
+	v2.accept_unsealed_plans == false
+	v2.allowed_networks == v1_policy.allowed_networks
+	not v2.tencentcloud_accounts
+	not v2.allowed_endpoint_hosts
+
+	# Valid but for the providers it cannot pin.
+	errs := errors_of(v2)
+	every e in errs {
+		contains(e, "providers")
+	}
+	f.has(errs, "POLICY: data.auditlog.policy.providers does not pin the auditlog provider")
+	pinned := object.union(v2, {"providers": f.policy.providers})
+	count(errors_of(pinned)) == 0
+}
+
+test_convert_v1_drops_nothing_silently if {
+	no_accounts := object.union(v1_policy, {"tencentcloud_accounts": []})
+	not lib.convert_v1 with data.auditlog.policy as no_accounts
+	f.has_all(lib.convert_v1_errors, ["tencentcloud_accounts is empty", "tencentcloud_regions names ap-guangzhou"]) with data.auditlog.policy as no_accounts
+	not lib.convert_v1 with data.auditlog.policy as f.policy
+	f.has(lib.convert_v1_errors, "data.auditlog.policy is not a policy data document of schema_version 1") with data.auditlog.policy as f.policy
+}
+
+# --- Origins ---------------------------------------------------------------------------------
+
+test_origins_checked if {
+	f.has(errors_of(f.with_policy("origins", [{"scheme": "https"}])), "POLICY: data.auditlog.policy.origins[0] has neither: give exactly one of host")
+	f.has(errors_of(f.with_policy("origins", [{"host": "a.example", "host_pattern": "^a$"}])), "POLICY: data.auditlog.policy.origins[0] has both")
+	f.has(errors_of(f.with_policy("origins", [{"host_pattern": "^(a$"}])), "POLICY: data.auditlog.policy.origins[0].host_pattern: \"^(a$\" is not a valid regular expression (RE2)")
+	f.has(errors_of(f.with_policy("origins", [{"host": "api.ucloud.cn"}, {"host_pattern": `tencentcloudapi\.com`}])), "POLICY: data.auditlog.policy.origins[1].host_pattern: \"tencentcloudapi\\\\.com\" is not anchored")
+	f.has(errors_of(f.with_policy("origins", [{"host_pattern": `^api\.ucloud\.cn\$`}])), "POLICY: data.auditlog.policy.origins[0].host_pattern: ")
+	f.has_all(errors_of(f.with_policy("origins", [{"scheme": "ftp", "host": "a.example"}])), ["does not match its schema", "scheme"])
+	f.has_all(errors_of(f.with_policy("origins", [{"host": "API.example/"}])), ["does not match its schema", "host"])
+	f.has_all(errors_of(f.with_policy("origins", [{"host": "a.example", "port": 70000}])), ["does not match its schema", "port"])
+	f.has_all(errors_of(f.with_policy("origins", [])), ["does not match its schema", "origins"])
+	count(errors_of(f.with_policy("origins", [{"scheme": "http", "host": "127.0.0.1", "port": 8787}]))) == 0
+}
+
+# --- Providers ----------------------------------------------------------------------------
+
+test_providers_pin_the_auditlog_provider if {
+	f.has(errors_of(f.with_policy("providers", [{"address": "registry.terraform.io/hashicorp/null", "version": "3.2.0", "hashes": {"linux_amd64": ["h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="]}}])), "POLICY: data.auditlog.policy.providers does not pin the auditlog provider")
+	count(errors_of(f.with_policy("providers", [{"address": "registry.opentofu.org/auditlog/auditlog", "version": "0.1.0", "hashes": {"linux_amd64": ["h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="]}}]))) == 0
+	f.has_all(errors_of(f.with_policy("providers", [{"address": "registry.terraform.io/auditlog/auditlog", "version": "0.1.0", "hashes": {}}])), ["does not match its schema", "hashes"])
+	f.has_all(errors_of(f.with_policy("providers", [{"address": "registry.terraform.io/auditlog/auditlog", "version": "0.1.0", "hashes": {"linux_amd64": ["sha256:abc"]}}])), ["does not match its schema"])
+	f.has_all(errors_of(f.with_policy("providers", [{"address": "registry.terraform.io/auditlog/auditlog", "version": "latest", "hashes": {"linux_amd64": ["h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="]}}])), ["does not match its schema", "version"])
+}
+
+# --- Controls -------------------------------------------------------------------------------
+
+test_controls_need_enabled if {
+	f.has_all(errors_of(f.with_policy("controls", {"NET-01": {"allowed_narrowing": ["max_items"]}})), ["does not match its schema", "enabled"])
+	f.has_all(errors_of(f.with_policy("controls", {"NET-01": {"enabled": "true", "allowed_narrowing": ["max_items"]}})), ["does not match its schema", "enabled"])
 }
 
 test_controls_need_their_narrowing if {
-	f.has_all(errors_of(f.with_policy("controls", {"NET-01": {}})), ["does not match its schema", "allowed_narrowing"])
-	f.has_all(errors_of(f.with_policy("controls", {"NET-01": {"allowed_narrowing": ["max_item"]}})), ["does not match its schema"])
+	f.has_all(errors_of(f.with_policy("controls", {"NET-01": {"enabled": true}})), ["does not match its schema", "allowed_narrowing"])
+	f.has_all(errors_of(f.with_policy("controls", {"NET-01": {"enabled": true, "allowed_narrowing": ["max_item"]}})), ["does not match its schema"])
 	f.has_all(errors_of(f.with_policy("controls", {})), ["does not match its schema", "controls"])
 }
 

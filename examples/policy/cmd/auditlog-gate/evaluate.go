@@ -42,29 +42,9 @@ type evaluator struct {
 // newEvaluator compiles the shipped rules with the extra ones and parses
 // the plan once.
 func newEvaluator(extra []extraModule, pd *policyData, run gateRun, planJSON []byte) (*evaluator, error) {
-	mods, err := policy.Modules()
+	compiler, err := compileShipped(extra)
 	if err != nil {
-		return nil, fmt.Errorf("the embedded policy: %w", err)
-	}
-	if len(mods) == 0 {
-		return nil, errors.New("the embedded policy holds no rules")
-	}
-	parsed := make(map[string]*ast.Module, len(mods)+len(extra))
-	for _, m := range mods {
-		name := "auditlog-gate/" + m.Path
-		mod, err := ast.ParseModuleWithOpts(name, string(m.Source), ast.ParserOptions{RegoVersion: ast.RegoV1})
-		if err != nil {
-			return nil, fmt.Errorf("the embedded policy %s: %w", m.Path, err)
-		}
-		parsed[name] = mod
-	}
-	for _, m := range extra {
-		parsed[m.path] = m.module
-	}
-	compiler := ast.NewCompiler().WithStrict(false)
-	compiler.Compile(parsed)
-	if compiler.Failed() {
-		return nil, fmt.Errorf("the policy does not compile: %v", compiler.Errors)
+		return nil, err
 	}
 
 	var doc map[string]any
@@ -112,6 +92,35 @@ func (e *evaluator) eval(ctx context.Context, query string) (string, error) {
 		return "", fmt.Errorf("%s is not a string but %T", query, rs[0].Expressions[0].Value)
 	}
 	return s, nil
+}
+
+// compileShipped compiles the embedded rules (tests left out) with extra.
+func compileShipped(extra []extraModule) (*ast.Compiler, error) {
+	mods, err := policy.Modules()
+	if err != nil {
+		return nil, fmt.Errorf("the embedded policy: %w", err)
+	}
+	if len(mods) == 0 {
+		return nil, errors.New("the embedded policy holds no rules")
+	}
+	parsed := make(map[string]*ast.Module, len(mods)+len(extra))
+	for _, m := range mods {
+		name := "auditlog-gate/" + m.Path
+		mod, err := ast.ParseModuleWithOpts(name, string(m.Source), ast.ParserOptions{RegoVersion: ast.RegoV1})
+		if err != nil {
+			return nil, fmt.Errorf("the embedded policy %s: %w", m.Path, err)
+		}
+		parsed[name] = mod
+	}
+	for _, m := range extra {
+		parsed[m.path] = m.module
+	}
+	compiler := ast.NewCompiler()
+	compiler.Compile(parsed)
+	if compiler.Failed() {
+		return nil, fmt.Errorf("the policy does not compile: %w", compiler.Errors)
+	}
+	return compiler, nil
 }
 
 // verdict splits the output query's answer: its first line is exit=N.

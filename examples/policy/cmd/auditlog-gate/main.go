@@ -7,6 +7,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -141,7 +142,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitPass
 		}
 	}
-	fmt.Fprint(stderr, usageText)
-	fmt.Fprintln(stderr, "auditlog-gate: CANNOT JUDGE (exit 2)")
-	return exitCannotJudge
+	if len(args) > 0 && args[0] == "pin" {
+		return runPin(args[1:], func(s string) { fmt.Fprintln(stdout, s) }, func(s string) { fmt.Fprintln(stderr, "auditlog-gate "+s) })
+	}
+	if len(args) > 0 && args[0] == "convert-v1" {
+		return runConvertV1(args[1:], stdout, stderr)
+	}
+	opts, err := parseArgs(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "auditlog-gate: %v (auditlog-gate --help says more)\n", err)
+		fmt.Fprintln(stderr, "auditlog-gate: CANNOT JUDGE (exit 2)")
+		return exitCannotJudge
+	}
+	g := &gate{opts: opts, stdout: stdout, stderr: stderr, getenv: os.Getenv, environ: os.Environ()}
+	return g.judge(context.Background())
 }

@@ -45,7 +45,11 @@ type providerPin struct {
 
 // sha256 is the hex SHA-256 of the document as handed on.
 func (d *policyData) sha256() string {
-	sum := sha256.Sum256(d.raw)
+	return sha256Hex(d.raw)
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
 
@@ -100,6 +104,32 @@ func unwrapPathError(err error) error {
 // data.auditlog.policy and nothing else: any other key would reach the
 // rules' data beside it (data.auditlog.gate_run is the gate's own).
 func parsePolicyData(raw []byte, source string) (*policyData, error) {
+	top, err := checkedJSON(raw)
+	if err != nil {
+		return nil, err
+	}
+	obj, ok := top.(map[string]any)
+	if !ok || len(obj) != 1 || obj["auditlog"] == nil {
+		return nil, errors.New(`POLICY: the document must be {"auditlog": {"policy": {...}}} and hold nothing else`)
+	}
+	auditlog, ok := obj["auditlog"].(map[string]any)
+	if !ok || len(auditlog) != 1 || auditlog["policy"] == nil {
+		return nil, errors.New(`POLICY: the document must be {"auditlog": {"policy": {...}}} and hold nothing else (auditlog has other keys)`)
+	}
+	pol, ok := auditlog["policy"].(map[string]any)
+	if !ok {
+		return nil, errors.New("POLICY: auditlog.policy is not an object")
+	}
+	d := &policyData{source: source, raw: raw, policy: pol}
+	if err := d.readGateKeys(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// checkedJSON decodes one JSON document, refusing a byte order mark, a
+// repeated key at any depth and anything after the document.
+func checkedJSON(raw []byte) (any, error) {
 	if bytes.HasPrefix(raw, []byte("\xef\xbb\xbf")) {
 		return nil, errors.New("POLICY: the document starts with a byte order mark (EF BB BF): save it as UTF-8 without one")
 	}
@@ -119,23 +149,7 @@ func parsePolicyData(raw []byte, source string) (*policyData, error) {
 		}
 		return nil, fmt.Errorf("POLICY: %w", err)
 	}
-	obj, ok := top.(map[string]any)
-	if !ok || len(obj) != 1 || obj["auditlog"] == nil {
-		return nil, errors.New(`POLICY: the document must be {"auditlog": {"policy": {...}}} and hold nothing else`)
-	}
-	auditlog, ok := obj["auditlog"].(map[string]any)
-	if !ok || len(auditlog) != 1 || auditlog["policy"] == nil {
-		return nil, errors.New(`POLICY: the document must be {"auditlog": {"policy": {...}}} and hold nothing else (auditlog has other keys)`)
-	}
-	pol, ok := auditlog["policy"].(map[string]any)
-	if !ok {
-		return nil, errors.New("POLICY: auditlog.policy is not an object")
-	}
-	d := &policyData{source: source, raw: raw, policy: pol}
-	if err := d.readGateKeys(); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return top, nil
 }
 
 // readGateKeys reads what the gate itself acts on before the rules run: the
