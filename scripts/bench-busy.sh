@@ -29,39 +29,42 @@ cat >"$busy/policy-data.json" <<'JSON'
 {
   "auditlog": {
     "policy": {
-      "schema_version": 1,
+      "schema_version": 2,
       "required_data_sources": ["auditlog_cloudaudit_tracks", "auditlog_cloudaudit_track", "auditlog_cloudaudit_events", "auditlog_csip_user_call_records", "auditlog_ucloud_operation_events"],
       "controls": {
-        "TRK-01": { "allowed_narrowing": ["max_items"] },
-        "TRK-02": { "allowed_narrowing": ["max_items"] },
-        "TRK-03": { "allowed_narrowing": ["max_items"] },
-        "TRK-04": { "allowed_narrowing": ["max_items"] },
-        "NET-01": { "allowed_narrowing": ["max_items"] },
-        "EVT-01": { "allowed_narrowing": ["max_items"], "selection": { "api": [], "provider": ["event_names=[\"^DeleteUser\"]", "users_not_in=[\"alice\",\"ci-deployer\",\"ops-admin\",\"root\",\"zhang.wei\"]"] } },
-        "UC-01": { "allowed_narrowing": ["max_items"], "selection": { "api": [], "provider": ["apis=[\"^DeleteU\"]", "users_not_in=[\"admin\",\"alice\",\"chen.jie\",\"li.na\",\"liu.yang\",\"ops-bot\",\"terraform-ci\",\"wang.fang\",\"zhang.wei\"]"] } },
-        "UC-02": { "allowed_narrowing": ["max_items"], "selection": { "api": [], "provider": ["failed_only=true"] } }
+        "TRK-01": { "enabled": true, "allowed_narrowing": ["max_items"] },
+        "TRK-02": { "enabled": true, "allowed_narrowing": ["max_items"] },
+        "TRK-03": { "enabled": true, "allowed_narrowing": ["max_items"] },
+        "TRK-04": { "enabled": true, "allowed_narrowing": ["max_items"] },
+        "NET-01": { "enabled": true, "allowed_narrowing": ["max_items"] },
+        "EVT-01": { "enabled": true, "allowed_narrowing": ["max_items"], "selection": { "api": [], "provider": ["event_names=[\"^DeleteUser\"]", "users_not_in=[\"alice\",\"ci-deployer\",\"ops-admin\",\"root\",\"zhang.wei\"]"] } },
+        "UC-01": { "enabled": true, "allowed_narrowing": ["max_items"], "selection": { "api": [], "provider": ["apis=[\"^DeleteU\"]", "users_not_in=[\"admin\",\"alice\",\"chen.jie\",\"li.na\",\"liu.yang\",\"ops-bot\",\"terraform-ci\",\"wang.fang\",\"zhang.wei\"]"] } },
+        "UC-02": { "enabled": true, "allowed_narrowing": ["max_items"], "selection": { "api": [], "provider": ["failed_only=true"] } }
       },
       "window_days": 28,
       "window_start": null,
       "window_end": null,
       "max_plan_age_seconds": 3600,
-      "tencentcloud_accounts": ["100000000001"],
-      "tencentcloud_regions": ["ap-guangzhou"],
-      "csip_sub_uins": ["100021372635"],
-      "ucloud_projects": ["org-sim001"],
+      "accept_unsealed_plans": true,
+      "providers": [{ "address": "registry.terraform.io/auditlog/auditlog", "version": "0.1.0", "hashes": { "linux_amd64": ["h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="] } }],
+      "origins": [{ "scheme": "http", "host": "127.0.0.1", "port": SIM_PORT }],
+      "tencentcloud": { "accounts": { "100000000001": { "regions": ["ap-guangzhou"], "csip_sub_uins": ["100021372635"] } } },
+      "ucloud": { "projects": ["org-sim001"] },
       "allowed_networks": ["0.0.0.0/0", "::/0"],
       "cloudaudit_privileged_users": ["root", "alice", "zhang.wei", "ci-deployer", "ops-admin"],
       "cloudaudit_watched_event_patterns": ["^DeleteUser"],
       "ucloud_privileged_users": ["admin", "zhang.wei", "li.na", "wang.fang", "liu.yang", "chen.jie", "alice", "terraform-ci", "ops-bot"],
       "ucloud_risky_api_patterns": ["^DeleteU"],
-      "ucloud_max_failed": 1000000,
-      "allowed_endpoint_hosts": ["^127\\.0\\.0\\.1$"]
+      "ucloud_max_failed": 1000000
     }
   }
 }
 JSON
 
 start_sim "$busy" -cloudaudit-events "$busy_events" -events "$busy_ucloud" -ucloud-failure-every 200
+# The policy trusts the simulator's origin: plain HTTP to its port.
+sim_port=$(sed -E 's|^[a-z]+://[^:/]+:([0-9]+).*$|\1|' "$busy/url")
+sed -i "s/SIM_PORT/$sim_port/" "$busy/policy-data.json"
 tf="$busy/compliance/root"
 terraform -chdir="$tf" get >"$busy/get.log" 2>&1 || { cat "$busy/get.log" >&2; failures=$((failures + 1)); }
 # The simulator builds its data sets on their first call, inside the
@@ -69,7 +72,7 @@ terraform -chdir="$tf" get >"$busy/get.log" 2>&1 || { cat "$busy/get.log" >&2; f
 "$work/bin/benchpaging" quiet -max-wait 30s
 if BENCH_PROVIDER_FIGURES="$busy/provider.txt" "$work/bin/benchpaging" measure -label terraform -timeout 15m -o "$busy/terraform.txt" -- \
   terraform -chdir="$tf" plan -input=false -no-color -lock=false -out=busy.tfplan \
-  -var policy_data_file="$busy/policy-data.json" >"$busy/plan.log" 2>&1; then
+  -var auditlog_policy_data_file="$busy/policy-data.json" >"$busy/plan.log" 2>&1; then
   BENCH_PROVIDER_FIGURES="$busy/provider-show.txt" "$work/bin/benchpaging" measure -label show -o "$busy/show.txt" -- sh -c "terraform -chdir='$tf' show -json busy.tfplan >'$busy/plan.json'"
   set +e
   "$work/bin/benchpaging" measure -label gate -o "$busy/gate.txt" -- "$busy/policy/gate" --data "$busy/policy-data.json" "$busy/plan.json" >"$busy/gate.log" 2>&1

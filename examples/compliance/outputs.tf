@@ -78,3 +78,8 @@ output "compliance_report" {
     [""],
   ))
 }
+
+output "policy_sha256" {
+  description = "The SHA-256 (hex) of the policy data file this instance read (policy_data_file), null without one. The gate compares it with the sha256 of the policy data it judges by, so that the report and the gate rest on one file; a root module forwards it as the output auditlog_policy_sha256."
+  value       = local.policy_sha256
+}

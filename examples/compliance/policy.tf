@@ -1,25 +1,50 @@
 # The settings the gate's policy data holds as well. With policy_data_file
 # set they are read from that file ({"auditlog": {"policy": {...}}}, as
-# examples/policy/policy.json), so that this report and the gate judge by
-# one copy of the allow-lists; a setting given both there and as a variable
-# is an error (see variables.tf). Keys the file leaves out, or sets to null,
-# fall back to the variable's default.
+# examples/policy/policy.json, schema_version 2), so that this report and
+# the gate judge by one copy of the allow-lists; a setting given both there
+# and as a variable is an error (see variables.tf). Keys the file leaves out,
+# or sets to null, fall back to the variable's default. The expected
+# account, its regions and CSIP sub-accounts come from the file's
+# tencentcloud.accounts entry of the account this instance reviews
+# (account_id), the projects from ucloud.projects.
 
 locals {
   # try: no file (null) or no policy object is {}; variables.tf reports the
-  # latter.
+  # latter, and a file that is not schema_version 2.
   policy = try(jsondecode(file(var.policy_data_file)).auditlog.policy, {})
+
+  # The organization of the file (schema_version 2): a map of accounts
+  # (owner UINs), each with its regions and CSIP sub-accounts. An instance
+  # reviews one account: account_id, else the file's only one (under
+  # for_each over the accounts, account_id = each.key).
+  file_accounts = try(tomap(local.policy.tencentcloud.accounts), null)
+  file_account = var.account_id != null ? var.account_id : (
+    local.file_accounts != null ? (length(local.file_accounts) == 1 ? one(keys(local.file_accounts)) : null) : null
+  )
+  file_account_part = try(local.file_accounts[local.file_account], null)
 
   # What the file says of each setting the module reads; null when it says
   # nothing.
-  from_file = {
-    for k in [
-      "window_days", "window_start", "window_end", "allowed_networks", "csip_sub_uins",
-      "ucloud_privileged_users", "ucloud_risky_api_patterns", "ucloud_max_failed",
-      "cloudaudit_privileged_users", "cloudaudit_watched_event_patterns",
-      "tencentcloud_accounts", "tencentcloud_regions", "ucloud_projects",
-    ] : k => try(local.policy[k], null)
-  }
+  from_file = merge(
+    {
+      for k in [
+        "window_days", "window_start", "window_end", "allowed_networks",
+        "ucloud_privileged_users", "ucloud_risky_api_patterns", "ucloud_max_failed",
+        "cloudaudit_privileged_users", "cloudaudit_watched_event_patterns",
+      ] : k => try(local.policy[k], null)
+    },
+    {
+      tencentcloud_accounts = local.file_account_part != null ? [local.file_account] : null
+      tencentcloud_regions  = try(tolist(local.file_account_part.regions), null)
+      csip_sub_uins         = try(tolist(local.file_account_part.csip_sub_uins), null)
+      ucloud_projects       = try(tolist(local.policy.ucloud.projects), null)
+    },
+  )
+
+  # The sha256 of the policy data file this instance read, which the gate
+  # compares with its own (the root module outputs it as
+  # auditlog_policy_sha256); null without a file.
+  policy_sha256 = var.policy_data_file != null ? filesha256(var.policy_data_file) : null
 
   defaults = {
     window_days                       = 28

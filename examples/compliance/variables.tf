@@ -23,6 +23,29 @@ variable "policy_data_file" {
     condition     = var.policy_data_file == null || can(keys(jsondecode(file(var.policy_data_file)).auditlog.policy))
     error_message = "policy_data_file holds no policy object at auditlog.policy: the file the gate reads is {\"auditlog\": {\"policy\": {...}}}."
   }
+  validation {
+    condition     = var.policy_data_file == null || try(jsondecode(file(var.policy_data_file)).auditlog.policy.schema_version == 2, false)
+    error_message = "policy_data_file is not policy data of schema_version 2 (\"schema_version\": 2): a version 1 file (tencentcloud_accounts, tencentcloud_regions, csip_sub_uins, ucloud_projects, allowed_endpoint_hosts) is converted by `auditlog-gate convert-v1 FILE` or `opa eval --fail --format pretty -d examples/policy/lib -d FILE data.auditlog.lib.convert_v1` (see the CHANGELOG's migration note)."
+  }
+}
+
+variable "account_id" {
+  description = "The Tencent Cloud account (owner UIN) this instance reviews: it selects the account's entry of the policy data file's `tencentcloud.accounts`, whose regions and CSIP sub-accounts the instance reads and expects, and the reads must act as it. Null: the file's only account. Needs policy_data_file; without it, set tencentcloud_accounts, tencentcloud_regions and csip_sub_uins."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.account_id == null || var.policy_data_file != null
+    error_message = "account_id selects an account of policy_data_file's tencentcloud.accounts: set policy_data_file, or, without one, tencentcloud_accounts."
+  }
+  validation {
+    condition     = var.account_id == null || var.policy_data_file == null || can(jsondecode(file(var.policy_data_file)).auditlog.policy.tencentcloud.accounts[var.account_id])
+    error_message = "account_id is not an account of policy_data_file's tencentcloud.accounts."
+  }
+  validation {
+    condition     = var.account_id != null || var.policy_data_file == null || try(length(jsondecode(file(var.policy_data_file)).auditlog.policy.tencentcloud.accounts) <= 1, true)
+    error_message = "policy_data_file names several accounts (tencentcloud.accounts): set account_id to the one this instance reviews (with for_each over the accounts, account_id = each.key)."
+  }
 }
 
 variable "window_days" {
@@ -102,20 +125,20 @@ variable "allowed_networks" {
 }
 
 variable "csip_sub_uins" {
-  description = "UINs of the sub-accounts whose API calls NET-01 reviews (Cloud Security Center call records). Required, here or as csip_sub_uins in policy_data_file."
+  description = "UINs of the sub-accounts whose API calls NET-01 reviews (Cloud Security Center call records), read under the instance's account. Required, here or in policy_data_file (tencentcloud.accounts[ACCOUNT].csip_sub_uins)."
   type        = list(string)
   default     = null
 
   validation {
     condition     = var.csip_sub_uins == null || local.from_file.csip_sub_uins == null
-    error_message = "csip_sub_uins is set both here and in policy_data_file: keep one copy, in the file."
+    error_message = "csip_sub_uins is set both here and in policy_data_file (tencentcloud.accounts[ACCOUNT].csip_sub_uins): keep one copy, in the file."
   }
   validation {
     condition = try(alltrue([
       for l in [var.csip_sub_uins != null ? var.csip_sub_uins : tolist(local.from_file.csip_sub_uins)] :
       length(l) > 0 && alltrue([for u in l : can(regex("^[0-9]+$", u))])
     ]), false)
-    error_message = "csip_sub_uins (here or in policy_data_file) must list at least one UIN, digits only."
+    error_message = "csip_sub_uins (here or in policy_data_file's tencentcloud.accounts[ACCOUNT].csip_sub_uins) must list at least one UIN, digits only."
   }
 }
 
@@ -188,41 +211,41 @@ variable "ucloud_project_id" {
 }
 
 variable "tencentcloud_account" {
-  description = "Name of the provider's `tencentcloud.account` block whose account the Tencent Cloud reads act as (every Tencent Cloud data source's `account`). Null: the provider's own credentials. With `for_each` over a map of names to UINs, one module instance per account, set `tencentcloud_accounts = [each.value]` too, so that each instance proves it read the account it names."
+  description = "Name of the provider's `tencentcloud.account` block whose account the Tencent Cloud reads act as (every Tencent Cloud data source's `account`). Null: the provider's own credentials. With `for_each` over a map of names to UINs, one module instance per account, set `account_id = each.value` (with policy_data_file) or `tencentcloud_accounts = [each.value]` too, so that each instance proves it read the account it names."
   type        = string
   default     = null
 }
 
 variable "tencentcloud_accounts" {
-  description = "Tencent Cloud accounts (owner UINs) the reads must act as: a read whose `evidence.account_id` is another account, or null, cannot pass a control. Null: the policy data's tencentcloud_accounts, else any account."
+  description = "Tencent Cloud accounts (owner UINs) the reads must act as: a read whose `evidence.account_id` is another account, or null, cannot pass a control. Null: the account policy_data_file names (account_id, or its only account in tencentcloud.accounts), else any account."
   type        = list(string)
   default     = null
 
   validation {
     condition     = var.tencentcloud_accounts == null || local.from_file.tencentcloud_accounts == null
-    error_message = "tencentcloud_accounts is set both here and in policy_data_file: keep one copy, in the file."
+    error_message = "tencentcloud_accounts is set both here and in policy_data_file (tencentcloud.accounts): keep one copy, in the file."
   }
 }
 
 variable "tencentcloud_regions" {
-  description = "Regions the CloudAudit reads must be sent to (`evidence.region`). Null: the policy data's tencentcloud_regions, else any region."
+  description = "Regions the CloudAudit reads must be sent to (`evidence.region`). Null: the regions of the instance's account in policy_data_file (tencentcloud.accounts[ACCOUNT].regions), else any region."
   type        = list(string)
   default     = null
 
   validation {
     condition     = var.tencentcloud_regions == null || local.from_file.tencentcloud_regions == null
-    error_message = "tencentcloud_regions is set both here and in policy_data_file: keep one copy, in the file."
+    error_message = "tencentcloud_regions is set both here and in policy_data_file (tencentcloud.accounts[ACCOUNT].regions): keep one copy, in the file."
   }
 }
 
 variable "ucloud_projects" {
-  description = "UCloud projects the operation log may be read from (`evidence.project_id`). Null: the policy data's ucloud_projects, else any project."
+  description = "UCloud projects the operation log may be read from (`evidence.project_id`). Null: the policy data's ucloud.projects, else any project."
   type        = list(string)
   default     = null
 
   validation {
     condition     = var.ucloud_projects == null || local.from_file.ucloud_projects == null
-    error_message = "ucloud_projects is set both here and in policy_data_file: keep one copy, in the file."
+    error_message = "ucloud_projects is set both here and in policy_data_file (ucloud.projects): keep one copy, in the file."
   }
 }
 

@@ -72,7 +72,13 @@ trust_notes contains "provider not verified: the plan was not made by a provider
 	not simulator_policy
 }
 
-trust_note_lines := sort(trust_notes)
+# The policy data the verdict rests on, by its sha256 when the gate gives it.
+policy_line := [sprintf("Policy data: sha256 %s", [h])] if {
+	h := data.auditlog.gate_run.policy_sha256
+	is_string(h)
+} else := []
+
+trust_note_lines := array.concat(sort(trust_notes), policy_line)
 
 # trust_suffix ends the summary line: "; SIMULATOR POLICY: ..." or "".
 trust_suffix := concat("", [sprintf("; %s", [n]) | some n in ["SIMULATOR POLICY: not evidence of any cloud; provider not verified", "provider not verified"]; trust_short(n)])

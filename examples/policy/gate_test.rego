@@ -168,6 +168,11 @@ test_unverified_provider_says_so_everywhere if {
 	contains(run_junit(run), `<testsuites name="auditlog gate; provider not verified"`)
 }
 
+test_policy_sha256_is_printed if {
+	l := split(run_out({"plan_exit_code": 0, "provider_verified": true, "policy_sha256": "ab12"}), "\n")
+	l[1] == "Policy data: sha256 ab12"
+}
+
 test_verified_run_has_no_trust_notes if {
 	o := run_out({"plan_exit_code": 0, "sealed": true, "simulator_policy": false, "provider_verified": true})
 	not contains(o, "not verified")

@@ -9,7 +9,9 @@
 #   terraform output -raw compliance_report
 #
 # The allow-lists may instead come from the policy data file the gate reads:
-#   terraform plan -var policy_data_file=PATH
+#   terraform plan -var auditlog_policy_data_file=PATH
+# auditlog-gate sets TF_VAR_auditlog_policy_data_file to the policy data it
+# judges by, and requires the output auditlog_policy_sha256 to be its sha256.
 
 terraform {
   required_providers {
@@ -25,7 +27,8 @@ module "compliance" {
   source = "../"
 
   enforce                     = var.enforce
-  policy_data_file            = var.policy_data_file
+  policy_data_file            = var.auditlog_policy_data_file
+  account_id                  = var.account_id
   window_days                 = var.window_days
   window_start                = var.window_start
   window_end                  = var.window_end
@@ -48,8 +51,14 @@ variable "enforce" {
   default     = false
 }
 
-variable "policy_data_file" {
-  description = "Policy data JSON of the gate, to read the allow-lists from (one copy for both); null: the variables below."
+variable "auditlog_policy_data_file" {
+  description = "Policy data JSON of the gate (schema_version 2), to read the allow-lists and the organization from (one copy for both); null: the variables below. auditlog-gate sets it (TF_VAR_auditlog_policy_data_file)."
+  type        = string
+  default     = null
+}
+
+variable "account_id" {
+  description = "The account of the policy data's tencentcloud.accounts this configuration reviews; null: its only account."
   type        = string
   default     = null
 }
@@ -135,6 +144,11 @@ variable "ucloud_projects" {
 output "compliance" {
   description = "Verdict per control, with its records, findings and evidence."
   value       = module.compliance.compliance
+}
+
+output "auditlog_policy_sha256" {
+  description = "The sha256 of the policy data file the compliance module read (null without one): auditlog-gate requires it to equal the sha256 of the policy data it judges by."
+  value       = module.compliance.policy_sha256
 }
 
 output "compliance_report" {

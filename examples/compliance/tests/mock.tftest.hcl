@@ -256,8 +256,88 @@ run "policy_data_file" {
   }
   assert {
     condition     = strcontains(join(" ", output.compliance.controls["TRK-01"].incomplete), "not one the review expects (100000000009)")
-    error_message = "The expected accounts must come from the policy data file: ${jsonencode(output.compliance.controls["TRK-01"].incomplete)}"
+    error_message = "The expected account must come from the policy data file's only account: ${jsonencode(output.compliance.controls["TRK-01"].incomplete)}"
   }
+  assert {
+    condition     = output.policy_sha256 == filesha256("tests/policy.json")
+    error_message = "policy_sha256 must be the sha256 of the file read: ${jsonencode(output.policy_sha256)}"
+  }
+}
+
+run "no_policy_data_file_no_sha256" {
+  command = plan
+
+  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04]
+
+  assert {
+    condition     = output.policy_sha256 == null
+    error_message = "Without a policy data file, policy_sha256 is null: ${jsonencode(output.policy_sha256)}"
+  }
+}
+
+# A version 1 file is refused, with the way to convert it.
+run "policy_data_file_version_1" {
+  command = plan
+
+  variables {
+    allowed_networks = null
+    csip_sub_uins    = null
+    policy_data_file = "tests/policy-v1.json"
+  }
+
+  expect_failures = [var.policy_data_file]
+}
+
+# An organization of several accounts: each instance takes its account's
+# part by account_id (under for_each, account_id = each.key): its regions
+# and sub-accounts, and the reads must act as it.
+run "policy_data_file_account_id" {
+  command = plan
+
+  # Every run is an account without tracking sets (see above); the reads
+  # act as 100000000001, not 100000000002, in ap-guangzhou, not ap-singapore.
+  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.net_01, check.evt_01]
+
+  variables {
+    allowed_networks = null
+    csip_sub_uins    = null
+    policy_data_file = "tests/policy-org.json"
+    account_id       = "100000000002"
+  }
+
+  assert {
+    condition     = length(output.compliance.controls["NET-01"].evidence) == 2 && strcontains(join(" ", output.compliance.controls["EVT-01"].incomplete), "acts as account 100000000001, not one the review expects (100000000002)")
+    error_message = "The instance must take account 100000000002's part: ${length(output.compliance.controls["NET-01"].evidence)} CSIP reads, ${jsonencode(output.compliance.controls["EVT-01"].incomplete)}"
+  }
+  assert {
+    condition     = strcontains(join(" ", output.compliance.controls["EVT-01"].incomplete), "not one the review expects (ap-singapore)")
+    error_message = "The account's regions must come from its part: ${jsonencode(output.compliance.controls["EVT-01"].incomplete)}"
+  }
+}
+
+run "policy_data_file_several_accounts_without_account_id" {
+  command = plan
+
+  variables {
+    allowed_networks = null
+    csip_sub_uins    = null
+    policy_data_file = "tests/policy-org.json"
+  }
+
+  expect_failures = [var.account_id]
+}
+
+run "account_id_not_in_the_file" {
+  command = plan
+
+  variables {
+    allowed_networks = null
+    csip_sub_uins    = null
+    policy_data_file = "tests/policy-org.json"
+    account_id       = "100000000099"
+  }
+
+  expect_failures = [var.account_id]
 }
 
 run "policy_data_file_and_variable" {

@@ -158,10 +158,17 @@ func findEngine(getenv func(string) string) (string, error) {
 // never uses one, and says so rather than quietly install something else.
 func devOverrideIn(getenv func(string) string) string {
 	var files []string
+	home := getenv("HOME")
 	if f := getenv("TF_CLI_CONFIG_FILE"); f != "" {
 		files = append(files, f)
-	} else if home := getenv("HOME"); home != "" {
+	} else if home != "" {
 		files = append(files, filepath.Join(home, ".terraformrc"))
+	}
+	// The engine merges *.tfrc files of its configuration directory into
+	// whatever file it reads, the gate's own included.
+	if home != "" {
+		more, _ := filepath.Glob(filepath.Join(home, ".terraform.d", "*.tfrc"))
+		files = append(files, more...)
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)

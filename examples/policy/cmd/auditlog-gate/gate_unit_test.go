@@ -358,3 +358,77 @@ func TestConvertV1WritesAVersion2Document(t *testing.T) {
 		t.Errorf("a missing file: exit %d", code)
 	}
 }
+
+func TestDevOverridesAreFoundWhereTheEngineLooks(t *testing.T) {
+	home := t.TempDir()
+	override := "provider_installation {\n  dev_overrides {\n    \"auditlog/auditlog\" = \"/x\"\n  }\n}\n"
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	if f := devOverrideIn(env(map[string]string{"HOME": home})); f != "" {
+		t.Errorf("no CLI configuration: %s", f)
+	}
+	writeFiles(t, home, map[string]string{"commented.tfrc": "# dev_overrides {\n", ".terraform.d/extra.tfrc": override})
+	if f := devOverrideIn(env(map[string]string{"HOME": home, "TF_CLI_CONFIG_FILE": filepath.Join(home, "commented.tfrc")})); f != filepath.Join(home, ".terraform.d", "extra.tfrc") {
+		t.Errorf("found %q, want the .tfrc of the configuration directory", f)
+	}
+	if err := os.Remove(filepath.Join(home, ".terraform.d", "extra.tfrc")); err != nil {
+		t.Fatal(err)
+	}
+	if f := devOverrideIn(env(map[string]string{"HOME": home, "TF_CLI_CONFIG_FILE": filepath.Join(home, "commented.tfrc")})); f != "" {
+		t.Errorf("a commented dev_overrides counted: %s", f)
+	}
+	writeFiles(t, home, map[string]string{".terraformrc": override})
+	if f := devOverrideIn(env(map[string]string{"HOME": home})); f != filepath.Join(home, ".terraformrc") {
+		t.Errorf("found %q, want ~/.terraformrc", f)
+	}
+}
+
+func TestHelpDocumentsEveryFlagVariableAndExitCode(t *testing.T) {
+	var out, errs strings.Builder
+	if code := run([]string{"--help"}, &out, &errs); code != 0 {
+		t.Fatalf("--help: exit %d", code)
+	}
+	for _, want := range []string{"--data", "builtin:simulator", "--policy", "--provider-mirror", "--root", "--allow-rules-in-tree", "--junit", "--var-file", "--version",
+		"pin --mirror", "convert-v1", "AUDITLOG_GATE_TF", "TF_VAR_auditlog_policy_data_file", "TF_CLI_ARGS", "-detailed-exitcode", "-target", "accept_unsealed_plans", "\n  0  ", "\n  1  ", "\n  2  "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("--help does not mention %q", want)
+		}
+	}
+	out.Reset()
+	if code := run([]string{"--version"}, &out, &errs); code != 0 || out.String() != "auditlog-gate dev\n" {
+		t.Errorf("--version: exit %d, %q", code, out.String())
+	}
+	errs.Reset()
+	if code := run([]string{"dir"}, &out, &errs); code != exitCannotJudge || !strings.Contains(errs.String(), "no policy data") {
+		t.Errorf("no --data: exit %d, %s", code, errs.String())
+	}
+}
+
+// The gate never writes into the reviewed repository, not even its
+// temporary files; and --root decides what "inside" means.
+func TestNothingIsWrittenInsideTheReviewedRepository(t *testing.T) {
+	repo := t.TempDir()
+	writeFiles(t, repo, map[string]string{".git/HEAD": "ref", "cfg/main.tf": "", "tmp/.keep": ""})
+	rules := t.TempDir()
+	writeFiles(t, rules, map[string]string{"policy.json": string(simulatorDocument(t))})
+	t.Setenv("TMPDIR", filepath.Join(repo, "tmp"))
+	t.Setenv("AUDITLOG_GATE_TF", "true") // nothing gets as far as running it
+	var out, errs strings.Builder
+	code := run([]string{"--data", filepath.Join(rules, "policy.json"), filepath.Join(repo, "cfg")}, &out, &errs)
+	if code != exitCannotJudge || !strings.Contains(errs.String(), "is inside the reviewed repository") || !strings.Contains(errs.String(), "TMPDIR") {
+		t.Errorf("TMPDIR in the repository: exit %d\n%s", code, errs.String())
+	}
+	// With --root at cfg, rules beside it in the repository are outside
+	// what is reviewed.
+	errs.Reset()
+	writeFiles(t, repo, map[string]string{"rules/policy.json": string(simulatorDocument(t))})
+	t.Setenv("TMPDIR", rules)
+	code = run([]string{"--data", filepath.Join(repo, "rules", "policy.json"), filepath.Join(repo, "cfg")}, &out, &errs)
+	if code != exitCannotJudge || !strings.Contains(errs.String(), "policy data "+filepath.Join(repo, "rules", "policy.json")+" is inside the reviewed repository") {
+		t.Errorf("rules in the repository: exit %d\n%s", code, errs.String())
+	}
+	errs.Reset()
+	code = run([]string{"--root", filepath.Join(repo, "cfg"), "--data", filepath.Join(repo, "rules", "policy.json"), filepath.Join(repo, "cfg")}, &out, &errs)
+	if strings.Contains(errs.String(), "is inside the reviewed repository") || !strings.Contains(errs.String(), "POLICY: providers is empty") {
+		t.Errorf("--root: exit %d\n%s", code, errs.String())
+	}
+}

@@ -30,6 +30,7 @@ const usageText = `usage:
                 [--root DIR] [--allow-rules-in-tree] [--junit FILE] [--var-file F]...
                 DIR | PLAN.json [-- PLAN_ARGS]
   auditlog-gate pin --mirror DIR
+  auditlog-gate convert-v1 FILE
   auditlog-gate --version | --help
 
 DIR is a Terraform (or OpenTofu) configuration. The gate never runs in it and
@@ -96,15 +97,21 @@ pin --mirror DIR
         package in the filesystem mirror DIR: address, version and the h1:
         hash of each platform's package.
 
+convert-v1 FILE
+        prints the schema version 2 document for a version 1 policy data
+        document, for its owner to review and to complete with provider pins.
+
 Environment:
   AUDITLOG_GATE_TF
         the engine: terraform (default, on PATH) or the path of a terraform
         or tofu binary; OpenTofu works the same way.
   TF_VAR_*, TF_TOKEN_*, TF_LOG, TF_LOG_PATH, TF_IN_AUTOMATION
-        passed to the engine. Every other TF_* and TERRAFORM_* variable
-        (TF_CLI_ARGS*, TF_CLI_CONFIG_FILE, TF_DATA_DIR, TF_PLUGIN_CACHE_DIR,
-        TF_REATTACH_PROVIDERS, TF_WORKSPACE, TERRAFORM_CONFIG, ...) is
-        removed, and its name is printed.
+        passed to the engine. Every other TF_*, TERRAFORM_*, TOFU_* and
+        OPENTOFU_* variable (TF_CLI_ARGS*, TF_CLI_CONFIG_FILE, TF_DATA_DIR,
+        TF_PLUGIN_CACHE_DIR, TF_REATTACH_PROVIDERS, TF_WORKSPACE,
+        TERRAFORM_CONFIG, ...) is removed, and its name is printed. A dev
+        override in the CLI configuration the environment names
+        (TF_CLI_CONFIG_FILE, ~/.terraformrc, ~/.terraform.d/*.tfrc) is exit 2.
   TF_VAR_auditlog_policy_data_file
         set by the gate to the policy data document it judges by (a file in
         its own temporary directory). A root module that declares the
