@@ -36,7 +36,6 @@ func repeatedKey(body []byte, env *ucloudEnvelope, decodeErr error) error {
 	return err
 }
 
-
 // scanJSONKeys walks body, a JSON document that encoding/json has already
 // decoded without error, and reports the first object that repeats a key
 // (as encoding/json matches keys: without regard to case). It also reports
