@@ -90,14 +90,17 @@ func TestAccGateOrganization(t *testing.T) {
 	fixedOpts, _ := cloudsim.OrganizationOptions(cloudsim.Options{})
 	fixedOpts.Accounts[1].Data = fixedOpts.Accounts[0].Data // finance now serves the compliant data set
 	fixed := startSim(t, fixedOpts)
+	s.trust(t, org, fixed)
 
 	roles := map[string]string{}
-	var uins []any
+	// Each member read in ap-guangzhou, with the sub-accounts orgAuditHCL
+	// reads under it.
+	accounts := map[string]any{}
 	for _, m := range cloudsim.OrganizationMembers {
 		roles[m.Name] = m.RoleArn
-		uins = append(uins, m.Uin)
+		accounts[m.Uin] = map[string]any{"regions": []string{"ap-guangzhou"}, "csip_sub_uins": []string{"100021372635", "100021372636"}}
 	}
-	data := writePolicyData(t, s, "org-policy.json", func(p map[string]any) { p["tencentcloud_accounts"] = uins })
+	data := writePolicyData(t, s, "org-policy.json", func(p map[string]any) { p["tencentcloud"] = map[string]any{"accounts": accounts} })
 	config := func(name string, accounts map[string]string, audited string) string {
 		return s.config(t, name, map[string]string{
 			"main.tf":         orgProviderHCL(accounts) + orgAuditHCL,
@@ -110,9 +113,10 @@ func TestAccGateOrganization(t *testing.T) {
 		out, code := s.run(t, simEnv(org, org.Options().TencentSecretKey), "--data", data, config("org-two", two, `["prod", "finance"]`))
 		expectGate(t, "organization", out, code, 1,
 			`data.auditlog_cloudaudit_tracks.all["finance"]`, "audit-all-paused", "audit-cam-write", "audit-all-nostore",
-			"account 100000000004: no auditlog_cloudaudit_tracks data source read it",
-			"account 100000000004: no auditlog_cloudaudit_events data source read it")
-		if strings.Contains(out, "account 100000000002: no ") || strings.Contains(out, "account 100000000003: no ") {
+			"account 100000000004, region ap-guangzhou: no auditlog_cloudaudit_tracks data source read it",
+			"account 100000000004, region ap-guangzhou: no auditlog_cloudaudit_events data source read it",
+			"sub-account 100021372635 of account 100000000004: no auditlog_csip_user_call_records data source read it under account 100000000004")
+		if strings.Contains(out, "account 100000000002, region ap-guangzhou: no ") || strings.Contains(out, "account 100000000003, region ap-guangzhou: no ") {
 			t.Errorf("the gate says an audited member was not read:\n%s", out)
 		}
 	})
@@ -120,7 +124,7 @@ func TestAccGateOrganization(t *testing.T) {
 	t.Run("a role of the wrong account fails", func(t *testing.T) {
 		wrong := map[string]string{"prod": roles["prod"], "finance": roles["finance"], "dev": roles["prod"]}
 		out, code := s.run(t, simEnv(fixed, fixed.Options().TencentSecretKey), "--data", data, config("org-wrong", wrong, `["prod", "finance", "dev"]`))
-		expectGate(t, "wrong account", out, code, 1, "account 100000000004: no auditlog_cloudaudit_tracks data source read it")
+		expectGate(t, "wrong account", out, code, 1, "account 100000000004, region ap-guangzhou: no auditlog_cloudaudit_tracks data source read it")
 	})
 
 	t.Run("a member whose role cannot be assumed cannot pass", func(t *testing.T) {

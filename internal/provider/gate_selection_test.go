@@ -68,6 +68,7 @@ func TestAccGateSelection(t *testing.T) {
 	}
 	s := newGateSuite(t)
 	good, bad := scenarioSim(t, "compliant", cloudsim.Options{}), scenarioSim(t, "noncompliant", cloudsim.Options{})
+	s.trust(t, good, bad)
 	goodEnv, badEnv := simEnv(good, good.Options().TencentSecretKey), simEnv(bad, bad.Options().TencentSecretKey)
 	const failedAddr = "data.auditlog_ucloud_operation_events.failed"
 	own := `["admin", "terraform-ci"]`

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -43,12 +45,6 @@ func newGateSuite(t *testing.T) *gateSuite {
 	if err := os.Chmod(s.gate, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	// The shipped policy data trusts the clouds' API servers only; the
-	// copy beside the gate also trusts the simulator's loopback address.
-	simPolicy := writePolicyData(t, s, "sim-policy.json", func(p map[string]any) {
-		p["allowed_endpoint_hosts"] = append(jsonArray(t, p["allowed_endpoint_hosts"]), `^127\.0\.0\.1$`)
-	})
-	writeFile(t, filepath.Join(s.policy, "policy.json"), readFile(t, simPolicy))
 	s.opa = pinnedTool(t, root, "opa")
 	s.opaBin = filepath.Join(work, "opa-bin")
 	if err := os.MkdirAll(s.opaBin, 0o755); err != nil {
@@ -58,6 +54,36 @@ func newGateSuite(t *testing.T) *gateSuite {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// trust makes the policy data beside the gate trust the simulators' API
+// servers as well as the clouds' (the shipped data trusts the clouds' only):
+// plain HTTP to 127.0.0.1 on each simulator's port. Call it once, after the
+// simulators start and before any writePolicyData.
+func (s *gateSuite) trust(t *testing.T, sims ...*testSim) {
+	t.Helper()
+	path := writePolicyData(t, s, "sim-policy.json", func(p map[string]any) {
+		p["origins"] = append(jsonArray(t, p["origins"]), simOrigins(t, sims...)...)
+	})
+	writeFile(t, filepath.Join(s.policy, "policy.json"), readFile(t, path))
+}
+
+// simOrigins returns an origin for each simulator: http, 127.0.0.1, its port.
+func simOrigins(t *testing.T, sims ...*testSim) []any {
+	t.Helper()
+	var origins []any
+	for _, sim := range sims {
+		u, err := url.Parse(sim.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		port, err := strconv.Atoi(u.Port())
+		if err != nil {
+			t.Fatalf("simulator URL %s has no port: %v", sim.URL, err)
+		}
+		origins = append(origins, map[string]any{"scheme": u.Scheme, "host": u.Hostname(), "port": port})
+	}
+	return origins
 }
 
 // pinnedTool returns the path of a tool pinned in tools/policy/go.mod,
@@ -307,6 +333,7 @@ func TestAccGate(t *testing.T) {
 	// Violations only in the CloudAudit events and UCloud operations.
 	lateBad := startSim(t, cloudsim.Options{Data: mixedScenario(t, "compliant", "noncompliant", "GetUserOperationEvents", "DescribeEvents")})
 	refused := scenarioSim(t, "compliant", cloudsim.Options{RefuseCallerIdentity: "AuthFailure.UnauthorizedOperation"})
+	s.trust(t, good, bad, empty, lateBad, refused)
 
 	// One plan JSON of the compliant reads, for the cases that judge a plan
 	// JSON instead of a directory.
@@ -483,7 +510,7 @@ data "auditlog_csip_user_call_records" "one_ip" {
 				"EVT-01: data.auditlog_cloudaudit_events.from_token: evidence: narrowed by next_token, which EVT-01 does not allow",
 				"EVT-01: data.auditlog_cloudaudit_events.first: evidence: incomplete",
 				"NET-01: data.auditlog_csip_user_call_records.one_ip: evidence: narrowed by filter.filters, which NET-01 does not allow",
-				"NET-01: sub-account 100021372636: no auditlog_csip_user_call_records data source read it")
+				"NET-01: sub-account 100021372636 of account 100000000001: no auditlog_csip_user_call_records data source read it under account 100000000001")
 		})
 
 		// Probe 5: a configuration error after a good run: the gate never
@@ -659,7 +686,7 @@ module "compliance" {
 			expectGate(t, "probe 8, empty account", out, code, 1,
 				"TRK-01: "+gateTracksAddr+": (no tracking set): the account has no CloudAudit tracking set",
 				"TRK-03: "+gateTracksAddr+": (no tracking set)", "TRK-04: "+gateTracksAddr+": organization: ",
-				"PASS UC-01 No risky UCloud operation by an unexpected user: 0 findings on 0 records from 1 data source",
+				"PASS UC-01 No risky UCloud operation by an unexpected user: 0 findings on 0 scanned, 0 kept from 1 data source",
 				"PASS "+gateUCloudAddr+": 0 records; window ")
 		})
 
@@ -698,8 +725,12 @@ terraform {
 				{field: "EventId", value: "0d3b6e1a-0101", null: []string{"EventTime"}},
 				{field: "UserName", value: "mallory", null: []string{"OperateTime"}},
 			})
-			env := simEnv(&testSim{Server: bad.Server, URL: proxy}, bad.Options().TencentSecretKey)
-			out, code := s.run(t, env, s.config(t, "probe7-null-times", map[string]string{"main.tf": providerHCL + auditHCL}))
+			proxySim := &testSim{Server: bad.Server, URL: proxy}
+			env := simEnv(proxySim, bad.Options().TencentSecretKey)
+			data := writePolicyData(t, s, "probe7-proxy.json", func(p map[string]any) {
+				p["origins"] = append(jsonArray(t, p["origins"]), simOrigins(t, proxySim)...)
+			})
+			out, code := s.run(t, env, "--data", data, s.config(t, "probe7-null-times", map[string]string{"main.tf": providerHCL + auditHCL}))
 			expectGate(t, "probe 7 through terraform", out, code, 1,
 				"NET-01: "+gateCSIPAddr("100021372636")+": 100021372636/203.0.113.50: ", "first_call_time null, last_call_time null",
 				"EVT-01: "+gateEventsAddr+": 0d3b6e1a-0101: ", "event_time null",
@@ -713,7 +744,7 @@ terraform {
 			expectGate(t, "probe 8, account not known", out, code, 1,
 				"TRK-01: "+gateTracksAddr+": evidence: account not known (evidence.account_id is null",
 				"NET-01: "+gateCSIPAddr("100021372635")+": evidence: account not known",
-				"EVT-01: account 100000000001: no auditlog_cloudaudit_events data source read it")
+				"EVT-01: account 100000000001, region ap-guangzhou: no auditlog_cloudaudit_events data source read it")
 		})
 
 		t.Run("plan JSON", func(t *testing.T) {
@@ -722,11 +753,13 @@ terraform {
 			out, code := s.run(t, nil, js)
 			expectGate(t, "fresh compliant plan JSON", out, code, 0, "judging the plan JSON "+js, "gate: PASS")
 
-			// Probe 8: an account other than the one the policy expects.
-			other := writePolicyData(t, s, "other-account.json", func(p map[string]any) { p["tencentcloud_accounts"] = []string{"100000000099"} })
+			// Probe 8: an account other than the one the policy names.
+			other := writePolicyData(t, s, "other-account.json", func(p map[string]any) {
+				p["tencentcloud"] = map[string]any{"accounts": map[string]any{"100000000099": map[string]any{"regions": []string{"ap-guangzhou"}, "csip_sub_uins": []string{}}}}
+			})
 			out, code = s.run(t, nil, "--data", other, js)
-			expectGate(t, "other account", out, code, 1, "TRK-01: "+gateTracksAddr+": evidence: account 100000000001 is not one the policy expects (tencentcloud_accounts: 100000000099)",
-				"TRK-01: account 100000000099: no auditlog_cloudaudit_tracks data source read it")
+			expectGate(t, "other account", out, code, 1, "TRK-01: "+gateTracksAddr+": evidence: account 100000000001 is not one the policy names (tencentcloud.accounts: 100000000099) (read as account 100000000001, in region ap-guangzhou)",
+				"TRK-01: account 100000000099, region ap-guangzhou: no auditlog_cloudaudit_tracks data source read it")
 
 			// Review finding 3: the configuration (or the environment) chose
 			// the API server; the shipped policy data trusts the clouds'
@@ -734,9 +767,30 @@ terraform {
 			shipped := filepath.Join(s.root, "examples", "policy", "policy.json")
 			out, code = s.run(t, nil, "--data", shipped, js)
 			expectGate(t, "untrusted API server", out, code, 1,
-				"TRK-01: "+gateTracksAddr+": evidence: API server http://127.0.0.1:", "is not one the policy trusts (allowed_endpoint_hosts: ",
+				"TRK-01: "+gateTracksAddr+": evidence: API server http://127.0.0.1:", "is not one the policy trusts (origins: https://",
 				"NET-01: "+gateCSIPAddr("100021372635")+": evidence: API server http://127.0.0.1:",
 				"UC-01: "+gateUCloudAddr+": evidence: API server http://127.0.0.1:")
+
+			// Probe 4: the policy trusts the host over HTTPS only; the reads
+			// went over plain HTTP to the same host and port.
+			simPort := jsonObject(t, simOrigins(t, good)[0])["port"]
+			https := writePolicyData(t, s, "https-only.json", func(p map[string]any) {
+				p["origins"] = []any{map[string]any{"host": "127.0.0.1", "port": simPort}}
+			})
+			out, code = s.run(t, nil, "--data", https, js)
+			expectGate(t, "probe 4: plain HTTP to a trusted host", out, code, 1,
+				fmt.Sprintf("TRK-01: %s: evidence: API server %s (http://127.0.0.1:%d) is not one the policy trusts (origins: https://127.0.0.1:%d)", gateTracksAddr, good.URL, simPort, simPort),
+				fmt.Sprintf("UC-01: %s: evidence: API server %s/ (http://127.0.0.1:%d) is not one the policy trusts", gateUCloudAddr, good.URL, simPort),
+				fmt.Sprintf("endpoint %s", good.URL))
+
+			// Probe 5: the policy trusts another server (port) on the same
+			// host; the reads came from this one.
+			otherPort := writePolicyData(t, s, "other-port.json", func(p map[string]any) {
+				p["origins"] = simOrigins(t, bad)
+			})
+			out, code = s.run(t, nil, "--data", otherPort, js)
+			expectGate(t, "probe 5: another server on a trusted host", out, code, 1,
+				fmt.Sprintf("TRK-01: %s: evidence: API server %s (http://127.0.0.1:%d) is not one the policy trusts (origins: %s)", gateTracksAddr, good.URL, simPort, bad.URL))
 
 			// Probe 7: records whose time is null are findings, not skips.
 			nulled := editPlan(t, js, "null-times.json", func(plan map[string]any) {
@@ -802,6 +856,7 @@ func TestAccGateCopied(t *testing.T) {
 	root := filepath.Join(s.work, "user", "compliance", "root")
 	vars := filepath.Join(s.work, "user", "compliance", "test", "scenario.tfvars")
 	good := scenarioSim(t, "compliant", cloudsim.Options{})
+	s.trust(t, good)
 	goodEnv := simEnv(good, good.Options().TencentSecretKey)
 
 	t.Run("group", func(t *testing.T) {
