@@ -34,8 +34,11 @@ func engineEnvironment(environ []string, own map[string]string) (env, removed []
 		name, _, _ := strings.Cut(kv, "=")
 		ruled := strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "TERRAFORM_") ||
 			strings.HasPrefix(name, "TOFU_") || strings.HasPrefix(name, "OPENTOFU_")
-		if _, overridden := own[name]; overridden || (ruled && !keptEnvironment(name)) {
-			if ruled {
+		dropped := ruled && !keptEnvironment(name)
+		if _, overridden := own[name]; overridden || dropped {
+			// A kept variable the gate sets itself (TF_IN_AUTOMATION) is
+			// replaced, not removed: only what the engine loses is named.
+			if dropped {
 				removed = append(removed, name)
 			}
 			continue

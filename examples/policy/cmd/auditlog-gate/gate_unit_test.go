@@ -98,7 +98,9 @@ func TestEngineEnvironmentKeepsOnlyVariablesCredentialsAndLogging(t *testing.T) 
 		"PATH=/bin", "HOME=/h", "TF_VAR_region=x", "TF_TOKEN_app_terraform_io=t", "TF_LOG=TRACE", "TF_LOG_PATH=/l", "TF_IN_AUTOMATION=1",
 		"TF_CLI_ARGS=-x", "TF_CLI_ARGS_init=-plugin-dir=/repo/p", "TF_DATA_DIR=/d", "TF_PLUGIN_CACHE_DIR=/c", "TF_REATTACH_PROVIDERS={}",
 		"TF_WORKSPACE=w", "TERRAFORM_CONFIG=/rc", "TF_CLI_CONFIG_FILE=/author.tfrc", "TF_VAR_auditlog_policy_data_file=/author.json",
-	}, map[string]string{"TF_CLI_CONFIG_FILE": "/gate.tfrc", "TF_VAR_auditlog_policy_data_file": "/gate.json"})
+	}, map[string]string{"TF_CLI_CONFIG_FILE": "/gate.tfrc", "TF_VAR_auditlog_policy_data_file": "/gate.json", "TF_IN_AUTOMATION": "1"})
+	// TF_IN_AUTOMATION is kept, and set by the gate as well: replaced, never
+	// named as removed.
 	want := "TERRAFORM_CONFIG TF_CLI_ARGS TF_CLI_ARGS_init TF_CLI_CONFIG_FILE TF_DATA_DIR TF_PLUGIN_CACHE_DIR TF_REATTACH_PROVIDERS TF_VAR_auditlog_policy_data_file TF_WORKSPACE"
 	if got := strings.Join(removed, " "); got != want {
 		t.Errorf("removed %s\nwant    %s", got, want)
