@@ -17,10 +17,14 @@ func TestScanFindsRepeatedKeys(t *testing.T) {
 		{`{"a":1,"A":2}`, `duplicate key "A" in the top-level object (the same field as "a"`},
 		{"{\"s\":1,\"\u017f\":2}", "duplicate key \"\u017f\""}, // the long s folds to s
 		{`{"k":1,"\u212a":2}`, "duplicate key \"\u212a\""},     // the Kelvin sign, escaped, folds to k
+		{`{"éa":1,"ÉA":2}`, `duplicate key "ÉA"`},
 		{`{"ab":1,"abc":2,"a\u0062":3}`, `duplicate key "ab"`},
 		{`[[{"x":[{"y":1,"y":2}]}]]`, `duplicate key "y" in [0][0].x[0]`},
 		{many + `"kxxx":2}`, `duplicate key "kxxx"`},
+		{many + `"KXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX":2}`, `duplicate key "KXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"`},
 		{many + `"new":2}`, ""},
+		{`{"a":[],"b":{},"c":null,"d":true,"e":-1.5e3,"f":""}`, ""},
+		{"\xef\xbb\xbf" + `{"a":1,"a":2}`, `duplicate key "a"`}, // behind a byte order mark
 		{`{"auditlog":{"policy":{"controls":{},"window_days":1,"controls":{}}}}`, `duplicate key "controls" in auditlog.policy`},
 		{strings.Repeat(`[`, 50) + `{"z":1,"z":2}` + strings.Repeat(`]`, 50), `duplicate key "z" in …[0][0]`},
 	} {
