@@ -248,6 +248,18 @@ type AssumeRoleError struct {
 func (e *AssumeRoleError) Error() string { return "assuming role " + e.RoleArn + ": " + e.err.Error() }
 func (e *AssumeRoleError) Unwrap() error { return e.err }
 
+// RoleTokenRefusedError is a call whose role credentials were refused
+// (AuthFailure.TokenFailure), and refused again after the role was assumed
+// anew: no key or token of the user's is at fault, the role's sessions are.
+// The TencentError is wrapped.
+type RoleTokenRefusedError struct {
+	RoleArn string
+	err     error
+}
+
+func (e *RoleTokenRefusedError) Error() string { return e.err.Error() }
+func (e *RoleTokenRefusedError) Unwrap() error { return e.err }
+
 // renewAssumedRole reports whether err says the token of the temporary
 // credential used (the one the failed request was signed with) is no longer
 // valid, so the call should be repeated with a renewed one. It forgets that

@@ -57,6 +57,10 @@ func TestTencentAssumeRoleRenewedWithoutRetries(t *testing.T) {
 	if te := tctAsError(t, err); te.Code != "AuthFailure.TokenFailure" {
 		t.Errorf("code %s, want AuthFailure.TokenFailure", te.Code)
 	}
+	var refused *RoleTokenRefusedError
+	if !errors.As(err, &refused) || refused.RoleArn != tctRoleArn {
+		t.Errorf("a token refused after renewal is not reported as the role's: %#v", err)
+	}
 	sent := 0
 	for _, r := range s.requests() {
 		if r.Action == "DescribeAuditTracks" {

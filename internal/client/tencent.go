@@ -226,6 +226,10 @@ func callTencentCounted[T any, P typedResponse[T]](ctx context.Context, c *Tence
 				map[string]any{"service": op.Service, "action": op.Action, "role_arn": c.RoleArn()})
 			res = new(T)
 			_, callErr = c.send(ctx, op, params, P(res), attempt)
+			var te *TencentError
+			if errors.As(callErr, &te) && te.Code == "AuthFailure.TokenFailure" {
+				callErr = &RoleTokenRefusedError{RoleArn: c.RoleArn(), err: callErr}
+			}
 		}
 		if callErr != nil {
 			return isRetryable(ctx, callErr), callErr

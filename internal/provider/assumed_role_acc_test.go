@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"sync"
 	"testing"
@@ -133,4 +134,35 @@ data "auditlog_cloudaudit_tracks" "second" {
 	if sim.FaultCount() != 1 {
 		t.Errorf("the token was revoked %d times, want once", sim.FaultCount())
 	}
+}
+
+// A role's token refused again after the role was assumed anew is not a key
+// the user set: the error speaks of the role, not of security_token or the
+// tccli profile.
+func TestAccAssumeRoleTokenRefusedAfterRenewal(t *testing.T) {
+	sim := startSim(t, cloudsim.Options{})
+	sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultExpireTokens, Action: "DescribeAuditTracks"})
+	o := sim.Options()
+	role := "qcs::cam::uin/" + cloudsim.DefaultTencentOwnerUin + ":roleName/auditor"
+	config := fmt.Sprintf(`
+provider "auditlog" {
+  tencentcloud {
+    secret_id  = %q
+    secret_key = %q
+    endpoint   = %q
+    assume_role {
+      role_arn     = %q
+      session_name = "refused"
+    }
+  }
+  max_retries = 0
+}
+data "auditlog_cloudaudit_tracks" "test" {}
+`, o.TencentSecretID, o.TencentSecretKey, sim.URL, role)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{Config: config, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)AuthFailure\.TokenFailure.*` +
+			icSeq(`The temporary credentials of the role `+role+` were refused, and refused again after the role was assumed anew:`,
+				`the role's sessions may have been revoked, or the API's clock may be ahead.`))}},
+	})
 }

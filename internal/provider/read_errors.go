@@ -117,7 +117,13 @@ func readErrorAdvice(ctx context.Context, err error) string {
 	switch {
 	case isTencent:
 		if len(network) == 0 {
-			parts = append(parts, d.tencentAdvice(te)...)
+			var refused *client.RoleTokenRefusedError
+			if errors.As(err, &refused) {
+				parts = append(parts, "The temporary credentials of the role "+refused.RoleArn+" were refused, and refused again after the role was assumed anew: "+
+					"the role's sessions may have been revoked, or the API's clock may be ahead. Check the role in CAM; no key or token of this configuration was at fault.")
+			} else {
+				parts = append(parts, d.tencentAdvice(te)...)
+			}
 		}
 		if d.tencent != nil && te.Service != "" {
 			parts = append(parts, fmt.Sprintf("Called %s (%s).", d.tencent.ServiceURL(te.Service), te.Action))
