@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
-	"compress/zlib"
 	"context"
 	"errors"
 	"fmt"
@@ -650,26 +649,6 @@ func TestReadAtMost(t *testing.T) {
 	}
 }
 
-// trDeflate compresses b as Content-Encoding: deflate means it (RFC 9110,
-// section 8.4.1.2: the zlib format), or as raw DEFLATE, which some servers
-// send under the same name.
-func trDeflate(t *testing.T, b []byte, zlibFormat bool) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	var w io.WriteCloser
-	if zlibFormat {
-		w = zlib.NewWriter(&buf)
-	} else {
-		w, _ = flate.NewWriter(&buf, flate.BestSpeed)
-	}
-	if _, err := w.Write(b); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 // Content-Encoding: deflate is read in both forms found in the wild: zlib,
 // as the standard says, and raw DEFLATE. A body that does not decode as
@@ -682,7 +661,7 @@ func TestCompressedBodies(t *testing.T) {
 	deflate := map[string]string{"Content-Encoding": "deflate"}
 	// A zlib stream whose checksum is wrong: the DEFLATE data is whole.
 	badChecksum := func(b []byte) []byte {
-		out := trDeflate(t, b, true)
+		out := cloudsim.DeflateBody(b, true)
 		out[len(out)-1] ^= 0xff
 		return out
 	}
@@ -701,9 +680,9 @@ func TestCompressedBodies(t *testing.T) {
 				name string
 				h    http.HandlerFunc
 			}{
-				{"deflate as zlib", trBody(200, deflate, trDeflate(t, body, true))},
-				{"deflate as raw DEFLATE", trBody(200, deflate, trDeflate(t, body, false))},
-				{"Deflate, any case", trBody(200, map[string]string{"Content-Encoding": " Deflate"}, trDeflate(t, body, true))},
+				{"deflate as zlib", trBody(200, deflate, cloudsim.DeflateBody(body, true))},
+				{"deflate as raw DEFLATE", trBody(200, deflate, cloudsim.DeflateBody(body, false))},
+				{"Deflate, any case", trBody(200, map[string]string{"Content-Encoding": " Deflate"}, cloudsim.DeflateBody(body, true))},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
 					s := trStart(t, tc.h)
@@ -720,7 +699,7 @@ func TestCompressedBodies(t *testing.T) {
 				{"deflate that is neither zlib nor DEFLATE", trBody(200, deflate, []byte("\xff\xff not compressed at all")), `"deflate"`},
 				{"deflate, zlib with a wrong checksum", trBody(200, deflate, badChecksum(body)), `"deflate"`},
 				{"deflate, zlib header but raw data", trBody(200, deflate, append([]byte{0x78, 0x9c}, 0xff, 0xff, 0xff)), `"deflate"`},
-				{"deflate, the stream ends early", trBody(200, deflate, trDeflate(t, body, false)[:8]), `"deflate"`},
+				{"deflate, the stream ends early", trBody(200, deflate, cloudsim.DeflateBody(body, false)[:8]), `"deflate"`},
 				{"gzip, damaged after its header", trBody(200, map[string]string{"Content-Encoding": "gzip"}, badGzip(body)), `"gzip"`},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
@@ -742,7 +721,7 @@ func TestCompressedBodies(t *testing.T) {
 				})
 			}
 			t.Run("deflate cut short by the network", func(t *testing.T) {
-				zbody := trDeflate(t, body, true)
+				zbody := cloudsim.DeflateBody(body, true)
 				cut := func(w http.ResponseWriter, _ *http.Request) {
 					w.Header().Set("Content-Encoding", "deflate")
 					w.Header().Set("Content-Length", strconv.Itoa(len(zbody)+100))
@@ -758,7 +737,7 @@ func TestCompressedBodies(t *testing.T) {
 				}
 			})
 			t.Run("deflate that decodes past the cap", func(t *testing.T) {
-				bomb := trDeflate(t, bytes.Repeat([]byte(" "), MaxResponseBytes+1), true)
+				bomb := cloudsim.DeflateBody(bytes.Repeat([]byte(" "), MaxResponseBytes+1), true)
 				s := trStart(t, trBody(200, deflate, bomb))
 				err := cloud.call(t, s.URL, nil)
 				var tooLarge *ResponseTooLargeError

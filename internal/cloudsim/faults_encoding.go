@@ -27,7 +27,7 @@ const (
 func (s *Server) serveDeflated(kind FaultKind, tencent bool, w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{header: http.Header{}}
 	s.dispatch(tencent, rec, r)
-	body := deflateBody(rec.body.Bytes(), kind == FaultDeflateZlib)
+	body := DeflateBody(rec.body.Bytes(), kind == FaultDeflateZlib)
 	for k, v := range rec.header {
 		w.Header()[k] = v
 	}
@@ -37,8 +37,10 @@ func (s *Server) serveDeflated(kind FaultKind, tencent bool, w http.ResponseWrit
 	_, _ = w.Write(body)
 }
 
-// deflateBody compresses b in the zlib format, or as raw DEFLATE data.
-func deflateBody(b []byte, zlibFormat bool) []byte {
+// DeflateBody compresses b in the zlib format, or as raw DEFLATE data: the
+// two forms servers send under Content-Encoding: deflate. Clients' tests use
+// it to build such bodies.
+func DeflateBody(b []byte, zlibFormat bool) []byte {
 	var buf bytes.Buffer
 	var zw io.WriteCloser
 	if zlibFormat {
