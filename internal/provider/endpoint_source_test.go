@@ -180,7 +180,7 @@ var endpointSourceVars = []string{"TENCENTCLOUD_ENDPOINT", "TENCENTCLOUD_DOMAIN"
 // named account, and reads with assume_role (the environment's and the
 // profile's cases), report the provider's own settings, since they call the
 // same servers. The default (the clouds'
-// public APIs) is in TestEndpointSourceResolution: no test reaches a cloud.
+// public APIs) is TestAccEvidence_endpointSourceDefault's.
 func TestAccEvidence_endpointSource(t *testing.T) {
 	sim := startSim(t, cloudsim.Options{OrgMembers: 3, Accounts: []cloudsim.Account{{
 		Uin: "100000000002", Roles: map[string][]string{"auditor": {cloudsim.DefaultTencentOwnerUin}}}}})
