@@ -439,7 +439,7 @@ func (d *cloudAuditEventsDataSource) readEvents(ctx context.Context, m *cloudAud
 	ev.narrow(selectBlockName, !sel.empty())
 	ev.narrow("next_token", !m.NextToken.IsNull())
 	ev.narrow("max_items", maxItems > 0)
-	ev.identify(ctx, c, client.CloudAuditService)
+	ev.identify(ctx, target, client.CloudAuditService)
 	computed := map[string]tftypes.Value{
 		evidenceAttrName: ev.value(),
 		"region":         tfString(region),

@@ -175,7 +175,7 @@ func (d *cloudAuditTrackDataSource) readTrack(ctx context.Context, m *cloudAudit
 	values := trackDetailValues(target.idPart(), trackID, t)
 	values["region"] = tfString(region)
 	ev := evidence{complete: true, records: records, region: region}
-	ev.identify(ctx, c, client.CloudAuditService)
+	ev.identify(ctx, target, client.CloudAuditService)
 	values[evidenceAttrName] = ev.value()
 	diags.Append(out.set(ctx, records, values)...)
 	return diags

@@ -226,7 +226,7 @@ func (d *cloudAuditTracksDataSource) readTracks(ctx context.Context, m *cloudAud
 	}
 	ev.narrow("max_items", !m.MaxItems.IsNull())
 	ev.records = len(tracks)
-	ev.identify(ctx, c, client.CloudAuditService)
+	ev.identify(ctx, target, client.CloudAuditService)
 
 	diags.Append(out.set(ctx, len(tracks), map[string]tftypes.Value{
 		"id":          tfString(inputID("cloudaudit-tracks", target.idPart(), m.PageNumber, pageSize, m.MaxItems)),

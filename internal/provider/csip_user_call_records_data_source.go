@@ -338,7 +338,7 @@ func (d *csipUserCallRecordsDataSource) readRecords(ctx context.Context, m *csip
 		ev.complete = start+int64(len(records)) >= total
 	}
 	ev.records = len(records)
-	ev.identify(ctx, c, client.CSIPService)
+	ev.identify(ctx, target, client.CSIPService)
 
 	// The request, encoded, is every argument that shapes the answer.
 	query, _ := json.Marshal(apiReq)

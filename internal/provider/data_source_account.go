@@ -20,6 +20,10 @@ type tencentTarget struct {
 	account string // the account argument, "" for the provider's own credentials
 	// accountRegion: the region is the account block's.
 	accountRegion bool
+	// endpointSource says where the client's URLs were set
+	// (evidence.endpoint_source): a named account's client calls the
+	// servers of the provider's own.
+	endpointSource string
 }
 
 // idPart is the part of a data source's id that says what it read: the
@@ -57,7 +61,7 @@ func (d *providerData) tencentTarget(ctx context.Context, account, region types.
 	if diags.HasError() {
 		return ctx, tencentTarget{}, diags
 	}
-	t := tencentTarget{client: c, region: region.ValueString()}
+	t := tencentTarget{client: c, region: region.ValueString(), endpointSource: d.tencentEndpointSource}
 	accountRegion := ""
 	if name := account.ValueString(); name != "" {
 		a, ok := d.tencentAccounts[name]

@@ -38,6 +38,7 @@ var evidenceAttrTypes = map[string]attr.Type{
 	"region":               types.StringType,
 	"project_id":           types.StringType,
 	"endpoint":             types.StringType,
+	"endpoint_source":      types.StringType,
 }
 
 // selectionAttrTypes are those of evidence.selection.
@@ -162,6 +163,18 @@ func evidenceSchema() schema.SingleNestedAttribute {
 					"`tencentcloud.domain`), for UCloud the gateway (`ucloud.base_url`, default `https://api.ucloud.cn`). A " +
 					"policy compares it with the servers it trusts: a configuration can point the provider at any server.",
 			},
+			"endpoint_source": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "Where `endpoint` was set, so that a server the policy does not trust is blamed on the right " +
+					"place: `provider_block` (`tencentcloud.endpoint`, `domain` or `protocol`; `ucloud.base_url`), `environment` " +
+					"(`TENCENTCLOUD_ENDPOINT`, `TENCENTCLOUD_DOMAIN` or `TENCENTCLOUD_PROTOCOL`; `UCLOUD_API_BASE_URL`), " +
+					"`profile_file` (UCloud: `base_url` of the profile in `~/.ucloud/config.json`; a tccli profile holds no " +
+					"endpoint), or `default` when nothing set it and the read called the cloud's public API. Tencent Cloud: " +
+					"`endpoint` alone decides when it is set (its scheme and host replace `domain` and `protocol`); otherwise " +
+					"`domain` and `protocol` each count when set, and one set in the provider block with the other in the " +
+					"environment gives `provider_block_and_environment`. Named accounts (`account`) and `assume_role` call the " +
+					"servers of the provider's own settings, so their reads report the same source. Never null after a read.",
+			},
 		},
 	}
 }
@@ -197,6 +210,7 @@ type evidence struct {
 	region            string
 	projectID         string
 	endpoint          string
+	endpointSource    string
 }
 
 // narrow adds an argument to narrowed_by when it narrows this read.
@@ -206,17 +220,24 @@ func (e *evidence) narrow(path string, when bool) {
 	}
 }
 
-// identify sets endpoint to the URL the Tencent client calls for service,
-// and account_id and principal_arn from its caller identity. The identity
-// is learned once per client; when it cannot be learned both stay null,
-// the client logs why once, and the read goes on.
-func (e *evidence) identify(ctx context.Context, c *client.TencentClient, service string) {
-	e.endpoint = c.ServiceURL(service)
-	id, err := c.CallerIdentity(ctx)
+// identify sets endpoint to the URL the target's client calls for service,
+// endpoint_source to where it was set, and account_id and principal_arn
+// from the client's caller identity. The identity is learned once per
+// client; when it cannot be learned both stay null, the client logs why
+// once, and the read goes on.
+func (e *evidence) identify(ctx context.Context, target tencentTarget, service string) {
+	e.endpoint, e.endpointSource = target.client.ServiceURL(service), target.endpointSource
+	id, err := target.client.CallerIdentity(ctx)
 	if err != nil || id == nil {
 		return
 	}
 	e.accountID, e.principalArn = id.AccountId, id.Arn
+}
+
+// ucloudServer sets endpoint to the UCloud client's gateway and
+// endpoint_source to where the provider configuration d took it from.
+func (e *evidence) ucloudServer(d *providerData, c *client.UCloudClient) {
+	e.endpoint, e.endpointSource = c.BaseURL(), d.ucloudEndpointSource
 }
 
 // value is the state value of the evidence attribute.
@@ -246,6 +267,7 @@ func (e evidence) value() tftypes.Value {
 		"region":               tfStringOrNull(e.region),
 		"project_id":           tfStringOrNull(e.projectID),
 		"endpoint":             tfStringOrNull(e.endpoint),
+		"endpoint_source":      tfStringOrNull(e.endpointSource),
 	})
 }
 

@@ -25,6 +25,9 @@ type wantEvidence struct {
 	region, project        string
 	scanned                *int           // nil: records
 	selection              *wantSelection // nil: null
+	// endpointSource is evidence.endpoint_source; "" stands for
+	// "provider_block", where providerConfig sets both clouds' URLs.
+	endpointSource string
 }
 
 // wantSelection is evidence.selection, each list exact.
@@ -83,7 +86,8 @@ func (w wantEvidence) check() knownvalue.Check {
 		"region":               str(w.region),
 		"project_id":           str(w.project),
 		// The simulator the read called (its URL is the test's endpoint).
-		"endpoint": knownvalue.StringRegexp(simEndpointRe),
+		"endpoint":        knownvalue.StringRegexp(simEndpointRe),
+		"endpoint_source": knownvalue.StringExact(first(w.endpointSource, "provider_block")),
 	})
 }
 

@@ -766,10 +766,13 @@ terraform {
 			// servers only, so the simulator's answers are no evidence.
 			shipped := filepath.Join(s.root, "examples", "policy", "policy.json")
 			out, code = s.run(t, nil, "--data", shipped, js)
+			// The environment chose it here (simEnv), and the message says so.
 			expectGate(t, "untrusted API server", out, code, 1,
 				"TRK-01: "+gateTracksAddr+": evidence: API server http://127.0.0.1:", "is not one the policy trusts (origins: https://",
 				"NET-01: "+gateCSIPAddr("100021372635")+": evidence: API server http://127.0.0.1:",
-				"UC-01: "+gateUCloudAddr+": evidence: API server http://127.0.0.1:")
+				"UC-01: "+gateUCloudAddr+": evidence: API server http://127.0.0.1:",
+				"set by the environment (TENCENTCLOUD_ENDPOINT, TENCENTCLOUD_DOMAIN or TENCENTCLOUD_PROTOCOL), and its answers are not the cloud's",
+				"set by the environment (UCLOUD_API_BASE_URL), and its answers are not the cloud's")
 
 			// Probe 4: the policy trusts the host over HTTPS only; the reads
 			// went over plain HTTP to the same host and port.

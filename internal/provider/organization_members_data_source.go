@@ -277,7 +277,7 @@ func (d *organizationMembersDataSource) readMembers(ctx context.Context, m *orga
 	ev.narrow("product", apiReq.Product != "")
 	ev.narrow("tags", len(apiReq.Tags) > 0)
 	ev.narrow("max_items", maxItems > 0)
-	ev.identify(ctx, c, client.OrganizationService)
+	ev.identify(ctx, target, client.OrganizationService)
 
 	// The request, encoded, is every argument that shapes the answer.
 	query, _ := json.Marshal(apiReq)

@@ -40,6 +40,9 @@ type providerData struct {
 	tencentErr    *settingsError
 	tencentWarn   diag.Diagnostics // reported with every read of this cloud
 	tencentRegion string
+	// tencentEndpointSource says where the settings of the Tencent Cloud
+	// URLs came from (evidence.endpoint_source).
+	tencentEndpointSource string
 	// tencentAccounts are the named accounts, by name.
 	tencentAccounts map[string]*tencentAccount
 
@@ -47,6 +50,9 @@ type providerData struct {
 	ucloudErr       *settingsError
 	ucloudWarn      diag.Diagnostics // reported with every read of this cloud
 	ucloudProjectID string
+	// ucloudEndpointSource says where the gateway's URL came from
+	// (evidence.endpoint_source).
+	ucloudEndpointSource string
 
 	// secrets are masked in every log line written while a data source reads.
 	secrets []string
@@ -178,6 +184,7 @@ func newProviderData(ctx context.Context, version string, m providerModel, env e
 	}
 	cfg, region, err := resolveTencent(tc, env)
 	data.tencentRegion = region
+	data.tencentEndpointSource = tencentEndpointSource(tc, env)
 	if err == nil {
 		cfg.MaxRetries, cfg.RequestTimeout, cfg.UserAgent, cfg.Logger = maxRetries, timeout, userAgent, log
 		data.tencent, err = tencentClientOrError(cfg)
@@ -203,6 +210,7 @@ func newProviderData(ctx context.Context, version string, m providerModel, env e
 		ucfg.MaxRetries, ucfg.RequestTimeout, ucfg.UserAgent, ucfg.Logger = maxRetries, timeout, userAgent, log
 		data.ucloud, uerr = ucloudClientOrError(ucfg)
 		data.ucloudProjectID = ucfg.ProjectID
+		data.ucloudEndpointSource = ucloudEndpointSource(uc, env, ucfg)
 		if uerr == nil {
 			data.ucloudWarn = ucloudPlainHTTPWarning(ucfg)
 		}

@@ -318,8 +318,8 @@ func (d *ucloudOperationEventsDataSource) readEvents(ctx context.Context, m *ucl
 		complete: res.Complete, records: len(res.Events), scanned: &res.Scanned, selection: sel,
 		windowStart: apiReq.BeginTime, windowEnd: apiReq.EndTime,
 		windowChosenByAPI: apiReq.BeginTime == nil || apiReq.EndTime == nil, projectID: project,
-		endpoint: c.BaseURL(),
 	}
+	ev.ucloudServer(d.data, c)
 	ev.narrow("next_token", apiReq.NextToken != "")
 	ev.narrow("resource_id", apiReq.ResourceID != "")
 	ev.narrow("access_key_ids", len(apiReq.AccessKeyIDs) > 0)

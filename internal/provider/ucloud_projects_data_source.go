@@ -139,7 +139,8 @@ func (d *ucloudProjectsDataSource) readProjects(ctx context.Context, m *ucloudPr
 		projects = projects[:maxItems]
 	}
 
-	ev := evidence{complete: int64(len(projects)) >= res.ProjectCount, records: len(projects), endpoint: c.BaseURL()}
+	ev := evidence{complete: int64(len(projects)) >= res.ProjectCount, records: len(projects)}
+	ev.ucloudServer(d.data, c)
 	ev.narrow("is_finance", apiReq.IsFinance != "")
 	ev.narrow("max_items", maxItems > 0)
 

@@ -21,26 +21,26 @@ mock_provider "auditlog" {
   mock_data "auditlog_cloudaudit_tracks" {
     defaults = {
       total_count = 0
-      evidence    = { complete = true, records = 0, scanned = 0, window_start = null, window_end = null, window_chosen_by_api = false, narrowed_by = [], account_id = "100000000001", principal_arn = "qcs::cam::uin/100000000001:uin/100000000001", region = "ap-guangzhou", project_id = null, selection = { api = [], provider = [] }, endpoint = null }
+      evidence    = { complete = true, records = 0, scanned = 0, window_start = null, window_end = null, window_chosen_by_api = false, narrowed_by = [], account_id = "100000000001", principal_arn = "qcs::cam::uin/100000000001:uin/100000000001", region = "ap-guangzhou", project_id = null, selection = { api = [], provider = [] }, endpoint = null, endpoint_source = null }
     }
   }
   mock_data "auditlog_csip_user_call_records" {
     defaults = {
       total    = 0
-      evidence = { complete = true, records = 0, scanned = 0, window_start = 0, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = [], account_id = "100000000001", principal_arn = "qcs::cam::uin/100000000001:uin/100000000001", region = null, project_id = null, selection = { api = [], provider = [] }, endpoint = null }
+      evidence = { complete = true, records = 0, scanned = 0, window_start = 0, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = [], account_id = "100000000001", principal_arn = "qcs::cam::uin/100000000001:uin/100000000001", region = null, project_id = null, selection = { api = [], provider = [] }, endpoint = null, endpoint_source = null }
     }
   }
   mock_data "auditlog_cloudaudit_events" {
     defaults = {
       list_over    = true
       resume_token = null
-      evidence     = { complete = true, records = 0, scanned = 0, window_start = 0, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = [], account_id = "100000000001", principal_arn = "qcs::cam::uin/100000000001:uin/100000000001", region = "ap-guangzhou", project_id = null, selection = { api = [], provider = [] }, endpoint = null }
+      evidence     = { complete = true, records = 0, scanned = 0, window_start = 0, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = [], account_id = "100000000001", principal_arn = "qcs::cam::uin/100000000001:uin/100000000001", region = "ap-guangzhou", project_id = null, selection = { api = [], provider = [] }, endpoint = null, endpoint_source = null }
     }
   }
   mock_data "auditlog_ucloud_operation_events" {
     defaults = {
       resume_token = null
-      evidence     = { complete = true, records = 0, scanned = 0, window_start = 0, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = [], account_id = null, principal_arn = null, region = null, project_id = "org-sim001", selection = { api = [], provider = [] }, endpoint = null }
+      evidence     = { complete = true, records = 0, scanned = 0, window_start = 0, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = [], account_id = null, principal_arn = null, region = null, project_id = "org-sim001", selection = { api = [], provider = [] }, endpoint = null, endpoint_source = null }
     }
   }
 }
@@ -101,14 +101,14 @@ run "incomplete_read" {
   override_data {
     target = data.auditlog_ucloud_operation_events.window
     values = {
-      evidence = { complete = false, records = 2, window_start = 0, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = ["max_items"], account_id = null, principal_arn = null, region = null, project_id = "org-sim001", scanned = 2, selection = { api = [], provider = [] }, endpoint = null }
+      evidence = { complete = false, records = 2, window_start = 0, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = ["max_items"], account_id = null, principal_arn = null, region = null, project_id = "org-sim001", scanned = 2, selection = { api = [], provider = [] }, endpoint = null, endpoint_source = null }
     }
   }
 
   override_data {
     target = data.auditlog_ucloud_operation_events.failed # every instance: OpenTofu refuses an instance address here
     values = {
-      evidence = { complete = false, records = 2, window_start = 0, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = ["max_items"], account_id = null, principal_arn = null, region = null, project_id = "org-sim001", scanned = 2, selection = { api = [], provider = [] }, endpoint = null }
+      evidence = { complete = false, records = 2, window_start = 0, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = ["max_items"], account_id = null, principal_arn = null, region = null, project_id = "org-sim001", scanned = 2, selection = { api = [], provider = [] }, endpoint = null, endpoint_source = null }
     }
   }
 
@@ -134,7 +134,7 @@ run "narrowed_read" {
   override_data {
     target = data.auditlog_csip_user_call_records.sub
     values = {
-      evidence = { complete = true, records = 0, window_start = 0, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = ["filter.filters"], account_id = "100000000001", principal_arn = null, region = null, project_id = null, scanned = 0, selection = { api = [], provider = [] }, endpoint = null }
+      evidence = { complete = true, records = 0, window_start = 0, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = ["filter.filters"], account_id = "100000000001", principal_arn = null, region = null, project_id = null, scanned = 0, selection = { api = [], provider = [] }, endpoint = null, endpoint_source = null }
     }
   }
 
@@ -153,7 +153,7 @@ run "window_chosen_by_api" {
   override_data {
     target = data.auditlog_cloudaudit_events.window
     values = {
-      evidence = { complete = true, records = 0, window_start = null, window_end = null, window_chosen_by_api = true, narrowed_by = [], account_id = "100000000001", principal_arn = null, region = "ap-guangzhou", project_id = null, scanned = 0, selection = { api = [], provider = [] }, endpoint = null }
+      evidence = { complete = true, records = 0, window_start = null, window_end = null, window_chosen_by_api = true, narrowed_by = [], account_id = "100000000001", principal_arn = null, region = "ap-guangzhou", project_id = null, scanned = 0, selection = { api = [], provider = [] }, endpoint = null, endpoint_source = null }
     }
   }
 
@@ -173,14 +173,14 @@ run "narrower_window" {
   override_data {
     target = data.auditlog_ucloud_operation_events.window
     values = {
-      evidence = { complete = true, records = 0, window_start = 4102444800, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = [], account_id = null, principal_arn = null, region = null, project_id = "org-sim001", scanned = 0, selection = { api = [], provider = [] }, endpoint = null }
+      evidence = { complete = true, records = 0, window_start = 4102444800, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = [], account_id = null, principal_arn = null, region = null, project_id = "org-sim001", scanned = 0, selection = { api = [], provider = [] }, endpoint = null, endpoint_source = null }
     }
   }
 
   override_data {
     target = data.auditlog_ucloud_operation_events.failed # every instance: OpenTofu refuses an instance address here
     values = {
-      evidence = { complete = true, records = 0, window_start = 4102444800, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = [], account_id = null, principal_arn = null, region = null, project_id = "org-sim001", scanned = 0, selection = { api = [], provider = [] }, endpoint = null }
+      evidence = { complete = true, records = 0, window_start = 4102444800, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = [], account_id = null, principal_arn = null, region = null, project_id = "org-sim001", scanned = 0, selection = { api = [], provider = [] }, endpoint = null, endpoint_source = null }
     }
   }
 
@@ -224,7 +224,7 @@ run "unknown_account" {
   override_data {
     target = data.auditlog_cloudaudit_events.window
     values = {
-      evidence = { complete = true, records = 0, window_start = 0, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = [], account_id = null, principal_arn = null, region = "ap-guangzhou", project_id = null, scanned = 0, selection = { api = [], provider = [] }, endpoint = null }
+      evidence = { complete = true, records = 0, window_start = 0, window_end = 4102444800, window_chosen_by_api = false, narrowed_by = [], account_id = null, principal_arn = null, region = "ap-guangzhou", project_id = null, scanned = 0, selection = { api = [], provider = [] }, endpoint = null, endpoint_source = null }
     }
   }
 

@@ -108,13 +108,16 @@ covers(ws, we) if {
 # --- The API server ---------------------------------------------------------------------
 #
 # The provider block (tencentcloud.endpoint, tencentcloud.domain,
-# tencentcloud.protocol, ucloud.base_url) chooses the server a read calls,
-# and the configuration's author writes it: a server of theirs, or any party
-# on the path of plain HTTP, can answer compliant records for any account.
-# evidence.endpoint says which server answered; it must match one of the
-# policy's origins on all three of scheme, host and port: HTTPS unless the
-# origin says "http", the exact host or the whole host matching its
-# host_pattern, the origin's port or else its scheme's (443, 80).
+# tencentcloud.protocol, ucloud.base_url), the environment of the run
+# (TENCENTCLOUD_ENDPOINT, TENCENTCLOUD_DOMAIN, TENCENTCLOUD_PROTOCOL,
+# UCLOUD_API_BASE_URL) or a UCloud profile file chooses the server a read
+# calls: a server of someone's choosing, or any party on the path of plain
+# HTTP, can answer compliant records for any account. evidence.endpoint says
+# which server answered; it must match one of the policy's origins on all
+# three of scheme, host and port: HTTPS unless the origin says "http", the
+# exact host or the whole host matching its host_pattern, the origin's port
+# or else its scheme's (443, 80). evidence.endpoint_source says where it was
+# set, and the message names that place: it judges nothing.
 
 evidence_problems contains problem(r, "API server not known (evidence.endpoint is null or not a URL with a scheme, host and port): whether the records come from the cloud's API cannot be known (a provider older than evidence.endpoint?)") if {
 	some r in data_sources
@@ -122,10 +125,50 @@ evidence_problems contains problem(r, "API server not known (evidence.endpoint i
 	not endpoint_parts(r)
 }
 
-evidence_problems contains problem(r, sprintf("API server %s (%s) is not one the policy trusts (origins: %s): the configuration chose it (tencentcloud.endpoint, tencentcloud.domain, tencentcloud.protocol or ucloud.base_url), and its answers are not the cloud's", [ev_get(r, "endpoint"), origin_text(e), concat(", ", [origin_text(o) | some o in origins_list])])) if {
+evidence_problems contains problem(r, sprintf("API server %s (%s) is not one the policy trusts (origins: %s): %s, and its answers are not the cloud's", [ev_get(r, "endpoint"), origin_text(e), concat(", ", [origin_text(o) | some o in origins_list]), endpoint_source_text(r)])) if {
 	some r in data_sources
 	e := endpoint_parts(r)
 	not endpoint_allowed(e)
+}
+
+# endpoint_source_text says who chose a read's server, from
+# evidence.endpoint_source, with the settings of that place for the read's
+# cloud: "set by the environment (TENCENTCLOUD_ENDPOINT, ...)". A value this
+# library does not know (or none, from a provider older than the attribute)
+# is quoted, and every place is named.
+endpoint_source_text(r) := sprintf("set by %s (%s)", [endpoint_source_places[src], endpoint_settings[endpoint_cloud(r)][src]]) if {
+	src := ev_get(r, "endpoint_source")
+	is_string(src)
+	endpoint_settings[endpoint_cloud(r)][src]
+} else := "it is the provider's default (nothing set tencentcloud.endpoint, domain or protocol, nor their environment variables)" if {
+	ev_get(r, "endpoint_source") == "default"
+	endpoint_cloud(r) == "tencentcloud"
+} else := "it is the provider's default (nothing set ucloud.base_url, UCLOUD_API_BASE_URL or a profile's base_url)" if {
+	ev_get(r, "endpoint_source") == "default"
+} else := sprintf("where it was set is not shown (evidence.endpoint_source is %s): the provider block, the environment or a profile file chose it", [json.marshal(ev_get(r, "endpoint_source"))])
+
+endpoint_cloud(r) := "ucloud" if startswith(r.type, "auditlog_ucloud_")
+
+else := "tencentcloud"
+
+endpoint_source_places := {
+	"provider_block": "the provider block",
+	"environment": "the environment",
+	"provider_block_and_environment": "the provider block and the environment together",
+	"profile_file": "a profile file",
+}
+
+endpoint_settings := {
+	"tencentcloud": {
+		"provider_block": "tencentcloud.endpoint, tencentcloud.domain or tencentcloud.protocol",
+		"environment": "TENCENTCLOUD_ENDPOINT, TENCENTCLOUD_DOMAIN or TENCENTCLOUD_PROTOCOL",
+		"provider_block_and_environment": "tencentcloud.domain or TENCENTCLOUD_DOMAIN, with tencentcloud.protocol or TENCENTCLOUD_PROTOCOL",
+	},
+	"ucloud": {
+		"provider_block": "ucloud.base_url",
+		"environment": "UCLOUD_API_BASE_URL",
+		"profile_file": "base_url of the profile in ~/.ucloud/config.json",
+	},
 }
 
 default_port := {"https": 443, "http": 80}

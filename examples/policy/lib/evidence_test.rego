@@ -354,6 +354,51 @@ test_endpoint_not_trusted if {
 	count(problems_of(uc_with({"endpoint": "https://api.ucloud.cn:443/"}), "UC-01", uc)) == 0
 }
 
+# The message names where the untrusted server was set
+# (evidence.endpoint_source), with that place's settings for the read's
+# cloud: a server the environment chose is not blamed on the configuration.
+test_endpoint_not_trusted_names_where_it_was_set if {
+	origins := "(origins: https:///^[a-z0-9-]+(\\.[a-z0-9-]+)*\\.tencentcloudapi\\.com$/:443, https://api.ucloud.cn:443)"
+	ev := "https://cloudaudit.example (https://cloudaudit.example:443) is not one the policy trusts"
+	tencent := {
+		"provider_block": "set by the provider block (tencentcloud.endpoint, tencentcloud.domain or tencentcloud.protocol)",
+		"environment": "set by the environment (TENCENTCLOUD_ENDPOINT, TENCENTCLOUD_DOMAIN or TENCENTCLOUD_PROTOCOL)",
+		"provider_block_and_environment": "set by the provider block and the environment together (tencentcloud.domain or TENCENTCLOUD_DOMAIN, with tencentcloud.protocol or TENCENTCLOUD_PROTOCOL)",
+		"default": "it is the provider's default (nothing set tencentcloud.endpoint, domain or protocol, nor their environment variables)",
+		# A tccli profile holds no endpoint: the value is quoted, not explained.
+		"profile_file": "where it was set is not shown (evidence.endpoint_source is \"profile_file\"): the provider block, the environment or a profile file chose it",
+	}
+	every src, said in tencent {
+		msgs := problems_of(events_with({"endpoint": "https://cloudaudit.example", "endpoint_source": src}), "EVT-01", events)
+		f.has(msgs, sprintf("EVT-01: %s: evidence: API server %s %s: %s, and its answers are not the cloud's (read as", [f.events_address, ev, origins, said]))
+	}
+	ucloud := {
+		"provider_block": "set by the provider block (ucloud.base_url)",
+		"environment": "set by the environment (UCLOUD_API_BASE_URL)",
+		"profile_file": "set by a profile file (base_url of the profile in ~/.ucloud/config.json)",
+		"default": "it is the provider's default (nothing set ucloud.base_url, UCLOUD_API_BASE_URL or a profile's base_url)",
+		"provider_block_and_environment": "where it was set is not shown (evidence.endpoint_source is \"provider_block_and_environment\"): the provider block, the environment or a profile file chose it",
+	}
+	every src, said in ucloud {
+		msgs := problems_of(uc_with({"endpoint": "http://127.0.0.1:8787/", "endpoint_source": src}), "UC-01", uc)
+		f.has(msgs, sprintf("UC-01: %s: evidence: API server http://127.0.0.1:8787/ (http://127.0.0.1:8787) is not one the policy trusts %s: %s, and its answers are not the cloud's (read in", [f.uc_address, origins, said]))
+	}
+}
+
+# A read whose evidence does not say where its server was set (a provider
+# older than evidence.endpoint_source) is judged on the server alone: a
+# trusted one passes, an untrusted one fails naming every place.
+test_endpoint_source_missing if {
+	p := f.replacing(json.patch(f.uc_ds([]), [{"op": "remove", "path": "/values/evidence/endpoint_source"}]))
+	count(problems_of(p, "UC-01", uc)) == 0
+	bad := f.replacing(json.patch(f.with_evidence(f.uc_ds([]), {"endpoint": "https://audit.example"}), [{"op": "remove", "path": "/values/evidence/endpoint_source"}]))
+	f.has(problems_of(bad, "UC-01", uc), sprintf("UC-01: %s: evidence: API server https://audit.example (https://audit.example:443) is not one the policy trusts", [f.uc_address]))
+	some m in problems_of(bad, "UC-01", uc)
+	contains(m, ": where it was set is not shown (evidence.endpoint_source is null): the provider block, the environment or a profile file chose it, and its answers are not the cloud's")
+	nulled := uc_with({"endpoint": "https://audit.example", "endpoint_source": null})
+	f.has(problems_of(nulled, "UC-01", uc), sprintf("UC-01: %s: evidence: API server https://audit.example (https://audit.example:443) is not one the policy trusts (origins: https:///^[a-z0-9-]+(\\.[a-z0-9-]+)*\\.tencentcloudapi\\.com$/:443, https://api.ucloud.cn:443): where it was set is not shown (evidence.endpoint_source is null)", [f.uc_address]))
+}
+
 # Probe 4: plain HTTP to a trusted host name (tencentcloud.protocol = "HTTP",
 # an http:// UCloud gateway): any party on the path answers.
 test_probe4_plain_http_to_a_trusted_host if {

@@ -59,7 +59,7 @@ tencent_evidence(records) := {
 	"complete": true, "records": records, "window_start": null, "window_end": null,
 	"window_chosen_by_api": false, "narrowed_by": [], "account_id": account,
 	"principal_arn": "qcs::cam::uin/100000000001:uin/100000000001", "region": "ap-guangzhou", "project_id": null,
-	"endpoint": "https://cloudaudit.tencentcloudapi.com",
+	"endpoint": "https://cloudaudit.tencentcloudapi.com", "endpoint_source": "default",
 }
 
 windowed_evidence(records) := object.union(tencent_evidence(records), {"window_start": window.start, "window_end": window.end})
