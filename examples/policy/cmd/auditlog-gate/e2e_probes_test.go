@@ -182,6 +182,10 @@ func TestAccSealedGate(t *testing.T) {
 		}
 	})
 
+	t.Run("the runner's HOME and XDG directories stay out", func(t *testing.T) {
+		testRunnersFilesStayOut(t, s, goodEnv, goodPolicy, varFile)
+	})
+
 	// The pins are the hashes the engine itself records for the mirror.
 	t.Run("pins agree with providers lock", func(t *testing.T) {
 		dir := t.TempDir()
