@@ -186,6 +186,10 @@ func TestAccSealedGate(t *testing.T) {
 		testRunnersFilesStayOut(t, s, goodEnv, goodPolicy, varFile)
 	})
 
+	t.Run("remote module sources", func(t *testing.T) {
+		testRemoteModuleSourcesRefused(t, s, goodEnv, goodPolicy, varFile)
+	})
+
 	// The pins are the hashes the engine itself records for the mirror.
 	t.Run("pins agree with providers lock", func(t *testing.T) {
 		dir := t.TempDir()

@@ -62,3 +62,25 @@ check "engine_home" {
 		t.Error("the engine wrote to the runner's plugin cache")
 	}
 }
+
+// A module from outside the reviewed repository (a registry, git, an HTTP
+// archive, a bucket) is not what the reviewers saw, and can change after the
+// review: the run stops before init, naming the call and its source.
+func testRemoteModuleSourcesRefused(t *testing.T, s *e2e, env []string, policy, varFile string) {
+	for name, source := range map[string]string{
+		"registry": "terraform-aws-modules/vpc/aws",
+		"git":      "git::https://example.com/modules.git//audit?ref=v1.2.0",
+		"archive":  "https://example.com/modules/audit.zip",
+		"s3":       "s3::https://s3.amazonaws.com/bucket/audit.zip",
+	} {
+		t.Run(name, func(t *testing.T) {
+			repo := s.reviewedRepo(t)
+			writeFiles(t, filepath.Join(repo, "compliance", "root"), map[string]string{"remote.tf": "module \"extra\" {\n  source = \"" + source + "\"\n}\n"})
+			out, code := s.run(t, env, "--data", policy, "--provider-mirror", s.mirror, "--var-file", varFile, filepath.Join(repo, "compliance", "root"))
+			expect(t, out, code, 2, `module "extra" at `, `remote.tf:1,1-15 has the source "`+source+`", which is not in the reviewed repository`, "CANNOT JUDGE (exit 2)")
+			if strings.Contains(out, " init in the sealed copy") {
+				t.Error("init ran")
+			}
+		})
+	}
+}

@@ -149,7 +149,11 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 func TestConfigurationFindsLocalModulesAndRefusesWhatLeaves(t *testing.T) {
 	top := t.TempDir()
 	writeFiles(t, top, map[string]string{
-		"envs/prod/main.tf":      `module "c" { source = "../../modules/c" }` + "\nmodule \"r\" {\n  source = \"hashicorp/x/y\"\n}\n",
+		"envs/prod/main.tf":      `module "c" { source = "../../modules/c" }` + "\n",
+		"registry/main.tf":       "module \"r\" {\n  source  = \"hashicorp/x/y\"\n  version = \"1.0.0\"\n}\n",
+		"nested/main.tf":         `module "local" { source = "../git" }`,
+		"git/main.tf.json":       `{"module": {"g": {"source": "git::https://example.com/m.git?ref=0123456789abcdef0123456789abcdef01234567"}}}`,
+		"absolute/main.tf":       `module "a" { source = "/srv/modules/a" }`,
 		"modules/c/main.tf.json": `{"module": {"d": {"source": "../d"}}}`,
 		"modules/d/main.tf":      "",
 		"outside/main.tf":        `module "o" { source = "../../` + filepath.Base(top) + `-x" }`,
@@ -175,6 +179,9 @@ func TestConfigurationFindsLocalModulesAndRefusesWhatLeaves(t *testing.T) {
 		"cloud":    "a cloud block",
 		"remote":   `backend "remote"`,
 		"computed": "must be a literal string",
+		"registry": `module "r" at ` + filepath.Join(top, "registry", "main.tf") + `:1,1-11 has the source "hashicorp/x/y", which is not in the reviewed repository`,
+		"nested":   `module "g" at ` + filepath.Join(top, "git", "main.tf.json") + `:1,18-19 has the source "git::https://example.com/m.git?ref=0123456789abcdef0123456789abcdef01234567", which is not in the reviewed repository`,
+		"absolute": `has the source "/srv/modules/a", which is not in the reviewed repository`,
 	} {
 		_, err := readConfiguration(filepath.Join(top, dir), top)
 		if err == nil || !strings.Contains(err.Error(), want) {
