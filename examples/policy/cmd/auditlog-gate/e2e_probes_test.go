@@ -190,6 +190,13 @@ func TestAccSealedGate(t *testing.T) {
 		testRemoteModuleSourcesRefused(t, s, goodEnv, goodPolicy, varFile)
 	})
 
+	t.Run("probe 4: plain HTTP to a trusted host", func(t *testing.T) {
+		testPlainHTTPToATrustedHost(t, s, goodEnv, goodPort, varFile)
+	})
+	t.Run("probe 5: another server on a trusted host", func(t *testing.T) {
+		testAnotherServerOnATrustedHost(t, s, goodEnv, goodPolicy, badPort, varFile)
+	})
+
 	// The pins are the hashes the engine itself records for the mirror.
 	t.Run("pins agree with providers lock", func(t *testing.T) {
 		dir := t.TempDir()

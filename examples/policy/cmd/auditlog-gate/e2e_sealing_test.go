@@ -84,3 +84,71 @@ func testRemoteModuleSourcesRefused(t *testing.T, s *e2e, env []string, policy, 
 		})
 	}
 }
+
+// Probe 4: plain HTTP to a host the policy trusts over HTTPS. The policy
+// trusts https://127.0.0.1:PORT; the configuration asks for http:// on the
+// same host and port (http:// gateways for both clouds), where a party on
+// the path could answer. Every read names
+// its address, the account it acted as and the untrusted API server.
+func testPlainHTTPToATrustedHost(t *testing.T, s *e2e, env []string, port, varFile string) {
+	rules := t.TempDir()
+	policy := s.policyFor(t, rules, port, func(doc string) string {
+		return strings.Replace(doc, `"scheme": "http"`, `"scheme": "https"`, 1)
+	})
+	repo := s.reviewedRepo(t)
+	writeFiles(t, filepath.Join(repo, "compliance", "root"), map[string]string{"main_override.tf": `provider "auditlog" {
+  tencentcloud {
+    endpoint = "http://127.0.0.1:` + port + `"
+  }
+  ucloud {
+    base_url = "http://127.0.0.1:` + port + `"
+  }
+}
+`})
+	out, code := s.run(t, env, "--data", policy, "--provider-mirror", s.mirror, "--var-file", varFile, filepath.Join(repo, "compliance", "root"))
+	untrusted := "API server http://127.0.0.1:" + port
+	expect(t, out, code, 1, "FAIL (exit 1)",
+		`TRK-01: module.compliance.data.auditlog_cloudaudit_tracks.all: evidence: `+untrusted+" (http://127.0.0.1:"+port+") is not one the policy trusts (origins: https://127.0.0.1:"+port+")",
+		"(read as account 100000000001, in region ap-guangzhou)",
+		`NET-01: module.compliance.data.auditlog_csip_user_call_records.sub["100021372635"]: evidence: `+untrusted,
+		"(read as account 100000000001, sub-account 100021372635)",
+		`UC-01: module.compliance.data.auditlog_ucloud_operation_events.window: evidence: `+untrusted+"/ ")
+	if strings.Contains(out, "PLAN: ") {
+		t.Error("the plan did not run as the configuration asks")
+	}
+}
+
+// Probe 5: another server on a trusted host. The policy trusts the
+// simulator on one port; a second provider alias reaches a server of the
+// author's on another port of the same host, and a second instance of the
+// compliance module reads through it.
+func testAnotherServerOnATrustedHost(t *testing.T, s *e2e, env []string, policy, otherPort, varFile string) {
+	repo := s.reviewedRepo(t)
+	writeFiles(t, filepath.Join(repo, "compliance", "root"), map[string]string{"other.tf": `provider "auditlog" {
+  alias = "other"
+  tencentcloud {
+    endpoint = "http://127.0.0.1:` + otherPort + `"
+  }
+  ucloud {
+    base_url = "http://127.0.0.1:` + otherPort + `"
+  }
+}
+
+module "also" {
+  source    = "../"
+  providers = { auditlog = auditlog.other }
+
+  policy_data_file = var.auditlog_policy_data_file
+}
+`})
+	out, code := s.run(t, env, "--data", policy, "--provider-mirror", s.mirror, "--var-file", varFile, filepath.Join(repo, "compliance", "root"))
+	untrusted := "API server http://127.0.0.1:" + otherPort
+	expect(t, out, code, 1, "FAIL (exit 1)",
+		`TRK-01: module.also.data.auditlog_cloudaudit_tracks.all: evidence: `+untrusted+" (http://127.0.0.1:"+otherPort+") is not one the policy trusts",
+		`NET-01: module.also.data.auditlog_csip_user_call_records.sub["100021372636"]: evidence: `+untrusted,
+		"(read as account 100000000001, sub-account 100021372636)",
+		`UC-01: module.also.data.auditlog_ucloud_operation_events.window: evidence: `+untrusted+"/ ")
+	if strings.Contains(out, "module.compliance.data.auditlog_cloudaudit_tracks.all: evidence: API server") {
+		t.Error("the reads from the trusted server were called untrusted")
+	}
+}
