@@ -197,6 +197,10 @@ func TestAccSealedGate(t *testing.T) {
 		testAnotherServerOnATrustedHost(t, s, goodEnv, goodPolicy, badPort, varFile)
 	})
 
+	t.Run("true reasons", func(t *testing.T) {
+		testTrueReasons(t, s, goodEnv, badEnv, goodPolicy, badPolicy, goodPort)
+	})
+
 	// The pins are the hashes the engine itself records for the mirror.
 	t.Run("pins agree with providers lock", func(t *testing.T) {
 		dir := t.TempDir()

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -151,4 +152,119 @@ module "also" {
 	if strings.Contains(out, "module.compliance.data.auditlog_cloudaudit_tracks.all: evidence: API server") {
 		t.Error("the reads from the trusted server were called untrusted")
 	}
+}
+
+// falseReasonsRoot is a root module of the author's: the compliance module
+// under an instance key, a module of its own with a check under an instance
+// key, and a read nested in a check block.
+const falseReasonsRoot = `terraform {
+  required_providers {
+    auditlog = { source = "auditlog/auditlog" }
+  }
+}
+
+provider "auditlog" {}
+
+variable "auditlog_policy_data_file" {
+  type = string
+}
+
+module "compliance" {
+  source   = "../compliance"
+  for_each = toset(["prod"])
+
+  policy_data_file = var.auditlog_policy_data_file
+}
+
+module "probe" {
+  source   = "./probe"
+  for_each = toset(["prod"])
+}
+
+check "nested" {
+  data "auditlog_cloudaudit_tracks" "peek" {}
+
+  assert {
+    condition     = length(data.auditlog_cloudaudit_tracks.peek.tracks) > 0
+    error_message = "no tracking set"
+  }
+}
+
+output "auditlog_policy_sha256" {
+  value = module.compliance["prod"].policy_sha256
+}
+`
+
+const falseReasonsProbe = `variable "fail" {
+  type    = bool
+  default = true
+}
+
+check "always" {
+  assert {
+    condition     = !var.fail
+    error_message = "the probe's check fails"
+  }
+}
+`
+
+// The false reasons of issue 25, through the command: every line names
+// what is true of the run.
+func testTrueReasons(t *testing.T, s *e2e, goodEnv, badEnv []string, goodPolicy, badPolicy, port string) {
+	root := func(t *testing.T, files map[string]string) string {
+		repo := s.reviewedRepo(t)
+		dir := mkdir(t, repo, "review")
+		writeFiles(t, dir, map[string]string{"main.tf": falseReasonsRoot, "probe/main.tf": falseReasonsProbe})
+		writeFiles(t, dir, files)
+		return dir
+	}
+
+	t.Run("names, keys, counts", func(t *testing.T) {
+		out, code := s.run(t, badEnv, "--data", badPolicy, "--provider-mirror", s.mirror, root(t, nil))
+		expect(t, out, code, 1, "FAIL (exit 1)",
+			// Findings: the full address with the author's instance key,
+			// and the account the read acted as.
+			`TRK-01: module.compliance["prod"].data.auditlog_cloudaudit_tracks.all: `,
+			"(read as account 100000000001, in region ap-guangzhou)",
+			// CHECK: lines keep module instance keys.
+			`CHECK: module.probe["prod"].check.always is fail`,
+			// Counts say what was scanned and what was kept.
+			" scanned, ", " kept from ")
+		nested := regexp.MustCompile(`(?m)^.*check\.nested.*data\.auditlog_cloudaudit_tracks\.peek.*$|^.*data\.auditlog_cloudaudit_tracks\.peek.*$`).FindAllString(out, -1)
+		if len(nested) == 0 {
+			t.Error("the read nested in check.nested is not named")
+		}
+		for _, l := range nested {
+			if strings.Contains(l, "deferred to apply") && strings.Contains(l, "no values") {
+				t.Errorf("the read nested in a check block is called deferred: %s", l)
+			}
+		}
+		if !strings.Contains(out, "FAIL data.auditlog_cloudaudit_tracks.peek: 4 records; account_id 100000000001, region ap-guangzhou; endpoint http://127.0.0.1:") || !strings.Contains(out, "; nested in a check block (read at plan time, and again at apply)") {
+			t.Error("the read nested in check.nested is not named as such")
+		}
+		if regexp.MustCompile(`\b0 findings on 0 records\b`).MatchString(out) {
+			t.Error("a count says 0 records")
+		}
+		if t.Failed() {
+			t.Logf("output:\n%s", out)
+		}
+	})
+
+	t.Run("an errored plan is not targeted", func(t *testing.T) {
+		dir := root(t, map[string]string{"main_override.tf": "provider \"auditlog\" {\n  tencentcloud {\n    endpoint = \"127.0.0.1:" + port + "\"\n  }\n}\n"})
+		out, code := s.run(t, goodEnv, "--data", goodPolicy, "--provider-mirror", s.mirror, dir)
+		expect(t, out, code, 2, "CANNOT JUDGE (exit 2)", "the plan errored")
+		// (the test's own name is in the temporary paths the output shows)
+		if regexp.MustCompile(`(?i)targeted plan|a targeted|\btargets?\b|-target`).MatchString(out) {
+			t.Errorf("an errored plan is called targeted:\n%s", out)
+		}
+	})
+
+	t.Run("-detailed-exitcode is refused in PLAN_ARGS", func(t *testing.T) {
+		out, code := s.run(t, goodEnv, "--data", goodPolicy, "--provider-mirror", s.mirror, root(t, nil), "--", "-detailed-exitcode")
+		expect(t, out, code, 2, "-detailed-exitcode is not allowed", "CANNOT JUDGE (exit 2)")
+		if strings.Contains(out, " init in the sealed copy") {
+			t.Error("init ran")
+		}
+	})
 }
