@@ -201,6 +201,10 @@ func TestAccSealedGate(t *testing.T) {
 		testTrueReasons(t, s, goodEnv, badEnv, goodPolicy, badPolicy, goodPort)
 	})
 
+	t.Run("probe 8: the organization pairs accounts, regions, sub-accounts and tracking sets", func(t *testing.T) {
+		testOrganizationPairs(t, s, varFile)
+	})
+
 	// The pins are the hashes the engine itself records for the mirror.
 	t.Run("pins agree with providers lock", func(t *testing.T) {
 		dir := t.TempDir()

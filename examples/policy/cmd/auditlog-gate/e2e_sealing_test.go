@@ -1,11 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/auditlog/terraform-provider-auditlog/internal/cloudsim"
 )
 
 // The runner's own files never reach the engine: its HOME (~/.terraformrc,
@@ -267,4 +270,117 @@ func testTrueReasons(t *testing.T, s *e2e, goodEnv, badEnv []string, goodPolicy,
 			t.Error("init ran")
 		}
 	})
+}
+
+// orgSim starts the simulator's organization scenario (the auditor's own
+// account and members prod 100000000002, compliant, and finance
+// 100000000003, noncompliant, each with a role "auditor" the auditor may
+// assume) and returns the provider's environment and the port.
+func orgSim(t *testing.T) (env []string, port string) {
+	t.Helper()
+	opts, err := cloudsim.OrganizationOptions(cloudsim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := cloudsim.New(opts)
+	url, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	o := srv.Options()
+	_, port, _ = strings.Cut(strings.TrimPrefix(url, "http://"), ":")
+	return []string{
+		"TENCENTCLOUD_ENDPOINT=" + url, "TENCENTCLOUD_SECRET_ID=" + o.TencentSecretID, "TENCENTCLOUD_SECRET_KEY=" + o.TencentSecretKey,
+		"UCLOUD_API_BASE_URL=" + url, "UCLOUD_PUBLIC_KEY=" + o.UCloudPublicKey, "UCLOUD_PRIVATE_KEY=" + o.UCloudPrivateKey,
+		"UCLOUD_PROJECT_ID=" + o.UCloudProjectID,
+	}, port
+}
+
+// probe8Root reads two member accounts through the compliance module with
+// lists of the author's, not the policy's: each account in one region, the
+// CSIP sub-account under prod, and tracking set 1001 once more as prod.
+const probe8Root = `terraform {
+  required_providers {
+    auditlog = { source = "auditlog/auditlog" }
+  }
+}
+
+provider "auditlog" {
+  tencentcloud {
+    account {
+      name     = "prod"
+      role_arn = "qcs::cam::uin/100000000002:roleName/auditor"
+    }
+    account {
+      name     = "finance"
+      role_arn = "qcs::cam::uin/100000000003:roleName/auditor"
+    }
+  }
+}
+
+module "audit" {
+  source   = "../compliance"
+  for_each = { prod = "100000000002", finance = "100000000003" }
+
+  tencentcloud_account        = each.key
+  tencentcloud_accounts       = [each.value]
+  tencentcloud_regions        = ["ap-guangzhou"]
+  csip_sub_uins               = each.key == "prod" ? ["100021372635"] : ["100021372636"]
+  ucloud_projects             = ["org-sim001"]
+  allowed_networks            = ["106.55.0.0/16", "119.29.0.0/16", "2402:4e00::/32"]
+  ucloud_privileged_users     = ["admin", "terraform-ci"]
+  ucloud_max_failed           = 3
+  cloudaudit_privileged_users = ["admin", "ops-automation"]
+}
+
+data "auditlog_cloudaudit_track" "borrowed" {
+  account  = "prod"
+  track_id = 1001
+}
+`
+
+// Probe 8: the organization pairs accounts with their regions, owner
+// accounts with their CSIP sub-accounts, and tracking sets with the account
+// that lists them. The policy names prod in two regions and the
+// sub-account under finance; the configuration reads prod in one region,
+// the sub-account as prod, and finance's tracking set 1001 as prod (ids
+// repeat across accounts).
+func testOrganizationPairs(t *testing.T, s *e2e, varFile string) {
+	env, port := orgSim(t)
+	policy := s.policyFor(t, t.TempDir(), port, func(doc string) string {
+		var d map[string]any
+		if err := json.Unmarshal([]byte(doc), &d); err != nil {
+			t.Fatal(err)
+		}
+		p := d["auditlog"].(map[string]any)["policy"].(map[string]any)
+		p["tencentcloud"] = map[string]any{"accounts": map[string]any{
+			"100000000002": map[string]any{"regions": []string{"ap-guangzhou", "ap-singapore"}, "csip_sub_uins": []string{}},
+			"100000000003": map[string]any{"regions": []string{"ap-guangzhou"}, "csip_sub_uins": []string{"100021372635"}},
+		}}
+		b, err := json.MarshalIndent(d, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	})
+	repo := s.reviewedRepo(t)
+	dir := mkdir(t, repo, "org")
+	writeFiles(t, dir, map[string]string{"main.tf": probe8Root})
+	out, code := s.run(t, env, "--data", policy, "--provider-mirror", s.mirror, "--var-file", varFile, dir)
+	expect(t, out, code, 1, "FAIL (exit 1)",
+		// A sub-account read under the wrong owner account.
+		`NET-01: module.audit["prod"].data.auditlog_csip_user_call_records.sub["100021372635"]: evidence: sub-account 100021372635 was read under account 100000000002, which the policy does not name as its owner`,
+		"the policy names it under 100000000003 (read as account 100000000002, sub-account 100021372635)",
+		"NET-01: sub-account 100021372635 of account 100000000003: no auditlog_csip_user_call_records data source read it under account 100000000003",
+		// An account read in only one of its regions.
+		"EVT-01: account 100000000002, region ap-singapore: no auditlog_cloudaudit_events data source read it",
+		// Finance's sets are not satisfied by prod's set with the same id.
+		`TRK-04: module.audit["finance"].data.auditlog_cloudaudit_tracks.all: organization: no enabled tracking set of account 100000000003 records every member of the organization`)
+	if strings.Contains(out, "EVT-01: account 100000000002, region ap-guangzhou: no") {
+		t.Errorf("prod's read in ap-guangzhou was not counted")
+	}
+	if strings.Contains(out, `TRK-04: module.audit["prod"].data.auditlog_cloudaudit_tracks.all: organization`) {
+		t.Errorf("prod's own tracking set did not satisfy TRK-04 for prod")
+	}
 }
