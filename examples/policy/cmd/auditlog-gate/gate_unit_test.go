@@ -441,3 +441,47 @@ func TestNothingIsWrittenInsideTheReviewedRepository(t *testing.T) {
 		t.Errorf("--root: exit %d\n%s", code, errs.String())
 	}
 }
+
+// The engine's HOME and XDG base directories are empty directories inside
+// the gate's own work directory: none of the runner's survives.
+func TestEngineHomeReplacesTheRunnersDirectories(t *testing.T) {
+	work := t.TempDir()
+	own, err := engineHome(work)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner := []string{"HOME=/home/ci", "USERPROFILE=/home/ci", "APPDATA=/home/ci/a", "LOCALAPPDATA=/home/ci/l",
+		"XDG_CONFIG_HOME=/home/ci/.config", "XDG_DATA_HOME=/home/ci/.local/share", "XDG_CACHE_HOME=/home/ci/.cache",
+		"XDG_STATE_HOME=/home/ci/.local/state", "XDG_DATA_DIRS=/usr/share", "XDG_CONFIG_DIRS=/etc/xdg", "PATH=/bin"}
+	env, removed := engineEnvironment(runner, own)
+	if len(removed) != 0 {
+		t.Errorf("removed %v: replaced variables are not removed ones", removed)
+	}
+	seen := map[string]bool{}
+	for _, kv := range env {
+		name, value, _ := strings.Cut(kv, "=")
+		if seen[name] {
+			t.Errorf("%s is set twice", name)
+		}
+		seen[name] = true
+		if name == "PATH" {
+			continue
+		}
+		if strings.HasPrefix(value, "/home/ci") || strings.HasPrefix(value, "/usr") || strings.HasPrefix(value, "/etc") {
+			t.Errorf("%s keeps the runner's %s", name, value)
+		}
+		if !strings.HasPrefix(value, work+string(filepath.Separator)) {
+			t.Errorf("%s=%s is outside the gate's directory %s", name, value, work)
+		}
+		entries, err := os.ReadDir(value)
+		if err != nil || (name != "HOME" && name != "USERPROFILE" && len(entries) != 0) {
+			t.Errorf("%s=%s: %d entries, %v; want an empty directory", name, value, len(entries), err)
+		}
+	}
+	for _, kv := range runner {
+		name, _, _ := strings.Cut(kv, "=")
+		if !seen[name] {
+			t.Errorf("the engine's environment lacks %s", name)
+		}
+	}
+}
