@@ -53,8 +53,11 @@ func installReleasedGate(repo, work string) (string, error) {
 		return "", fmt.Errorf("scripts/gate-snapshot.sh: %w\n%s", err, out)
 	}
 	sums, err := filepath.Glob(filepath.Join(release, "auditlog-gate_*_SHA256SUMS"))
-	if err != nil || len(sums) != 1 {
-		return "", fmt.Errorf("want one checksum file in %s, found %q (%v)", release, sums, err)
+	if err != nil {
+		return "", err
+	}
+	if len(sums) != 1 {
+		return "", fmt.Errorf("want one checksum file in %s, found %q", release, sums)
 	}
 	version := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(sums[0]), "auditlog-gate_"), "_SHA256SUMS")
 	home := filepath.Join(work, "install-home")
@@ -72,8 +75,11 @@ func installReleasedGate(repo, work string) (string, error) {
 		return "", err
 	}
 	out, err := exec.Command(gate, "--version").Output()
-	if err != nil || !strings.Contains(string(out), version) {
-		return "", fmt.Errorf("the installed %s --version printed %q (%v), want %s", gate, out, err, version)
+	if err != nil {
+		return "", fmt.Errorf("the installed %s --version: %w", gate, err)
+	}
+	if !strings.Contains(string(out), version) {
+		return "", fmt.Errorf("the installed %s --version printed %q, want %s", gate, out, version)
 	}
 	return gate, nil
 }

@@ -353,7 +353,11 @@ func testOrganizationPairs(t *testing.T, s *e2e, varFile string) {
 		if err := json.Unmarshal([]byte(doc), &d); err != nil {
 			t.Fatal(err)
 		}
-		p := d["auditlog"].(map[string]any)["policy"].(map[string]any)
+		auditlog, _ := d["auditlog"].(map[string]any)
+		p, ok := auditlog["policy"].(map[string]any)
+		if !ok {
+			t.Fatal("the policy data has no auditlog.policy object")
+		}
 		p["tencentcloud"] = map[string]any{"accounts": map[string]any{
 			"100000000002": map[string]any{"regions": []string{"ap-guangzhou", "ap-singapore"}, "csip_sub_uins": []string{}},
 			"100000000003": map[string]any{"regions": []string{"ap-guangzhou"}, "csip_sub_uins": []string{"100021372635"}},
