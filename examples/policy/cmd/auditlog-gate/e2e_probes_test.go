@@ -182,6 +182,29 @@ func TestAccSealedGate(t *testing.T) {
 		}
 	})
 
+	t.Run("the runner's HOME and XDG directories stay out", func(t *testing.T) {
+		testRunnersFilesStayOut(t, s, goodEnv, goodPolicy, varFile)
+	})
+
+	t.Run("remote module sources", func(t *testing.T) {
+		testRemoteModuleSourcesRefused(t, s, goodEnv, goodPolicy, varFile)
+	})
+
+	t.Run("probe 4: plain HTTP to a trusted host", func(t *testing.T) {
+		testPlainHTTPToATrustedHost(t, s, goodEnv, goodPort, varFile)
+	})
+	t.Run("probe 5: another server on a trusted host", func(t *testing.T) {
+		testAnotherServerOnATrustedHost(t, s, goodEnv, goodPolicy, badPort, varFile)
+	})
+
+	t.Run("true reasons", func(t *testing.T) {
+		testTrueReasons(t, s, goodEnv, badEnv, goodPolicy, badPolicy, goodPort)
+	})
+
+	t.Run("probe 8: the organization pairs accounts, regions, sub-accounts and tracking sets", func(t *testing.T) {
+		testOrganizationPairs(t, s, varFile)
+	})
+
 	// The pins are the hashes the engine itself records for the mirror.
 	t.Run("pins agree with providers lock", func(t *testing.T) {
 		dir := t.TempDir()

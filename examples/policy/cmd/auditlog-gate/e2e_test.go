@@ -17,13 +17,14 @@ import (
 	"github.com/auditlog/terraform-provider-auditlog/internal/cloudsim"
 )
 
-// e2e is what the end-to-end tests share: the built command, the provider
+// e2e is what the end-to-end tests share: the command installed from this
+// platform's snapshot release as the policy guide installs it, the provider
 // built into a filesystem mirror (scripts/mirror.sh, as users build it), and
 // a simulator per scenario.
 type e2e struct {
 	repo   string // this repository
 	work   string
-	gate   string // the built auditlog-gate
+	gate   string // auditlog-gate, installed from the snapshot release
 	mirror string
 	engine string
 	pins   []providerPin
@@ -56,9 +57,9 @@ func buildE2E() (*e2e, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &e2e{repo: repo, work: work, gate: filepath.Join(work, "bin", "auditlog-gate"), mirror: filepath.Join(work, "mirror")}
-	if out, err := exec.Command("go", "build", "-o", s.gate, ".").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("building auditlog-gate: %w\n%s", err, out)
+	s := &e2e{repo: repo, work: work, mirror: filepath.Join(work, "mirror")}
+	if s.gate, err = installReleasedGate(repo, work); err != nil {
+		return nil, err
 	}
 	mirror := exec.Command("bash", "scripts/mirror.sh", s.mirror)
 	mirror.Dir = repo

@@ -57,6 +57,41 @@ func engineEnvironment(environ []string, own map[string]string) (env, removed []
 	return env, removed
 }
 
+// engineHome makes the engine's home and XDG base directories: empty
+// directories in the gate's temporary directory, so that nothing of the
+// runner's account decides what the engine installs or reads. Terraform
+// and OpenTofu look for CLI configuration in ~/.terraformrc, ~/.tofurc and
+// $XDG_CONFIG_HOME/opentofu/tofurc, merge the *.tfrc files of
+// ~/.terraform.d or $XDG_CONFIG_HOME/opentofu, read registry credentials
+// from credentials.tfrc.json there, and search implied provider mirrors in
+// ~/.terraform.d/plugins, $XDG_DATA_HOME/{terraform,opentofu}/plugins and
+// $XDG_DATA_DIRS/terraform/plugins (on Windows, %APPDATA%\terraform.rc,
+// tofu.rc and terraform.d); module downloads read ~/.netrc, ~/.gitconfig
+// and ~/.ssh. The gate's own CLI configuration (TF_CLI_CONFIG_FILE) already
+// replaces the main file and turns off the implied mirrors; these settings
+// close every other lookup, whatever the engine's version.
+func engineHome(work string) (map[string]string, error) {
+	home := filepath.Join(work, "home")
+	dirs := map[string]string{
+		"HOME":            home,
+		"USERPROFILE":     home,
+		"APPDATA":         filepath.Join(home, "AppData", "Roaming"),
+		"LOCALAPPDATA":    filepath.Join(home, "AppData", "Local"),
+		"XDG_CONFIG_HOME": filepath.Join(home, ".config"),
+		"XDG_DATA_HOME":   filepath.Join(home, ".local", "share"),
+		"XDG_CACHE_HOME":  filepath.Join(home, ".cache"),
+		"XDG_STATE_HOME":  filepath.Join(home, ".local", "state"),
+		"XDG_DATA_DIRS":   filepath.Join(work, "xdg-data-dirs"),
+		"XDG_CONFIG_DIRS": filepath.Join(work, "xdg-config-dirs"),
+	}
+	for _, d := range dirs {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, err
+		}
+	}
+	return dirs, nil
+}
+
 // cliConfiguration is the gate's CLI configuration: the installation
 // sources it names and nothing else. An explicit provider_installation
 // block turns off the implied local mirrors (terraform.d/plugins beside the

@@ -149,7 +149,11 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 func TestConfigurationFindsLocalModulesAndRefusesWhatLeaves(t *testing.T) {
 	top := t.TempDir()
 	writeFiles(t, top, map[string]string{
-		"envs/prod/main.tf":      `module "c" { source = "../../modules/c" }` + "\nmodule \"r\" {\n  source = \"hashicorp/x/y\"\n}\n",
+		"envs/prod/main.tf":      `module "c" { source = "../../modules/c" }` + "\n",
+		"registry/main.tf":       "module \"r\" {\n  source  = \"hashicorp/x/y\"\n  version = \"1.0.0\"\n}\n",
+		"nested/main.tf":         `module "local" { source = "../git" }`,
+		"git/main.tf.json":       `{"module": {"g": {"source": "git::https://example.com/m.git?ref=0123456789abcdef0123456789abcdef01234567"}}}`,
+		"absolute/main.tf":       `module "a" { source = "/srv/modules/a" }`,
 		"modules/c/main.tf.json": `{"module": {"d": {"source": "../d"}}}`,
 		"modules/d/main.tf":      "",
 		"outside/main.tf":        `module "o" { source = "../../` + filepath.Base(top) + `-x" }`,
@@ -175,6 +179,9 @@ func TestConfigurationFindsLocalModulesAndRefusesWhatLeaves(t *testing.T) {
 		"cloud":    "a cloud block",
 		"remote":   `backend "remote"`,
 		"computed": "must be a literal string",
+		"registry": `module "r" at ` + filepath.Join(top, "registry", "main.tf") + `:1,1-11 has the source "hashicorp/x/y", which is not in the reviewed repository`,
+		"nested":   `module "g" at ` + filepath.Join(top, "git", "main.tf.json") + `:1,18-19 has the source "git::https://example.com/m.git?ref=0123456789abcdef0123456789abcdef01234567", which is not in the reviewed repository`,
+		"absolute": `has the source "/srv/modules/a", which is not in the reviewed repository`,
 	} {
 		_, err := readConfiguration(filepath.Join(top, dir), top)
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -390,7 +397,7 @@ func TestHelpDocumentsEveryFlagVariableAndExitCode(t *testing.T) {
 		t.Fatalf("--help: exit %d", code)
 	}
 	for _, want := range []string{"--data", "builtin:simulator", "--policy", "--provider-mirror", "--root", "--allow-rules-in-tree", "--junit", "--var-file", "--version",
-		"pin --mirror", "convert-v1", "AUDITLOG_GATE_TF", "TF_VAR_auditlog_policy_data_file", "TF_CLI_ARGS", "-detailed-exitcode", "-target", "accept_unsealed_plans", "\n  0  ", "\n  1  ", "\n  2  "} {
+		"pin --mirror", "convert-v1", "AUDITLOG_GATE_TF", "TF_VAR_auditlog_policy_data_file", "TF_CLI_ARGS", "-detailed-exitcode", "-target", "accept_unsealed_plans", "HOME, XDG_CONFIG_HOME", "not a relative path", "\n  0  ", "\n  1  ", "\n  2  "} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help does not mention %q", want)
 		}
@@ -432,5 +439,49 @@ func TestNothingIsWrittenInsideTheReviewedRepository(t *testing.T) {
 	code = run([]string{"--root", filepath.Join(repo, "cfg"), "--data", filepath.Join(repo, "rules", "policy.json"), filepath.Join(repo, "cfg")}, &out, &errs)
 	if strings.Contains(errs.String(), "is inside the reviewed repository") || !strings.Contains(errs.String(), "POLICY: providers is empty") {
 		t.Errorf("--root: exit %d\n%s", code, errs.String())
+	}
+}
+
+// The engine's HOME and XDG base directories are empty directories inside
+// the gate's own work directory: none of the runner's survives.
+func TestEngineHomeReplacesTheRunnersDirectories(t *testing.T) {
+	work := t.TempDir()
+	own, err := engineHome(work)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner := []string{"HOME=/home/ci", "USERPROFILE=/home/ci", "APPDATA=/home/ci/a", "LOCALAPPDATA=/home/ci/l",
+		"XDG_CONFIG_HOME=/home/ci/.config", "XDG_DATA_HOME=/home/ci/.local/share", "XDG_CACHE_HOME=/home/ci/.cache",
+		"XDG_STATE_HOME=/home/ci/.local/state", "XDG_DATA_DIRS=/usr/share", "XDG_CONFIG_DIRS=/etc/xdg", "PATH=/bin"}
+	env, removed := engineEnvironment(runner, own)
+	if len(removed) != 0 {
+		t.Errorf("removed %v: replaced variables are not removed ones", removed)
+	}
+	seen := map[string]bool{}
+	for _, kv := range env {
+		name, value, _ := strings.Cut(kv, "=")
+		if seen[name] {
+			t.Errorf("%s is set twice", name)
+		}
+		seen[name] = true
+		if name == "PATH" {
+			continue
+		}
+		if strings.HasPrefix(value, "/home/ci") || strings.HasPrefix(value, "/usr") || strings.HasPrefix(value, "/etc") {
+			t.Errorf("%s keeps the runner's %s", name, value)
+		}
+		if !strings.HasPrefix(value, work+string(filepath.Separator)) {
+			t.Errorf("%s=%s is outside the gate's directory %s", name, value, work)
+		}
+		entries, err := os.ReadDir(value)
+		if err != nil || (name != "HOME" && name != "USERPROFILE" && len(entries) != 0) {
+			t.Errorf("%s=%s: %d entries, %v; want an empty directory", name, value, len(entries), err)
+		}
+	}
+	for _, kv := range runner {
+		name, _, _ := strings.Cut(kv, "=")
+		if !seen[name] {
+			t.Errorf("the engine's environment lacks %s", name)
+		}
 	}
 }

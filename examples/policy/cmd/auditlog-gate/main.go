@@ -39,7 +39,10 @@ local module it calls into a temporary directory (leaving out .terraform/,
 terraform.d/, state files, plan files and .terraform.lock.hcl), runs init,
 plan and show -json there with a fresh data directory and a CLI configuration
 of its own, checks the provider packages init installed against the pins of
-the policy data, and judges the plan.
+the policy data, and judges the plan. A module source that is
+not a relative path (a registry, git::, an HTTP archive, s3::, an absolute
+path) is exit 2: it can change after the review; copy the module into the
+repository.
 
 PLAN.json is the output of terraform show -json of a plan made elsewhere. No
 gate can tell which provider made it: it is judged only when the policy data
@@ -117,6 +120,12 @@ Environment:
         its own temporary directory). A root module that declares the
         variable hands it to the compliance module; if the root module has an
         output auditlog_policy_sha256, it must equal that file's sha256.
+  HOME, XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_CACHE_HOME, XDG_DATA_DIRS, ...
+        replaced, for the engine, by empty directories of the gate's own: the
+        runner's ~/.terraformrc, ~/.tofurc, $XDG_CONFIG_HOME/opentofu/tofurc,
+        ~/.terraform.d, plugin directories, ~/.netrc and ~/.gitconfig are
+        never read. Registry tokens go in TF_TOKEN_*, cloud credentials in
+        the provider's environment variables.
   TMPDIR
         where the sealed copy and the gate's files are made.
 

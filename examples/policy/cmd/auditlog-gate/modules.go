@@ -45,7 +45,9 @@ type configuration struct {
 
 // readConfiguration parses every .tf and .tf.json file of dir and of each
 // local module it calls (source "./..." or "../..."), recursively, and
-// refuses a local source that leaves top, a cloud block and a
+// refuses a local source that leaves top, any other source (registry, git,
+// HTTP, S3, GCS, OCI, an absolute path: what it fetches is not what the
+// reviewers saw, and can change after the review), a cloud block and a
 // remote-operations backend.
 func readConfiguration(dir, top string) (*configuration, error) {
 	c := &configuration{}
@@ -70,7 +72,7 @@ func readConfiguration(dir, top string) (*configuration, error) {
 		}
 		for _, call := range calls {
 			if !isLocalSource(call.source) {
-				continue
+				return fmt.Errorf("%s has the source %q, which is not in the reviewed repository: what the reviewers saw is the repository, and a module from a registry, git, an HTTP archive or a bucket can change after the review. Copy the module into the repository (terraform get, or a release of it) and call it by a relative path such as \"./modules/NAME\"", call.where, call.source)
 			}
 			if err := visit(filepath.Join(realPath, filepath.FromSlash(call.source)), call.where); err != nil {
 				return err

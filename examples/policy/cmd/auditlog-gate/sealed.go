@@ -76,12 +76,16 @@ func (g *gate) sealedPlan(dir string) ([]byte, gateRun, error) {
 	if err := os.WriteFile(cliConfig, []byte(cliConfiguration(mirror, addresses)), 0o600); err != nil {
 		return nil, gateRun{}, err
 	}
-	env, removed := engineEnvironment(g.environ, map[string]string{
-		"TF_CLI_CONFIG_FILE": cliConfig,
-		policyFileVariable:   policyFile,
-		"TF_IN_AUTOMATION":   "1",
-		"CHECKPOINT_DISABLE": "1",
-	})
+	own, err := engineHome(g.work)
+	if err != nil {
+		return nil, gateRun{}, err
+	}
+	g.say(fmt.Sprintf("the engine's HOME and XDG directories: empty directories of the gate's (%s)", own["HOME"]))
+	own["TF_CLI_CONFIG_FILE"] = cliConfig
+	own[policyFileVariable] = policyFile
+	own["TF_IN_AUTOMATION"] = "1"
+	own["CHECKPOINT_DISABLE"] = "1"
+	env, removed := engineEnvironment(g.environ, own)
 	if len(removed) > 0 {
 		g.say("removed from the engine's environment: " + strings.Join(removed, ", "))
 	}
