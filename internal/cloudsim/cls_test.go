@@ -277,10 +277,10 @@ func TestCLSSearchMatchesTokensNotSubstrings(t *testing.T) {
 	}
 	from, to := clsWindow(sim)
 	for query, code := range map[string]string{
-		"eventName:*User":           "FailedOperation.SyntaxError", // no leading wildcard
-		"eventName:(DeleteUser":     "FailedOperation.SyntaxError",
-		"noSuchKey:x":               "FailedOperation.QueryError",
-		"eventName:>3":              "FailedOperation.QueryError",
+		"eventName:*User":       "FailedOperation.SyntaxError", // no leading wildcard
+		"eventName:(DeleteUser": "FailedOperation.SyntaxError",
+		"noSuchKey:x":           "FailedOperation.QueryError",
+		"eventName:>3":          "FailedOperation.QueryError",
 		strings.Repeat("(", 11) + "a" + strings.Repeat(")", 11): "FailedOperation.SyntaxError",
 	} {
 		tcsimExpectError(t, c.cls("SearchLog", map[string]any{"TopicId": clsAllTopic, "From": from, "To": to, "QueryString": query}), code)

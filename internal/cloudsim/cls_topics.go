@@ -488,3 +488,38 @@ func (c *clsService) describeIndex(call *tencentCall) (any, *tencentError) {
 		"IncludeInternalFields": false, "MetadataFlag": metadata, "CoverageField": "",
 	}, nil
 }
+
+// CLSLog is one log of a topic as SearchLog serves it.
+type CLSLog struct {
+	Time    int64 // Unix ms
+	LogJson string
+}
+
+// CLSLogCount is how many logs a topic holds, before retention and
+// delivery lag: what a search of every log over its whole time finds.
+func (s *Server) CLSLogCount(topicID string) int {
+	c := s.tencent.cls
+	c.topicList()
+	if top := c.byID[topicID]; top != nil {
+		return c.logsOf(top).len()
+	}
+	return 0
+}
+
+// CLSLogs lists a topic's logs in ascending time, for tests comparing a
+// read with what was served (each LogJson is built on the call: keep to
+// small data sets).
+func (s *Server) CLSLogs(topicID string) []CLSLog {
+	c := s.tencent.cls
+	c.topicList()
+	top := c.byID[topicID]
+	if top == nil {
+		return nil
+	}
+	logs := c.logsOf(top)
+	out := make([]CLSLog, logs.len())
+	for i := range out {
+		out[i] = CLSLog{Time: logs.times[i], LogJson: logs.logJSON(i)}
+	}
+	return out
+}
