@@ -109,7 +109,9 @@ func TestCLSTopicOptions(t *testing.T) {
 	if !ok || !strings.Contains(ui, `"principalId"`) || doc["userIdentity.principalId"] != nil {
 		t.Errorf("userIdentity as one JSON string: %v", doc)
 	}
-	type topicsPage struct{ Topics []struct{ StorageType string } }
+	type topicsPage struct {
+		Topics []struct{ StorageType string }
+	}
 	if tp := clsDecode[topicsPage](t, c.cls("DescribeTopics", map[string]any{
 		"Filters": []map[string]any{{"Key": "storageType", "Values": []string{"cold"}}}})); len(tp.Topics) != 1 {
 		t.Errorf("cold topics: %+v", tp)
