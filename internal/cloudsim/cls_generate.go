@@ -187,7 +187,8 @@ func generateCLSEvents(n, days int, end time.Time) *clsGenerated {
 // logsFor delivers the generated stream to a topic: the events the
 // tracking set's filter selects.
 func (g *clsGenerated) logsFor(track simTrack, ownerUin string, jsonUserIdentity bool) *clsLogs {
-	l := &clsLogs{numClasses: clsGenClasses, eventKeys: clsGeneratedEventKeys, eventFields: clsGeneratedEventFields}
+	l := &clsLogs{numClasses: clsGenClasses, eventKeys: clsGeneratedEventKeys, eventFields: clsGeneratedEventFields,
+		eventAlphabet: "0123456789abcdef-"}
 	// Filter decisions depend on the kind only.
 	var selected [clsGenKinds]bool
 	for k, kind := range tencentEventKinds {

@@ -26,6 +26,10 @@ type clsLogs struct {
 	classFields func(c uint32) []clsField
 	eventFields func(num uint32, ms int64) []clsField // nil: none
 	eventKeys   map[string]bool                       // the keys eventFields holds
+	// eventAlphabet, when set, holds every character the per-event fields'
+	// tokens can have (hexadecimal UUIDs, digits): a full-text word with
+	// another character cannot match them, so they are not built.
+	eventAlphabet string
 }
 
 func (l *clsLogs) len() int { return len(l.times) }
@@ -116,7 +120,10 @@ func (e *clsEval) memoLeaf(n *clsNode) bool {
 		return v == 2
 	}
 	r := e.m.leaf(n, e.classPart())
-	e.memo[n.leaf][c] = map[bool]int8{false: 1, true: 2}[r]
+	e.memo[n.leaf][c] = 1
+	if r {
+		e.memo[n.leaf][c] = 2
+	}
 	return r
 }
 
@@ -141,7 +148,30 @@ func (e *clsEval) eval(n *clsNode) bool {
 	if n.kind == clsTerm && n.join == clsAnd && len(n.tokens) > 1 && e.logs.eventFields != nil {
 		return e.m.leaf(n, append(append([]clsField(nil), e.classPart()...), e.eventPart()...))
 	}
-	return e.memoLeaf(n) || (e.logs.eventFields != nil && e.m.leaf(n, e.eventPart()))
+	return e.memoLeaf(n) || (e.logs.eventFields != nil && e.mayMatchEventPart(n) && e.m.leaf(n, e.eventPart()))
+}
+
+// mayMatchEventPart reports whether a full-text leaf could match a
+// per-event field: not when every word it needs holds a character those
+// fields never have.
+func (e *clsEval) mayMatchEventPart(n *clsNode) bool {
+	alpha := e.logs.eventAlphabet
+	if alpha == "" || n.kind != clsTerm && n.kind != clsPhrase {
+		return true
+	}
+	for _, t := range n.tokens {
+		possible := true
+		for _, r := range t {
+			if r != '*' && r != '?' && !strings.ContainsRune(alpha, r) {
+				possible = false
+				break
+			}
+		}
+		if possible {
+			return true
+		}
+	}
+	return false
 }
 
 // flattenEvent turns a CloudAudit event document into log fields in the
