@@ -97,6 +97,9 @@ type clsTopic struct {
 	region string
 	track  simTrack
 	opts   CLSTopicOptions
+	// source is the account whose tracking set delivers here: this one,
+	// or another that names this account as its StorageAccountId.
+	source *tencentAPI
 
 	logsOnce sync.Once
 	logs     *clsLogs
@@ -167,7 +170,14 @@ type clsService struct {
 	once   sync.Once
 	topics []*clsTopic // in track order
 	byID   map[string]*clsTopic
-	gen    *clsGenerated
+
+	genOnce sync.Once
+	gen     *clsGenerated
+
+	// foreign are the accounts whose tracking sets may deliver to this
+	// one's topics (StorageAccountId): the account that serves this one
+	// as a member.
+	foreign []*tencentAPI
 
 	search clsSearchState
 }
@@ -175,6 +185,9 @@ type clsService struct {
 func registerCLS(t *tencentAPI) {
 	t.cls = &clsService{t: t}
 	t.cls.search.init()
+	for _, m := range t.srv.members {
+		m.srv.tencent.cls.foreign = append(m.srv.tencent.cls.foreign, t)
+	}
 	for _, a := range []struct {
 		name   string
 		handle func(*tencentCall) (any, *tencentError)
@@ -194,33 +207,50 @@ func (c *clsService) topicList() []*clsTopic {
 	c.once.Do(func() {
 		opts := c.t.srv.opts
 		c.byID = map[string]*clsTopic{}
-		if opts.CLS.Events > 0 {
-			days := opts.CLS.Days
-			if days <= 0 {
-				days = 180
-			}
-			c.gen = generateCLSEvents(opts.CLS.Events, days, c.t.srv.start)
-		}
 		k := 0
-		for _, raw := range c.t.trackSet() {
-			var tr simTrack
-			if json.Unmarshal(raw, &tr) != nil || tr.Storage == nil || tr.Storage.StorageType != "cls" {
-				continue
+		add := func(source *tencentAPI, own bool) {
+			for _, raw := range source.trackSet() {
+				var tr simTrack
+				if json.Unmarshal(raw, &tr) != nil || tr.Storage == nil || tr.Storage.StorageType != "cls" {
+					continue
+				}
+				a := tr.Storage.StorageAccountId
+				elsewhere := a != nil && *a != "" && *a != source.srv.opts.ownerUin
+				if own == elsewhere || !own && *a != opts.ownerUin {
+					continue
+				}
+				if c.byID[tr.Storage.StorageName] != nil {
+					continue // two tracking sets, one topic: the first defines it
+				}
+				top := &clsTopic{region: tr.Storage.StorageRegion, track: tr, opts: opts.CLS.Topics[tr.Storage.StorageName], source: source}
+				top.info = buildTopicInfo(tr, k, top.opts)
+				c.topics = append(c.topics, top)
+				c.byID[tr.Storage.StorageName] = top
+				k++
 			}
-			if a := tr.Storage.StorageAccountId; a != nil && *a != "" && *a != opts.ownerUin {
-				continue
-			}
-			if c.byID[tr.Storage.StorageName] != nil {
-				continue // two tracking sets, one topic: the first defines it
-			}
-			top := &clsTopic{region: tr.Storage.StorageRegion, track: tr, opts: opts.CLS.Topics[tr.Storage.StorageName]}
-			top.info = buildTopicInfo(tr, k, top.opts)
-			c.topics = append(c.topics, top)
-			c.byID[tr.Storage.StorageName] = top
-			k++
+		}
+		add(c.t, true)
+		for _, f := range c.foreign {
+			add(f, false)
 		}
 	})
 	return c.topics
+}
+
+// generated is the account's generated event stream (CLSOptions.Events),
+// nil when the deliveries are the DescribeEvents data set.
+func (c *clsService) generated() *clsGenerated {
+	c.genOnce.Do(func() {
+		o := c.t.srv.opts.CLS
+		if o.Events > 0 {
+			days := o.Days
+			if days <= 0 {
+				days = 180
+			}
+			c.gen = generateCLSEvents(o.Events, days, c.t.srv.start)
+		}
+	})
+	return c.gen
 }
 
 func buildTopicInfo(tr simTrack, k int, o CLSTopicOptions) clsTopicInfo {
@@ -287,17 +317,42 @@ func (c *clsService) topic(id, region string) (*clsTopic, *tencentError) {
 // logsOf returns a topic's logs, delivered on first use.
 func (c *clsService) logsOf(top *clsTopic) *clsLogs {
 	top.logsOnce.Do(func() {
-		owner := c.t.srv.opts.ownerUin
+		src := top.source
+		owner := src.srv.opts.ownerUin
 		switch {
 		case top.track.Status == 0:
 			top.logs = &clsLogs{classFields: func(uint32) []clsField { return nil }} // a disabled tracking set delivers nothing
-		case c.gen != nil:
-			top.logs = c.gen.logsFor(top.track, owner, top.opts.JSONUserIdentity)
+		case src.cls.generated() != nil:
+			top.logs = src.cls.generated().logsFor(top.track, owner, top.opts.JSONUserIdentity)
 		default:
-			top.logs = clsLogsFromEvents(c.t.cloudAuditEvents().events, top.track, top.opts.JSONUserIdentity)
+			top.logs = clsLogsFromEvents(src.cls.deliveredEvents(top.track), top.track, top.opts.JSONUserIdentity)
 		}
 	})
 	return top.logs
+}
+
+// deliveredEvents are the DescribeEvents events a tracking set of this
+// account delivers, newest first: the account's own, and, for a set that
+// follows every member of the organization (TrackForAllMembers 1), those
+// of the member accounts the simulator serves, whose documents name the
+// member in userIdentity.accountId.
+func (c *clsService) deliveredEvents(track simTrack) []TencentEvent {
+	events := c.t.cloudAuditEvents().events
+	d, ok := c.t.srv.CloudAuditTrack(track.TrackId)
+	if !ok || d.TrackForAllMembers == nil || *d.TrackForAllMembers != 1 || len(c.t.srv.members) == 0 {
+		return events
+	}
+	all := append([]TencentEvent(nil), events...)
+	uins := make([]string, 0, len(c.t.srv.members))
+	for uin := range c.t.srv.members {
+		uins = append(uins, uin)
+	}
+	sort.Strings(uins)
+	for _, uin := range uins {
+		all = append(all, c.t.srv.members[uin].srv.tencent.cloudAuditEvents().events...)
+	}
+	sort.SliceStable(all, func(a, b int) bool { return all[a].unix > all[b].unix })
+	return all
 }
 
 // CLSTopicIDs lists the topic ids the simulator serves, in track order.
