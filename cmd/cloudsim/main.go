@@ -136,6 +136,9 @@ func main() {
 
 	parent := os.Getppid()
 	sim := cloudsim.New(opts)
+	if opts.CLS.Events > 0 {
+		sim.PrepareCLS() // before listening: searches are timed, not the data set's making
+	}
 	for _, f := range faults {
 		sim.InjectFault(f)
 	}
@@ -266,8 +269,8 @@ func printUsage(w io.Writer, sim *cloudsim.Server, url, rc, rcFlag, dataLabel st
 		p("#   Organization: %d member accounts, the administrator %s first", o.OrgMembers, cloudsim.DefaultTencentOwnerUin)
 	}
 	p("#   UCloud projects: %d, the default %s first", len(sim.UCloudProjects()), o.UCloudProjectID)
-	if ids := sim.CLSTopicIDs(); len(ids) > 0 {
-		p("#   CLS topics (the tracking sets' storage): %s", strings.Join(ids, ", "))
+	for _, topic := range sim.CLSTopics() {
+		p("#   CLS topic %s", topic)
 	}
 	for _, a := range o.Accounts {
 		role := ""

@@ -355,6 +355,25 @@ func (c *clsService) deliveredEvents(track simTrack) []TencentEvent {
 	return all
 }
 
+// CLSTopics describes the topics the simulator serves, in track order:
+// "id (region, tracking set name, N days)".
+func (s *Server) CLSTopics() []string {
+	var out []string
+	for _, top := range s.tencent.cls.topicList() {
+		out = append(out, fmt.Sprintf("%s (%s, %s, %d days)", top.info.TopicId, top.region, top.track.Name, top.info.Period))
+	}
+	return out
+}
+
+// PrepareCLS delivers every topic's logs now rather than on the first
+// search, so that a benchmark times searches, not the data set's making.
+func (s *Server) PrepareCLS() {
+	c := s.tencent.cls
+	for _, top := range c.topicList() {
+		c.logsOf(top)
+	}
+}
+
 // CLSTopicIDs lists the topic ids the simulator serves, in track order.
 func (s *Server) CLSTopicIDs() []string {
 	var out []string
