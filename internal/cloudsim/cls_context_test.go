@@ -25,7 +25,11 @@ func TestCLSContextExpiresAfterAnHour(t *testing.T) {
 	if terr != nil {
 		t.Fatal(terr)
 	}
-	ctx := first.(clsSearchAnswer).Context
+	answer, ok := first.(clsSearchAnswer)
+	if !ok {
+		t.Fatalf("answer %T", first)
+	}
+	ctx := answer.Context
 	next := fmt.Sprintf(`{%s,"Context":%q}`, base, ctx)
 	if _, terr := call(now.Add(59*time.Minute), next); terr != nil {
 		t.Errorf("a Context 59 minutes old: %v", terr)

@@ -98,7 +98,7 @@ func TestCLSTopicOptions(t *testing.T) {
 		return c.cls("SearchLog", map[string]any{"TopicId": clsAllTopic, "From": from, "To": to, "QueryString": q, "QuerySyntax": syntax, "Limit": 1000})
 	}
 	tcsimExpectError(t, search("eventName:DeleteUser", 1), "OperationDenied.OperationNotSupportInSearchLow")
-	alice := clsExpected(sim, func(d map[string]any) bool { return d["userIdentity"].(map[string]any)["userName"] == "alice" })
+	alice := clsExpected(sim, func(d map[string]any) bool { return clsUserName(d) == "alice" })
 	page := clsDecode[clsSearchPage](t, search("alice", 1))
 	if len(page.Results) != len(alice) {
 		t.Errorf("full text on a cold topic: %d, want %d", len(page.Results), len(alice))

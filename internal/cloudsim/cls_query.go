@@ -463,13 +463,6 @@ func (n *clsNode) keys(out map[string]bool) {
 	}
 }
 
-// hasKeyValue reports whether the condition uses the key-value index.
-func (n *clsNode) hasKeyValue() bool {
-	m := map[string]bool{}
-	n.keys(m)
-	return len(m) > 0
-}
-
 // leafCount is how many leaves a parsed condition has.
 func (n *clsNode) leafCount() int {
 	if n.kind >= clsTerm {

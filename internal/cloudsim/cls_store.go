@@ -79,11 +79,10 @@ type clsEval struct {
 	m    *clsMatcher
 	memo [][]int8 // by leaf, then class: 0 unknown, 1 false, 2 true
 
-	pos      int
-	cf, ef   []clsField
-	cfOK     bool
-	efOK     bool
-	memoable bool
+	pos    int
+	cf, ef []clsField
+	cfOK   bool
+	efOK   bool
 }
 
 func newCLSEval(logs *clsLogs, m *clsMatcher, root *clsNode) *clsEval {

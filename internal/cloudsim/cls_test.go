@@ -238,10 +238,10 @@ func TestCLSSearchMatchesTokensNotSubstrings(t *testing.T) {
 	}
 	deleteUser := clsExpected(sim, name("DeleteUser"))
 	createUser := clsExpected(sim, name("CreateUser"))
-	deletes := clsExpected(sim, func(d map[string]any) bool { return strings.HasPrefix(d["eventName"].(string), "Delete") })
-	failed := clsExpected(sim, func(d map[string]any) bool { return d["errorCode"].(float64) > 0 })
+	deletes := clsExpected(sim, func(d map[string]any) bool { return strings.HasPrefix(clsText(d, "eventName"), "Delete") })
+	failed := clsExpected(sim, func(d map[string]any) bool { return clsNumber(d, "errorCode") > 0 })
 	alice := clsExpected(sim, func(d map[string]any) bool {
-		return d["userIdentity"].(map[string]any)["userName"] == "alice"
+		return clsUserName(d) == "alice"
 	})
 	if len(deleteUser) == 0 || len(createUser) == 0 || len(failed) == 0 || len(alice) == 0 {
 		t.Fatal("the data set lacks the events this test needs")
@@ -350,4 +350,19 @@ func clsContains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func clsText(d map[string]any, key string) string {
+	s, _ := d[key].(string)
+	return s
+}
+
+func clsNumber(d map[string]any, key string) float64 {
+	n, _ := d[key].(float64)
+	return n
+}
+
+func clsUserName(d map[string]any) string {
+	ui, _ := d["userIdentity"].(map[string]any)
+	return clsText(ui, "userName")
 }
