@@ -370,12 +370,7 @@ func (c *clsService) searchLog(call *tencentCall) (any, *tencentError) {
 		if sortOrder == "desc" {
 			pos = all[total-1-j]
 		}
-		num := logs.num[pos]
-		info := clsLogInfo{
-			Time: logs.times[pos], TopicId: q.top.info.TopicId, TopicName: q.top.info.TopicName,
-			PkgId:    fmt.Sprintf("%016X-%X", ucloudHash(int(num/64), 209), num/64),
-			PkgLogId: strconv.Itoa(65536 + int(num%64)), HighLights: []string{}, LogJson: logs.logJSON(int(pos)),
-		}
+		info := logInfo(q.top, logs, int(pos))
 		size += len(info.LogJson) + 256
 		ans.Results = append(ans.Results, info)
 	}
@@ -398,6 +393,17 @@ func (c *clsService) searchLog(call *tencentCall) (any, *tencentError) {
 		ans.Context = id
 	}
 	return ans, nil
+}
+
+// logInfo is the LogInfo of the log at pos: the package ids are derived
+// from the event number (64 logs a package).
+func logInfo(top *clsTopic, logs *clsLogs, pos int) clsLogInfo {
+	num := logs.num[pos]
+	return clsLogInfo{
+		Time: logs.times[pos], TopicId: top.info.TopicId, TopicName: top.info.TopicName,
+		PkgId:    fmt.Sprintf("%016X-%X", ucloudHash(int(num/64), 209), num/64),
+		PkgLogId: strconv.Itoa(65536 + int(num%64)), HighLights: []string{}, LogJson: logs.logJSON(pos),
+	}
 }
 
 type clsHistogramInfo struct {

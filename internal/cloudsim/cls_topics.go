@@ -475,10 +475,15 @@ func topicMatches(info clsTopicInfo, filters []clsFilter, precise uint64) bool {
 	return true
 }
 
-// CLSLog is one log of a topic as SearchLog serves it.
+// CLSLog is one log of a topic as SearchLog serves it (a LogInfo).
 type CLSLog struct {
-	Time    int64 // Unix ms
-	LogJson string
+	Time               int64 // Unix ms
+	TopicId, TopicName string
+	PkgId, PkgLogId    string
+	LogJson            string
+	Source, FileName   string // "" for CloudAudit's deliveries
+	HostName, RawLog   string // ""
+	IndexStatus        string // ""
 }
 
 // CLSLogCount is how many logs a topic holds, before retention and
@@ -505,7 +510,8 @@ func (s *Server) CLSLogs(topicID string) []CLSLog {
 	logs := c.logsOf(top)
 	out := make([]CLSLog, logs.len())
 	for i := range out {
-		out[i] = CLSLog{Time: logs.times[i], LogJson: logs.logJSON(i)}
+		li := logInfo(top, logs, i)
+		out[i] = CLSLog{Time: li.Time, TopicId: li.TopicId, TopicName: li.TopicName, PkgId: li.PkgId, PkgLogId: li.PkgLogId, LogJson: li.LogJson}
 	}
 	return out
 }
