@@ -51,3 +51,40 @@ func TestCLSRateLimits(t *testing.T) {
 		tcsimExpectError(t, c.cls(action, params), "RequestLimitExceeded")
 	}
 }
+
+// A key-value search reaching past the topic's hot days (365/30 for the
+// compliant scenario's topic): searched, refused or silently shortened, as
+// the topic's IAWindow option says (undocumented).
+func TestCLSKeyValueSearchPastHotPeriod(t *testing.T) {
+	d, err := cloudsim.Scenario("compliant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const topic = "5a1c0001-4d2e-4c1a-9e7b-3f00aa000001"
+	for _, tc := range []struct {
+		window string
+		want   func(n int) bool
+		code   string
+	}{
+		{"", func(n int) bool { return n == 5000 }, ""},
+		{"refuse", nil, "OperationDenied.OperationNotSupportInSearchLow"},
+		{"omit", func(n int) bool { return n > 700 && n < 1000 }, ""}, // the last 30 of 180 days
+	} {
+		sim, host := tcsimStart(t, cloudsim.Options{Data: d, CLS: cloudsim.CLSOptions{Events: 5000, Days: 180,
+			Topics: map[string]cloudsim.CLSTopicOptions{topic: {IAWindow: tc.window}}}})
+		c := tcsimDefaultCaller(t, host)
+		c.region = "ap-shanghai"
+		from, to := sim.Started().Add(-181*24*time.Hour).UnixMilli(), sim.Started().UnixMilli()
+		kv := map[string]any{"TopicId": topic, "From": from, "To": to, "Query": "eventName:*", "SyntaxRule": 1}
+		type histogram struct{ TotalCount int }
+		if tc.code != "" {
+			tcsimExpectError(t, c.cls("DescribeLogHistogram", kv), tc.code)
+		} else if n := clsDecode[histogram](t, c.cls("DescribeLogHistogram", kv)).TotalCount; !tc.want(n) {
+			t.Errorf("ia-window %q: key-value search over 181 days found %d", tc.window, n)
+		}
+		full := map[string]any{"TopicId": topic, "From": from, "To": to, "Query": "*", "SyntaxRule": 1}
+		if n := clsDecode[histogram](t, c.cls("DescribeLogHistogram", full)).TotalCount; n != 5000 {
+			t.Errorf("ia-window %q: full-text search over 181 days found %d, want 5000", tc.window, n)
+		}
+	}
+}

@@ -75,6 +75,8 @@ type clsQuery struct {
 	syntax   clsSyntax
 	root     *clsNode
 	matcher  *clsMatcher
+	// hotCutoff, when set, hides the logs older than it (IAWindow "omit").
+	hotCutoff int64
 }
 
 func (q *clsQuery) key() string {
@@ -83,7 +85,7 @@ func (q *clsQuery) key() string {
 
 // prepare checks a search's topic and statement, in the order the
 // simulator chose: topic, isolation, syntax allowed, parse, index, cold.
-func (c *clsService) prepare(region, topicID string, from, to int64, stmt string, syntax clsSyntax) (*clsQuery, *tencentError) {
+func (c *clsService) prepare(region, topicID string, from, to int64, stmt string, syntax clsSyntax, now time.Time) (*clsQuery, *tencentError) {
 	top, err := c.topic(topicID, region)
 	if err != nil {
 		return nil, err
@@ -123,8 +125,24 @@ func (c *clsService) prepare(region, topicID string, from, to int64, stmt string
 	if err := rangeOnlyNumeric(root, types); err != nil {
 		return nil, err
 	}
-	return &clsQuery{top: top, from: from, to: to, stmt: search, syntax: syntax, root: root,
-		matcher: &clsMatcher{tok: tok, types: types, lucene: syntax == clsLucene}}, nil
+	q := &clsQuery{top: top, from: from, to: to, stmt: search, syntax: syntax, root: root,
+		matcher: &clsMatcher{tok: tok, types: types, lucene: syntax == clsLucene}}
+	// A key-value search whose window reaches days older than HotPeriod,
+	// which sit in IA storage: undocumented (cls.md §12.6), so the
+	// simulator answers as the topic's IAWindow option says.
+	if hot := top.info.HotPeriod; hot > 0 && len(keys) > 0 {
+		cutoff := now.Add(-time.Duration(hot) * 24 * time.Hour).UnixMilli()
+		if from < cutoff {
+			switch top.opts.IAWindow {
+			case "refuse":
+				return nil, errorf("OperationDenied.OperationNotSupportInSearchLow",
+					"The window reaches logs older than the topic's %d hot days, in IA storage: only full-text search is supported there.", hot)
+			case "omit":
+				q.hotCutoff = cutoff
+			}
+		}
+	}
+	return q, nil
 }
 
 // rangeOnlyNumeric refuses a numeric comparison on a text field.
@@ -207,16 +225,18 @@ func (c *clsService) matches(q *clsQuery, now time.Time) []int32 {
 		}
 		s.mu.Unlock()
 	}
-	return c.visible(q.top, logs, all, now)
+	return c.visible(q.top, logs, all, now, q.hotCutoff)
 }
 
-// visible drops the logs past retention and, with DeliveryLag, those not
-// delivered yet (each arrives 5 to 10 minutes after its time).
-func (c *clsService) visible(top *clsTopic, logs *clsLogs, pos []int32, now time.Time) []int32 {
+// visible drops the logs past retention (or older than hotCutoff) and,
+// with DeliveryLag, those not delivered yet (each arrives 5 to 10 minutes
+// after its time).
+func (c *clsService) visible(top *clsTopic, logs *clsLogs, pos []int32, now time.Time, hotCutoff int64) []int32 {
 	cutoff := int64(-1 << 62)
 	if top.info.Period < 3640 {
 		cutoff = now.Add(-time.Duration(top.info.Period) * 24 * time.Hour).UnixMilli()
 	}
+	cutoff = max(cutoff, hotCutoff)
 	lag := c.t.srv.opts.CLS.DeliveryLag
 	nowMs := now.UnixMilli()
 	if !lag && (len(pos) == 0 || logs.times[pos[0]] >= cutoff) {
@@ -327,7 +347,7 @@ func (c *clsService) searchLog(call *tencentCall) (any, *tencentError) {
 	if syntax != clsLucene && syntax != clsCQL {
 		return nil, errorf("InvalidParameter", "QuerySyntax (SyntaxRule) is 0 (Lucene) or 1 (CQL).")
 	}
-	q, err := c.prepare(call.region, topicID, from, to, stmt, syntax)
+	q, err := c.prepare(call.region, topicID, from, to, stmt, syntax, call.now)
 	if err != nil {
 		return nil, err
 	}
@@ -448,7 +468,7 @@ func (c *clsService) describeLogHistogram(call *tencentCall) (any, *tencentError
 	if rule > 1 {
 		return nil, errorf("InvalidParameter", "SyntaxRule is 0 (Lucene) or 1 (CQL).")
 	}
-	q, terr := c.prepare(call.region, topicID, from, to, query, clsSyntax(rule))
+	q, terr := c.prepare(call.region, topicID, from, to, query, clsSyntax(rule), call.now)
 	if terr != nil {
 		return nil, terr
 	}

@@ -50,11 +50,16 @@ type CLSTopicOptions struct {
 	NoCQL bool
 	// Period and HotPeriod, when positive, replace the generated retention.
 	Period, HotPeriod int
+	// IAWindow is what a key-value search whose window reaches past
+	// HotPeriod days gets (undocumented): "" searched like any other,
+	// "refuse" OperationDenied.OperationNotSupportInSearchLow, "omit" the
+	// older logs silently left out.
+	IAWindow string
 }
 
 // ParseCLSTopic reads a topic's options from the command line:
 // "TOPIC_ID:opt,opt" with opts userIdentity=json, cold, isolated, no-cql,
-// period=N, hot-period=N.
+// period=N, hot-period=N, ia-window=search|refuse|omit.
 func ParseCLSTopic(spec string) (string, CLSTopicOptions, error) {
 	id, rest, _ := strings.Cut(spec, ":")
 	var o CLSTopicOptions
@@ -81,8 +86,13 @@ func ParseCLSTopic(spec string) (string, CLSTopicOptions, error) {
 			_, err = fmt.Sscan(v, &o.Period)
 		case "hot-period":
 			_, err = fmt.Sscan(v, &o.HotPeriod)
+		case "ia-window":
+			if v != "search" && v != "refuse" && v != "omit" {
+				err = fmt.Errorf("ia-window is search, refuse or omit")
+			}
+			o.IAWindow = strings.TrimPrefix(v, "search")
 		default:
-			err = fmt.Errorf("unknown option %q (userIdentity=json|flat, cold, isolated, no-cql, period=N, hot-period=N)", k)
+			err = fmt.Errorf("unknown option %q (userIdentity=json|flat, cold, isolated, no-cql, period=N, hot-period=N, ia-window=search|refuse|omit)", k)
 		}
 		if err != nil {
 			return "", o, fmt.Errorf("cls topic %q: %w", spec, err)
