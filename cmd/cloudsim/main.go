@@ -90,7 +90,7 @@ func main() {
 	flag.BoolVar(&opts.CLS.DeliveryLag, "cls-delivery-lag", false, "make CLS logs searchable only 5 to 10 minutes after their time, as CloudAudit delivers them")
 	flag.IntVar(&opts.CLS.MaxResponseBytes, "cls-max-response-bytes", 0, "answer SearchLog pages larger than this with LimitExceeded.SearchResultTooLarge (0: 20 MB)")
 	flag.DurationVar(&opts.CLS.SearchLatency, "cls-search-latency", 0, "hold each CLS search this long inside the topic's 15 concurrent-search slots")
-	flag.Func("cls-topic", "options of one CLS topic: TOPIC_ID:opt,... with userIdentity=json|flat, cold, isolated, no-cql, period=N, hot-period=N, ia-window=search|refuse|omit (repeatable)",
+	flag.Func("cls-topic", "options of one CLS topic: TOPIC_ID:opt,... with userIdentity=json|flat, cold, isolated, no-cql, period=N, hot-period=N, ia-window=search|refuse|omit, time=event|delivery (repeatable)",
 		func(spec string) error {
 			id, o, err := cloudsim.ParseCLSTopic(spec)
 			if opts.CLS.Topics == nil {

@@ -1,6 +1,8 @@
 package cloudsim_test
 
 import (
+	"encoding/json"
+	"strconv"
 	"testing"
 	"time"
 
@@ -85,6 +87,32 @@ func TestCLSKeyValueSearchPastHotPeriod(t *testing.T) {
 		full := map[string]any{"TopicId": topic, "From": from, "To": to, "Query": "*", "SyntaxRule": 1}
 		if n := clsDecode[histogram](t, c.cls("DescribeLogHistogram", full)).TotalCount; n != 5000 {
 			t.Errorf("ia-window %q: full-text search over 181 days found %d, want 5000", tc.window, n)
+		}
+	}
+}
+
+// With time=delivery a log's Time is its arrival: 5 to 10 minutes after
+// the event's own eventTime, in arrival order.
+func TestCLSDeliveryTimeOption(t *testing.T) {
+	for _, events := range []int{0, 3000} {
+		sim := cloudsim.New(cloudsim.Options{Tracks: clsTracks, CLS: cloudsim.CLSOptions{Events: events,
+			Topics: map[string]cloudsim.CLSTopicOptions{clsAllTopic: {DeliveryTime: true}}}})
+		logs := sim.CLSLogs(clsAllTopic)
+		if len(logs) == 0 {
+			t.Fatal("no logs")
+		}
+		for i, l := range logs {
+			var doc struct{ EventTime string }
+			if err := json.Unmarshal([]byte(l.LogJson), &doc); err != nil {
+				t.Fatal(err)
+			}
+			sec, err := strconv.ParseInt(doc.EventTime, 10, 64)
+			if err != nil {
+				t.Fatalf("eventTime %q", doc.EventTime)
+			}
+			if lag := l.Time - sec*1000; lag < 5*60*1000 || lag >= 10*60*1000+1000 || (i > 0 && l.Time < logs[i-1].Time) {
+				t.Fatalf("events %d, log %d: Time %d, eventTime %d s (lag %d ms), previous Time %d", events, i, l.Time, sec, lag, logs[max(i-1, 0)].Time)
+			}
 		}
 	}
 }

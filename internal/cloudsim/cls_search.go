@@ -248,7 +248,7 @@ func (c *clsService) visible(top *clsTopic, logs *clsLogs, pos []int32, now time
 		if t < cutoff {
 			continue
 		}
-		if lag && t+clsDeliveryLag(logs.num[p]).Milliseconds() > nowMs {
+		if lag && logs.eventMs(int(p))+clsDeliveryLag(logs.num[p]).Milliseconds() > nowMs {
 			continue
 		}
 		out = append(out, p)

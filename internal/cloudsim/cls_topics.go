@@ -55,11 +55,15 @@ type CLSTopicOptions struct {
 	// "refuse" OperationDenied.OperationNotSupportInSearchLow, "omit" the
 	// older logs silently left out.
 	IAWindow string
+	// DeliveryTime makes each log's Time its arrival (its event's time plus
+	// 5 to 10 minutes) instead of its event's time: whether CLS's Time is
+	// the event's or the delivery's is undocumented (cls.md §11).
+	DeliveryTime bool
 }
 
 // ParseCLSTopic reads a topic's options from the command line:
 // "TOPIC_ID:opt,opt" with opts userIdentity=json, cold, isolated, no-cql,
-// period=N, hot-period=N, ia-window=search|refuse|omit.
+// period=N, hot-period=N, ia-window=search|refuse|omit, time=event|delivery.
 func ParseCLSTopic(spec string) (string, CLSTopicOptions, error) {
 	id, rest, _ := strings.Cut(spec, ":")
 	var o CLSTopicOptions
@@ -86,13 +90,18 @@ func ParseCLSTopic(spec string) (string, CLSTopicOptions, error) {
 			_, err = fmt.Sscan(v, &o.Period)
 		case "hot-period":
 			_, err = fmt.Sscan(v, &o.HotPeriod)
+		case "time":
+			if v != "event" && v != "delivery" {
+				err = fmt.Errorf("time is event or delivery")
+			}
+			o.DeliveryTime = v == "delivery"
 		case "ia-window":
 			if v != "search" && v != "refuse" && v != "omit" {
 				err = fmt.Errorf("ia-window is search, refuse or omit")
 			}
 			o.IAWindow = strings.TrimPrefix(v, "search")
 		default:
-			err = fmt.Errorf("unknown option %q (userIdentity=json|flat, cold, isolated, no-cql, period=N, hot-period=N, ia-window=search|refuse|omit)", k)
+			err = fmt.Errorf("unknown option %q (userIdentity=json|flat, cold, isolated, no-cql, period=N, hot-period=N, ia-window=search|refuse|omit, time=event|delivery)", k)
 		}
 		if err != nil {
 			return "", o, fmt.Errorf("cls topic %q: %w", spec, err)
@@ -336,6 +345,9 @@ func (c *clsService) logsOf(top *clsTopic) *clsLogs {
 			top.logs = src.cls.generated().logsFor(top.track, owner, top.opts.JSONUserIdentity)
 		default:
 			top.logs = clsLogsFromEvents(src.cls.deliveredEvents(top.track), top.track, top.opts.JSONUserIdentity)
+		}
+		if top.opts.DeliveryTime {
+			top.logs.toDeliveryTime()
 		}
 	})
 	return top.logs
