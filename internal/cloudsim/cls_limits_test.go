@@ -116,3 +116,27 @@ func TestCLSDeliveryTimeOption(t *testing.T) {
 		}
 	}
 }
+
+// With HistogramWholeEdges the first and last buckets count logs outside
+// the window, so the total exceeds a complete raw read of it.
+func TestCLSHistogramWholeEdges(t *testing.T) {
+	sim, c := clsStart(t, cloudsim.Options{CLS: cloudsim.CLSOptions{Events: 20000, Days: 1, HistogramWholeEdges: true}})
+	hour := int64(3600 * 1000)
+	to := sim.Started().Add(-2*time.Hour).UnixMilli()/hour*hour + hour/2 // mid-bucket
+	from := to - 10*hour
+	raw := 0
+	for offset := 0; ; {
+		page := clsDecode[clsSearchPage](t, c.cls("SearchLog", map[string]any{"TopicId": clsAllTopic, "From": from, "To": to, "Limit": 1000, "Offset": offset}))
+		raw += len(page.Results)
+		offset += len(page.Results)
+		if page.ListOver {
+			break
+		}
+	}
+	type histogram struct{ TotalCount int }
+	h := clsDecode[histogram](t, c.cls("DescribeLogHistogram", map[string]any{"TopicId": clsAllTopic, "From": from, "To": to, "Query": "*", "Interval": hour}))
+	// Half an hour more on each side: about a tenth more.
+	if h.TotalCount <= raw || h.TotalCount > raw*12/10+50 {
+		t.Errorf("whole edge buckets: histogram %d, raw read %d", h.TotalCount, raw)
+	}
+}

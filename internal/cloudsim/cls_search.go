@@ -493,6 +493,11 @@ func (c *clsService) describeLogHistogram(call *tencentCall) (any, *tencentError
 		return nil, terr
 	}
 	defer release()
+	if c.t.srv.opts.CLS.HistogramWholeEdges {
+		whole := *q
+		whole.from, whole.to = from/interval*interval, to/interval*interval+interval
+		q = &whole
+	}
 	all := c.matches(q, call.now)
 	logs := c.logsOf(q.top)
 	first := from / interval * interval

@@ -31,6 +31,11 @@ type CLSOptions struct {
 	// MaxResponseBytes is the size above which SearchLog answers
 	// LimitExceeded.SearchResultTooLarge. Default 20 MB, the error text's.
 	MaxResponseBytes int
+	// HistogramWholeEdges makes DescribeLogHistogram count every log of its
+	// first and last buckets, also those before From and from To on (which
+	// logs real edge buckets count is undocumented, cls.md §3); by default
+	// it counts what the same search finds.
+	HistogramWholeEdges bool
 	// SearchLatency holds every SearchLog and DescribeLogHistogram call
 	// this long, inside the topic's concurrency slot (15 per topic).
 	SearchLatency time.Duration
