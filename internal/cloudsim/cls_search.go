@@ -407,6 +407,13 @@ func (c *clsService) searchLog(call *tencentCall) (any, *tencentError) {
 		s := &c.search
 		s.mu.Lock()
 		s.seq++
+		if len(s.contexts) >= 10000 { // forget the expired ones, which only ever fail
+			for id, ctx := range s.contexts {
+				if call.now.Sub(ctx.issued) > clsContextLife {
+					delete(s.contexts, id)
+				}
+			}
+		}
 		id := fmt.Sprintf("%016x%08x", ucloudHash(s.seq, 210), s.seq)
 		s.contexts[id] = clsContext{key: walkKey, next: next, served: served + n, issued: call.now}
 		s.mu.Unlock()
