@@ -210,7 +210,8 @@ func (p *clsParser) peek() (clsLex, bool) {
 }
 
 // isOp reports whether a lexeme is the operator op: CQL's operators are
-// case-insensitive, Lucene's are uppercase only ("and" is a word).
+// case-insensitive, Lucene's are uppercase only ("and" is a word) or
+// written && and ! (a `|` starts the SQL part, so || never reaches here).
 func (p *clsParser) isOp(l clsLex, op string) bool {
 	if l.kind != lexWord {
 		return false
@@ -218,7 +219,7 @@ func (p *clsParser) isOp(l clsLex, op string) bool {
 	if p.syntax == clsCQL {
 		return strings.EqualFold(l.text, op)
 	}
-	return l.text == op
+	return l.text == op || l.text == map[string]string{"AND": "&&", "NOT": "!"}[op]
 }
 
 func (p *clsParser) parseOr(key string) (*clsNode, error) {

@@ -261,6 +261,8 @@ func TestCLSSearchMatchesTokensNotSubstrings(t *testing.T) {
 		{"eventName:DeleteUser eventName:CreateUser", 1, 0},      // CQL: a space is AND
 		{"eventName:DeleteUser eventName:CreateUser", 0, either}, // Lucene: a space is OR
 		{"eventName:DeleteUser and eventName:CreateUser", 0, either},
+		{"eventName:DeleteUser && eventName:CreateUser", 0, 0},
+		{"eventName:DeleteUser AND NOT eventName:CreateUser", 0, len(deleteUser)},
 		{"errorCode:>0", 1, len(failed)},
 		{"errorCode>0", 1, len(failed)},
 		{"errorCode:{0 TO *]", 0, len(failed)},
