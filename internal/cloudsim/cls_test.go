@@ -169,6 +169,9 @@ func TestCLSTopicsServeTheTrackingSetsTopics(t *testing.T) {
 		t.Errorf("topicId filter: %+v", one)
 	}
 	tcsimExpectError(t, c.cls("DescribeTopics", map[string]any{"Limit": 101}), "InvalidParameter")
+	mars := c
+	mars.region = "mars-north-1"
+	tcsimExpectError(t, mars.cls("DescribeTopics", map[string]any{}), "UnsupportedRegion")
 	tcsimExpectError(t, c.cls("DescribeTopics", map[string]any{"Filters": []map[string]any{{"Key": "color", "Values": []string{"x"}}}}), "InvalidParameter")
 
 	type index struct {

@@ -187,6 +187,15 @@ type clsTopicExtend struct {
 // less four days (180), 90 days, kept forever.
 var clsPeriods = []struct{ period, hot int }{{365, 30}, {180, 0}, {90, 0}, {3640, 7}}
 
+// clsRegions are the regions the international DescribeTopics page lists
+// (cls.md §1); another is UnsupportedRegion.
+var clsRegions = map[string]bool{
+	"ap-bangkok": true, "ap-beijing": true, "ap-chengdu": true, "ap-chongqing": true, "ap-guangzhou": true,
+	"ap-hongkong": true, "ap-jakarta": true, "ap-mumbai": true, "ap-nanjing": true, "ap-seoul": true,
+	"ap-shanghai": true, "ap-shanghai-fsi": true, "ap-shenzhen-fsi": true, "ap-singapore": true, "ap-tokyo": true,
+	"eu-frankfurt": true, "na-ashburn": true, "na-siliconvalley": true, "sa-saopaulo": true,
+}
+
 // clsService is the CLS half: the topics and the search state.
 type clsService struct {
 	t *tencentAPI
@@ -221,7 +230,7 @@ func registerCLS(t *tencentAPI) {
 		{"SearchLog", t.cls.searchLog},
 		{"DescribeLogHistogram", t.cls.describeLogHistogram},
 	} {
-		t.register("cls", a.name, tencentAction{version: "2020-10-16", regionRequired: true, handle: a.handle})
+		t.register("cls", a.name, tencentAction{version: "2020-10-16", regionRequired: true, regions: clsRegions, handle: a.handle})
 	}
 }
 
