@@ -140,3 +140,23 @@ func TestCLSHistogramWholeEdges(t *testing.T) {
 		t.Errorf("whole edge buckets: histogram %d, raw read %d", h.TotalCount, raw)
 	}
 }
+
+// HighLight names the keys a key-value condition matched.
+func TestCLSHighLight(t *testing.T) {
+	sim, c := clsStart(t, cloudsim.Options{})
+	from, to := clsWindow(sim)
+	type hl struct {
+		Results []struct {
+			HighLights []struct {
+				Key    string
+				Values []string
+			}
+		}
+	}
+	page := clsDecode[hl](t, c.cls("SearchLog", map[string]any{"TopicId": clsAllTopic, "From": from, "To": to,
+		"QueryString": "eventName:DeleteUser", "HighLight": true, "Limit": 2}))
+	if len(page.Results) == 0 || len(page.Results[0].HighLights) != 1 || page.Results[0].HighLights[0].Key != "eventName" ||
+		page.Results[0].HighLights[0].Values[0] != "DeleteUser" {
+		t.Errorf("HighLights: %+v", page.Results)
+	}
+}

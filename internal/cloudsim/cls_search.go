@@ -270,7 +270,7 @@ type clsLogInfo struct {
 	FileName    string   `json:"FileName"`
 	PkgId       string   `json:"PkgId"`
 	PkgLogId    string   `json:"PkgLogId"`
-	HighLights  []string `json:"HighLights"`
+	HighLights  []clsHighLight `json:"HighLights"`
 	LogJson     string   `json:"LogJson"`
 	HostName    string   `json:"HostName"`
 	RawLog      string   `json:"RawLog"`
@@ -391,6 +391,9 @@ func (c *clsService) searchLog(call *tencentCall) (any, *tencentError) {
 			pos = all[total-1-j]
 		}
 		info := logInfo(q.top, logs, int(pos))
+		if highLight {
+			info.HighLights = highLights(q, logs.fields(int(pos)))
+		}
 		size += len(info.LogJson) + 256
 		ans.Results = append(ans.Results, info)
 	}
@@ -422,6 +425,38 @@ func (c *clsService) searchLog(call *tencentCall) (any, *tencentError) {
 	return ans, nil
 }
 
+// clsHighLight is the API's HighLightItem.
+type clsHighLight struct {
+	Key    string   `json:"Key"`
+	Values []string `json:"Values"`
+}
+
+// highLights lists, for HighLight, each key a key-value term or phrase of
+// the query matched in the log, with the matching value (key-value search
+// only, as documented; the markup of real highlights is not documented, so
+// the value is given whole).
+func highLights(q *clsQuery, fields []clsField) []clsHighLight {
+	out := []clsHighLight{}
+	seen := map[string]bool{}
+	var walk func(n *clsNode)
+	walk = func(n *clsNode) {
+		if n.kind == clsNot {
+			return
+		}
+		for _, k := range n.kids {
+			walk(k)
+		}
+		if (n.kind != clsTerm && n.kind != clsPhrase) || n.key == "" || seen[n.key] || !q.matcher.leaf(n, fields) {
+			return
+		}
+		f, _ := fieldOf(fields, n.key)
+		seen[n.key] = true
+		out = append(out, clsHighLight{Key: n.key, Values: []string{f.val}})
+	}
+	walk(q.root)
+	return out
+}
+
 // logInfo is the LogInfo of the log at pos: the package ids are derived
 // from the event number (64 logs a package).
 func logInfo(top *clsTopic, logs *clsLogs, pos int) clsLogInfo {
@@ -429,7 +464,7 @@ func logInfo(top *clsTopic, logs *clsLogs, pos int) clsLogInfo {
 	return clsLogInfo{
 		Time: logs.times[pos], TopicId: top.info.TopicId, TopicName: top.info.TopicName,
 		PkgId:    fmt.Sprintf("%016X-%X", ucloudHash(int(num/64), 209), num/64),
-		PkgLogId: strconv.Itoa(65536 + int(num%64)), HighLights: []string{}, LogJson: logs.logJSON(pos),
+		PkgLogId: strconv.Itoa(65536 + int(num%64)), HighLights: []clsHighLight{}, LogJson: logs.logJSON(pos),
 	}
 }
 
