@@ -27,3 +27,19 @@ func TestCLSParserRefusesMalformedStatements(t *testing.T) {
 		}
 	}
 }
+
+func TestCLSParseTopicOptions(t *testing.T) {
+	id, o, err := ParseCLSTopic("5a1c0001-4d2e-4c1a-9e7b-3f00aa000001:userIdentity=json,cold,isolated,no-cql,period=90,hot-period=7,ia-window=omit,time=delivery")
+	want := CLSTopicOptions{JSONUserIdentity: true, Cold: true, Isolated: true, NoCQL: true, Period: 90, HotPeriod: 7, IAWindow: "omit", DeliveryTime: true}
+	if err != nil || id != "5a1c0001-4d2e-4c1a-9e7b-3f00aa000001" || o != want {
+		t.Errorf("ParseCLSTopic = %q, %+v, %v", id, o, err)
+	}
+	if _, o, err := ParseCLSTopic("t:ia-window=search"); err != nil || o.IAWindow != "" {
+		t.Errorf("ia-window=search: %+v, %v", o, err)
+	}
+	for _, bad := range []string{"", ":cold", "t:colour", "t:userIdentity=xml", "t:period=x", "t:ia-window=later", "t:time=now"} {
+		if _, _, err := ParseCLSTopic(bad); err == nil {
+			t.Errorf("ParseCLSTopic(%q) accepted", bad)
+		}
+	}
+}
