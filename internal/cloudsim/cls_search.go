@@ -35,6 +35,7 @@ type clsSearchState struct {
 	cache         map[string][]int32 // positions matching a query, ascending
 	cacheOrder    []string
 	histogramSkew int // FaultHistogramSkew: added to the next histogram's total
+	sampledSQL    int // FaultSampledSQL: SQL answers still to be computed on a sample
 }
 
 func (s *clsSearchState) init() {
@@ -71,7 +72,8 @@ func (c *clsService) skewNextHistogram(n int) {
 type clsQuery struct {
 	top      *clsTopic
 	from, to int64
-	stmt     string
+	stmt     string // the search part
+	sql      string // the SQL part, "" for a raw search
 	syntax   clsSyntax
 	root     *clsNode
 	matcher  *clsMatcher
@@ -103,8 +105,9 @@ func (c *clsService) prepare(region, topicID string, from, to int64, stmt string
 		return nil, errorf("InvalidParameter", "The statement is longer than %d characters.", clsMaxStatement)
 	}
 	search, sql := splitStatement(stmt)
-	if strings.TrimSpace(sql) != "" {
-		return nil, errorf("FailedOperation.QueryError", "The simulator runs raw searches only; the SQL part `%s` is not run.", strings.TrimSpace(sql))
+	sql = strings.TrimSpace(sql)
+	if sql != "" && top.opts.Cold {
+		return nil, errorf("OperationDenied.OperationNotSupportInSearchLow", "The topic %s is in IA storage: SQL analysis is not supported.", topicID)
 	}
 	tok := clsTokenizer{delims: clsDefaultTokenizer}
 	root, perr := parseCLSQuery(search, syntax, tok)
@@ -125,7 +128,7 @@ func (c *clsService) prepare(region, topicID string, from, to int64, stmt string
 	if err := rangeOnlyNumeric(root, types); err != nil {
 		return nil, err
 	}
-	q := &clsQuery{top: top, from: from, to: to, stmt: search, syntax: syntax, root: root,
+	q := &clsQuery{top: top, from: from, to: to, stmt: search, sql: sql, syntax: syntax, root: root,
 		matcher: &clsMatcher{tok: tok, types: types, lucene: syntax == clsLucene}}
 	// A key-value search whose window reaches days older than HotPeriod,
 	// which sit in IA storage: undocumented (cls.md §12.6), so the
@@ -357,6 +360,12 @@ func (c *clsService) searchLog(call *tencentCall) (any, *tencentError) {
 	}
 	defer release()
 
+	if q.sql != "" {
+		if present["Context"] || present["Offset"] {
+			return nil, errorf("InvalidParameter", "Context and Offset page raw logs; an SQL statement pages with its own LIMIT and OFFSET.")
+		}
+		return c.analyse(call, q, present["SamplingRate"], sampling, !present["UseNewAnalysis"] || newAnalysis)
+	}
 	walkKey := fmt.Sprintf("%s\x00%s\x00%d", q.key(), sortOrder, limit)
 	start, served := int(offset), int(offset)
 	if present["Context"] {

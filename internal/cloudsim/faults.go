@@ -80,6 +80,10 @@ const (
 	// its TotalCount and first bucket: a histogram that disagrees with the
 	// raw search.
 	FaultHistogramSkew FaultKind = "histogram-skew"
+	// FaultSampledSQL makes the next CLS SQL answer (Records of them,
+	// default 1) computed on half the matching logs, echoing SamplingRate
+	// 0.5 whatever was asked: an answer that is an estimate.
+	FaultSampledSQL FaultKind = "sampled-sql"
 )
 
 // Fault is one failure to inject. It applies to requests for Action (any
@@ -223,7 +227,7 @@ func ParseFault(spec string) (Fault, error) {
 	case FaultThrottle, FaultAPIError, FaultHTTPStatus, FaultSlow, FaultReset, FaultTruncate, FaultMalformed,
 		FaultStringRetCode, FaultExpireTokens, FaultClockSkew, FaultInsertRecords, FaultRepeatToken, FaultEmptyPage,
 		FaultIgnoreOffset, FaultShiftDown, FaultShiftUp, FaultNoList, FaultNoTotal, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal,
-		FaultNoExpiredTime, FaultNoExpiry, FaultDeflateZlib, FaultDeflateRaw, FaultExpireContext, FaultHistogramSkew:
+		FaultNoExpiredTime, FaultNoExpiry, FaultDeflateZlib, FaultDeflateRaw, FaultExpireContext, FaultHistogramSkew, FaultSampledSQL:
 	default:
 		return f, fmt.Errorf("unknown fault kind %q", parts[0])
 	}
@@ -343,6 +347,9 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 		return false
 	case FaultExpireContext:
 		s.tencent.cls.expireContexts()
+		return false
+	case FaultSampledSQL:
+		s.tencent.cls.sampleNextSQL(max(f.Records, 1))
 		return false
 	case FaultHistogramSkew:
 		n := f.Records

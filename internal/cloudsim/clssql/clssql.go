@@ -256,3 +256,24 @@ func cleanSQLiteError(err error) string {
 	}
 	return strings.TrimSuffix(s, " (1)")
 }
+
+// RowValues reads a record back as text a column, in column order: a
+// string as it is, a number or boolean as written, NULL as "null" (how
+// the old answer form, LogItems of Key and Value strings, carries rows).
+func RowValues(cols []Column, record string) ([]string, error) {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(record), &obj); err != nil {
+		return nil, err
+	}
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		raw := obj[c.Name]
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			out[i] = s
+			continue
+		}
+		out[i] = string(raw)
+	}
+	return out, nil
+}

@@ -137,3 +137,18 @@ func TestExecuteConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// An item that is neither a column nor aliased is named _colN by position.
+func TestExecuteNamesUnaliasedItems(t *testing.T) {
+	res, err := Execute(context.Background(), `SELECT eventName, count(*), max(latency) AS top GROUP BY eventName`, testFields, testLogs(30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range res.Columns {
+		names = append(names, c.Name)
+	}
+	if strings.Join(names, ",") != "eventName,_col1,top" {
+		t.Errorf("columns %v", names)
+	}
+}

@@ -135,7 +135,7 @@ func parse(query string, fields []Field) (string, error) {
 	if fromAt < 0 {
 		fromAt = len(out)
 	}
-	stmt := strings.Join(out[:fromAt], " ") + " FROM log " + strings.Join(out[fromAt:], " ")
+	stmt := strings.Join(nameColumns(out[:fromAt]), " ") + " FROM log " + strings.Join(out[fromAt:], " ")
 	stmt += " LIMIT " + strconv.Itoa(n)
 	if offset != "" {
 		stmt += " OFFSET " + offset
@@ -213,4 +213,47 @@ func tokenize(s string) ([]token, error) {
 		}
 	}
 	return out, nil
+}
+
+// nameColumns gives each select item that is neither a bare column nor
+// aliased the name CLS gives it: _col0, _col1, … by position (the API's
+// example column is _col0).
+func nameColumns(list []string) []string {
+	start := 1 // after SELECT
+	if len(list) > 1 && list[1] == "DISTINCT" {
+		start = 2
+	}
+	out := append([]string(nil), list[:start]...)
+	var item []string
+	pos, depth := 0, 0
+	flush := func() {
+		n := len(item)
+		switch {
+		case n == 1 && strings.HasPrefix(item[0], `"`), n == 1 && item[0] == "*":
+		case n >= 2 && item[n-2] == "AS":
+		default:
+			item = append(item, "AS", sqlName("_col"+strconv.Itoa(pos)))
+		}
+		out = append(out, item...)
+		item = nil
+		pos++
+	}
+	for _, t := range list[start:] {
+		switch t {
+		case "(":
+			depth++
+		case ")":
+			depth--
+		}
+		if t == "," && depth == 0 {
+			flush()
+			out = append(out, ",")
+			continue
+		}
+		item = append(item, t)
+	}
+	if len(item) > 0 {
+		flush()
+	}
+	return out
 }
