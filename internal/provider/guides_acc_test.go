@@ -198,7 +198,11 @@ func (g *guideRig) runDocument(t *testing.T, doc string, tally *guideTally) {
 		case "simulator":
 			g.serve(t, s.scenario)
 		case "copy":
-			copyTree(t, filepath.Join(g.root, s.src), g.readerPath(home, work, s.path))
+			dest := g.readerPath(home, work, s.path)
+			if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			copyTree(t, filepath.Join(g.root, s.src), dest)
 		case blockFile:
 			writeFile(t, g.readerPath(home, work, s.path), s.body)
 		case blockOutput:
