@@ -122,11 +122,24 @@ evidence_problems contains problem(r, "API server not known (evidence.endpoint i
 	not endpoint_parts(r)
 }
 
-evidence_problems contains problem(r, sprintf("API server %s (%s) is not one the policy trusts (origins: %s): the configuration chose it (tencentcloud.endpoint, tencentcloud.domain, tencentcloud.protocol or ucloud.base_url), and its answers are not the cloud's", [ev_get(r, "endpoint"), origin_text(e), concat(", ", [origin_text(o) | some o in origins_list])])) if {
+evidence_problems contains problem(r, sprintf("API server %s (%s) is not one the policy trusts (origins: %s): %s, and its answers are not the cloud's", [ev_get(r, "endpoint"), origin_text(e), concat(", ", [origin_text(o) | some o in origins_list]), endpoint_chooser(r)])) if {
 	some r in data_sources
 	e := endpoint_parts(r)
 	not endpoint_allowed(e)
 }
+
+# endpoint_chooser says who chose a read's server, from
+# evidence.endpoint_source: a message must not blame the configuration for
+# a server the environment or a profile file chose.
+endpoint_choosers := {
+	"provider_block": "the provider block chose it (tencentcloud.endpoint, tencentcloud.domain, tencentcloud.protocol or ucloud.base_url)",
+	"environment": "the environment chose it (TENCENTCLOUD_ENDPOINT, TENCENTCLOUD_DOMAIN or UCLOUD_API_BASE_URL)",
+	"profile_file": "a profile file chose it (tccli or UCloud profile)",
+}
+
+default endpoint_chooser(_) := "the provider block, the environment or a profile file chose it (evidence.endpoint_source does not say which)"
+
+endpoint_chooser(r) := endpoint_choosers[ev_get(r, "endpoint_source")]
 
 default_port := {"https": 443, "http": 80}
 

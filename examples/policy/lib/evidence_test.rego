@@ -408,3 +408,15 @@ test_endpoint_allowed_by_policy_data if {
 	f.has(problems_with(p, f.with_policy("origins", [{"host": "127.0.0.1", "port": 41234}]), "UC-01", uc), sprintf("UC-01: %s: evidence: API server http://127.0.0.1:41234", [f.uc_address]))
 	count(problems_with(p, f.with_policy("origins", [{"scheme": "http", "host_pattern": `^127\.0\.0\.[0-9]+$`, "port": 41234}]), "UC-01", uc)) == 0
 }
+
+# Who chose an untrusted server: the message says what evidence.endpoint_source
+# names (the provider block, the environment, a profile file), and blames no
+# one when the evidence does not say.
+test_endpoint_untrusted_names_who_chose_it if {
+	base := sprintf("UC-01: %s: evidence: API server http://127.0.0.1:41234 (http://127.0.0.1:41234) is not one the policy trusts (origins: https:///^[a-z0-9-]+(\\.[a-z0-9-]+)*\\.tencentcloudapi\\.com$/:443, https://api.ucloud.cn:443): ", [f.uc_address])
+	f.has(problems_of(uc_with({"endpoint": "http://127.0.0.1:41234", "endpoint_source": "environment"}), "UC-01", uc), concat("", [base, "the environment chose it (TENCENTCLOUD_ENDPOINT, TENCENTCLOUD_DOMAIN or UCLOUD_API_BASE_URL)"]))
+	f.has(problems_of(uc_with({"endpoint": "http://127.0.0.1:41234", "endpoint_source": "provider_block"}), "UC-01", uc), concat("", [base, "the provider block chose it (tencentcloud.endpoint, tencentcloud.domain, tencentcloud.protocol or ucloud.base_url)"]))
+	f.has(problems_of(uc_with({"endpoint": "http://127.0.0.1:41234", "endpoint_source": "profile_file"}), "UC-01", uc), concat("", [base, "a profile file chose it (tccli or UCloud profile)"]))
+	f.has(problems_of(uc_with({"endpoint": "http://127.0.0.1:41234"}), "UC-01", uc), concat("", [base, "the provider block, the environment or a profile file chose it (evidence.endpoint_source does not say which)"]))
+	not f.has(problems_of(uc_with({"endpoint": "http://127.0.0.1:41234", "endpoint_source": "environment"}), "UC-01", uc), concat("", [base, "the configuration chose it"]))
+}
