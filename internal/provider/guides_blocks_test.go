@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -92,10 +93,16 @@ func parseGuide(text string) ([]guideStep, error) {
 				if len(words) != 2 {
 					return nil, fmt.Errorf("line %d: want <!-- guide-test: file PATH -->", i+1)
 				}
+				if !readerRelative(words[1]) {
+					return nil, fmt.Errorf("line %d: %s is not a path under the reader's directory or ~/", i+1, words[1])
+				}
 				pending.kind, pending.path, marked = blockFile, words[1], true
 			case "copy":
 				if len(words) != 3 {
 					return nil, fmt.Errorf("line %d: want <!-- guide-test: copy SRC DEST -->", i+1)
+				}
+				if !readerRelative(words[1]) || !readerRelative(words[2]) {
+					return nil, fmt.Errorf("line %d: copy takes a path of the repository and one under the reader's directory", i+1)
 				}
 				steps = append(steps, guideStep{line: i + 1, kind: "copy", src: words[1], path: words[2]})
 			case "simulator":
@@ -172,6 +179,13 @@ func parseGuide(text string) ([]guideStep, error) {
 		return nil, fmt.Errorf("a guide-test marker at the end is not followed by a fenced block")
 	}
 	return steps, nil
+}
+
+// readerRelative reports whether p stays under the directory it is
+// relative to (the reader's working directory, ~/, or the repository).
+func readerRelative(p string) bool {
+	p = strings.TrimPrefix(p, "~/")
+	return p != "" && !strings.HasPrefix(p, "/") && !slices.Contains(strings.Split(p, "/"), "..")
 }
 
 var (
@@ -304,6 +318,9 @@ func TestParseGuideMarkers(t *testing.T) {
 		"<!-- guide-test: exit 1 -->\ntext\n```sh\nx\n```\n",
 		"<!-- guide-test: exit 1 -->\n```json\n{}\n```\n",
 		"```sh\nx\n",
+		"<!-- guide-test: file ../outside.tf -->\n```hcl\nx\n```\n",
+		"<!-- guide-test: file /etc/x -->\n```hcl\nx\n```\n",
+		"<!-- guide-test: copy ../x y -->\n",
 	} {
 		if _, err := parseGuide(bad); err == nil {
 			t.Errorf("parseGuide accepted %q", bad)
