@@ -140,6 +140,9 @@ func TestAccSealedGate(t *testing.T) {
 		}{
 			"other policy data": {`"0000"`, 2, "the root module's output auditlog_policy_sha256 is 0000, yet the gate's policy data has sha256 "},
 			"the gate's":        {"filesha256(var.auditlog_policy_data_file)", 1, "the root module read the gate's policy data (auditlog_policy_sha256 "},
+			// A failed plan has no outputs: the reason it cannot be judged
+			// is the plan's failure, not a handoff it could not show.
+			"a failed plan": {"length(data.auditlog_cloudaudit_tracks.x.tracks) >= 0 ? filesha256(var.auditlog_policy_data_file) : \"\"\n}\ndata \"auditlog_cloudaudit_tracks\" \"x\" {\n  account = \"nowhere\"", 2, "PLAN: the plan errored"},
 		} {
 			t.Run(name, func(t *testing.T) {
 				repo := s.reviewedRepo(t)

@@ -138,7 +138,13 @@ func (g *gate) sealedPlan(dir string) ([]byte, gateRun, error) {
 		return nil, gateRun{}, show.err
 	}
 	if err := g.checkPolicyHandoff(show.out); err != nil {
-		return nil, gateRun{}, err
+		if planRC == 0 {
+			return nil, gateRun{}, err
+		}
+		// A failed plan has no outputs, so the handoff cannot be shown;
+		// the plan's own errors are the reason it cannot be judged, and a
+		// failed plan is never a pass (judge).
+		g.say(fmt.Sprintf("%v; not checked further, as the plan failed", err))
 	}
 	if pd.simulator {
 		g.notices = appendOnce(g.notices, noticeSimulator)
