@@ -40,17 +40,22 @@ requirement_tags(id) := [sprintf("%s:%s", [upper(r.framework), replace(r.id, " "
 
 # catalogue_errors: the catalogue must be there, of the schema version these
 # rules read, with one entry per control id, each serving a requirement.
-catalogue_errors contains "POLICY: no catalogue of controls: data.auditlog.catalogue is not defined. Load catalogue.json beside the rules (opa -d examples/policy/catalogue.json, conftest --data examples/policy/catalogue.json); auditlog-gate embeds it" if {
+catalogue_errors contains "POLICY: no catalogue of controls: data.auditlog.catalogue is not defined (or not an object). Load catalogue.json beside the rules (opa -d examples/policy/catalogue.json, conftest --data examples/policy/catalogue.json); auditlog-gate embeds it" if {
 	not data.auditlog.catalogue
 }
 
+catalogue_errors contains "POLICY: no catalogue of controls: data.auditlog.catalogue is not defined (or not an object). Load catalogue.json beside the rules (opa -d examples/policy/catalogue.json, conftest --data examples/policy/catalogue.json); auditlog-gate embeds it" if {
+	cat := data.auditlog.catalogue
+	not is_object(cat)
+}
+
 catalogue_errors contains sprintf("POLICY: the catalogue of controls has schema_version %v; these rules read 1", [object.get(data.auditlog.catalogue, "schema_version", null)]) if {
-	data.auditlog.catalogue
+	is_object(data.auditlog.catalogue)
 	object.get(data.auditlog.catalogue, "schema_version", null) != 1
 }
 
 catalogue_errors contains "POLICY: the catalogue of controls has no list of controls" if {
-	data.auditlog.catalogue
+	is_object(data.auditlog.catalogue)
 	not is_array(data.auditlog.catalogue.controls)
 }
 
@@ -99,6 +104,7 @@ deny contains msg if {
 cannot_judge := ((lib.cannot_judge | catalogue_errors) | {sprintf("POLICY: controls[\"%s\"] is not a control of this policy (%s)", [id, concat(", ", sort([c | some c, _ in catalogue]))]) | some id in unknown_controls}) | {sprintf("POLICY: controls has no \"%s\" (%s): list every control of the policy, with \"enabled\": false for one it skips", [id, catalogue[id].title]) | some id in unlisted_controls}
 
 unknown_controls contains id if {
+	count(catalogue_errors) == 0 # without a catalogue no id is known
 	some id, _ in data.auditlog.policy.controls
 	not catalogue[id]
 }
@@ -395,10 +401,13 @@ findings contains finding("UC-02", r, ucloud_ref(e), sprintf("%v by %s failed at
 
 # --- What each verdict rests on ----------------------------------------------------------
 
-# controls reports each enabled control: its title, status, findings, the
-# data sources and records it reviewed.
+# controls reports each enabled control: its title, severity, the tags of
+# the requirements it serves, status, findings, the data sources and
+# records it reviewed.
 controls[id] := {
 	"title": catalogue[id].title,
+	"severity": catalogue[id].severity,
+	"requirements": catalogue[id].requirements,
 	"status": status(id),
 	"findings": count([f | some f in findings; f.control == id]),
 	"problems": sort([p.message | some p in problems; p.control == id]),
