@@ -13,9 +13,10 @@ import (
 )
 
 // files are the Rego modules (tests included: they are skipped when the
-// policy is loaded), the shipped policy data and the built-in policy data.
+// policy is loaded), the shipped policy data, the built-in policy data and
+// the catalogue of controls.
 //
-//go:embed *.rego lib/*.rego policy.json builtin/*.json
+//go:embed *.rego lib/*.rego policy.json builtin/*.json catalogue.json
 var files embed.FS
 
 // Module is one Rego file of the shipped policy.
@@ -51,6 +52,17 @@ func Modules() ([]Module, error) {
 // ShippedData is policy.json as shipped beside the rules.
 func ShippedData() ([]byte, error) {
 	return files.ReadFile("policy.json")
+}
+
+// CatalogueData is catalogue.json, the catalogue of controls: the data
+// document {"auditlog": {"catalogue": {...}}} the rules read as
+// data.auditlog.catalogue. Package catalogue parses it.
+func CatalogueData() []byte {
+	b, err := files.ReadFile("catalogue.json")
+	if err != nil {
+		panic("catalogue.json is not embedded: " + err.Error()) // the go:embed line above names it
+	}
+	return b
 }
 
 // Builtin returns the built-in policy data document called name (the file
