@@ -8,6 +8,7 @@ require (
 	github.com/auditlog/terraform-provider-auditlog v0.0.0-00010101000000-000000000000
 	github.com/hashicorp/hcl/v2 v2.24.0
 	github.com/open-policy-agent/opa v1.22.4
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	golang.org/x/mod v0.43.0
 )
 

@@ -161,6 +161,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "auditlog-gate: CANNOT JUDGE (exit 2)")
 		return exitCannotJudge
 	}
+	opts.stepSummary = os.Getenv("GITHUB_STEP_SUMMARY")
 	g := &gate{opts: opts, stdout: stdout, stderr: stderr, getenv: os.Getenv, environ: os.Environ()}
 	return g.judge(context.Background())
 }
