@@ -219,9 +219,9 @@ func (g *gate) evaluate(ctx context.Context, planJSON []byte, run gateRun) (int,
 	if err != nil {
 		return 0, err
 	}
-	out, err := ev.eval(ctx, queryOutput)
+	out, xml, rd, err := g.judgeQueries(ctx, ev)
 	if err != nil {
-		return 0, refuse("the policy could not be evaluated: %v", err)
+		return 0, err
 	}
 	code, report, err := verdict(out)
 	if err != nil {
@@ -244,15 +244,7 @@ func (g *gate) evaluate(ctx context.Context, planJSON []byte, run gateRun) (int,
 	for _, n := range missing {
 		fmt.Fprintln(g.stdout, n)
 	}
-	rd, err := g.reportFor(ctx, ev)
-	if err != nil {
-		return 0, err
-	}
 	if g.opts.junit != "" {
-		xml, err := ev.eval(ctx, queryJUnit)
-		if err != nil {
-			return 0, refuse("could not write the JUnit report %s: %v", g.opts.junit, err)
-		}
 		if err := os.WriteFile(g.opts.junit, []byte(withCaseDetails(withNotices(xml, g.notices), rd)), 0o644); err != nil {
 			return 0, refuse("could not write the JUnit report %s: %v", g.opts.junit, unwrapPathError(err))
 		}

@@ -83,11 +83,19 @@ type problemReport struct {
 	Message string  `json:"message"`
 }
 
-// evalReport evaluates the structured report. Its numbers are JSON
-// numbers, decoded into ints: a count is never a float.
-func (e *evaluator) evalReport(ctx context.Context) (*reportData, error) {
+// evalAll evaluates the verdict and report (data.auditlog.gate.output),
+// and when asked the JUnit XML and the structured report, in one query:
+// the rules they share (the findings above all) are evaluated once.
+func (e *evaluator) evalAll(ctx context.Context, withJUnit, withReport bool) (output, junit string, rd *reportData, err error) {
+	query := "output = " + queryOutput
+	if withJUnit {
+		query += "; junit = " + queryJUnit
+	}
+	if withReport {
+		query += "; report = " + queryReport
+	}
 	r := rego.New(
-		rego.Query(queryReport),
+		rego.Query(query),
 		rego.Compiler(e.compiler),
 		rego.Store(inmem.NewFromObject(e.data)),
 		rego.ParsedInput(e.input),
@@ -95,20 +103,32 @@ func (e *evaluator) evalReport(ctx context.Context) (*reportData, error) {
 	)
 	rs, err := r.Eval(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", queryReport, err)
+		return "", "", nil, err
 	}
-	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return nil, fmt.Errorf("%s is undefined: no rule was evaluated", queryReport)
+	if len(rs) != 1 {
+		return "", "", nil, fmt.Errorf("%s is undefined: no rule was evaluated", queryOutput)
 	}
-	b, err := json.Marshal(rs[0].Expressions[0].Value)
-	if err != nil {
-		return nil, err
+	b := rs[0].Bindings
+	var ok bool
+	if output, ok = b["output"].(string); !ok {
+		return "", "", nil, fmt.Errorf("%s is not a string but %T", queryOutput, b["output"])
 	}
-	var rd reportData
-	if err := json.Unmarshal(b, &rd); err != nil {
-		return nil, fmt.Errorf("%s: %w", queryReport, err)
+	if withJUnit {
+		if junit, ok = b["junit"].(string); !ok {
+			return "", "", nil, fmt.Errorf("%s is not a string but %T", queryJUnit, b["junit"])
+		}
 	}
-	return &rd, nil
+	if withReport {
+		raw, err := json.Marshal(b["report"])
+		if err != nil {
+			return "", "", nil, err
+		}
+		rd = &reportData{}
+		if err := json.Unmarshal(raw, rd); err != nil {
+			return "", "", nil, fmt.Errorf("%s: %w", queryReport, err)
+		}
+	}
+	return output, junit, rd, nil
 }
 
 // wantsReports reports whether the run writes a SARIF file or a summary.
@@ -248,18 +268,20 @@ func (g *gate) sourceMap() *sourceMap {
 	return newSourceMap(dir, repoMapper(top, ""))
 }
 
-// reportFor evaluates the structured report when a report needs it.
-func (g *gate) reportFor(ctx context.Context, ev *evaluator) (*reportData, error) {
-	if g.opts.junit == "" && !g.opts.wantsReports() {
-		return nil, nil
-	}
-	rd, err := ev.evalReport(ctx)
+// judgeQueries evaluates what the run writes: the verdict and report,
+// the JUnit XML with --junit, and the structured report when a report
+// (JUnit, SARIF, summary) needs it.
+func (g *gate) judgeQueries(ctx context.Context, ev *evaluator) (output, junit string, rd *reportData, err error) {
+	withJUnit := g.opts.junit != ""
+	output, junit, rd, err = ev.evalAll(ctx, withJUnit, withJUnit || g.opts.wantsReports())
 	if err != nil {
-		return nil, refuse("the policy could not be evaluated: %v", err)
+		return "", "", nil, refuse("the policy could not be evaluated: %v", err)
 	}
-	rd.Notices = g.notices
-	if g.policy != nil {
-		rd.PolicySHA256 = g.policy.sha256()
+	if rd != nil {
+		rd.Notices = g.notices
+		if g.policy != nil {
+			rd.PolicySHA256 = g.policy.sha256()
+		}
 	}
-	return rd, nil
+	return output, junit, rd, nil
 }

@@ -235,7 +235,7 @@ func TestReportsOfTheBusyAccountPlanStayWithinTheirLimits(t *testing.T) {
 	if shown == 0 || shown == benchFindings || !strings.Contains(string(summary), want) {
 		t.Errorf("the summary shows %d violations; it must count the rest (%q)", shown, want)
 	}
-	for _, w := range []string{"## ❌ auditlog-gate: FAIL (exit 1)", "### Controls (8)", "| **EVT-01** No console login or deletion by a user outside the allow\\-list | ❌ FAIL (10,000 findings) | 100,000 / 100,000 | 100000000001 |", "### Reads (5)"} {
+	for _, w := range []string{"## ❌ auditlog-gate: FAIL (exit 1)", "### Controls (8)", "| **EVT-01** No console login or deletion by a user outside the allow-list | ❌ FAIL (10,000 findings) | 100,000 / 100,000 | 100000000001 |", "### Reads (5)"} {
 		if !strings.Contains(string(summary), w) {
 			t.Errorf("the summary lacks %q", w)
 		}
