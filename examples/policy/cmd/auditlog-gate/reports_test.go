@@ -460,3 +460,25 @@ func newXMLChecker(doc string) func() error {
 		}
 	}
 }
+
+// --help documents every flag the command line parser takes: the flags
+// are read from parseArgs itself, so a new flag cannot go undocumented.
+func TestHelpDocumentsEveryFlagTheParserTakes(t *testing.T) {
+	src, err := os.ReadFile("args.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flags := regexp.MustCompile(`case "(--[a-z-]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(flags) < 10 {
+		t.Fatalf("found %d flags in args.go", len(flags))
+	}
+	var out strings.Builder
+	if code := run([]string{"--help"}, &out, io.Discard); code != 0 {
+		t.Fatalf("--help: exit %d", code)
+	}
+	for _, f := range flags {
+		if !regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(f[1]) + `\b`).MatchString(out.String()) {
+			t.Errorf("--help has no paragraph for %s", f[1])
+		}
+	}
+}
