@@ -137,13 +137,13 @@ func splitRow(s string) []string {
 			cur.WriteByte(s[i+1])
 			i++
 		case s[i] == '|':
-			cells = append(cells, clean(cur.String()))
+			cells = append(cells, strings.TrimSpace(clean(cur.String())))
 			cur.Reset()
 		default:
 			cur.WriteByte(s[i])
 		}
 	}
-	return append(cells, clean(cur.String()))
+	return append(cells, strings.TrimSpace(clean(cur.String())))
 }
 
 func isRule(cells []string) bool {
@@ -245,6 +245,19 @@ func draw2PNG(lines []line, cols int) error {
 	adv, _ := regular.GlyphAdvance('M')
 	charW := adv.Ceil()
 	lineH := size * 3 / 2
+	// A character the font lacks is drawn as an empty box; say so, so
+	// that the box is not taken for the report's own text.
+	missing := false
+	for _, l := range lines {
+		for _, r := range l.text {
+			if _, ok := regular.GlyphAdvance(r); !ok {
+				missing = true
+			}
+		}
+	}
+	if missing {
+		lines = append(lines, line{text: "(an empty box is a character the Go Mono font lacks, such as the Chinese ISP names the API returns)", col: dim})
+	}
 	longest := 0
 	for _, l := range lines {
 		longest = max(longest, utf8.RuneCountInString(l.text))
