@@ -150,6 +150,23 @@ func TestAccGateReports(t *testing.T) {
 		}
 	})
 
+	// Refused after the sealed copy was made (and removed): the reason is
+	// still located in the repository.
+	t.Run("refused after the copy: a provider the policy does not pin", func(t *testing.T) {
+		env, port := s.sim(t, "compliant")
+		policy := s.policyFor(t, mkdir(t, rules, "unpinned"), port, nil)
+		repo := s.reviewedRepo(t)
+		writeFiles(t, filepath.Join(repo, "compliance", "root"), map[string]string{"zz_external.tf": "data \"external\" \"x\" {\n  program = [\"true\"]\n}\n"})
+		dir := t.TempDir()
+		out, code := s.run(t, env, "--data", policy, "--provider-mirror", s.mirror, "--var-file", varFile, "--sarif", filepath.Join(dir, "gate.sarif"), filepath.Join(repo, "compliance", "root"))
+		expect(t, out, code, 2, "which the policy data does not pin")
+		log := validateSARIF(t, filepath.Join(dir, "gate.sarif"))
+		checkLocationsExist(t, log, repo)
+		if rs := log.Runs[0].Results; len(rs) != 1 || rs[0].RuleID != ruleCannotJudge || rs[0].Locations[0].PhysicalLocation.ArtifactLocation.URI != "compliance/root/main.tf" || !strings.Contains(rs[0].Message.Text, "does not pin") {
+			t.Errorf("results: %+v", rs)
+		}
+	})
+
 	t.Run("refused run writes the reason", func(t *testing.T) {
 		env, port := s.sim(t, "compliant")
 		repo := s.reviewedRepo(t)

@@ -73,6 +73,26 @@ func repoMapper(tree, prefix string) func(string) (string, bool) {
 	}
 }
 
+// preload parses the root module and every local module it calls, at any
+// depth: the sealed copy is removed when the run ends, and a run refused
+// after the copy was made still locates its reason in it.
+func (m *sourceMap) preload() {
+	var visit func(dir string, depth int)
+	visit = func(dir string, depth int) {
+		_, seen := m.mods[filepath.Clean(dir)]
+		mb := m.module(dir)
+		if seen || depth > 64 {
+			return
+		}
+		for _, call := range mb.calls {
+			if isLocalSource(call.source) {
+				visit(filepath.Join(dir, filepath.FromSlash(call.source)), depth+1)
+			}
+		}
+	}
+	visit(m.rootDir, 0)
+}
+
 // module parses (once) the blocks of a module directory; a directory that
 // cannot be read holds none.
 func (m *sourceMap) module(dir string) *moduleBlocks {

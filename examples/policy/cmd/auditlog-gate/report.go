@@ -240,6 +240,7 @@ func (g *gate) noteSealedCopy(base, copyRoot, sealedDir string) {
 		return
 	}
 	g.sources = newSourceMap(sealedDir, repoMapper(copyRoot, prefix))
+	g.sources.preload()
 }
 
 // sourceMap is the configuration results are located in: the sealed copy

@@ -438,8 +438,17 @@ func TestAddressesAreLocatedInTheRepository(t *testing.T) {
 	copyRoot := t.TempDir()
 	writeFiles(t, copyRoot, map[string]string{"root/main.tf": "module \"c\" {\n  source = \"../mod\"\n}\n", "mod/x.tf": "data \"auditlog_cloudaudit_tracks\" \"all\" {}\n"})
 	sealed := newSourceMap(filepath.Join(copyRoot, "root"), repoMapper(copyRoot, "infra"))
+	sealed.preload()
+	// The copy is gone when a refused run writes its reports: what was
+	// read before is what locates them.
+	if err := os.RemoveAll(copyRoot); err != nil {
+		t.Fatal(err)
+	}
 	if p, _ := sealed.locate("module.c.data.auditlog_cloudaudit_tracks.all"); p.File != "infra/mod/x.tf" || p.StartLine != 1 {
 		t.Errorf("sealed copy: %+v", p)
+	}
+	if p, ok := sealed.locate(""); !ok || p.File != "infra/root/main.tf" || p.StartLine != 1 {
+		t.Errorf("sealed copy, root: %+v", p)
 	}
 }
 
