@@ -100,8 +100,8 @@ locals {
 
   cloudaudit_control_defs = {
     "TRK-04" = {
-      title     = "An enabled tracking set records every member of the organization"
-      rationale = "A member account outside every tracking set can act without a trace in the administrator's logs."
+      title     = local.catalogue["TRK-04"].title
+      rationale = local.catalogue["TRK-04"].rationale
       reads     = concat(["data.auditlog_cloudaudit_tracks.all"], [for k in sort(keys(data.auditlog_cloudaudit_track.each)) : "data.auditlog_cloudaudit_track.each[\"${k}\"]"])
       windowed  = false
       records   = length(data.auditlog_cloudaudit_track.each)
@@ -109,8 +109,8 @@ locals {
       findings  = local.trk04
     }
     "EVT-01" = {
-      title     = "No console login or deletion by a user outside the allow-list"
-      rationale = "Interactive logins and destructive calls are reserved to named people and automation."
+      title     = local.catalogue["EVT-01"].title
+      rationale = local.catalogue["EVT-01"].rationale
       reads     = ["data.auditlog_cloudaudit_events.window"]
       windowed  = true
       records   = var.select_at_provider ? try(coalesce(data.auditlog_cloudaudit_events.window.evidence.scanned, 0), 0) : length(local.events_in_window)

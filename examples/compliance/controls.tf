@@ -120,8 +120,8 @@ locals {
   # --- The controls ----------------------------------------------------------------
   control_defs = {
     "TRK-01" = {
-      title     = "Every CloudAudit tracking set is enabled"
-      rationale = "A disabled tracking set records nothing: the audit trail has a gap nobody sees."
+      title     = local.catalogue["TRK-01"].title
+      rationale = local.catalogue["TRK-01"].rationale
       reads     = ["data.auditlog_cloudaudit_tracks.all"]
       windowed  = false
       records   = length(local.tracks)
@@ -129,8 +129,8 @@ locals {
       findings  = local.trk01
     }
     "TRK-02" = {
-      title     = "Every tracking set records read and write actions of all resource types"
-      rationale = "Partial tracking sets miss the events an investigation needs; coverage must not depend on a product list."
+      title     = local.catalogue["TRK-02"].title
+      rationale = local.catalogue["TRK-02"].rationale
       reads     = ["data.auditlog_cloudaudit_tracks.all"]
       windowed  = false
       records   = length(local.tracks)
@@ -138,8 +138,8 @@ locals {
       findings  = local.trk02
     }
     "TRK-03" = {
-      title     = "Every tracking set delivers to storage"
-      rationale = "CloudAudit keeps events for 90 days only; retention beyond that needs delivery to COS, CLS or CKafka."
+      title     = local.catalogue["TRK-03"].title
+      rationale = local.catalogue["TRK-03"].rationale
       reads     = ["data.auditlog_cloudaudit_tracks.all"]
       windowed  = false
       records   = length(local.tracks)
@@ -147,8 +147,8 @@ locals {
       findings  = local.trk03
     }
     "NET-01" = {
-      title     = "Sub-accounts call the cloud API only from allow-listed networks"
-      rationale = "Calls from unknown networks are the first sign of a leaked key."
+      title     = local.catalogue["NET-01"].title
+      rationale = local.catalogue["NET-01"].rationale
       reads     = [for uin in sort(keys(data.auditlog_csip_user_call_records.sub)) : "data.auditlog_csip_user_call_records.sub[\"${uin}\"]"]
       windowed  = true
       records   = length(local.csip_in_window)
@@ -156,8 +156,8 @@ locals {
       findings  = local.net01
     }
     "UC-01" = {
-      title     = "No risky UCloud operation by an unexpected user"
-      rationale = "Deletions, key and permission changes are reserved to named administrators and automation."
+      title     = local.catalogue["UC-01"].title
+      rationale = local.catalogue["UC-01"].rationale
       reads     = ["data.auditlog_ucloud_operation_events.window"]
       windowed  = true
       records   = var.select_at_provider ? try(coalesce(data.auditlog_ucloud_operation_events.window.evidence.scanned, 0), 0) : length(local.ucloud_in_window)
@@ -165,21 +165,28 @@ locals {
       findings  = local.uc01
     }
     "UC-02" = {
-      title     = "Failed UCloud operations stay at or below ${local.settings.ucloud_max_failed}"
-      rationale = "Repeated failures point at probing with a stolen key or at broken automation."
+      title     = local.catalogue["UC-02"].title
+      rationale = local.catalogue["UC-02"].rationale
       reads     = [local.ucloud_uc02_read]
       windowed  = true
       records   = var.select_at_provider ? try(coalesce(data.auditlog_ucloud_operation_events.failed[0].evidence.scanned, 0), 0) : length(local.ucloud_in_window)
       kept      = length(local.ucloud_failed_source)
-      findings  = length(local.ucloud_failed) > local.settings.ucloud_max_failed ? local.ucloud_failed : []
+      # The threshold is the policy's, so each finding names it (the title is
+      # the catalogue's, the same for every policy).
+      findings = length(local.ucloud_failed) > local.settings.ucloud_max_failed ? [
+        for f in local.ucloud_failed : merge(f, { detail = "${f.detail} (${length(local.ucloud_failed)} failures in the window, at most ${local.settings.ucloud_max_failed} allowed)" })
+      ] : []
     }
   }
 
   # --- The verdicts ----------------------------------------------------------------
   controls = {
-    for id, c in merge(local.control_defs, local.cloudaudit_control_defs) : id => merge(c, {
-      id       = id
-      evidence = [for a in c.reads : local.read_evidence[a]]
+    # One verdict per control of the catalogue, in its words (catalogue.tf).
+    for id, c in { for id in keys(local.catalogue) : id => merge(local.control_defs, local.cloudaudit_control_defs)[id] } : id => merge(c, {
+      id           = id
+      severity     = local.catalogue[id].severity
+      requirements = local.catalogue[id].requirements
+      evidence     = [for a in c.reads : local.read_evidence[a]]
       incomplete = concat(
         flatten([for a in c.reads : [for p in local.read_problems[a] : "${a} ${p}"]]),
         flatten([for a in c.reads : [

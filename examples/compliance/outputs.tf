@@ -1,5 +1,5 @@
 output "compliance" {
-  description = "Verdict per control: title, rationale, status (pass or fail; unknown in a plan whose evidence is known only after apply), records (how many records the control reviewed: with select_at_provider, those the provider scanned for it), kept (how many of them reached the state and were judged here), scope (the accounts and projects its reads acted as), findings (id, detail and scope), incomplete (why its evidence cannot be trusted) and evidence (the `evidence` of every read it rests on: data_source, complete, records, scanned, selection, window_start, window_end, window_chosen_by_api, narrowed_by, account_id, principal_arn, region, project_id). `terraform output -json compliance`."
+  description = "Verdict per control: title, rationale, severity (high, medium or low), requirements (the tags of the framework requirements the control serves, from the catalogue of controls, such as `MLPS2-L3:8.1.4.3a`, `ISO27001-2022:A.8.15`, `SOC2:CC7.2`; `requirement_details` gives each one's words, source and whether it was verified), status (pass or fail; unknown in a plan whose evidence is known only after apply), records (how many records the control reviewed: with select_at_provider, those the provider scanned for it), kept (how many of them reached the state and were judged here), scope (the accounts and projects its reads acted as), findings (id, detail and scope), incomplete (why its evidence cannot be trusted) and evidence (the `evidence` of every read it rests on: data_source, complete, records, scanned, selection, window_start, window_end, window_chosen_by_api, narrowed_by, account_id, principal_arn, region, project_id). `terraform output -json compliance`."
   value = {
     window = {
       start      = local.window_start
@@ -10,17 +10,23 @@ output "compliance" {
     passed = alltrue([for c in local.verdicts : c.status == "pass"])
     controls = {
       for id, c in local.verdicts : id => {
-        title      = c.title
-        rationale  = c.rationale
-        status     = c.status
-        records    = c.records
-        kept       = c.kept
-        scope      = local.verdict_scope[id]
-        findings   = [for f in c.findings : merge(f, { scope = join(", ", local.verdict_scope[id]) })]
-        incomplete = c.incomplete
-        evidence   = c.evidence
+        title        = c.title
+        rationale    = c.rationale
+        severity     = c.severity
+        requirements = c.requirements
+        status       = c.status
+        records      = c.records
+        kept         = c.kept
+        scope        = local.verdict_scope[id]
+        findings     = [for f in c.findings : merge(f, { scope = join(", ", local.verdict_scope[id]) })]
+        incomplete   = c.incomplete
+        evidence     = c.evidence
       }
     }
+    # The words of every requirement a control serves, the public source
+    # each was checked against and whether it was: an unverified one is
+    # published as such, never as checked.
+    requirement_details = { for id, c in local.catalogue : id => c.requirement_details }
   }
 }
 
@@ -48,17 +54,17 @@ locals {
 }
 
 output "compliance_report" {
-  description = "The verdicts as Markdown, to paste into a ticket: per control its verdict and how many records it reviewed, per read its completeness, window and account, then the findings. `terraform output -raw compliance_report`."
+  description = "The verdicts as Markdown, to paste into a ticket: per control its verdict, how many records it reviewed and the tags of the requirements it serves, per read its completeness, window and account, then the findings. `terraform output -raw compliance_report`."
   value = join("\n", concat(
     [
       "## Compliance report",
       "",
       "Window: ${local.window_start} to ${local.window_end}. ${length([for c in local.verdicts : c if c.status == "pass"])} of ${length(local.verdicts)} controls pass.${length(local.empty_controls) == 0 ? "" : " ${join(", ", local.empty_controls)} reviewed no record."}",
       "",
-      "| Control | Verdict | Records | Findings | Title |",
-      "|---|---|---|---|---|",
+      "| Control | Verdict | Records | Findings | Title | Requirements |",
+      "|---|---|---|---|---|---|",
     ],
-    [for id, c in local.verdicts : "| ${id} | ${local.report_verdict[id]} | ${c.records} | ${length(c.findings)} | ${c.title} |"],
+    [for id, c in local.verdicts : "| ${id} | ${local.report_verdict[id]} | ${c.records} | ${length(c.findings)} | ${c.title} | ${join(", ", c.requirements)} |"],
     [
       "",
       "### Evidence",
@@ -69,7 +75,7 @@ output "compliance_report" {
     [for a, e in local.read_evidence : "| `${a}` | ${local.report_source[a].complete} | ${e.records == null ? "?" : e.records} | ${local.report_source[a].window} | ${local.report_source[a].account} | ${local.report_source[a].region} |"],
     flatten([
       for id, c in local.verdicts : concat(
-        ["", "### ${id}: ${c.title} (${local.report_verdict[id]}${length(local.verdict_scope[id]) == 0 ? "" : "; ${join(", ", local.verdict_scope[id])}"})", "", "_${c.rationale}_"],
+        ["", "### ${id}: ${c.title} (${local.report_verdict[id]}${length(local.verdict_scope[id]) == 0 ? "" : "; ${join(", ", local.verdict_scope[id])}"})", "", "_${c.rationale}_", "", "Severity ${c.severity}. Requirements: ${join(", ", [for r in local.catalogue[id].requirement_details : r.verified ? r.tag : "${r.tag} (unverified)"])}."],
         c.records > 0 ? [] : ["", "- **No record reviewed**: ${c.windowed ? "nothing of the window ${local.window_start} to ${local.window_end} was read" : "the account has no tracking set"}; the verdict rests on no evidence."],
         length(c.incomplete) == 0 ? [] : concat([""], [for s in c.incomplete : "- **Evidence incomplete**: ${s}"]),
         length(c.findings) == 0 ? [] : concat([""], [for f in c.findings : "- `${f.id}`: ${f.detail}"]),

@@ -11,16 +11,65 @@ package compliance
 
 import data.auditlog.lib
 
-# The controls, their titles and the data source types they rest on.
-catalogue := {
-	"TRK-01": {"title": "Every CloudAudit tracking set is enabled", "types": {"auditlog_cloudaudit_tracks"}},
-	"TRK-02": {"title": "Every tracking set records read and write actions of all resource types", "types": {"auditlog_cloudaudit_tracks"}},
-	"TRK-03": {"title": "Every tracking set delivers to storage", "types": {"auditlog_cloudaudit_tracks"}},
-	"TRK-04": {"title": "An enabled tracking set records every member of the organization", "types": {"auditlog_cloudaudit_tracks", "auditlog_cloudaudit_track"}},
-	"NET-01": {"title": "Sub-accounts call the cloud API only from allow-listed networks", "types": {"auditlog_csip_user_call_records"}},
-	"EVT-01": {"title": "No console login or deletion by a user outside the allow-list", "types": {"auditlog_cloudaudit_events"}},
-	"UC-01": {"title": "No risky UCloud operation by an unexpected user", "types": {"auditlog_ucloud_operation_events"}},
-	"UC-02": {"title": "Failed UCloud operations stay at or below the threshold", "types": {"auditlog_ucloud_operation_events"}},
+# The controls, from the catalogue of controls (catalogue.json beside this
+# file, loaded as data.auditlog.catalogue: opa -d, conftest --data, and
+# embedded in auditlog-gate): per control its title, rationale, severity,
+# the data source types it rests on and the tags of the requirements it
+# serves ("FRAMEWORK:ITEM", such as "MLPS2-L3:8.1.4.3a"), in catalogue
+# order. Never from the policy data: what a control is and what it serves
+# is the release's word. Empty while the catalogue is missing or broken,
+# and then nothing is judged (catalogue_errors).
+catalogue[c.id] := {
+	"title": c.title,
+	"rationale": c.rationale,
+	"severity": c.severity,
+	"types": {t | some t in c.data_sources},
+	"requirements": requirement_tags(c.id),
+} if {
+	count(catalogue_errors) == 0
+	some c in data.auditlog.catalogue.controls
+}
+
+# requirement_tags are the tags of the requirements that name the control,
+# in catalogue order: the framework key in upper case, a colon and the
+# item's id without spaces (package catalogue's Requirement.Tag).
+requirement_tags(id) := [sprintf("%s:%s", [upper(r.framework), replace(r.id, " ", "")]) |
+	some r in data.auditlog.catalogue.requirements
+	id in r.controls
+]
+
+# catalogue_errors: the catalogue must be there, of the schema version these
+# rules read, with one entry per control id, each serving a requirement.
+catalogue_errors contains "POLICY: no catalogue of controls: data.auditlog.catalogue is not defined (or not an object). Load catalogue.json beside the rules (opa -d examples/policy/catalogue.json, conftest --data examples/policy/catalogue.json); auditlog-gate embeds it" if {
+	not data.auditlog.catalogue
+}
+
+catalogue_errors contains "POLICY: no catalogue of controls: data.auditlog.catalogue is not defined (or not an object). Load catalogue.json beside the rules (opa -d examples/policy/catalogue.json, conftest --data examples/policy/catalogue.json); auditlog-gate embeds it" if {
+	cat := data.auditlog.catalogue
+	not is_object(cat)
+}
+
+catalogue_errors contains sprintf("POLICY: the catalogue of controls has schema_version %v; these rules read 1", [object.get(data.auditlog.catalogue, "schema_version", null)]) if {
+	is_object(data.auditlog.catalogue)
+	object.get(data.auditlog.catalogue, "schema_version", null) != 1
+}
+
+catalogue_errors contains "POLICY: the catalogue of controls has no list of controls" if {
+	is_object(data.auditlog.catalogue)
+	not is_array(data.auditlog.catalogue.controls)
+}
+
+catalogue_errors contains sprintf("POLICY: the catalogue of controls lists %s more than once", [id]) if {
+	some i, c in data.auditlog.catalogue.controls
+	some j, d in data.auditlog.catalogue.controls
+	i < j
+	c.id == d.id
+	id := c.id
+}
+
+catalogue_errors contains sprintf("POLICY: control %v of the catalogue serves no requirement", [c.id]) if {
+	some c in data.auditlog.catalogue.controls
+	count(requirement_tags(c.id)) == 0
 }
 
 # The controls the policy data enables ("enabled": true); none when the
@@ -52,9 +101,10 @@ deny contains msg if {
 
 # cannot_judge: the library's reasons, and policy data naming a control
 # this policy does not have (a typo must not silently drop a control).
-cannot_judge := (lib.cannot_judge | {sprintf("POLICY: controls[\"%s\"] is not a control of this policy (%s)", [id, concat(", ", sort([c | some c, _ in catalogue]))]) | some id in unknown_controls}) | {sprintf("POLICY: controls has no \"%s\" (%s): list every control of the policy, with \"enabled\": false for one it skips", [id, catalogue[id].title]) | some id in unlisted_controls}
+cannot_judge := ((lib.cannot_judge | catalogue_errors) | {sprintf("POLICY: controls[\"%s\"] is not a control of this policy (%s)", [id, concat(", ", sort([c | some c, _ in catalogue]))]) | some id in unknown_controls}) | {sprintf("POLICY: controls has no \"%s\" (%s): list every control of the policy, with \"enabled\": false for one it skips", [id, catalogue[id].title]) | some id in unlisted_controls}
 
 unknown_controls contains id if {
+	count(catalogue_errors) == 0 # without a catalogue no id is known
 	some id, _ in data.auditlog.policy.controls
 	not catalogue[id]
 }
@@ -351,10 +401,13 @@ findings contains finding("UC-02", r, ucloud_ref(e), sprintf("%v by %s failed at
 
 # --- What each verdict rests on ----------------------------------------------------------
 
-# controls reports each enabled control: its title, status, findings, the
-# data sources and records it reviewed.
+# controls reports each enabled control: its title, severity, the tags of
+# the requirements it serves, status, findings, the data sources and
+# records it reviewed.
 controls[id] := {
 	"title": catalogue[id].title,
+	"severity": catalogue[id].severity,
+	"requirements": catalogue[id].requirements,
 	"status": status(id),
 	"findings": count([f | some f in findings; f.control == id]),
 	"problems": sort([p.message | some p in problems; p.control == id]),

@@ -425,6 +425,7 @@ test_controls_report_their_evidence if {
 	c := compliance.controls with input as f.good_plan with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
 	c["NET-01"] == {
 		"title": "Sub-accounts call the cloud API only from allow-listed networks", "status": "pass", "findings": 0, "problems": [],
+		"severity": "high", "requirements": ["MLPS2-L3:8.1.3.5d", "MLPS2-L3:8.1.5.2b", "ISO27001-2022:A.8.16", "SOC2:CC7.2"],
 		"data_sources": [f.csip_address("100021372635")], "records": 2, "scanned": 2,
 	}
 	c["TRK-04"].data_sources == ["module.compliance.data.auditlog_cloudaudit_track.each[\"1001\"]", f.tracks_address]

@@ -827,14 +827,14 @@ terraform {
 			if code == 0 || !strings.Contains(out, "POLICY: no policy data document") {
 				t.Errorf("conftest without --data: exit %d, want a failure saying the policy data is missing\n%s", code, out)
 			}
-			out, code = r.command(s.work, nil, conftest, "test", "--no-color", "--policy", s.policy, "--data", filepath.Join(s.policy, "policy.json"), js)
+			out, code = r.command(s.work, nil, conftest, "test", "--no-color", "--policy", s.policy, "--data", filepath.Join(s.policy, "policy.json"), "--data", filepath.Join(s.policy, "catalogue.json"), js)
 			if code != 0 || !strings.Contains(out, "passed") {
 				t.Errorf("conftest with --data, default namespace, compliant plan: exit %d, want 0\n%s", code, out)
 			}
 			stale := editPlan(t, js, "stale-for-conftest.json", func(plan map[string]any) {
 				plan["timestamp"] = time.Now().Add(-2 * time.Hour).UTC().Format(time.RFC3339)
 			})
-			out, code = r.command(s.work, nil, conftest, "test", "--no-color", "--policy", s.policy, "--data", filepath.Join(s.policy, "policy.json"), stale)
+			out, code = r.command(s.work, nil, conftest, "test", "--no-color", "--policy", s.policy, "--data", filepath.Join(s.policy, "policy.json"), "--data", filepath.Join(s.policy, "catalogue.json"), stale)
 			if code == 0 || !strings.Contains(out, "older than the 3600 s the policy accepts") {
 				t.Errorf("conftest on a stale plan: exit %d, want a failure\n%s", code, out)
 			}

@@ -34,4 +34,16 @@ run "seeded_findings" {
     condition     = strcontains(output.compliance_report, "0 of 8 controls pass.") && strcontains(output.compliance_report, "- `audit-all-nostore`: delivers to no storage")
     error_message = "The report:\n${output.compliance_report}"
   }
+  # The excerpt the compliance guide shows: each control's requirements, the
+  # unverified ones marked, and UC-02's threshold in its findings.
+  assert {
+    condition = alltrue([for l in [
+      "| TRK-03 | FAIL | 4 | 1 | Every tracking set delivers to storage | MLPS2-L3:8.1.4.3c, MLPS2-L3:8.1.5.4d, MLPS2-L3-TEST:L3-CES1-14, ISO27001-2022:A.8.15, CSL:network-logs-6-months |",
+      "| UC-02 | FAIL | 9 | 4 | Failed UCloud operations stay at or below the threshold | MLPS2-L3:8.1.5.2b, ISO27001-2022:A.8.16, SOC2:CC7.2 |",
+      "Severity high. Requirements: MLPS2-L3:8.1.4.3c (unverified), MLPS2-L3:8.1.5.4d (unverified), MLPS2-L3-TEST:L3-CES1-14 (unverified), ISO27001-2022:A.8.15, CSL:network-logs-6-months.",
+      "- `audit-all-nostore`: delivers to no storage (StorageType \"cos\", StorageName \"\")",
+      "StartUHostInstance by bob failed (4 failures in the window, at most 3 allowed)",
+    ] : strcontains(output.compliance_report, l)])
+    error_message = "The report's requirements and thresholds:\n${output.compliance_report}"
+  }
 }

@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -159,5 +160,23 @@ func TestParseRefusesControlWithoutRequirement(t *testing.T) {
 	_, err := Parse(doc)
 	if err == nil || !strings.Contains(err.Error(), "control TRK-02 serves no requirement") {
 		t.Errorf("error %v, want TRK-02 serving no requirement", err)
+	}
+}
+
+// The compliance guide lists, per control, its severity and requirement
+// tags: the rows are the catalogue's, in catalogue order.
+func TestGuideListsEveryControlsRequirements(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "templates", "guides", "compliance-checks.md.tmpl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	guide := string(b)
+	var want strings.Builder
+	want.WriteString("| Id | Severity | Requirements |\n|---|---|---|\n")
+	for _, c := range Controls() {
+		fmt.Fprintf(&want, "| %s | %s | %s |\n", c.ID, c.Severity, strings.Join(c.RequirementTags(), ", "))
+	}
+	if !strings.Contains(guide, want.String()) {
+		t.Errorf("templates/guides/compliance-checks.md.tmpl does not list the catalogue's requirements; want the table\n%s", want.String())
 	}
 }

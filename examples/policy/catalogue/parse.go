@@ -127,7 +127,7 @@ func build(fc *fileCatalogue) (*Catalogue, error) {
 			bad("%s.name is empty", at)
 		}
 		frameworks[f.Key] = true
-		cat.Frameworks = append(cat.Frameworks, Framework{Key: f.Key, Name: f.Name, Source: f.Source})
+		cat.Frameworks = append(cat.Frameworks, Framework(f))
 	}
 	if len(cat.Frameworks) == 0 {
 		bad("frameworks is empty")

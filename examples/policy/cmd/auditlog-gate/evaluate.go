@@ -13,6 +13,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	policy "github.com/auditlog/terraform-provider-auditlog/examples/policy"
+	"github.com/auditlog/terraform-provider-auditlog/examples/policy/catalogue"
 )
 
 // gateRun is what the gate saw of the run, data.auditlog.gate_run: the
@@ -62,12 +63,34 @@ func newEvaluator(extra []extraModule, pd *policyData, run gateRun, planJSON []b
 		return nil, err
 	}
 	doc["auditlog"].(map[string]any)["gate_run"] = runData //nolint:forcetypeassert // parsePolicyData checked the shape
+	// The catalogue of controls is the release's, embedded beside the rules;
+	// parsePolicyData refuses policy data that brings its own.
+	if doc["auditlog"].(map[string]any)["catalogue"], err = embeddedCatalogue(); err != nil { //nolint:forcetypeassert // as above
+		return nil, err
+	}
 
 	input, err := ast.ValueFromReader(bytes.NewReader(planJSON))
 	if err != nil {
 		return nil, fmt.Errorf("the plan JSON: %w", err)
 	}
 	return &evaluator{compiler: compiler, data: doc, input: input}, nil
+}
+
+// embeddedCatalogue is data.auditlog.catalogue: catalogue.json as embedded,
+// parsed strictly by package catalogue first so that the rules never judge
+// by a catalogue the Go side would refuse.
+func embeddedCatalogue() (any, error) {
+	raw := policy.CatalogueData()
+	if _, err := catalogue.Parse(raw); err != nil {
+		return nil, fmt.Errorf("the embedded %w", err)
+	}
+	var doc map[string]map[string]any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("the embedded catalogue: %w", err)
+	}
+	return doc["auditlog"]["catalogue"], nil
 }
 
 // eval runs one query that must give a string: an undefined result (no rule
