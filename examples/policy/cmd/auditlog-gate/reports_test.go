@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -17,6 +18,11 @@ import (
 
 	"github.com/auditlog/terraform-provider-auditlog/examples/policy/catalogue"
 )
+
+// The tests never add to the step summary of the CI job that runs them:
+// every run of the command (and of the built binary, which inherits the
+// environment) would otherwise write its summary there.
+func init() { _ = os.Unsetenv("GITHUB_STEP_SUMMARY") }
 
 // validateSARIF checks a SARIF file against the SARIF 2.1.0 schema of
 // OASIS (testdata/sarif-schema-2.1.0.json, the errata 01 schema), with a
@@ -411,19 +417,19 @@ func TestAddressesAreLocatedInTheRepository(t *testing.T) {
 		"infra/root/a.tf": "# first\n",
 		"infra/root/main.tf": "module \"c\" {\n  source = \"../mod\"\n  for_each = toset([\"a\"])\n}\n\n" +
 			"module \"remote\" {\n  source = \"example/mod/aws\"\n}\n",
-		"infra/mod/data.tf":     "\n\ndata \"auditlog_cloudaudit_tracks\" \"all\" {\n}\n\ncheck \"net_01\" {\n  data \"auditlog_cloudaudit_events\" \"probe\" {\n  }\n  assert {\n    condition = true\n    error_message = \"x\"\n  }\n}\n",
+		"infra/mod/data.tf":      "\n\ndata \"auditlog_cloudaudit_tracks\" \"all\" {\n}\n\ncheck \"net_01\" {\n  data \"auditlog_cloudaudit_events\" \"probe\" {\n  }\n  assert {\n    condition = true\n    error_message = \"x\"\n  }\n}\n",
 		"infra/mod/more.tf.json": "{\n  \"data\": {\n    \"auditlog_csip_user_call_records\": {\n      \"sub\": {}\n    }\n  }\n}\n",
 	})
 	m := newSourceMap(filepath.Join(repo, "infra", "root"), repoMapper(repo, ""))
 	for address, want := range map[string]string{
-		`module.c["a"].data.auditlog_cloudaudit_tracks.all`:              "infra/mod/data.tf:3 data source",
+		`module.c["a"].data.auditlog_cloudaudit_tracks.all`:                "infra/mod/data.tf:3 data source",
 		`module.c["a.]\"b"].data.auditlog_csip_user_call_records.sub["1"]`: "infra/mod/more.tf.json:4 data source",
-		`module.c["a"].data.auditlog_cloudaudit_events.probe`:            "infra/mod/data.tf:7 data source",
-		`module.c["a"].check.net_01`:                                     "infra/mod/data.tf:6 check block",
-		`module.c["a"].data.auditlog_cloudaudit_events.gone`:             "infra/root/main.tf:1 module call",
-		`module.remote.data.auditlog_cloudaudit_events.x`:                "infra/root/main.tf:6 module call",
-		`data.auditlog_cloudaudit_events.nowhere`:                        "infra/root/a.tf:1 root module",
-		"":                                                               "infra/root/a.tf:1 root module",
+		`module.c["a"].data.auditlog_cloudaudit_events.probe`:              "infra/mod/data.tf:7 data source",
+		`module.c["a"].check.net_01`:                                       "infra/mod/data.tf:6 check block",
+		`module.c["a"].data.auditlog_cloudaudit_events.gone`:               "infra/root/main.tf:1 module call",
+		`module.remote.data.auditlog_cloudaudit_events.x`:                  "infra/root/main.tf:6 module call",
+		`data.auditlog_cloudaudit_events.nowhere`:                          "infra/root/a.tf:1 root module",
+		"": "infra/root/a.tf:1 root module",
 	} {
 		p, ok := m.locate(address)
 		got := p.File + ":" + itoa(p.StartLine) + " " + p.What
@@ -460,7 +466,7 @@ func newXMLChecker(doc string) func() error {
 		d := xml.NewDecoder(strings.NewReader(doc))
 		for {
 			_, err := d.Token()
-			if err == io.EOF {
+			if errors.Is(err, io.EOF) {
 				return nil
 			}
 			if err != nil {

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/auditlog/terraform-provider-auditlog/examples/policy/catalogue"
@@ -326,18 +325,4 @@ func ruleName(id string) string {
 func fingerprint(parts ...string) string {
 	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return hex.EncodeToString(h[:16])
-}
-
-// sarifRuleIDs lists the rule ids of results, for tests and summaries.
-func sarifRuleIDs(log *sarifLog) []string {
-	seen := map[string]bool{}
-	for _, r := range log.Runs[0].Results {
-		seen[r.RuleID] = true
-	}
-	ids := make([]string, 0, len(seen))
-	for id := range seen {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
 }
