@@ -67,6 +67,21 @@ oneshot_s=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work
 oneshot_rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/judge-time.txt")
 oneshot_findings=$(grep -c '^  EVT-01: ' "$work/judge-gate.out" || true)
 plan_kb=$(($(stat -c %s "$judge/plan/plan.json") / 1024))
+# The same run with every report: the summary must stay under 1 MiB, the
+# SARIF file at 5,000 results.
+set +e
+/usr/bin/time -v -o "$work/reports-time.txt" "$work/bin/auditlog-gate" --data "$judge/policy/policy.json" \
+  --junit "$work/reports-junit.xml" --sarif "$work/reports.sarif" --summary "$work/reports-summary.md" \
+  --source examples/compliance/root "$judge/plan/plan.json" >/dev/null 2>"$work/reports-gate.err"
+reports_exit=$?
+set -e
+reports_s=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/reports-time.txt" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }')
+summary_bytes=$(stat -c %s "$work/reports-summary.md" 2>/dev/null || echo 0)
+sarif_results=$(grep -c '"ruleId"' "$work/reports.sarif" 2>/dev/null || true)
+if [ "$reports_exit" != 1 ] || [ "$summary_bytes" -ge 1048576 ] || [ "$summary_bytes" = 0 ] || [ "$sarif_results" != 5000 ]; then
+  echo "    with every report: exit $reports_exit, a summary of $summary_bytes bytes, $sarif_results SARIF results (want 1, under 1048576, 5000); see $work/reports-gate.err" >&2
+  status=1
+fi
 rm -rf "$judge"
 trap - EXIT
 if [ "$oneshot_exit" != 1 ] || [ "$oneshot_findings" != 10000 ]; then
@@ -83,6 +98,7 @@ verdict "$judge_s" 10 >"$work/judge-verdict.txt"
   echo "|---|---|---|---|"
   echo "| judging step (\`go test -bench BenchmarkJudge…\`, $benchtime) | ${judge_s} s/op, $((b_op / 1048576)) MiB and ${allocs_op} allocations/op | 10 s | $(cat "$work/judge-verdict.txt") |"
   echo "| the command once on the ${plan_kb} KB plan JSON (\`/usr/bin/time -v\`) | ${oneshot_s} s, max RSS $((oneshot_rss / 1024)) MiB, exit ${oneshot_exit}, ${oneshot_findings} EVT-01 findings listed | – | |"
+  echo "| the same with \`--junit\`, \`--sarif\` and \`--summary\` | ${reports_s} s, exit ${reports_exit}, summary ${summary_bytes} bytes, ${sarif_results} SARIF results | summary under 1,048,576 bytes | |"
 } >"$work/results.md"
 
 if [ "$sealed" = 1 ]; then

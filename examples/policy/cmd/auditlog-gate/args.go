@@ -14,6 +14,10 @@ type options struct {
 	root             string
 	allowRulesInTree bool
 	junit            string
+	sarif            string // --sarif FILE
+	summary          string // --summary FILE
+	stepSummary      string // GITHUB_STEP_SUMMARY: the summary's default
+	source           string // --source DIR: the configuration of a plan JSON
 	varFiles         []string
 	target           string // DIR or PLAN.json
 	planArgs         []string
@@ -59,6 +63,12 @@ func parseArgs(args []string) (*options, error) {
 			o.root, err = takeValue()
 		case "--junit", "-junit":
 			o.junit, err = takeValue()
+		case "--sarif", "-sarif":
+			o.sarif, err = takeValue()
+		case "--summary", "-summary":
+			o.summary, err = takeValue()
+		case "--source", "-source":
+			o.source, err = takeValue()
 		case "--var-file", "-var-file":
 			var v string
 			v, err = takeValue()

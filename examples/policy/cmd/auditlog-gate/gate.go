@@ -40,6 +40,7 @@ type gate struct {
 	top     string // the top of the reviewed repository (real path)
 	work    string // the gate's temporary directory
 	notices []string
+	sources *sourceMap // where the configuration's blocks are, for SARIF results
 }
 
 func (g *gate) say(msg string) { fmt.Fprintf(g.stderr, "auditlog-gate: %s\n", msg) }
@@ -49,6 +50,7 @@ func (g *gate) judge(ctx context.Context) int {
 	code, err := g.judgeOrFail(ctx)
 	if err != nil {
 		g.say(err.Error())
+		g.writeRefusalReports(err.Error())
 		g.say("CANNOT JUDGE (exit 2)")
 		return exitCannotJudge
 	}
@@ -90,6 +92,9 @@ func (g *gate) judgeOrFail(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	if err := g.findTop(realTarget); err != nil {
+		return 0, err
+	}
+	if err := g.checkReportArgs(info.IsDir()); err != nil {
 		return 0, err
 	}
 	if err := g.checkRulesOutsideTree(); err != nil {
@@ -214,9 +219,9 @@ func (g *gate) evaluate(ctx context.Context, planJSON []byte, run gateRun) (int,
 	if err != nil {
 		return 0, err
 	}
-	out, err := ev.eval(ctx, queryOutput)
+	out, xml, rd, err := g.judgeQueries(ctx, ev)
 	if err != nil {
-		return 0, refuse("the policy could not be evaluated: %v", err)
+		return 0, err
 	}
 	code, report, err := verdict(out)
 	if err != nil {
@@ -240,14 +245,15 @@ func (g *gate) evaluate(ctx context.Context, planJSON []byte, run gateRun) (int,
 		fmt.Fprintln(g.stdout, n)
 	}
 	if g.opts.junit != "" {
-		xml, err := ev.eval(ctx, queryJUnit)
-		if err != nil {
-			return 0, refuse("could not write the JUnit report %s: %v", g.opts.junit, err)
-		}
-		if err := os.WriteFile(g.opts.junit, []byte(withNotices(xml, g.notices)), 0o644); err != nil {
+		if err := os.WriteFile(g.opts.junit, []byte(withCaseDetails(withNotices(xml, g.notices), rd)), 0o644); err != nil {
 			return 0, refuse("could not write the JUnit report %s: %v", g.opts.junit, unwrapPathError(err))
 		}
 		g.say("JUnit report: " + g.opts.junit)
+	}
+	if g.opts.wantsReports() {
+		if err := g.writeReports(rd); err != nil {
+			return 0, err
+		}
 	}
 	if run.PlanExitCode != 0 && code == exitPass {
 		return 0, refuse("plan exited %d, yet its plan shows no error: a failed plan is never a pass", run.PlanExitCode)

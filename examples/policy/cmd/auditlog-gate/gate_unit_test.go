@@ -396,7 +396,7 @@ func TestHelpDocumentsEveryFlagVariableAndExitCode(t *testing.T) {
 	if code := run([]string{"--help"}, &out, &errs); code != 0 {
 		t.Fatalf("--help: exit %d", code)
 	}
-	for _, want := range []string{"--data", "builtin:simulator", "--policy", "--provider-mirror", "--root", "--allow-rules-in-tree", "--junit", "--var-file", "--version",
+	for _, want := range []string{"--data", "builtin:simulator", "--policy", "--provider-mirror", "--root", "--allow-rules-in-tree", "--junit", "--sarif", "--summary", "--source", "GITHUB_STEP_SUMMARY", "<properties>", "--var-file", "--version",
 		"pin --mirror", "convert-v1", "AUDITLOG_GATE_TF", "TF_VAR_auditlog_policy_data_file", "TF_CLI_ARGS", "-detailed-exitcode", "-target", "accept_unsealed_plans", "HOME, XDG_CONFIG_HOME", "not a relative path", "\n  0  ", "\n  1  ", "\n  2  "} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help does not mention %q", want)

@@ -27,7 +27,8 @@ const (
 
 const usageText = `usage:
   auditlog-gate [--data FILE|builtin:NAME] [--policy DIR]... [--provider-mirror DIR]
-                [--root DIR] [--allow-rules-in-tree] [--junit FILE] [--var-file F]...
+                [--root DIR] [--allow-rules-in-tree] [--junit FILE] [--sarif FILE]
+                [--summary FILE] [--source DIR] [--var-file F]...
                 DIR | PLAN.json [-- PLAN_ARGS]
   auditlog-gate pin --mirror DIR
   auditlog-gate convert-v1 FILE
@@ -80,7 +81,33 @@ Flags:
         must not write the rules it is judged by).
   --junit FILE
         also write a JUnit XML report: one test case per control and per
-        data source.
+        data source, each with <properties> (account, region or project,
+        window, records scanned and kept, requirement ids) and the
+        provenance of its reads in <system-out>.
+  --sarif FILE
+        also write a SARIF 2.1.0 file (GitHub code scanning, GitLab and
+        other viewers): one rule per control of the catalogue, its
+        properties.tags the requirement ids it serves; one result (level
+        error) per violation and per reason the gate cannot judge, located
+        at the .tf or .tf.json file and line of the data source (or check
+        block) it concerns, else of the module call it is under, else at
+        line 1 of the root module's first file, by path relative to the top
+        of the repository; partialFingerprints from the control, the
+        address and the record. At most 5000 results: past them the file
+        counts the rest in a notification (the output lists every one). A
+        plan JSON needs --source.
+  --summary FILE
+        also write a Markdown summary: the verdict, the reasons it cannot
+        judge and the violations first, then a table of controls (verdict,
+        records scanned and kept, accounts, requirement ids) and one of
+        reads (account, region or project, window, complete, endpoint).
+        Under 1 MiB (GitHub's limit for a step summary): what does not fit
+        is counted, never silently left out. Default: the file
+        GITHUB_STEP_SUMMARY names, added to, when that variable is set.
+  --source DIR
+        with a plan JSON: the root module the plan was made from, read to
+        locate SARIF results (paths relative to the repository holding it,
+        or to --root). A directory DIR is its own source.
   --var-file F
         passed to plan (DIR only); may be repeated. Read where it is (it is
         not copied), so keep it outside the reviewed tree or review it.
@@ -128,8 +155,13 @@ Environment:
         the provider's environment variables.
   TMPDIR
         where the sealed copy and the gate's files are made.
+  GITHUB_STEP_SUMMARY
+        set by GitHub Actions: the summary is added to this file unless
+        --summary names another.
 
 Every run prints the sha256 of the policy data and of each --policy file.
+A run refused before it is judged (exit 2) still writes its SARIF file and
+summary, with the reason.
 
 Exit status:
   0  every enabled control passed on complete evidence that covers it
@@ -170,6 +202,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "auditlog-gate: CANNOT JUDGE (exit 2)")
 		return exitCannotJudge
 	}
+	opts.stepSummary = os.Getenv("GITHUB_STEP_SUMMARY")
 	g := &gate{opts: opts, stdout: stdout, stderr: stderr, getenv: os.Getenv, environ: os.Environ()}
 	return g.judge(context.Background())
 }

@@ -51,6 +51,7 @@ func (g *gate) sealedPlan(dir string) ([]byte, gateRun, error) {
 		return nil, gateRun{}, refuse("%v", err)
 	}
 	sealedDir := filepath.Join(copyRoot, rel)
+	g.noteSealedCopy(base, copyRoot, sealedDir)
 
 	// The providers the run may install.
 	pd, err := g.providersForRun()

@@ -1,0 +1,10 @@
+module github.com/auditlog/terraform-provider-auditlog/tools/textpng
+
+go 1.26.8
+
+require golang.org/x/image v0.48.0
+
+require (
+	golang.org/x/sys v0.50.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
+)
