@@ -36,11 +36,16 @@ type gateSuite struct {
 }
 
 // gateLauncher is examples/policy/gate; gateCache is where it keeps the
-// command it builds. The first run builds it, before any test runs it in
-// parallel.
+// command it builds. The first suite builds the command, while it builds the
+// provider into a mirror that every suite shares, and pins it: once per
+// test binary, in the test HOME, before any test runs the gate in parallel.
 var (
-	gateBuildOnce sync.Once
-	gateBuildErr  error
+	gateSetupOnce sync.Once
+	gateShared    struct {
+		rc, mirror string
+		pins       []any
+		err        error
+	}
 )
 
 func gateLauncher(root string) string { return filepath.Join(root, "examples", "policy", "gate") }
@@ -53,8 +58,12 @@ func newGateSuite(t *testing.T) *gateSuite {
 	if err != nil {
 		t.Fatal(err)
 	}
+	gateSetupOnce.Do(func() { gateSetup(root) })
+	if gateShared.err != nil {
+		t.Fatal(gateShared.err)
+	}
 	work := t.TempDir()
-	s := &gateSuite{root: root, work: work, rc: buildProviderForCLI(t, work), mirror: filepath.Join(work, "mirror"), rules: filepath.Join(work, "rules")}
+	s := &gateSuite{root: root, work: work, rc: gateShared.rc, mirror: gateShared.mirror, rules: filepath.Join(work, "rules")}
 	for _, d := range []string{filepath.Join(work, "user", ".git"), s.rules} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
@@ -62,29 +71,48 @@ func newGateSuite(t *testing.T) *gateSuite {
 	}
 	s.policy = filepath.Join(work, "policy")
 	copyTree(t, filepath.Join(root, "examples", "policy"), s.policy)
-	gateBuildOnce.Do(func() {
-		cmd := exec.Command(gateLauncher(root), "--version")
-		cmd.Env = append(os.Environ(), "AUDITLOG_GATE_CACHE="+gateCache())
-		if out, err := cmd.CombinedOutput(); err != nil {
-			gateBuildErr = fmt.Errorf("examples/policy/gate --version: %v\n%s", err, out)
-		}
-	})
-	if gateBuildErr != nil {
-		t.Fatal(gateBuildErr)
-	}
 	// The shipped policy data, pinning the provider of the mirror.
-	out, code := s.runner(t).command(work, []string{"AUDITLOG_GATE_CACHE=" + gateCache()}, gateLauncher(root), "pin", "--mirror", s.mirror)
-	if code != 0 {
-		t.Fatalf("gate pin --mirror: exit %d\n%s", code, out)
-	}
-	var pins []any
-	if err := json.Unmarshal([]byte(out), &pins); err != nil {
-		t.Fatalf("gate pin --mirror printed %s: %v", out, err)
-	}
+	pins := gateShared.pins
 	s.data = filepath.Join(s.rules, "policy.json")
 	writeFile(t, s.data, readFile(t, filepath.Join(root, "examples", "policy", "policy.json")))
 	s.data = writePolicyData(t, s, "policy.json", func(p map[string]any) { p["providers"] = pins })
 	return s
+}
+
+// gateSetup builds the command (through the launcher) and the provider
+// mirror side by side, and pins the mirror's provider.
+func gateSetup(root string) {
+	built := make(chan error, 1)
+	go func() {
+		cmd := exec.Command(gateLauncher(root), "--version")
+		cmd.Env = append(os.Environ(), "AUDITLOG_GATE_CACHE="+gateCache())
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built <- fmt.Errorf("examples/policy/gate --version: %v\n%s", err, out)
+			return
+		}
+		built <- nil
+	}()
+	work := filepath.Join(os.Getenv("HOME"), "gate-suite")
+	out, mirrorErr := exec.Command("bash", "../../scripts/mirror.sh", filepath.Join(work, "mirror")).CombinedOutput()
+	if err := <-built; err != nil {
+		gateShared.err = err
+		return
+	}
+	if mirrorErr != nil {
+		gateShared.err = fmt.Errorf("building the provider into a mirror: %v\n%s", mirrorErr, out)
+		return
+	}
+	gateShared.rc, gateShared.mirror = strings.TrimSpace(string(out)), filepath.Join(work, "mirror")
+	pin := exec.Command(gateLauncher(root), "pin", "--mirror", gateShared.mirror)
+	pin.Env = append(os.Environ(), "AUDITLOG_GATE_CACHE="+gateCache())
+	js, err := pin.Output()
+	if err != nil {
+		gateShared.err = fmt.Errorf("gate pin --mirror: %v", err)
+		return
+	}
+	if err := json.Unmarshal(js, &gateShared.pins); err != nil {
+		gateShared.err = fmt.Errorf("gate pin --mirror printed %s: %v", js, err)
+	}
 }
 
 // trust makes the suite's policy data trust the simulators' API servers as
@@ -437,7 +465,7 @@ func TestAccGate(t *testing.T) {
 		// gate refuses it and says what to do.
 		t.Run("dev override", func(t *testing.T) {
 			t.Parallel()
-			bins, err := filepath.Glob(filepath.Join(s.work, "mirror", "registry.terraform.io", "auditlog", "auditlog", "*", "*", "terraform-provider-auditlog_v*"))
+			bins, err := filepath.Glob(filepath.Join(s.mirror, "registry.terraform.io", "auditlog", "auditlog", "*", "*", "terraform-provider-auditlog_v*"))
 			if err != nil || len(bins) != 1 {
 				t.Fatalf("the mirror holds %v (%v), want one provider binary", bins, err)
 			}
@@ -685,11 +713,11 @@ module "compliance" {
 		// and the rules name each.
 		t.Run("provider vendored under another source", func(t *testing.T) {
 			t.Parallel()
-			bins, err := filepath.Glob(filepath.Join(s.work, "mirror", "registry.terraform.io", "auditlog", "auditlog", "*", "*", "terraform-provider-auditlog_v*"))
+			bins, err := filepath.Glob(filepath.Join(s.mirror, "registry.terraform.io", "auditlog", "auditlog", "*", "*", "terraform-provider-auditlog_v*"))
 			if err != nil || len(bins) != 1 {
 				t.Fatalf("the mirror holds %v (%v), want one provider binary", bins, err)
 			}
-			rel, err := filepath.Rel(filepath.Join(s.work, "mirror", "registry.terraform.io", "auditlog", "auditlog"), bins[0])
+			rel, err := filepath.Rel(filepath.Join(s.mirror, "registry.terraform.io", "auditlog", "auditlog"), bins[0])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -1165,4 +1193,41 @@ func emptyAccount(t *testing.T) *cloudsim.DataSet {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// TestGateLauncherHashesEverySourceOfTheCommand: examples/policy/gate reuses
+// a build while the files its key hashes are unchanged, so its list of
+// source directories must hold every package of this repository that
+// auditlog-gate is built from; one left out would let a change to it run
+// the old build.
+func TestGateLauncherHashesEverySourceOfTheCommand(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^sources=\(([^)]*)\)$`).FindStringSubmatch(readFile(t, gateLauncher(root)))
+	if m == nil {
+		t.Fatal("examples/policy/gate has no sources=(...) line")
+	}
+	sources := strings.Fields(m[1])
+	cmd := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.Dir}}{{end}}", "./cmd/auditlog-gate")
+	cmd.Dir = filepath.Join(root, "examples", "policy")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -deps ./cmd/auditlog-gate: %v", err)
+	}
+	checked := 0
+	for _, dir := range strings.Fields(string(out)) {
+		rel, err := filepath.Rel(root, dir)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			continue // a dependency outside the repository: go.sum pins it
+		}
+		checked++
+		if !slices.ContainsFunc(sources, func(s string) bool { return rel == s || strings.HasPrefix(rel, s+"/") }) {
+			t.Errorf("auditlog-gate is built from %s, which the launcher's sources (%s) leave out", rel, m[1])
+		}
+	}
+	if checked < 3 {
+		t.Errorf("go list named %d packages of the repository, want at least the command, examples/policy and jsonkeys:\n%s", checked, out)
+	}
 }
