@@ -79,9 +79,10 @@ if BENCH_PROVIDER_FIGURES="$busy/provider.txt" "$work/bin/benchpaging" measure -
   BENCH_PROVIDER_FIGURES="$busy/provider-show.txt" "$work/bin/benchpaging" measure -label show -o "$busy/show.txt" -- sh -c "terraform -chdir='$tf' show -json busy.tfplan >'$busy/plan.json'"
   # The plan was made outside the gate (accept_unsealed_plans), and the
   # bench's own policy data lies in the repository's .bench directory:
-  # nothing here is under review (--allow-rules-in-tree).
+  # nothing here is under review (--allow-rules-in-tree). The gate refuses
+  # the bench's CLI configuration, whose dev override made the plan.
   set +e
-  "$work/bin/benchpaging" measure -label gate -o "$busy/gate.txt" -- "$work/bin/auditlog-gate" --allow-rules-in-tree \
+  "$work/bin/benchpaging" measure -label gate -o "$busy/gate.txt" -- env -u TF_CLI_CONFIG_FILE "$work/bin/auditlog-gate" --allow-rules-in-tree \
     --data "$busy/policy-data.json" "$busy/plan.json" >"$busy/gate.log" 2>&1
   set -e
 else
