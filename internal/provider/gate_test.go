@@ -87,7 +87,7 @@ func gateSetup(root string) {
 		cmd := exec.Command(gateLauncher(root), "--version")
 		cmd.Env = append(os.Environ(), "AUDITLOG_GATE_CACHE="+gateCache())
 		if out, err := cmd.CombinedOutput(); err != nil {
-			built <- fmt.Errorf("examples/policy/gate --version: %v\n%s", err, out)
+			built <- fmt.Errorf("examples/policy/gate --version: %w\n%s", err, out)
 			return
 		}
 		built <- nil
@@ -99,7 +99,7 @@ func gateSetup(root string) {
 		return
 	}
 	if mirrorErr != nil {
-		gateShared.err = fmt.Errorf("building the provider into a mirror: %v\n%s", mirrorErr, out)
+		gateShared.err = fmt.Errorf("building the provider into a mirror: %w\n%s", mirrorErr, out)
 		return
 	}
 	gateShared.rc, gateShared.mirror = strings.TrimSpace(string(out)), filepath.Join(work, "mirror")
@@ -107,11 +107,11 @@ func gateSetup(root string) {
 	pin.Env = append(os.Environ(), "AUDITLOG_GATE_CACHE="+gateCache())
 	js, err := pin.Output()
 	if err != nil {
-		gateShared.err = fmt.Errorf("gate pin --mirror: %v", err)
+		gateShared.err = fmt.Errorf("gate pin --mirror: %w", err)
 		return
 	}
 	if err := json.Unmarshal(js, &gateShared.pins); err != nil {
-		gateShared.err = fmt.Errorf("gate pin --mirror printed %s: %v", js, err)
+		gateShared.err = fmt.Errorf("gate pin --mirror printed %s: %w", js, err)
 	}
 }
 
@@ -1054,6 +1054,16 @@ func TestAccGateCopied(t *testing.T) {
 			empty := filepath.Join(s.work, "empty-cache")
 			out, code = s.runner(t).command(s.work, []string{"PATH=/usr/bin:/bin", "AUDITLOG_GATE_CACHE=" + empty}, gateLauncher(s.root), "--version")
 			expectGate(t, "launcher without Go", out, code, 2, "gate: go is not on PATH", "install auditlog-gate from a release")
+
+			// The launcher copied into a user's repository, as the bash
+			// gate once was, has no module to build from.
+			copied := filepath.Join(s.work, "user", "policy", "gate")
+			writeFile(t, copied, readFile(t, gateLauncher(s.root)))
+			if err := os.Chmod(copied, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			out, code = s.runner(t).command(s.work, []string{"AUDITLOG_GATE_CACHE=" + t.TempDir()}, copied, "--data", s.data, root)
+			expectGate(t, "launcher copied out of the repository", out, code, 2, "this launcher works only inside the provider's repository; elsewhere, install auditlog-gate from a release")
 		})
 	})
 }
