@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,18 +19,38 @@ import (
 	"github.com/auditlog/terraform-provider-auditlog/internal/cloudsim"
 )
 
-// gateSuite runs examples/policy/gate the way a CI step does: from a copy
-// of examples/policy in a directory of its own, with the provider installed
-// from a filesystem mirror and opa on PATH.
+// gateSuite runs auditlog-gate as the repository runs it (examples/policy/
+// gate, the launcher, which builds the command once per test binary into
+// the test HOME's cache) and as a CI runs it, sealed: on a user's
+// repository (work/user, with a .git of its own), with the provider from a
+// filesystem mirror that the policy data pins (--provider-mirror), and the
+// policy data outside the repository (work/rules).
 type gateSuite struct {
 	root   string // the repository
 	work   string
-	rc     string // CLI configuration: the provider from a mirror
-	policy string // the copy of examples/policy
-	gate   string // its gate command
-	opaBin string // a directory holding only opa
-	opa    string // the pinned opa binary
+	rc     string // CLI configuration: the provider from the mirror, for plans made outside the gate
+	mirror string // the filesystem mirror the provider is built into
+	policy string // a copy of examples/policy, for conftest
+	rules  string // the compliance team's directory, outside the user's repository
+	data   string // the policy data a run uses unless it names another
 }
+
+// gateLauncher is examples/policy/gate; gateCache is where it keeps the
+// command it builds. The first suite builds the command, while it builds the
+// provider into a mirror that every suite shares, and pins it: once per
+// test binary, in the test HOME, before any test runs the gate in parallel.
+var (
+	gateSetupOnce sync.Once
+	gateShared    struct {
+		rc, mirror string
+		pins       []any
+		err        error
+	}
+)
+
+func gateLauncher(root string) string { return filepath.Join(root, "examples", "policy", "gate") }
+
+func gateCache() string { return filepath.Join(os.Getenv("HOME"), ".cache", "auditlog-gate") }
 
 func newGateSuite(t *testing.T) *gateSuite {
 	t.Helper()
@@ -37,35 +58,84 @@ func newGateSuite(t *testing.T) *gateSuite {
 	if err != nil {
 		t.Fatal(err)
 	}
+	gateSetupOnce.Do(func() { gateSetup(root) })
+	if gateShared.err != nil {
+		t.Fatal(gateShared.err)
+	}
 	work := t.TempDir()
-	s := &gateSuite{root: root, work: work, rc: buildProviderForCLI(t, work)}
-	s.policy = filepath.Join(work, "user", "policy")
+	s := &gateSuite{root: root, work: work, rc: gateShared.rc, mirror: gateShared.mirror, rules: filepath.Join(work, "rules")}
+	for _, d := range []string{filepath.Join(work, "user", ".git"), s.rules} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.policy = filepath.Join(work, "policy")
 	copyTree(t, filepath.Join(root, "examples", "policy"), s.policy)
-	s.gate = filepath.Join(s.policy, "gate")
-	if err := os.Chmod(s.gate, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	s.opa = pinnedTool(t, root, "opa")
-	s.opaBin = filepath.Join(work, "opa-bin")
-	if err := os.MkdirAll(s.opaBin, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(s.opa, filepath.Join(s.opaBin, "opa")); err != nil {
-		t.Fatal(err)
-	}
+	// The shipped policy data, pinning the provider of the mirror.
+	pins := gateShared.pins
+	s.data = filepath.Join(s.rules, "policy.json")
+	writeFile(t, s.data, readFile(t, filepath.Join(root, "examples", "policy", "policy.json")))
+	s.data = writePolicyData(t, s, "policy.json", func(p map[string]any) { p["providers"] = pins })
 	return s
 }
 
-// trust makes the policy data beside the gate trust the simulators' API
-// servers as well as the clouds' (the shipped data trusts the clouds' only):
-// plain HTTP to 127.0.0.1 on each simulator's port. Call it once, after the
-// simulators start and before any writePolicyData.
+// gateSetup builds the command (through the launcher) and the provider
+// mirror side by side, and pins the mirror's provider.
+func gateSetup(root string) {
+	built := make(chan error, 1)
+	go func() {
+		cmd := exec.Command(gateLauncher(root), "--version")
+		cmd.Env = append(os.Environ(), "AUDITLOG_GATE_CACHE="+gateCache())
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built <- fmt.Errorf("examples/policy/gate --version: %w\n%s", err, out)
+			return
+		}
+		built <- nil
+	}()
+	work := filepath.Join(os.Getenv("HOME"), "gate-suite")
+	out, mirrorErr := exec.Command("bash", "../../scripts/mirror.sh", filepath.Join(work, "mirror")).CombinedOutput()
+	if err := <-built; err != nil {
+		gateShared.err = err
+		return
+	}
+	if mirrorErr != nil {
+		gateShared.err = fmt.Errorf("building the provider into a mirror: %w\n%s", mirrorErr, out)
+		return
+	}
+	gateShared.rc, gateShared.mirror = strings.TrimSpace(string(out)), filepath.Join(work, "mirror")
+	pin := exec.Command(gateLauncher(root), "pin", "--mirror", gateShared.mirror)
+	pin.Env = append(os.Environ(), "AUDITLOG_GATE_CACHE="+gateCache())
+	js, err := pin.Output()
+	if err != nil {
+		gateShared.err = fmt.Errorf("gate pin --mirror: %w", err)
+		return
+	}
+	if err := json.Unmarshal(js, &gateShared.pins); err != nil {
+		gateShared.err = fmt.Errorf("gate pin --mirror printed %s: %w", js, err)
+	}
+}
+
+// trust makes the suite's policy data trust the simulators' API servers as
+// well as the clouds' (the shipped data trusts the clouds' only): plain HTTP
+// to 127.0.0.1 on each simulator's port. Call it once, after the simulators
+// start and before any writePolicyData.
 func (s *gateSuite) trust(t *testing.T, sims ...*testSim) {
 	t.Helper()
-	path := writePolicyData(t, s, "sim-policy.json", func(p map[string]any) {
+	writePolicyData(t, s, "policy.json", func(p map[string]any) {
 		p["origins"] = append(jsonArray(t, p["origins"]), simOrigins(t, sims...)...)
 	})
-	writeFile(t, filepath.Join(s.policy, "policy.json"), readFile(t, path))
+}
+
+// unsealed writes a copy of the suite's policy data that accepts plans made
+// outside the gate (accept_unsealed_plans), with edits.
+func (s *gateSuite) unsealed(t *testing.T, name string, edit func(map[string]any)) string {
+	t.Helper()
+	return writePolicyData(t, s, name, func(p map[string]any) {
+		p["accept_unsealed_plans"] = true
+		if edit != nil {
+			edit(p)
+		}
+	})
 }
 
 // simOrigins returns an origin for each simulator: http, 127.0.0.1, its port.
@@ -113,18 +183,24 @@ func (s *gateSuite) runner(t *testing.T) *exampleRun {
 	return &exampleRun{t: t, root: s.root, rc: s.rc}
 }
 
-// run runs the gate with opa on PATH, in the user's directory, and returns
-// its output (stdout and stderr) and exit code.
+// run runs the gate with the engine of the run and the provider mirror,
+// and the suite's policy data unless args name other (--data), and returns
+// its output (stdout and stderr) and exit code. The environment holds the
+// CLI configuration of the mirror (TF_CLI_CONFIG_FILE), which the gate
+// removes: it writes its own.
 func (s *gateSuite) run(t *testing.T, env []string, args ...string) (string, int) {
 	t.Helper()
-	// The gate runs the engine of the run; a test's own AUDITLOG_GATE_TF,
-	// later in env, wins.
-	env = append([]string{"PATH=" + s.opaBin + string(os.PathListSeparator) + os.Getenv("PATH"), "AUDITLOG_GATE_TF=" + testEngine.Path}, env...)
-	out, code := s.runner(t).command(filepath.Join(s.work, "user"), env, s.gate, args...)
-	return out, code
+	// A test's own AUDITLOG_GATE_TF, later in env, wins.
+	env = append([]string{"AUDITLOG_GATE_TF=" + testEngine.Path, "AUDITLOG_GATE_CACHE=" + gateCache()}, env...)
+	if !slices.Contains(args, "--data") {
+		args = append([]string{"--data", s.data}, args...)
+	}
+	args = append([]string{"--provider-mirror", s.mirror}, args...)
+	return s.runner(t).command(s.work, env, gateLauncher(s.root), args...)
 }
 
-// config writes files into a new directory of the user's and returns it.
+// config writes files into a new directory of the user's repository and
+// returns it.
 func (s *gateSuite) config(t *testing.T, name string, files map[string]string) string {
 	t.Helper()
 	dir := filepath.Join(s.work, "user", name)
@@ -137,7 +213,8 @@ func (s *gateSuite) config(t *testing.T, name string, files map[string]string) s
 	return dir
 }
 
-// planJSON plans dir and returns the path of terraform show -json of it.
+// planJSON plans dir outside the gate and returns the path of terraform
+// show -json of it.
 func (s *gateSuite) planJSON(t *testing.T, dir string, env []string) string {
 	t.Helper()
 	r := s.runner(t)
@@ -317,11 +394,12 @@ func scenarioSim(t *testing.T, name string, opts cloudsim.Options) *testSim {
 	return startSim(t, opts)
 }
 
-// TestAccGate runs examples/policy/gate, copied into a directory of the
-// user's, through terraform against the simulator: the compliant scenario
-// passes (exit 0), and every way a gate can be fooled fails it (exit 1 or 2)
-// with a message that names the data source and the reason. Plans run in
-// parallel, one simulator per scenario.
+// TestAccGate runs auditlog-gate, sealed, on configurations in a user's
+// repository, through terraform against the simulator: the compliant
+// scenario passes (exit 0) with policy data that pins the mirror's provider,
+// and every way a gate can be fooled fails it (exit 1 or 2) with a message
+// that names the data source and the reason. Plans run in parallel, one
+// simulator per scenario.
 func TestAccGate(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
@@ -355,8 +433,16 @@ func TestAccGate(t *testing.T) {
 			dir := s.config(t, "compliant", map[string]string{"main.tf": providerHCL + auditHCL})
 			junit := filepath.Join(s.work, "compliant.xml")
 			out, code := s.run(t, goodEnv, "--junit", junit, dir)
-			expectGate(t, "compliant", out, code, 0, "gate: PASS: 8 controls evaluated", "policy data: "+filepath.Join(s.policy, "policy.json")+" (shipped beside the gate",
-				"PASS "+gateCSIPAddr("100021372636")+": ", "account_id 100000000001", "project_id org-sim001", testEngine.Path+" init in "+dir)
+			expectGate(t, "compliant", out, code, 0, "gate: PASS: 8 controls evaluated", "auditlog-gate: PASS (exit 0)", "policy data: "+s.data+" sha256 ",
+				"PASS "+gateCSIPAddr("100021372636")+": ", "account_id 100000000001", "project_id org-sim001",
+				"sealed copy of "+dir+" in ", testEngine.Path+" init in the sealed copy (providers: the filesystem mirror "+s.mirror,
+				"/auditlog/auditlog "+providerVersion(t)+" ", " (pinned)", "removed from the engine's environment: ", "TF_CLI_CONFIG_FILE")
+			if strings.Contains(out, "provider not verified") {
+				t.Errorf("compliant: a sealed run with a pinned provider says the provider was not verified\n%s", out)
+			}
+			if _, err := os.Stat(filepath.Join(dir, ".terraform")); err == nil {
+				t.Errorf("compliant: the gate wrote %s into the reviewed tree", filepath.Join(dir, ".terraform"))
+			}
 			cases := readJUnit(t, junit)
 			if len(cases["controls"]) != 8 {
 				t.Errorf("JUnit: %d control cases, want 8: %v", len(cases["controls"]), cases["controls"])
@@ -375,10 +461,11 @@ func TestAccGate(t *testing.T) {
 			}
 		})
 
-		// Under a dev override the gate fetches the modules only.
+		// A dev override would run a provider the policy does not pin: the
+		// gate refuses it and says what to do.
 		t.Run("dev override", func(t *testing.T) {
 			t.Parallel()
-			bins, err := filepath.Glob(filepath.Join(s.work, "mirror", "registry.terraform.io", "auditlog", "auditlog", "*", "*", "terraform-provider-auditlog_v*"))
+			bins, err := filepath.Glob(filepath.Join(s.mirror, "registry.terraform.io", "auditlog", "auditlog", "*", "*", "terraform-provider-auditlog_v*"))
 			if err != nil || len(bins) != 1 {
 				t.Fatalf("the mirror holds %v (%v), want one provider binary", bins, err)
 			}
@@ -393,7 +480,11 @@ func TestAccGate(t *testing.T) {
 			writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"auditlog/auditlog\" = %q\n  }\n  direct {}\n}\n", overrides))
 			dir := s.config(t, "dev-override", map[string]string{"main.tf": providerHCL + auditHCL})
 			out, code := s.run(t, append([]string{"TF_CLI_CONFIG_FILE=" + rc}, goodEnv...), dir)
-			expectGate(t, "dev override", out, code, 0, testEngine.Path+" get in "+dir+" (the CLI configuration "+rc+" has a dev override)", "gate: PASS")
+			expectGate(t, "dev override", out, code, 2, "the CLI configuration "+rc+" has a dev override", "pin it in the policy data (auditlog-gate pin --mirror DIR)",
+				"--provider-mirror DIR", "auditlog-gate: CANNOT JUDGE (exit 2)")
+			if strings.Contains(out, " init in ") {
+				t.Errorf("dev override: the gate ran init before refusing it\n%s", out)
+			}
 		})
 
 		// Probe 2: -var cannot widen the policy's allow-list.
@@ -525,7 +616,7 @@ data "auditlog_csip_user_call_records" "one_ip" {
 			writeFile(t, filepath.Join(dir, "tfplan"), "an earlier plan")
 			writeFile(t, filepath.Join(dir, "broken.tf"), "output \"x\" {\n  value = var.not_declared\n}\n")
 			out, code := s.run(t, goodEnv, dir)
-			expectGate(t, "probe 5", out, code, 2, "Reference to undeclared input variable", testEngine.Path+" plan exited 1 without writing a plan file: nothing to judge")
+			expectGate(t, "probe 5", out, code, 2, "Reference to undeclared input variable", "plan exited 1 without writing a plan file: nothing to judge")
 		})
 
 		// Probe 6: enforce = true with reads deferred to apply: the
@@ -595,30 +686,20 @@ module "compliance" {
 			}
 			path := filepath.Join(dir, "targeted.json")
 			writeFile(t, path, string(js))
-			out, code := s.run(t, nil, path)
+			out, code := s.run(t, nil, "--data", s.unsealed(t, "targeted-unsealed.json", nil), path)
 			expectGate(t, "targeted plan JSON", out, code, 2, `PLAN: the plan is not complete ("complete": false): a targeted plan (-target or -exclude)`, "gate: CANNOT JUDGE")
 		})
 
 		// Review finding 6: -detailed-exitcode makes a plan with changes exit
-		// 2; the gate cannot judge it, and its report and JUnit file say so
-		// (they said PASS before the exit code was looked at).
-		t.Run("plan exit code in the report", func(t *testing.T) {
+		// 2, which a gate cannot tell from an error: it is refused before
+		// anything runs. (A plan that fails is judged in TestAccGateCopied.)
+		t.Run("-detailed-exitcode refused", func(t *testing.T) {
 			t.Parallel()
 			dir := s.config(t, "detailed-exitcode", map[string]string{"main.tf": providerHCL + auditHCL + "\nresource \"terraform_data\" \"change\" {}\n"})
-			junit := filepath.Join(s.work, "detailed-exitcode.xml")
-			out, code := s.run(t, goodEnv, "--junit", junit, dir, "--", "-detailed-exitcode")
-			expectGate(t, "-detailed-exitcode", out, code, 2, "PLAN: terraform plan exited 2: a plan that does not exit 0 is never a pass", "gate: CANNOT JUDGE: 8 controls evaluated")
-			if strings.Contains(out, "gate: PASS") {
-				t.Errorf("-detailed-exitcode: the gate printed a pass\n%s", out)
-			}
-			cases := readJUnit(t, junit)
-			if cases["plan"]["plan"] != "error" {
-				t.Errorf("JUnit: the plan case is %q, want error", cases["plan"]["plan"])
-			}
-			for name, outcome := range cases["controls"] {
-				if outcome != "error" {
-					t.Errorf("JUnit: control %q is %s, want error", name, outcome)
-				}
+			out, code := s.run(t, goodEnv, dir, "--", "-detailed-exitcode")
+			expectGate(t, "-detailed-exitcode", out, code, 2, "PLAN_ARGS: -detailed-exitcode is not allowed", "exit 2 would mean changes", "auditlog-gate: CANNOT JUDGE (exit 2)")
+			if strings.Contains(out, "PASS") || strings.Contains(out, " plan in ") {
+				t.Errorf("-detailed-exitcode: the gate planned or printed a pass\n%s", out)
 			}
 		})
 
@@ -626,16 +707,17 @@ module "compliance" {
 		// installs from terraform.d/plugins of the directory terraform runs
 		// in: the same binary vendored under another source produces
 		// auditlog_* data sources, which are not the auditlog provider's
-		// evidence. (The gate runs terraform with -chdir, under which
-		// Terraform 1.11 does not find, or cannot link, such a plugin and
-		// init fails; a plan made in the directory itself has it.)
+		// evidence. The gate leaves terraform.d out of its copy and installs
+		// only what the policy pins, so it names the provider and cannot
+		// judge; a plan made in the directory itself has the foreign reads,
+		// and the rules name each.
 		t.Run("provider vendored under another source", func(t *testing.T) {
 			t.Parallel()
-			bins, err := filepath.Glob(filepath.Join(s.work, "mirror", "registry.terraform.io", "auditlog", "auditlog", "*", "*", "terraform-provider-auditlog_v*"))
+			bins, err := filepath.Glob(filepath.Join(s.mirror, "registry.terraform.io", "auditlog", "auditlog", "*", "*", "terraform-provider-auditlog_v*"))
 			if err != nil || len(bins) != 1 {
 				t.Fatalf("the mirror holds %v (%v), want one provider binary", bins, err)
 			}
-			rel, err := filepath.Rel(filepath.Join(s.work, "mirror", "registry.terraform.io", "auditlog", "auditlog"), bins[0])
+			rel, err := filepath.Rel(filepath.Join(s.mirror, "registry.terraform.io", "auditlog", "auditlog"), bins[0])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -650,9 +732,9 @@ module "compliance" {
 			rc := filepath.Join(s.work, "default.tfrc")
 			writeFile(t, rc, "# The default CLI configuration: no provider_installation block.\n")
 			env := append([]string{"TF_CLI_CONFIG_FILE=" + rc}, goodEnv...)
-			if out, code := s.run(t, env, dir); code == 0 {
-				t.Errorf("gate DIR with a vendored provider: exit 0\n%s", out)
-			}
+			out, code := s.run(t, env, dir)
+			expectGate(t, "gate DIR with a vendored provider", out, code, 2, "left out of the sealed copy: terraform.d (an implied local provider mirror",
+				"PROVIDER: the configuration needs example.com/x/auditlog, which the policy data does not pin")
 			r := s.runner(t)
 			for _, args := range [][]string{{"init", "-input=false", "-no-color"}, {"plan", "-input=false", "-no-color", "-out=vendored.tfplan"}} {
 				if out, code := r.command(dir, env, testEngine.Path, args...); code != 0 {
@@ -665,7 +747,7 @@ module "compliance" {
 			}
 			path := filepath.Join(dir, "vendored.json")
 			writeFile(t, path, js)
-			out, code := s.run(t, nil, path)
+			out, code = s.run(t, nil, "--data", s.unsealed(t, "vendored-unsealed.json", nil), path)
 			// OpenTofu's plan JSON has no "complete" and, with no read of the
 			// auditlog provider, nothing names the engine: the gate cannot
 			// judge it (exit 2) and still lists the foreign reads.
@@ -750,11 +832,19 @@ terraform {
 		t.Run("plan JSON", func(t *testing.T) {
 			t.Parallel()
 			js := compliantJSON(t)
+			// No gate can tell which provider made a plan JSON: unless the
+			// policy accepts unsealed plans, it cannot be judged.
 			out, code := s.run(t, nil, js)
-			expectGate(t, "fresh compliant plan JSON", out, code, 0, "judging the plan JSON "+js, "gate: PASS")
+			expectGate(t, "plan JSON, sealed policy", out, code, 2, js+" is a plan made outside the gate", "accept_unsealed_plans", "auditlog-gate: CANNOT JUDGE (exit 2)")
+			if strings.Contains(out, "gate: PASS") {
+				t.Errorf("plan JSON, sealed policy: a pass\n%s", out)
+			}
+			accepting := s.unsealed(t, "unsealed.json", nil)
+			out, code = s.run(t, nil, "--data", accepting, js)
+			expectGate(t, "fresh compliant plan JSON", out, code, 0, "judging the plan JSON "+js+": provider not verified", "gate: PASS", "auditlog-gate: PASS (exit 0); provider not verified")
 
 			// Probe 8: an account other than the one the policy names.
-			other := writePolicyData(t, s, "other-account.json", func(p map[string]any) {
+			other := s.unsealed(t, "other-account.json", func(p map[string]any) {
 				p["tencentcloud"] = map[string]any{"accounts": map[string]any{"100000000099": map[string]any{"regions": []string{"ap-guangzhou"}, "csip_sub_uins": []string{}}}}
 			})
 			out, code = s.run(t, nil, "--data", other, js)
@@ -764,7 +854,11 @@ terraform {
 			// Review finding 3: the configuration (or the environment) chose
 			// the API server; the shipped policy data trusts the clouds'
 			// servers only, so the simulator's answers are no evidence.
-			shipped := filepath.Join(s.root, "examples", "policy", "policy.json")
+			var shippedDoc map[string]map[string]map[string]any
+			if err := json.Unmarshal([]byte(readFile(t, filepath.Join(s.root, "examples", "policy", "policy.json"))), &shippedDoc); err != nil {
+				t.Fatal(err)
+			}
+			shipped := s.unsealed(t, "shipped-origins.json", func(p map[string]any) { p["origins"] = shippedDoc["auditlog"]["policy"]["origins"] })
 			out, code = s.run(t, nil, "--data", shipped, js)
 			// The environment chose it here (simEnv), and the message says so.
 			expectGate(t, "untrusted API server", out, code, 1,
@@ -777,7 +871,7 @@ terraform {
 			// Probe 4: the policy trusts the host over HTTPS only; the reads
 			// went over plain HTTP to the same host and port.
 			simPort := jsonObject(t, simOrigins(t, good)[0])["port"]
-			https := writePolicyData(t, s, "https-only.json", func(p map[string]any) {
+			https := s.unsealed(t, "https-only.json", func(p map[string]any) {
 				p["origins"] = []any{map[string]any{"host": "127.0.0.1", "port": simPort}}
 			})
 			out, code = s.run(t, nil, "--data", https, js)
@@ -788,7 +882,7 @@ terraform {
 
 			// Probe 5: the policy trusts another server (port) on the same
 			// host; the reads came from this one.
-			otherPort := writePolicyData(t, s, "other-port.json", func(p map[string]any) {
+			otherPort := s.unsealed(t, "other-port.json", func(p map[string]any) {
 				p["origins"] = simOrigins(t, bad)
 			})
 			out, code = s.run(t, nil, "--data", otherPort, js)
@@ -812,7 +906,7 @@ terraform {
 					}
 				}
 			})
-			out, code = s.run(t, nil, nulled)
+			out, code = s.run(t, nil, "--data", accepting, nulled)
 			expectGate(t, "probe 7", out, code, 1,
 				"NET-01: "+gateCSIPAddr("100021372635")+": 100021372635/198.51.100.99: ", "last unknown (first_call_time null, last_call_time null",
 				"EVT-01: "+gateEventsAddr+": ", "ConsoleLogin by nobody from ", "at an unknown time (event_time null",
@@ -830,14 +924,14 @@ terraform {
 			if code == 0 || !strings.Contains(out, "POLICY: no policy data document") {
 				t.Errorf("conftest without --data: exit %d, want a failure saying the policy data is missing\n%s", code, out)
 			}
-			out, code = r.command(s.work, nil, conftest, "test", "--no-color", "--policy", s.policy, "--data", filepath.Join(s.policy, "policy.json"), "--data", filepath.Join(s.policy, "catalogue.json"), js)
+			out, code = r.command(s.work, nil, conftest, "test", "--no-color", "--policy", s.policy, "--data", s.data, "--data", filepath.Join(s.policy, "catalogue.json"), js)
 			if code != 0 || !strings.Contains(out, "passed") {
 				t.Errorf("conftest with --data, default namespace, compliant plan: exit %d, want 0\n%s", code, out)
 			}
 			stale := editPlan(t, js, "stale-for-conftest.json", func(plan map[string]any) {
 				plan["timestamp"] = time.Now().Add(-2 * time.Hour).UTC().Format(time.RFC3339)
 			})
-			out, code = r.command(s.work, nil, conftest, "test", "--no-color", "--policy", s.policy, "--data", filepath.Join(s.policy, "policy.json"), "--data", filepath.Join(s.policy, "catalogue.json"), stale)
+			out, code = r.command(s.work, nil, conftest, "test", "--no-color", "--policy", s.policy, "--data", s.data, "--data", filepath.Join(s.policy, "catalogue.json"), stale)
 			if code == 0 || !strings.Contains(out, "older than the 3600 s the policy accepts") {
 				t.Errorf("conftest on a stale plan: exit %d, want a failure\n%s", code, out)
 			}
@@ -845,11 +939,12 @@ terraform {
 	})
 }
 
-// TestAccGateCopied runs the gate copied with examples/policy into a
-// directory that holds only a user's configuration (a copy of
-// examples/compliance: the module and its root): it passes the compliant
-// scenario and fails closed (exit 2) on an errored plan, a missing or
-// invalid policy data file, a stale plan and a missing tool.
+// TestAccGateCopied runs the gate on a user's repository that holds only a
+// copy of examples/compliance (the module and its root), as a user's
+// repository does: it passes the compliant scenario, and fails closed
+// (exit 2) on an errored plan, missing, invalid, version 1 or in-tree policy
+// data, extra rules that would change the shipped verdict, a stale plan, a
+// missing engine, and a launcher that cannot build the command.
 func TestAccGateCopied(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
@@ -857,7 +952,11 @@ func TestAccGateCopied(t *testing.T) {
 	s := newGateSuite(t)
 	copyTree(t, filepath.Join(s.root, "examples", "compliance"), filepath.Join(s.work, "user", "compliance"))
 	root := filepath.Join(s.work, "user", "compliance", "root")
-	vars := filepath.Join(s.work, "user", "compliance", "test", "scenario.tfvars")
+	// The allow-lists come from the policy data the gate hands the module
+	// (TF_VAR_auditlog_policy_data_file); a var file of the team's sets
+	// the rest.
+	vars := filepath.Join(s.rules, "ci.tfvars")
+	writeFile(t, vars, "enforce = false\n")
 	good := scenarioSim(t, "compliant", cloudsim.Options{})
 	s.trust(t, good)
 	goodEnv := simEnv(good, good.Options().TencentSecretKey)
@@ -866,119 +965,128 @@ func TestAccGateCopied(t *testing.T) {
 		t.Run("compliant passes", func(t *testing.T) {
 			t.Parallel()
 			out, code := s.run(t, goodEnv, "--var-file", vars, root)
-			expectGate(t, "copied gate, compliant", out, code, 0, "gate: PASS: 8 controls evaluated")
+			expectGate(t, "compliant", out, code, 0, "gate: PASS: 8 controls evaluated", "the root module read the gate's policy data (auditlog_policy_sha256 ")
 		})
 
+		// A failed plan is never a pass: the report and the JUnit file say
+		// the gate cannot judge it.
 		t.Run("errored plan", func(t *testing.T) {
 			t.Parallel()
 			dir := filepath.Join(s.work, "user", "errored")
 			copyTree(t, root, dir)
 			writeFile(t, filepath.Join(dir, "main.tf"), strings.ReplaceAll(readFile(t, filepath.Join(root, "main.tf")), `source = "../"`, `source = "../compliance"`))
-			out, code := s.run(t, simEnv(good, "wrong-"+good.Options().TencentSecretKey), "--var-file", vars, dir)
-			expectGate(t, "copied gate, wrong key", out, code, 2, "AuthFailure", "PLAN: the plan errored", "gate: CANNOT JUDGE")
+			junit := filepath.Join(s.work, "errored.xml")
+			out, code := s.run(t, simEnv(good, "wrong-"+good.Options().TencentSecretKey), "--junit", junit, "--var-file", vars, dir)
+			expectGate(t, "wrong key", out, code, 2, "AuthFailure", "plan exited 1; judging the plan file it wrote", "PLAN: the plan errored", "gate: CANNOT JUDGE")
+			cases := readJUnit(t, junit)
+			if cases["plan"]["plan"] != "error" {
+				t.Errorf("JUnit: the plan case is %q, want error", cases["plan"]["plan"])
+			}
+			for name, outcome := range cases["controls"] {
+				if outcome != "error" {
+					t.Errorf("JUnit: control %q is %s, want error", name, outcome)
+				}
+			}
 		})
 
 		t.Run("policy data", func(t *testing.T) {
 			t.Parallel()
 			js := s.planJSON(t, s.config(t, "data-json", map[string]string{"main.tf": providerHCL + auditHCL}), goodEnv)
 			out, code := s.run(t, nil, "--data", filepath.Join(s.work, "no-such.json"), js)
-			expectGate(t, "missing --data file", out, code, 2, "no-such.json does not exist or cannot be read")
+			expectGate(t, "missing --data file", out, code, 2, "the policy data file "+filepath.Join(s.work, "no-such.json")+" cannot be read", "no control is judged without it")
 
-			invalid := writePolicyData(t, s, "invalid.json", func(p map[string]any) { delete(p, "allowed_networks"); p["ucloud_max_failed"] = "3" })
+			// No --data: the gate has no default rules.
+			out, code = s.runner(t).command(s.work, []string{"AUDITLOG_GATE_CACHE=" + gateCache()}, gateLauncher(s.root), js)
+			expectGate(t, "no --data", out, code, 2, "no policy data: give --data FILE")
+
+			invalid := s.unsealed(t, "invalid.json", func(p map[string]any) { delete(p, "allowed_networks"); p["ucloud_max_failed"] = "3" })
 			out, code = s.run(t, nil, "--data", invalid, js)
 			expectGate(t, "invalid policy data", out, code, 2, "POLICY: data.auditlog.policy does not match its schema: (Root): allowed_networks is required",
 				"POLICY: data.auditlog.policy does not match its schema: ucloud_max_failed: Invalid type")
 
-			notJSON := filepath.Join(s.work, "not.json")
+			notJSON := filepath.Join(s.rules, "not.json")
 			writeFile(t, notJSON, "{ allowed_networks = [] }")
 			out, code = s.run(t, nil, "--data", notJSON, js)
-			expectGate(t, "policy data that is not JSON", out, code, 2, "opa could not evaluate the policy")
+			expectGate(t, "policy data that is not JSON", out, code, 2, "the policy data file "+notJSON+": POLICY: not a JSON document")
 
-			// The shipped data file removed from the copy.
-			bare := filepath.Join(s.work, "bare-policy")
-			copyTree(t, s.policy, bare)
-			if err := os.Remove(filepath.Join(bare, "policy.json")); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Chmod(filepath.Join(bare, "gate"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			env := []string{"PATH=" + s.opaBin + string(os.PathListSeparator) + os.Getenv("PATH")}
-			out, code = s.runner(t).command(s.work, env, filepath.Join(bare, "gate"), js)
-			expectGate(t, "no shipped policy data", out, code, 2, filepath.Join(bare, "policy.json")+" does not exist")
+			// Two "controls" keys: a reader keeps one and drops the other.
+			twice := filepath.Join(s.rules, "twice.json")
+			doc := readFile(t, s.unsealed(t, "once.json", nil))
+			writeFile(t, twice, strings.Replace(doc, `"controls":`, `"controls":{},"controls":`, 1))
+			out, code = s.run(t, nil, "--data", twice, js)
+			expectGate(t, "repeated key", out, code, 2, `POLICY: the key "controls" appears twice`)
+
+			// Version 1 is refused with the way to convert it.
+			v1 := writePolicyData(t, s, "v1.json", func(p map[string]any) { p["schema_version"] = 1 })
+			out, code = s.run(t, nil, "--data", v1, js)
+			expectGate(t, "schema_version 1", out, code, 2, "POLICY: schema_version 1: this gate reads schema_version 2", "auditlog-gate convert-v1 FILE")
+
+			// Policy data in the reviewed repository: the change's author
+			// would write the rules it is judged by.
+			inTree := filepath.Join(s.work, "user", "policy.json")
+			writeFile(t, inTree, readFile(t, s.unsealed(t, "in-tree.json", nil)))
+			out, code = s.run(t, nil, "--data", inTree, js)
+			expectGate(t, "policy data in the reviewed tree", out, code, 2, "the policy data "+inTree+" is inside the reviewed repository "+filepath.Join(s.work, "user"))
+
+			// Extra rules may not add to the shipped packages: a second body
+			// of a rule would change the verdict.
+			extra := filepath.Join(s.rules, "extra")
+			writeFile(t, filepath.Join(extra, "widen.rego"), "package compliance\n\nallow_everything := true\n")
+			out, code = s.run(t, nil, "--data", s.unsealed(t, "extra.json", nil), "--policy", extra, js)
+			expectGate(t, "extra rules in package compliance", out, code, 2, "is in package compliance: extra policies may only add rules in packages of their own")
 
 			// Stale: a plan JSON older than max_plan_age_seconds.
 			stale := editPlan(t, js, "stale.json", func(plan map[string]any) {
 				plan["timestamp"] = time.Now().Add(-2 * time.Hour).UTC().Format(time.RFC3339)
 			})
-			out, code = s.run(t, nil, stale)
+			out, code = s.run(t, nil, "--data", s.unsealed(t, "stale.json", nil), stale)
 			expectGate(t, "stale plan", out, code, 2, "s ago: older than the 3600 s the policy accepts (max_plan_age_seconds)")
-
-			// No rule evaluated: the policy's files are not beside the gate.
-			lone := filepath.Join(s.work, "lone")
-			if err := os.MkdirAll(lone, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			writeFile(t, filepath.Join(lone, "gate"), readFile(t, s.gate))
-			writeFile(t, filepath.Join(lone, "policy.json"), readFile(t, filepath.Join(s.policy, "policy.json")))
-			writeFile(t, filepath.Join(lone, "other.rego"), "package other\n\nx := 1\n")
-			if err := os.Chmod(filepath.Join(lone, "gate"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			out, code = s.runner(t).command(s.work, env, filepath.Join(lone, "gate"), js)
-			expectGate(t, "no policy beside the gate", out, code, 2, "no rule was evaluated")
 		})
 
 		t.Run("missing tools", func(t *testing.T) {
 			t.Parallel()
-			js := filepath.Join(s.work, "any-plan.json")
-			writeFile(t, js, `{"format_version": "1.2"}`)
-			// Neither opa nor go (nor terraform) on PATH.
-			out, code := s.runner(t).command(s.work, []string{"PATH=/usr/bin:/bin"}, s.gate, js)
-			expectGate(t, "no opa, no go", out, code, 2, "neither opa nor go is on PATH")
+			out, code := s.run(t, []string{"AUDITLOG_GATE_TF=" + filepath.Join(s.work, "no-terraform")}, root)
+			expectGate(t, "no terraform", out, code, 2, "no engine: "+filepath.Join(s.work, "no-terraform")+" is not on PATH")
 
-			out, code = s.run(t, []string{"AUDITLOG_GATE_TF=" + filepath.Join(s.work, "no-terraform")}, root)
-			expectGate(t, "no terraform", out, code, 2, "no Terraform binary: "+filepath.Join(s.work, "no-terraform")+" is not on PATH")
+			// The launcher reuses the command it built; without one for
+			// these sources and without Go, it cannot build one.
+			out, code = s.runner(t).command(s.work, []string{"AUDITLOG_GATE_CACHE=" + gateCache()}, gateLauncher(s.root), "--version")
+			if want := "auditlog-gate " + providerVersion(t) + "\n"; code != 0 || out != want {
+				t.Errorf("gate --version, built before: exit %d, output %q, want exit 0 and %q (no new build)", code, out, want)
+			}
+			empty := filepath.Join(s.work, "empty-cache")
+			out, code = s.runner(t).command(s.work, []string{"PATH=/usr/bin:/bin", "AUDITLOG_GATE_CACHE=" + empty}, gateLauncher(s.root), "--version")
+			expectGate(t, "launcher without Go", out, code, 2, "gate: go is not on PATH", "install auditlog-gate from a release")
 
-			// No opa on PATH, Go there: outside the repository the gate runs
-			// the pinned version with go run (a stand-in go records it).
-			fakeGo := filepath.Join(s.work, "fake-go")
-			if err := os.MkdirAll(fakeGo, 0o755); err != nil {
+			// The launcher copied into a user's repository, as the bash
+			// gate once was, has no module to build from.
+			copied := filepath.Join(s.work, "user", "policy", "gate")
+			writeFile(t, copied, readFile(t, gateLauncher(s.root)))
+			if err := os.Chmod(copied, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			writeFile(t, filepath.Join(fakeGo, "go"), fmt.Sprintf("#!/bin/sh\necho \"go $*\" >>%q\nshift 2\nexec %q \"$@\"\n", filepath.Join(s.work, "go.log"), s.opa))
-			if err := os.Chmod(filepath.Join(fakeGo, "go"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			out, code = s.runner(t).command(s.work, []string{"PATH=" + fakeGo + ":/usr/bin:/bin"}, s.gate, js)
-			expectGate(t, "opa through go run", out, code, 2, "github.com/open-policy-agent/opa@"+gateOPAVersion(t, s.root)+" through go run", "PLAN: the plan has no timestamp")
-			if log := readFile(t, filepath.Join(s.work, "go.log")); !strings.Contains(log, "go run github.com/open-policy-agent/opa@"+gateOPAVersion(t, s.root)+" eval --fail --strict-builtin-errors") {
-				t.Errorf("the gate did not evaluate through go run of the pinned opa:\n%s", log)
-			}
+			out, code = s.runner(t).command(s.work, []string{"AUDITLOG_GATE_CACHE=" + t.TempDir()}, copied, "--data", s.data, root)
+			expectGate(t, "launcher copied out of the repository", out, code, 2, "this launcher works only inside the provider's repository; elsewhere, install auditlog-gate from a release")
 		})
 	})
 }
 
-// TestGatePinsTheRepositorysOPA: the version the gate runs through go run
-// is the one tools/policy/go.mod pins, which the policy's tests use.
+// TestGatePinsTheRepositorysOPA: the OPA that auditlog-gate embeds
+// (examples/policy/go.mod) is the one tools/policy/go.mod pins, which runs
+// the policy's unit tests and conftest.
 func TestGatePinsTheRepositorysOPA(t *testing.T) {
-	mod := readFile(t, "../../tools/policy/go.mod")
-	m := regexp.MustCompile(`(?m)^\s*github\.com/open-policy-agent/opa (v\S+)`).FindStringSubmatch(mod)
-	if m == nil {
+	re := regexp.MustCompile(`(?m)^\s*github\.com/open-policy-agent/opa (v\S+)`)
+	pinned := re.FindStringSubmatch(readFile(t, "../../tools/policy/go.mod"))
+	if pinned == nil {
 		t.Fatal("tools/policy/go.mod requires no github.com/open-policy-agent/opa")
 	}
-	if got := gateOPAVersion(t, "../.."); got != m[1] {
-		t.Errorf("examples/policy/gate runs opa %s, tools/policy/go.mod pins %s", got, m[1])
+	embedded := re.FindStringSubmatch(readFile(t, "../../examples/policy/go.mod"))
+	if embedded == nil {
+		t.Fatal("examples/policy/go.mod requires no github.com/open-policy-agent/opa")
 	}
-}
-
-func gateOPAVersion(t *testing.T, root string) string {
-	t.Helper()
-	m := regexp.MustCompile(`(?m)^OPA_VERSION=(v\S+)$`).FindStringSubmatch(readFile(t, filepath.Join(root, "examples", "policy", "gate")))
-	if m == nil {
-		t.Fatal("examples/policy/gate sets no OPA_VERSION")
+	if embedded[1] != pinned[1] {
+		t.Errorf("auditlog-gate embeds opa %s (examples/policy/go.mod), tools/policy/go.mod pins %s", embedded[1], pinned[1])
 	}
-	return m[1]
 }
 
 func readFile(t *testing.T, path string) string {
@@ -990,11 +1098,12 @@ func readFile(t *testing.T, path string) string {
 	return string(b)
 }
 
-// writePolicyData writes a copy of the shipped policy data with edits.
+// writePolicyData writes a copy of the suite's policy data with edits into
+// the compliance team's directory, outside the user's repository.
 func writePolicyData(t *testing.T, s *gateSuite, name string, edit func(map[string]any)) string {
 	t.Helper()
 	var doc map[string]map[string]map[string]any
-	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(s.policy, "policy.json"))), &doc); err != nil {
+	if err := json.Unmarshal([]byte(readFile(t, s.data)), &doc); err != nil {
 		t.Fatal(err)
 	}
 	edit(doc["auditlog"]["policy"])
@@ -1002,7 +1111,7 @@ func writePolicyData(t *testing.T, s *gateSuite, name string, edit func(map[stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(s.work, name)
+	path := filepath.Join(s.rules, name)
 	writeFile(t, path, string(b))
 	return path
 }
@@ -1097,4 +1206,41 @@ func emptyAccount(t *testing.T) *cloudsim.DataSet {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// TestGateLauncherHashesEverySourceOfTheCommand: examples/policy/gate reuses
+// a build while the files its key hashes are unchanged, so its list of
+// source directories must hold every package of this repository that
+// auditlog-gate is built from; one left out would let a change to it run
+// the old build.
+func TestGateLauncherHashesEverySourceOfTheCommand(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^sources=\(([^)]*)\)$`).FindStringSubmatch(readFile(t, gateLauncher(root)))
+	if m == nil {
+		t.Fatal("examples/policy/gate has no sources=(...) line")
+	}
+	sources := strings.Fields(m[1])
+	cmd := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.Dir}}{{end}}", "./cmd/auditlog-gate")
+	cmd.Dir = filepath.Join(root, "examples", "policy")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -deps ./cmd/auditlog-gate: %v", err)
+	}
+	checked := 0
+	for _, dir := range strings.Fields(string(out)) {
+		rel, err := filepath.Rel(root, dir)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			continue // a dependency outside the repository: go.sum pins it
+		}
+		checked++
+		if !slices.ContainsFunc(sources, func(s string) bool { return rel == s || strings.HasPrefix(rel, s+"/") }) {
+			t.Errorf("auditlog-gate is built from %s, which the launcher's sources (%s) leave out", rel, m[1])
+		}
+	}
+	if checked < 3 {
+		t.Errorf("go list named %d packages of the repository, want at least the command, examples/policy and jsonkeys:\n%s", checked, out)
+	}
 }

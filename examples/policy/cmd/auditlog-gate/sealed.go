@@ -99,7 +99,7 @@ func (g *gate) sealedPlan(dir string) ([]byte, gateRun, error) {
 	}
 	if rc != 0 {
 		fmt.Fprint(g.stderr, out)
-		if unpinned := unpinnedIn(out, addresses); len(unpinned) > 0 {
+		if unpinned := unpinnedNamedIn(out, addresses, unpinnedIn(out, addresses)); len(unpinned) > 0 {
 			return nil, gateRun{}, refuse("PROVIDER: the configuration needs %s, which the policy data does not pin (providers): a sealed run installs only the providers the policy lists. A provider such as hashicorp/external runs a program of the author's at plan time", strings.Join(unpinned, ", "))
 		}
 		return nil, gateRun{}, refuse("%s init failed in the sealed copy (exit %d)", enginePath, rc)
