@@ -649,7 +649,6 @@ func TestReadAtMost(t *testing.T) {
 	}
 }
 
-
 // Content-Encoding: deflate is read in both forms found in the wild: zlib,
 // as the standard says, and raw DEFLATE. A body that does not decode as
 // what its encoding says is a final error naming the encoding, asked for
