@@ -71,7 +71,7 @@ func main() {
 	statsFile := flag.String("stats-file", "", "when stopped, write what was answered to this file as key=value figures: throttled calls and AssumeRole calls (in all, roles, most for one role)")
 	var faults []cloudsim.Fault
 	flag.Func("fault", "inject a fault: KIND[,action=A][,after=N][,times=N][,code=C][,status=N][,delay=D][,records=N] (repeatable); "+
-		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token, empty-page, ignore-offset, shift-down, shift-up, understate-total, no-list, error-without-code, duplicate-key, no-expired-time, no-expiry",
+		"kinds: throttle, api-error, http-status, slow, reset, truncate, malformed, string-retcode, expire-tokens, clock-skew, insert, repeat-token, empty-page, ignore-offset, shift-down, shift-up, understate-total, no-list, error-without-code, duplicate-key, no-expired-time, no-expiry, expire-context, histogram-skew",
 		func(spec string) error {
 			f, err := cloudsim.ParseFault(spec)
 			faults = append(faults, f)
@@ -83,6 +83,20 @@ func main() {
 		func(spec string) error {
 			action, n, err := cloudsim.ParsePageCap(spec)
 			pageCaps[action] = n
+			return err
+		})
+	flag.IntVar(&opts.CLS.Events, "cls-events", 0, "deliver this many generated CloudAudit events to the CLS topics of the tracking sets, each topic those its filter selects (0: the DescribeEvents events)")
+	flag.IntVar(&opts.CLS.Days, "cls-days", 0, "spread -cls-events over this many days before the start (0: default 180)")
+	flag.BoolVar(&opts.CLS.DeliveryLag, "cls-delivery-lag", false, "make CLS logs searchable only 5 to 10 minutes after their time, as CloudAudit delivers them")
+	flag.IntVar(&opts.CLS.MaxResponseBytes, "cls-max-response-bytes", 0, "answer SearchLog pages larger than this with LimitExceeded.SearchResultTooLarge (0: 20 MB)")
+	flag.DurationVar(&opts.CLS.SearchLatency, "cls-search-latency", 0, "hold each CLS search this long inside the topic's 15 concurrent-search slots")
+	flag.Func("cls-topic", "options of one CLS topic: TOPIC_ID:opt,... with userIdentity=json|flat, cold, isolated, no-cql, period=N, hot-period=N (repeatable)",
+		func(spec string) error {
+			id, o, err := cloudsim.ParseCLSTopic(spec)
+			if opts.CLS.Topics == nil {
+				opts.CLS.Topics = map[string]cloudsim.CLSTopicOptions{}
+			}
+			opts.CLS.Topics[id] = o
 			return err
 		})
 	dataFile := flag.String("data", "", "serve the records in this JSON file instead of generated ones (see internal/cloudsim/scenarios/README.md)")
@@ -252,6 +266,9 @@ func printUsage(w io.Writer, sim *cloudsim.Server, url, rc, rcFlag, dataLabel st
 		p("#   Organization: %d member accounts, the administrator %s first", o.OrgMembers, cloudsim.DefaultTencentOwnerUin)
 	}
 	p("#   UCloud projects: %d, the default %s first", len(sim.UCloudProjects()), o.UCloudProjectID)
+	if ids := sim.CLSTopicIDs(); len(ids) > 0 {
+		p("#   CLS topics (the tracking sets' storage): %s", strings.Join(ids, ", "))
+	}
 	for _, a := range o.Accounts {
 		role := ""
 		for name := range a.Roles {

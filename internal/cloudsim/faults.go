@@ -71,6 +71,15 @@ const (
 	// the end: no member is listed twice, and one who belonged the whole
 	// time moves back across a page border.
 	FaultShiftUp FaultKind = "shift-up"
+	// FaultExpireContext expires every CLS SearchLog Context issued so
+	// far, then answers normally: the next page asked with one is
+	// FailedOperation.InvalidContext, as after the cursor's hour.
+	FaultExpireContext FaultKind = "expire-context"
+	// FaultHistogramSkew makes the next CLS DescribeLogHistogram answer
+	// count Records (default 1; negative: fewer) more logs than match, in
+	// its TotalCount and first bucket: a histogram that disagrees with the
+	// raw search.
+	FaultHistogramSkew FaultKind = "histogram-skew"
 )
 
 // Fault is one failure to inject. It applies to requests for Action (any
@@ -214,7 +223,7 @@ func ParseFault(spec string) (Fault, error) {
 	case FaultThrottle, FaultAPIError, FaultHTTPStatus, FaultSlow, FaultReset, FaultTruncate, FaultMalformed,
 		FaultStringRetCode, FaultExpireTokens, FaultClockSkew, FaultInsertRecords, FaultRepeatToken, FaultEmptyPage,
 		FaultIgnoreOffset, FaultShiftDown, FaultShiftUp, FaultNoList, FaultNoTotal, FaultErrorWithoutCode, FaultDuplicateKey, FaultUnderstateTotal,
-		FaultNoExpiredTime, FaultNoExpiry, FaultDeflateZlib, FaultDeflateRaw:
+		FaultNoExpiredTime, FaultNoExpiry, FaultDeflateZlib, FaultDeflateRaw, FaultExpireContext, FaultHistogramSkew:
 	default:
 		return f, fmt.Errorf("unknown fault kind %q", parts[0])
 	}
@@ -331,6 +340,16 @@ func (s *Server) serveWithFault(f *Fault, tencent bool, action string, w http.Re
 		return false
 	case FaultInsertRecords:
 		s.insertRecords(action, max(f.Records, 1))
+		return false
+	case FaultExpireContext:
+		s.tencent.cls.expireContexts()
+		return false
+	case FaultHistogramSkew:
+		n := f.Records
+		if n == 0 {
+			n = 1
+		}
+		s.tencent.cls.skewNextHistogram(n)
 		return false
 	case FaultShiftDown, FaultShiftUp:
 		switch action {

@@ -152,6 +152,10 @@ type Options struct {
 	// names with its own (see DataSet, LoadDataSet and Scenario).
 	Data *DataSet
 
+	// CLS sets the CLS half: generated deliveries, per-topic options,
+	// delivery lag (cls_topics.go).
+	CLS CLSOptions
+
 	// Accounts are member accounts served besides the simulator's own,
 	// each read through one of its roles (see Account).
 	Accounts []Account

@@ -30,6 +30,7 @@ type tencentAPI struct {
 
 	csip *csipService
 	org  *orgService
+	cls  *clsService
 
 	eventsOnce  sync.Once
 	events      *tencentEventData // CloudAudit DescribeEvents data set
@@ -46,8 +47,10 @@ const tencentRateLimit = 20
 
 // tencentRateLimits are the actions whose documented limit is another:
 // STS AssumeRole allows 600 calls per second
-// (https://www.tencentcloud.com/document/product/1150/49456).
-var tencentRateLimits = map[string]int{"AssumeRole": 600}
+// (https://www.tencentcloud.com/document/product/1150/49456); the CLS
+// actions' pages state theirs (cls.md §1).
+var tencentRateLimits = map[string]int{"AssumeRole": 600,
+	"SearchLog": 10000, "DescribeLogHistogram": 10000, "DescribeTopics": 50, "DescribeIndex": 20}
 
 // rateLimitOf is the documented per-second limit of an action.
 func rateLimitOf(action string) int {
@@ -111,6 +114,7 @@ func newTencentAPI(srv *Server) *tencentAPI {
 	})
 	registerCSIP(t)
 	registerOrganization(t)
+	registerCLS(t)
 	return t
 }
 
