@@ -126,7 +126,7 @@ type CLSHistogramInfo struct {
 	Count *int64 `json:"Count"`
 }
 
-func (c *TencentClient) clsCall(ctx context.Context, region, action string) tencentOp {
+func clsCall(region, action string) tencentOp {
 	return tencentOp{Service: CLSService, Version: CLSVersion, Action: action, Region: region}
 }
 
@@ -134,7 +134,7 @@ func (c *TencentClient) clsCall(ctx context.Context, region, action string) tenc
 // with buckets of an interval that keeps within the documented 200.
 func (c *TencentClient) DescribeCLSHistogram(ctx context.Context, region, topicID, query string, from, to int64) (*DescribeLogHistogramResponse, error) {
 	interval := max((to-from+CLSMaxHistogramBuckets-1)/CLSMaxHistogramBuckets, 1)
-	resp, err := callTencent[DescribeLogHistogramResponse](ctx, c, c.clsCall(ctx, region, "DescribeLogHistogram"), DescribeLogHistogramRequest{
+	resp, err := callTencent[DescribeLogHistogramResponse](ctx, c, clsCall(region, "DescribeLogHistogram"), DescribeLogHistogramRequest{
 		TopicId: topicID, From: from, To: to, Query: query, Interval: interval, SyntaxRule: CLSQuerySyntaxCQL,
 	})
 	if err != nil {
@@ -165,7 +165,7 @@ func (c *TencentClient) searchLog(ctx context.Context, region string, req Search
 		return nil, 0, ctx.Err()
 	}
 	defer func() { <-slots }()
-	return callTencentCounted[SearchLogResponse](ctx, c, c.clsCall(ctx, region, "SearchLog"), req)
+	return callTencentCounted[SearchLogResponse](ctx, c, clsCall(region, "SearchLog"), req)
 }
 
 // CLSSearchQuery is one raw search of a topic.

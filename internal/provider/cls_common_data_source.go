@@ -40,7 +40,7 @@ func clsObjects(name, desc string, sub ...clsField) clsField {
 
 // attrType is the field's framework type.
 func (f clsField) attrType() attr.Type {
-	var t attr.Type = f.typ
+	t := f.typ
 	if f.sub != nil {
 		t = types.ObjectType{AttrTypes: clsAttrTypes(f.sub)}
 	}

@@ -93,9 +93,10 @@ func TestAccCLSSearch_readsPast10000RowsBothIdentityShapes(t *testing.T) {
 // clsLogCheck is log i exactly as the stub served it.
 func clsLogCheck(s *clsStub, i int, shape string) knownvalue.Check {
 	served := s.logAt(i)
-	str := func(k string) knownvalue.Check { return knownvalue.StringExact(served[k].(string)) }
+	str := func(k string) knownvalue.Check { v, _ := served[k].(string); return knownvalue.StringExact(v) }
+	ms, _ := served["Time"].(int64)
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"time": knownvalue.Int64Exact(served["Time"].(int64)), "topic_id": str("TopicId"), "topic_name": str("TopicName"),
+		"time": knownvalue.Int64Exact(ms), "topic_id": str("TopicId"), "topic_name": str("TopicName"),
 		"source": str("Source"), "host_name": str("HostName"), "file_name": str("FileName"), "pkg_id": str("PkgId"),
 		"pkg_log_id": str("PkgLogId"), "high_lights": knownvalue.ListSizeExact(0), "log_json": str("LogJson"),
 		"raw_log": str("RawLog"), "index_status": str("IndexStatus"),
@@ -172,8 +173,8 @@ func TestAccCLSSearch_coldStorageRefusesKeyValueQueries(t *testing.T) {
 		"within hot_period": {"hot", 30, `eventName:DeleteUser`, true, ""},
 	} {
 		t.Run(name, func(t *testing.T) {
-			s, from, to := clsSearchSetup(t, 20*24*60/60, c.storage, c.hot) // 480 logs, one a minute: 8 hours
-			from = time.Now().Add(-10 * 24 * time.Hour).Unix()
+			s, _, to := clsSearchSetup(t, 480, c.storage, c.hot) // one a minute: 8 hours
+			from := time.Now().Add(-10 * 24 * time.Hour).Unix()
 			var reasons knownvalue.Check = knownvalue.ListSizeExact(0)
 			records := 480
 			if !c.sent {

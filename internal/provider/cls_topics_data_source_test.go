@@ -41,11 +41,13 @@ func TestAccCLSTopics_everyPageEveryFieldAndIndex(t *testing.T) {
 	}
 	topic := func(i int) knownvalue.Check {
 		served := s.topics[i]
+		str := func(k string) knownvalue.Check { v, _ := served[k].(string); return knownvalue.StringExact(v) }
+		hot, _ := served["HotPeriod"].(int)
 		return knownvalue.ObjectPartial(map[string]knownvalue.Check{
-			"topic_id": knownvalue.StringExact(served["TopicId"].(string)), "topic_name": knownvalue.StringExact(served["TopicName"].(string)),
+			"topic_id": str("TopicId"), "topic_name": str("TopicName"),
 			"logset_id": knownvalue.StringExact("logset-1"), "describes": knownvalue.StringExact("audit"), "biz_type": knownvalue.Int64Exact(0),
-			"index": knownvalue.Bool(true), "status": knownvalue.Bool(true), "storage_type": knownvalue.StringExact(served["StorageType"].(string)),
-			"period": knownvalue.Int64Exact(180), "hot_period": knownvalue.Int64Exact(int64(served["HotPeriod"].(int))),
+			"index": knownvalue.Bool(true), "status": knownvalue.Bool(true), "storage_type": str("StorageType"),
+			"period": knownvalue.Int64Exact(180), "hot_period": knownvalue.Int64Exact(int64(hot)),
 			"assumer_name": knownvalue.StringExact("CloudAudit"), "sub_assumer_name": knownvalue.StringExact(""), "assumer_uin": knownvalue.Int64Exact(100001),
 			"role_name": knownvalue.StringExact(""), "partition_count": knownvalue.Int64Exact(1), "auto_split": knownvalue.Bool(true),
 			"max_split_partitions": knownvalue.Int64Exact(50),
