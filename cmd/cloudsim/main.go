@@ -89,8 +89,9 @@ func main() {
 	flag.IntVar(&opts.CLS.Days, "cls-days", 0, "spread -cls-events over this many days before the start (0: default 180)")
 	flag.BoolVar(&opts.CLS.DeliveryLag, "cls-delivery-lag", false, "make CLS logs searchable only 5 to 10 minutes after their time, as CloudAudit delivers them")
 	flag.IntVar(&opts.CLS.MaxResponseBytes, "cls-max-response-bytes", 0, "answer SearchLog pages larger than this with LimitExceeded.SearchResultTooLarge (0: 20 MB)")
+	flag.BoolVar(&opts.CLS.HistogramWholeEdges, "cls-histogram-whole-edges", false, "make DescribeLogHistogram count whole edge buckets, logs outside From and To included (undocumented either way)")
 	flag.DurationVar(&opts.CLS.SearchLatency, "cls-search-latency", 0, "hold each CLS search this long inside the topic's 15 concurrent-search slots")
-	flag.Func("cls-topic", "options of one CLS topic: TOPIC_ID:opt,... with userIdentity=json|flat, cold, isolated, no-cql, period=N, hot-period=N (repeatable)",
+	flag.Func("cls-topic", "options of one CLS topic: TOPIC_ID:opt,... with userIdentity=json|flat, cold, isolated, no-cql, period=N, hot-period=N, ia-window=search|refuse|omit, time=event|delivery (repeatable)",
 		func(spec string) error {
 			id, o, err := cloudsim.ParseCLSTopic(spec)
 			if opts.CLS.Topics == nil {
@@ -136,6 +137,9 @@ func main() {
 
 	parent := os.Getppid()
 	sim := cloudsim.New(opts)
+	if opts.CLS.Events > 0 {
+		sim.PrepareCLS() // before listening: searches are timed, not the data set's making
+	}
 	for _, f := range faults {
 		sim.InjectFault(f)
 	}
@@ -266,8 +270,8 @@ func printUsage(w io.Writer, sim *cloudsim.Server, url, rc, rcFlag, dataLabel st
 		p("#   Organization: %d member accounts, the administrator %s first", o.OrgMembers, cloudsim.DefaultTencentOwnerUin)
 	}
 	p("#   UCloud projects: %d, the default %s first", len(sim.UCloudProjects()), o.UCloudProjectID)
-	if ids := sim.CLSTopicIDs(); len(ids) > 0 {
-		p("#   CLS topics (the tracking sets' storage): %s", strings.Join(ids, ", "))
+	for _, topic := range sim.CLSTopics() {
+		p("#   CLS topic %s", topic)
 	}
 	for _, a := range o.Accounts {
 		role := ""

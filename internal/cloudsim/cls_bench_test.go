@@ -28,7 +28,7 @@ func BenchmarkCLSMillionEvents(b *testing.B) {
 		from, to := now.Add(-181*24*time.Hour).UnixMilli(), now.UnixMilli()
 		for _, q := range []string{"*", "eventName:DeleteUser", "userIdentity.userName:alice AND NOT errorCode:0", "DeleteUser"} {
 			qs := time.Now()
-			pq, err := s.tencent.cls.prepare("ap-hongkong", top.info.TopicId, from, to, q, clsCQL)
+			pq, err := s.tencent.cls.prepare("ap-hongkong", top.info.TopicId, from, to, q, clsCQL, now)
 			if err != nil {
 				b.Fatal(err)
 			}

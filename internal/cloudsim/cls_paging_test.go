@@ -98,7 +98,7 @@ func TestCLSTopicOptions(t *testing.T) {
 		return c.cls("SearchLog", map[string]any{"TopicId": clsAllTopic, "From": from, "To": to, "QueryString": q, "QuerySyntax": syntax, "Limit": 1000})
 	}
 	tcsimExpectError(t, search("eventName:DeleteUser", 1), "OperationDenied.OperationNotSupportInSearchLow")
-	alice := clsExpected(sim, func(d map[string]any) bool { return d["userIdentity"].(map[string]any)["userName"] == "alice" })
+	alice := clsExpected(sim, func(d map[string]any) bool { return clsUserName(d) == "alice" })
 	page := clsDecode[clsSearchPage](t, search("alice", 1))
 	if len(page.Results) != len(alice) {
 		t.Errorf("full text on a cold topic: %d, want %d", len(page.Results), len(alice))
@@ -214,5 +214,51 @@ func TestCLSDeliveryLag(t *testing.T) {
 	}
 	if missing != 0 || recent != 0 || len(served) == 0 {
 		t.Errorf("delivery lag: %d logs older than 10 minutes missing, %d newer than 5 minutes served (of %d)", missing, recent, len(served))
+	}
+}
+
+func TestCLSGeneratedEventsAllReachATopicThatFollowsEverything(t *testing.T) {
+	d, err := cloudsim.Scenario("compliant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, host := tcsimStart(t, cloudsim.Options{Data: d, CLS: cloudsim.CLSOptions{Events: 5000, Days: 180}})
+	const topic = "5a1c0001-4d2e-4c1a-9e7b-3f00aa000001"
+	if n := sim.CLSLogCount(topic); n != 5000 {
+		t.Fatalf("the compliant scenario's audit-all-cls topic holds %d generated events, want 5000", n)
+	}
+	c := tcsimDefaultCaller(t, host)
+	c.region = "ap-shanghai"
+	from, to := sim.Started().Add(-181*24*time.Hour).UnixMilli(), sim.Started().UnixMilli()
+	type histogram struct{ TotalCount int }
+	if h := clsDecode[histogram](t, c.cls("DescribeLogHistogram", map[string]any{"TopicId": topic, "From": from, "To": to, "Query": "*"})); h.TotalCount != 5000 {
+		t.Errorf("histogram over 181 days: %d, want 5000", h.TotalCount)
+	}
+	// The oldest events are 180 days old: a 90-day window holds about half.
+	half := sim.Started().Add(-90 * 24 * time.Hour).UnixMilli()
+	if h := clsDecode[histogram](t, c.cls("DescribeLogHistogram", map[string]any{"TopicId": topic, "From": half, "To": to, "Query": "*"})); h.TotalCount < 2400 || h.TotalCount > 2600 {
+		t.Errorf("histogram over 90 days: %d, want about 2500", h.TotalCount)
+	}
+}
+
+func TestCLSRetentionPeriodHidesOlderLogs(t *testing.T) {
+	d, err := cloudsim.Scenario("compliant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const topic = "5a1c0001-4d2e-4c1a-9e7b-3f00aa000001"
+	sim, host := tcsimStart(t, cloudsim.Options{Data: d, CLS: cloudsim.CLSOptions{Events: 5000, Days: 180,
+		Topics: map[string]cloudsim.CLSTopicOptions{topic: {Period: 90}}}})
+	c := tcsimDefaultCaller(t, host)
+	c.region = "ap-shanghai"
+	type topicsPage struct{ Topics []struct{ Period int } }
+	if p := clsDecode[topicsPage](t, c.cls("DescribeTopics", map[string]any{})); len(p.Topics) != 1 || p.Topics[0].Period != 90 {
+		t.Fatalf("DescribeTopics: %+v", p)
+	}
+	from, to := sim.Started().Add(-181*24*time.Hour).UnixMilli(), sim.Started().UnixMilli()
+	type histogram struct{ TotalCount int }
+	h := clsDecode[histogram](t, c.cls("DescribeLogHistogram", map[string]any{"TopicId": topic, "From": from, "To": to, "Query": "*"}))
+	if h.TotalCount < 2400 || h.TotalCount > 2600 {
+		t.Errorf("a topic kept 90 days, searched over 181: %d logs, want the last 90 days' (about 2500)", h.TotalCount)
 	}
 }

@@ -210,7 +210,8 @@ func (p *clsParser) peek() (clsLex, bool) {
 }
 
 // isOp reports whether a lexeme is the operator op: CQL's operators are
-// case-insensitive, Lucene's are uppercase only ("and" is a word).
+// case-insensitive, Lucene's are uppercase only ("and" is a word) or
+// written && and ! (a `|` starts the SQL part, so || never reaches here).
 func (p *clsParser) isOp(l clsLex, op string) bool {
 	if l.kind != lexWord {
 		return false
@@ -218,7 +219,7 @@ func (p *clsParser) isOp(l clsLex, op string) bool {
 	if p.syntax == clsCQL {
 		return strings.EqualFold(l.text, op)
 	}
-	return l.text == op
+	return l.text == op || l.text == map[string]string{"AND": "&&", "NOT": "!"}[op]
 }
 
 func (p *clsParser) parseOr(key string) (*clsNode, error) {
@@ -461,13 +462,6 @@ func (n *clsNode) keys(out map[string]bool) {
 	for _, k := range n.kids {
 		k.keys(out)
 	}
-}
-
-// hasKeyValue reports whether the condition uses the key-value index.
-func (n *clsNode) hasKeyValue() bool {
-	m := map[string]bool{}
-	n.keys(m)
-	return len(m) > 0
 }
 
 // leafCount is how many leaves a parsed condition has.

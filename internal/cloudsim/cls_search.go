@@ -75,6 +75,8 @@ type clsQuery struct {
 	syntax   clsSyntax
 	root     *clsNode
 	matcher  *clsMatcher
+	// hotCutoff, when set, hides the logs older than it (IAWindow "omit").
+	hotCutoff int64
 }
 
 func (q *clsQuery) key() string {
@@ -83,7 +85,7 @@ func (q *clsQuery) key() string {
 
 // prepare checks a search's topic and statement, in the order the
 // simulator chose: topic, isolation, syntax allowed, parse, index, cold.
-func (c *clsService) prepare(region, topicID string, from, to int64, stmt string, syntax clsSyntax) (*clsQuery, *tencentError) {
+func (c *clsService) prepare(region, topicID string, from, to int64, stmt string, syntax clsSyntax, now time.Time) (*clsQuery, *tencentError) {
 	top, err := c.topic(topicID, region)
 	if err != nil {
 		return nil, err
@@ -123,8 +125,24 @@ func (c *clsService) prepare(region, topicID string, from, to int64, stmt string
 	if err := rangeOnlyNumeric(root, types); err != nil {
 		return nil, err
 	}
-	return &clsQuery{top: top, from: from, to: to, stmt: search, syntax: syntax, root: root,
-		matcher: &clsMatcher{tok: tok, types: types, lucene: syntax == clsLucene}}, nil
+	q := &clsQuery{top: top, from: from, to: to, stmt: search, syntax: syntax, root: root,
+		matcher: &clsMatcher{tok: tok, types: types, lucene: syntax == clsLucene}}
+	// A key-value search whose window reaches days older than HotPeriod,
+	// which sit in IA storage: undocumented (cls.md §12.6), so the
+	// simulator answers as the topic's IAWindow option says.
+	if hot := top.info.HotPeriod; hot > 0 && len(keys) > 0 {
+		cutoff := now.Add(-time.Duration(hot) * 24 * time.Hour).UnixMilli()
+		if from < cutoff {
+			switch top.opts.IAWindow {
+			case "refuse":
+				return nil, errorf("OperationDenied.OperationNotSupportInSearchLow",
+					"The window reaches logs older than the topic's %d hot days, in IA storage: only full-text search is supported there.", hot)
+			case "omit":
+				q.hotCutoff = cutoff
+			}
+		}
+	}
+	return q, nil
 }
 
 // rangeOnlyNumeric refuses a numeric comparison on a text field.
@@ -207,16 +225,18 @@ func (c *clsService) matches(q *clsQuery, now time.Time) []int32 {
 		}
 		s.mu.Unlock()
 	}
-	return c.visible(q.top, logs, all, now)
+	return c.visible(q.top, logs, all, now, q.hotCutoff)
 }
 
-// visible drops the logs past retention and, with DeliveryLag, those not
-// delivered yet (each arrives 5 to 10 minutes after its time).
-func (c *clsService) visible(top *clsTopic, logs *clsLogs, pos []int32, now time.Time) []int32 {
+// visible drops the logs past retention (or older than hotCutoff) and,
+// with DeliveryLag, those not delivered yet (each arrives 5 to 10 minutes
+// after its time).
+func (c *clsService) visible(top *clsTopic, logs *clsLogs, pos []int32, now time.Time, hotCutoff int64) []int32 {
 	cutoff := int64(-1 << 62)
 	if top.info.Period < 3640 {
 		cutoff = now.Add(-time.Duration(top.info.Period) * 24 * time.Hour).UnixMilli()
 	}
+	cutoff = max(cutoff, hotCutoff)
 	lag := c.t.srv.opts.CLS.DeliveryLag
 	nowMs := now.UnixMilli()
 	if !lag && (len(pos) == 0 || logs.times[pos[0]] >= cutoff) {
@@ -228,7 +248,7 @@ func (c *clsService) visible(top *clsTopic, logs *clsLogs, pos []int32, now time
 		if t < cutoff {
 			continue
 		}
-		if lag && t+clsDeliveryLag(logs.num[p]).Milliseconds() > nowMs {
+		if lag && logs.eventMs(int(p))+clsDeliveryLag(logs.num[p]).Milliseconds() > nowMs {
 			continue
 		}
 		out = append(out, p)
@@ -243,18 +263,18 @@ func clsDeliveryLag(num uint32) time.Duration {
 
 // clsLogInfo is the API's LogInfo.
 type clsLogInfo struct {
-	Time        int64    `json:"Time"`
-	TopicId     string   `json:"TopicId"`
-	TopicName   string   `json:"TopicName"`
-	Source      string   `json:"Source"`
-	FileName    string   `json:"FileName"`
-	PkgId       string   `json:"PkgId"`
-	PkgLogId    string   `json:"PkgLogId"`
-	HighLights  []string `json:"HighLights"`
-	LogJson     string   `json:"LogJson"`
-	HostName    string   `json:"HostName"`
-	RawLog      string   `json:"RawLog"`
-	IndexStatus string   `json:"IndexStatus"`
+	Time        int64          `json:"Time"`
+	TopicId     string         `json:"TopicId"`
+	TopicName   string         `json:"TopicName"`
+	Source      string         `json:"Source"`
+	FileName    string         `json:"FileName"`
+	PkgId       string         `json:"PkgId"`
+	PkgLogId    string         `json:"PkgLogId"`
+	HighLights  []clsHighLight `json:"HighLights"`
+	LogJson     string         `json:"LogJson"`
+	HostName    string         `json:"HostName"`
+	RawLog      string         `json:"RawLog"`
+	IndexStatus string         `json:"IndexStatus"`
 }
 
 // clsSearchAnswer is SearchLog's answer to a raw search, with the mix of
@@ -327,7 +347,7 @@ func (c *clsService) searchLog(call *tencentCall) (any, *tencentError) {
 	if syntax != clsLucene && syntax != clsCQL {
 		return nil, errorf("InvalidParameter", "QuerySyntax (SyntaxRule) is 0 (Lucene) or 1 (CQL).")
 	}
-	q, err := c.prepare(call.region, topicID, from, to, stmt, syntax)
+	q, err := c.prepare(call.region, topicID, from, to, stmt, syntax, call.now)
 	if err != nil {
 		return nil, err
 	}
@@ -370,11 +390,9 @@ func (c *clsService) searchLog(call *tencentCall) (any, *tencentError) {
 		if sortOrder == "desc" {
 			pos = all[total-1-j]
 		}
-		num := logs.num[pos]
-		info := clsLogInfo{
-			Time: logs.times[pos], TopicId: q.top.info.TopicId, TopicName: q.top.info.TopicName,
-			PkgId:    fmt.Sprintf("%016X-%X", ucloudHash(int(num/64), 209), num/64),
-			PkgLogId: strconv.Itoa(65536 + int(num%64)), HighLights: []string{}, LogJson: logs.logJSON(int(pos)),
+		info := logInfo(q.top, logs, int(pos))
+		if highLight {
+			info.HighLights = highLights(q, logs.fields(int(pos)))
 		}
 		size += len(info.LogJson) + 256
 		ans.Results = append(ans.Results, info)
@@ -392,6 +410,13 @@ func (c *clsService) searchLog(call *tencentCall) (any, *tencentError) {
 		s := &c.search
 		s.mu.Lock()
 		s.seq++
+		if len(s.contexts) >= 10000 { // forget the expired ones, which only ever fail
+			for id, ctx := range s.contexts {
+				if call.now.Sub(ctx.issued) > clsContextLife {
+					delete(s.contexts, id)
+				}
+			}
+		}
 		id := fmt.Sprintf("%016x%08x", ucloudHash(s.seq, 210), s.seq)
 		s.contexts[id] = clsContext{key: walkKey, next: next, served: served + n, issued: call.now}
 		s.mu.Unlock()
@@ -400,96 +425,45 @@ func (c *clsService) searchLog(call *tencentCall) (any, *tencentError) {
 	return ans, nil
 }
 
-type clsHistogramInfo struct {
-	BTime int64 `json:"BTime"`
-	Count int64 `json:"Count"`
+// clsHighLight is the API's HighLightItem.
+type clsHighLight struct {
+	Key    string   `json:"Key"`
+	Values []string `json:"Values"`
 }
 
-// clsIntervals are the bucket widths the simulator picks when Interval is
-// omitted (undocumented): the narrowest giving at most 200 buckets.
-var clsIntervals = []int64{1e3, 5e3, 1e4, 3e4, 6e4, 3e5, 6e5, 18e5, 36e5, 72e5, 216e5, 432e5, 864e5}
+// highLights lists, for HighLight, each key a key-value term or phrase of
+// the query matched in the log, with the matching value (key-value search
+// only, as documented; the markup of real highlights is not documented, so
+// the value is given whole).
+func highLights(q *clsQuery, fields []clsField) []clsHighLight {
+	out := []clsHighLight{}
+	seen := map[string]bool{}
+	var walk func(n *clsNode)
+	walk = func(n *clsNode) {
+		if n.kind == clsNot {
+			return
+		}
+		for _, k := range n.kids {
+			walk(k)
+		}
+		if (n.kind != clsTerm && n.kind != clsPhrase) || n.key == "" || seen[n.key] || !q.matcher.leaf(n, fields) {
+			return
+		}
+		f, _ := fieldOf(fields, n.key)
+		seen[n.key] = true
+		out = append(out, clsHighLight{Key: n.key, Values: []string{f.val}})
+	}
+	walk(q.root)
+	return out
+}
 
-func (c *clsService) describeLogHistogram(call *tencentCall) (any, *tencentError) {
-	p := call.params
-	if err := p.only("From", "To", "Query", "TopicId", "Interval", "SyntaxRule"); err != nil {
-		return nil, err
+// logInfo is the LogInfo of the log at pos: the package ids are derived
+// from the event number (64 logs a package).
+func logInfo(top *clsTopic, logs *clsLogs, pos int) clsLogInfo {
+	num := logs.num[pos]
+	return clsLogInfo{
+		Time: logs.times[pos], TopicId: top.info.TopicId, TopicName: top.info.TopicName,
+		PkgId:    fmt.Sprintf("%016X-%X", ucloudHash(int(num/64), 209), num/64),
+		PkgLogId: strconv.Itoa(65536 + int(num%64)), HighLights: []clsHighLight{}, LogJson: logs.logJSON(pos),
 	}
-	var from, to, interval int64
-	var query, topicID string
-	var rule uint64
-	if _, err := p.get("From", &from, true); err != nil {
-		return nil, err
-	}
-	if _, err := p.get("To", &to, true); err != nil {
-		return nil, err
-	}
-	if _, err := p.get("Query", &query, true); err != nil {
-		return nil, err
-	}
-	if _, err := p.get("TopicId", &topicID, false); err != nil {
-		return nil, err
-	}
-	hasInterval, err := p.get("Interval", &interval, false)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := p.get("SyntaxRule", &rule, false); err != nil {
-		return nil, err
-	}
-	if topicID == "" {
-		return nil, errorf("MissingParameter", "The request is missing a required parameter `TopicId`.")
-	}
-	if rule > 1 {
-		return nil, errorf("InvalidParameter", "SyntaxRule is 0 (Lucene) or 1 (CQL).")
-	}
-	q, terr := c.prepare(call.region, topicID, from, to, query, clsSyntax(rule))
-	if terr != nil {
-		return nil, terr
-	}
-	span := max(to-from, 1)
-	if !hasInterval {
-		interval = clsIntervals[len(clsIntervals)-1]
-		for _, iv := range clsIntervals {
-			if span/iv <= clsMaxBuckets {
-				interval = iv
-				break
-			}
-		}
-		for span/interval > clsMaxBuckets {
-			interval *= 2
-		}
-	}
-	if interval <= 0 || span/interval > clsMaxBuckets {
-		return nil, errorf("InvalidParameter", "Interval must be positive and (To - From) / Interval at most %d.", clsMaxBuckets)
-	}
-	release, terr := c.acquire(topicID)
-	if terr != nil {
-		return nil, terr
-	}
-	defer release()
-	all := c.matches(q, call.now)
-	logs := c.logsOf(q.top)
-	first := from / interval * interval
-	buckets := make([]clsHistogramInfo, 0, (to/interval*interval-first)/interval+1)
-	for b := first; b <= to/interval*interval; b += interval {
-		buckets = append(buckets, clsHistogramInfo{BTime: b})
-	}
-	for _, pos := range all {
-		i := (logs.times[pos]/interval*interval - first) / interval
-		buckets[i].Count++
-	}
-	total := int64(len(all))
-	c.search.mu.Lock()
-	skew := c.search.histogramSkew
-	c.search.histogramSkew = 0
-	c.search.mu.Unlock()
-	if skew != 0 && len(buckets) > 0 {
-		total = max(total+int64(skew), 0)
-		buckets[0].Count = max(buckets[0].Count+int64(skew), 0)
-	}
-	return struct {
-		Interval       int64              `json:"Interval"`
-		TotalCount     int64              `json:"TotalCount"`
-		HistogramInfos []clsHistogramInfo `json:"HistogramInfos"`
-	}{interval, total, buckets}, nil
 }

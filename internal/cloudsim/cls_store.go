@@ -30,6 +30,35 @@ type clsLogs struct {
 	// tokens can have (hexadecimal UUIDs, digits): a full-text word with
 	// another character cannot match them, so they are not built.
 	eventAlphabet string
+	// deliveryTime: times are when each log arrived (its event's time plus
+	// its delivery lag), not the event's time (CLSTopicOptions.DeliveryTime).
+	deliveryTime bool
+}
+
+// eventMs is the time of the event behind the log at pos.
+func (l *clsLogs) eventMs(pos int) int64 {
+	if l.deliveryTime {
+		return l.times[pos] - clsDeliveryLag(l.num[pos]).Milliseconds()
+	}
+	return l.times[pos]
+}
+
+// toDeliveryTime makes each log's time its arrival: its event's time plus
+// its delivery lag, in arrival order.
+func (l *clsLogs) toDeliveryTime() {
+	n := len(l.times)
+	order := make([]int, n)
+	arrival := make([]int64, n)
+	for i := range n {
+		order[i] = i
+		arrival[i] = l.times[i] + clsDeliveryLag(l.num[i]).Milliseconds()
+	}
+	sort.SliceStable(order, func(a, b int) bool { return arrival[order[a]] < arrival[order[b]] })
+	times, num, class := make([]int64, n), make([]uint32, n), make([]uint32, n)
+	for i, o := range order {
+		times[i], num[i], class[i] = arrival[o], l.num[o], l.class[o]
+	}
+	l.times, l.num, l.class, l.deliveryTime = times, num, class, true
 }
 
 func (l *clsLogs) len() int { return len(l.times) }
@@ -45,7 +74,7 @@ func (l *clsLogs) window(from, to int64) (int, int) {
 func (l *clsLogs) fields(pos int) []clsField {
 	out := append([]clsField(nil), l.classFields(l.class[pos])...)
 	if l.eventFields != nil {
-		out = append(out, l.eventFields(l.num[pos], l.times[pos])...)
+		out = append(out, l.eventFields(l.num[pos], l.eventMs(pos))...)
 	}
 	return out
 }
@@ -79,11 +108,10 @@ type clsEval struct {
 	m    *clsMatcher
 	memo [][]int8 // by leaf, then class: 0 unknown, 1 false, 2 true
 
-	pos      int
-	cf, ef   []clsField
-	cfOK     bool
-	efOK     bool
-	memoable bool
+	pos    int
+	cf, ef []clsField
+	cfOK   bool
+	efOK   bool
 }
 
 func newCLSEval(logs *clsLogs, m *clsMatcher, root *clsNode) *clsEval {
@@ -106,7 +134,7 @@ func (e *clsEval) eventPart() []clsField {
 		return nil
 	}
 	if !e.efOK {
-		e.ef, e.efOK = e.logs.eventFields(e.logs.num[e.pos], e.logs.times[e.pos]), true
+		e.ef, e.efOK = e.logs.eventFields(e.logs.num[e.pos], e.logs.eventMs(e.pos)), true
 	}
 	return e.ef
 }

@@ -169,6 +169,9 @@ func TestCLSTopicsServeTheTrackingSetsTopics(t *testing.T) {
 		t.Errorf("topicId filter: %+v", one)
 	}
 	tcsimExpectError(t, c.cls("DescribeTopics", map[string]any{"Limit": 101}), "InvalidParameter")
+	mars := c
+	mars.region = "mars-north-1"
+	tcsimExpectError(t, mars.cls("DescribeTopics", map[string]any{}), "UnsupportedRegion")
 	tcsimExpectError(t, c.cls("DescribeTopics", map[string]any{"Filters": []map[string]any{{"Key": "color", "Values": []string{"x"}}}}), "InvalidParameter")
 
 	type index struct {
@@ -238,10 +241,10 @@ func TestCLSSearchMatchesTokensNotSubstrings(t *testing.T) {
 	}
 	deleteUser := clsExpected(sim, name("DeleteUser"))
 	createUser := clsExpected(sim, name("CreateUser"))
-	deletes := clsExpected(sim, func(d map[string]any) bool { return strings.HasPrefix(d["eventName"].(string), "Delete") })
-	failed := clsExpected(sim, func(d map[string]any) bool { return d["errorCode"].(float64) > 0 })
+	deletes := clsExpected(sim, func(d map[string]any) bool { return strings.HasPrefix(clsText(d, "eventName"), "Delete") })
+	failed := clsExpected(sim, func(d map[string]any) bool { return clsNumber(d, "errorCode") > 0 })
 	alice := clsExpected(sim, func(d map[string]any) bool {
-		return d["userIdentity"].(map[string]any)["userName"] == "alice"
+		return clsUserName(d) == "alice"
 	})
 	if len(deleteUser) == 0 || len(createUser) == 0 || len(failed) == 0 || len(alice) == 0 {
 		t.Fatal("the data set lacks the events this test needs")
@@ -261,6 +264,8 @@ func TestCLSSearchMatchesTokensNotSubstrings(t *testing.T) {
 		{"eventName:DeleteUser eventName:CreateUser", 1, 0},      // CQL: a space is AND
 		{"eventName:DeleteUser eventName:CreateUser", 0, either}, // Lucene: a space is OR
 		{"eventName:DeleteUser and eventName:CreateUser", 0, either},
+		{"eventName:DeleteUser && eventName:CreateUser", 0, 0},
+		{"eventName:DeleteUser AND NOT eventName:CreateUser", 0, len(deleteUser)},
 		{"errorCode:>0", 1, len(failed)},
 		{"errorCode>0", 1, len(failed)},
 		{"errorCode:{0 TO *]", 0, len(failed)},
@@ -350,4 +355,19 @@ func clsContains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func clsText(d map[string]any, key string) string {
+	s, _ := d[key].(string)
+	return s
+}
+
+func clsNumber(d map[string]any, key string) float64 {
+	n, _ := d[key].(float64)
+	return n
+}
+
+func clsUserName(d map[string]any) string {
+	ui, _ := d["userIdentity"].(map[string]any)
+	return clsText(ui, "userName")
 }

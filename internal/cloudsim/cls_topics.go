@@ -31,6 +31,11 @@ type CLSOptions struct {
 	// MaxResponseBytes is the size above which SearchLog answers
 	// LimitExceeded.SearchResultTooLarge. Default 20 MB, the error text's.
 	MaxResponseBytes int
+	// HistogramWholeEdges makes DescribeLogHistogram count every log of its
+	// first and last buckets, also those before From and from To on (which
+	// logs real edge buckets count is undocumented, cls.md §3); by default
+	// it counts what the same search finds.
+	HistogramWholeEdges bool
 	// SearchLatency holds every SearchLog and DescribeLogHistogram call
 	// this long, inside the topic's concurrency slot (15 per topic).
 	SearchLatency time.Duration
@@ -50,11 +55,20 @@ type CLSTopicOptions struct {
 	NoCQL bool
 	// Period and HotPeriod, when positive, replace the generated retention.
 	Period, HotPeriod int
+	// IAWindow is what a key-value search whose window reaches past
+	// HotPeriod days gets (undocumented): "" searched like any other,
+	// "refuse" OperationDenied.OperationNotSupportInSearchLow, "omit" the
+	// older logs silently left out.
+	IAWindow string
+	// DeliveryTime makes each log's Time its arrival (its event's time plus
+	// 5 to 10 minutes) instead of its event's time: whether CLS's Time is
+	// the event's or the delivery's is undocumented (cls.md §11).
+	DeliveryTime bool
 }
 
 // ParseCLSTopic reads a topic's options from the command line:
 // "TOPIC_ID:opt,opt" with opts userIdentity=json, cold, isolated, no-cql,
-// period=N, hot-period=N.
+// period=N, hot-period=N, ia-window=search|refuse|omit, time=event|delivery.
 func ParseCLSTopic(spec string) (string, CLSTopicOptions, error) {
 	id, rest, _ := strings.Cut(spec, ":")
 	var o CLSTopicOptions
@@ -81,8 +95,18 @@ func ParseCLSTopic(spec string) (string, CLSTopicOptions, error) {
 			_, err = fmt.Sscan(v, &o.Period)
 		case "hot-period":
 			_, err = fmt.Sscan(v, &o.HotPeriod)
+		case "time":
+			if v != "event" && v != "delivery" {
+				err = fmt.Errorf("time is event or delivery")
+			}
+			o.DeliveryTime = v == "delivery"
+		case "ia-window":
+			if v != "search" && v != "refuse" && v != "omit" {
+				err = fmt.Errorf("ia-window is search, refuse or omit")
+			}
+			o.IAWindow = strings.TrimPrefix(v, "search")
 		default:
-			err = fmt.Errorf("unknown option %q (userIdentity=json|flat, cold, isolated, no-cql, period=N, hot-period=N)", k)
+			err = fmt.Errorf("unknown option %q (userIdentity=json|flat, cold, isolated, no-cql, period=N, hot-period=N, ia-window=search|refuse|omit, time=event|delivery)", k)
 		}
 		if err != nil {
 			return "", o, fmt.Errorf("cls topic %q: %w", spec, err)
@@ -97,6 +121,9 @@ type clsTopic struct {
 	region string
 	track  simTrack
 	opts   CLSTopicOptions
+	// source is the account whose tracking set delivers here: this one,
+	// or another that names this account as its StorageAccountId.
+	source *tencentAPI
 
 	logsOnce sync.Once
 	logs     *clsLogs
@@ -160,6 +187,15 @@ type clsTopicExtend struct {
 // less four days (180), 90 days, kept forever.
 var clsPeriods = []struct{ period, hot int }{{365, 30}, {180, 0}, {90, 0}, {3640, 7}}
 
+// clsRegions are the regions the international DescribeTopics page lists
+// (cls.md §1); another is UnsupportedRegion.
+var clsRegions = map[string]bool{
+	"ap-bangkok": true, "ap-beijing": true, "ap-chengdu": true, "ap-chongqing": true, "ap-guangzhou": true,
+	"ap-hongkong": true, "ap-jakarta": true, "ap-mumbai": true, "ap-nanjing": true, "ap-seoul": true,
+	"ap-shanghai": true, "ap-shanghai-fsi": true, "ap-shenzhen-fsi": true, "ap-singapore": true, "ap-tokyo": true,
+	"eu-frankfurt": true, "na-ashburn": true, "na-siliconvalley": true, "sa-saopaulo": true,
+}
+
 // clsService is the CLS half: the topics and the search state.
 type clsService struct {
 	t *tencentAPI
@@ -167,7 +203,14 @@ type clsService struct {
 	once   sync.Once
 	topics []*clsTopic // in track order
 	byID   map[string]*clsTopic
-	gen    *clsGenerated
+
+	genOnce sync.Once
+	gen     *clsGenerated
+
+	// foreign are the accounts whose tracking sets may deliver to this
+	// one's topics (StorageAccountId): the account that serves this one
+	// as a member.
+	foreign []*tencentAPI
 
 	search clsSearchState
 }
@@ -175,6 +218,9 @@ type clsService struct {
 func registerCLS(t *tencentAPI) {
 	t.cls = &clsService{t: t}
 	t.cls.search.init()
+	for _, m := range t.srv.members {
+		m.srv.tencent.cls.foreign = append(m.srv.tencent.cls.foreign, t)
+	}
 	for _, a := range []struct {
 		name   string
 		handle func(*tencentCall) (any, *tencentError)
@@ -184,7 +230,7 @@ func registerCLS(t *tencentAPI) {
 		{"SearchLog", t.cls.searchLog},
 		{"DescribeLogHistogram", t.cls.describeLogHistogram},
 	} {
-		t.register("cls", a.name, tencentAction{version: "2020-10-16", regionRequired: true, handle: a.handle})
+		t.register("cls", a.name, tencentAction{version: "2020-10-16", regionRequired: true, regions: clsRegions, handle: a.handle})
 	}
 }
 
@@ -194,33 +240,50 @@ func (c *clsService) topicList() []*clsTopic {
 	c.once.Do(func() {
 		opts := c.t.srv.opts
 		c.byID = map[string]*clsTopic{}
-		if opts.CLS.Events > 0 {
-			days := opts.CLS.Days
-			if days <= 0 {
-				days = 180
-			}
-			c.gen = generateCLSEvents(opts.CLS.Events, days, c.t.srv.start)
-		}
 		k := 0
-		for _, raw := range c.t.trackSet() {
-			var tr simTrack
-			if json.Unmarshal(raw, &tr) != nil || tr.Storage == nil || tr.Storage.StorageType != "cls" {
-				continue
+		add := func(source *tencentAPI, own bool) {
+			for _, raw := range source.trackSet() {
+				var tr simTrack
+				if json.Unmarshal(raw, &tr) != nil || tr.Storage == nil || tr.Storage.StorageType != "cls" {
+					continue
+				}
+				a := tr.Storage.StorageAccountId
+				elsewhere := a != nil && *a != "" && *a != source.srv.opts.ownerUin
+				if own == elsewhere || !own && *a != opts.ownerUin {
+					continue
+				}
+				if c.byID[tr.Storage.StorageName] != nil {
+					continue // two tracking sets, one topic: the first defines it
+				}
+				top := &clsTopic{region: tr.Storage.StorageRegion, track: tr, opts: opts.CLS.Topics[tr.Storage.StorageName], source: source}
+				top.info = buildTopicInfo(tr, k, top.opts)
+				c.topics = append(c.topics, top)
+				c.byID[tr.Storage.StorageName] = top
+				k++
 			}
-			if a := tr.Storage.StorageAccountId; a != nil && *a != "" && *a != opts.ownerUin {
-				continue
-			}
-			if c.byID[tr.Storage.StorageName] != nil {
-				continue // two tracking sets, one topic: the first defines it
-			}
-			top := &clsTopic{region: tr.Storage.StorageRegion, track: tr, opts: opts.CLS.Topics[tr.Storage.StorageName]}
-			top.info = buildTopicInfo(tr, k, top.opts)
-			c.topics = append(c.topics, top)
-			c.byID[tr.Storage.StorageName] = top
-			k++
+		}
+		add(c.t, true)
+		for _, f := range c.foreign {
+			add(f, false)
 		}
 	})
 	return c.topics
+}
+
+// generated is the account's generated event stream (CLSOptions.Events),
+// nil when the deliveries are the DescribeEvents data set.
+func (c *clsService) generated() *clsGenerated {
+	c.genOnce.Do(func() {
+		o := c.t.srv.opts.CLS
+		if o.Events > 0 {
+			days := o.Days
+			if days <= 0 {
+				days = 180
+			}
+			c.gen = generateCLSEvents(o.Events, days, c.t.srv.start)
+		}
+	})
+	return c.gen
 }
 
 func buildTopicInfo(tr simTrack, k int, o CLSTopicOptions) clsTopicInfo {
@@ -287,17 +350,64 @@ func (c *clsService) topic(id, region string) (*clsTopic, *tencentError) {
 // logsOf returns a topic's logs, delivered on first use.
 func (c *clsService) logsOf(top *clsTopic) *clsLogs {
 	top.logsOnce.Do(func() {
-		owner := c.t.srv.opts.ownerUin
+		src := top.source
+		owner := src.srv.opts.ownerUin
 		switch {
 		case top.track.Status == 0:
 			top.logs = &clsLogs{classFields: func(uint32) []clsField { return nil }} // a disabled tracking set delivers nothing
-		case c.gen != nil:
-			top.logs = c.gen.logsFor(top.track, owner, top.opts.JSONUserIdentity)
+		case src.cls.generated() != nil:
+			top.logs = src.cls.generated().logsFor(top.track, owner, top.opts.JSONUserIdentity)
 		default:
-			top.logs = clsLogsFromEvents(c.t.cloudAuditEvents().events, top.track, top.opts.JSONUserIdentity)
+			top.logs = clsLogsFromEvents(src.cls.deliveredEvents(top.track), top.track, top.opts.JSONUserIdentity)
+		}
+		if top.opts.DeliveryTime {
+			top.logs.toDeliveryTime()
 		}
 	})
 	return top.logs
+}
+
+// deliveredEvents are the DescribeEvents events a tracking set of this
+// account delivers, newest first: the account's own, and, for a set that
+// follows every member of the organization (TrackForAllMembers 1), those
+// of the member accounts the simulator serves, whose documents name the
+// member in userIdentity.accountId.
+func (c *clsService) deliveredEvents(track simTrack) []TencentEvent {
+	events := c.t.cloudAuditEvents().events
+	d, ok := c.t.srv.CloudAuditTrack(track.TrackId)
+	if !ok || d.TrackForAllMembers == nil || *d.TrackForAllMembers != 1 || len(c.t.srv.members) == 0 {
+		return events
+	}
+	all := append([]TencentEvent(nil), events...)
+	uins := make([]string, 0, len(c.t.srv.members))
+	for uin := range c.t.srv.members {
+		uins = append(uins, uin)
+	}
+	sort.Strings(uins)
+	for _, uin := range uins {
+		all = append(all, c.t.srv.members[uin].srv.tencent.cloudAuditEvents().events...)
+	}
+	sort.SliceStable(all, func(a, b int) bool { return all[a].unix > all[b].unix })
+	return all
+}
+
+// CLSTopics describes the topics the simulator serves, in track order:
+// "id (region, tracking set name, N days)".
+func (s *Server) CLSTopics() []string {
+	var out []string
+	for _, top := range s.tencent.cls.topicList() {
+		out = append(out, fmt.Sprintf("%s (%s, %s, %d days)", top.info.TopicId, top.region, top.track.Name, top.info.Period))
+	}
+	return out
+}
+
+// PrepareCLS delivers every topic's logs now rather than on the first
+// search, so that a benchmark times searches, not the data set's making.
+func (s *Server) PrepareCLS() {
+	c := s.tencent.cls
+	for _, top := range c.topicList() {
+		c.logsOf(top)
+	}
 }
 
 // CLSTopicIDs lists the topic ids the simulator serves, in track order.
@@ -401,98 +511,15 @@ func topicMatches(info clsTopicInfo, filters []clsFilter, precise uint64) bool {
 	return true
 }
 
-// clsIndexKey is one key-value index entry (KeyValueInfo).
-type clsIndexKey struct {
-	Key   string       `json:"Key"`
-	Value clsValueInfo `json:"Value"`
-}
-
-type clsValueInfo struct {
-	Type      string `json:"Type"`
-	Tokenizer string `json:"Tokenizer"`
-	SqlFlag   bool   `json:"SqlFlag"`
-	ContainZH bool   `json:"ContainZH"`
-	Alias     string `json:"Alias"`
-}
-
-// clsIndexedKeys are the keys of a CloudAudit topic's key-value index,
-// with their types: an assumption (cls.md §11: which keys such a topic
-// indexes is undocumented). The JSON-string shape indexes userIdentity as
-// one text key (a parent and its child cannot both be keys).
-func clsIndexedKeys(jsonUserIdentity bool) []clsIndexKey {
-	text := []string{"actionType", "apiErrorCode", "apiErrorMessage", "camErrorCode", "errorMessage", "eventID", "eventName",
-		"eventRegion", "eventSource", "eventType", "eventVersion", "requestID", "requestParameters", "resourceId",
-		"resourceName", "resourceRegion", "resourceType", "sensitiveAction", "sourceIPAddress", "userAgent"}
-	if jsonUserIdentity {
-		text = append(text, "userIdentity")
-	} else {
-		text = append(text, "userIdentity.accountId", "userIdentity.principalId", "userIdentity.secretId", "userIdentity.type", "userIdentity.userName")
-	}
-	var out []clsIndexKey
-	for _, k := range text {
-		// Free text (messages, agents, parameters) has no statistics.
-		sql := k != "errorMessage" && k != "apiErrorMessage" && k != "userAgent" && k != "requestParameters"
-		out = append(out, clsIndexKey{Key: k, Value: clsValueInfo{Type: "text", Tokenizer: clsDefaultTokenizer, SqlFlag: sql}})
-	}
-	out = append(out, clsIndexKey{Key: "errorCode", Value: clsValueInfo{Type: "long", SqlFlag: true}},
-		clsIndexKey{Key: "eventTime", Value: clsValueInfo{Type: "long", SqlFlag: true}})
-	sort.Slice(out, func(a, b int) bool { return out[a].Key < out[b].Key })
-	return out
-}
-
-// indexTypes maps each indexed key to its type.
-func (top *clsTopic) indexTypes() map[string]string {
-	m := map[string]string{}
-	for _, k := range clsIndexedKeys(top.opts.JSONUserIdentity) {
-		m[k.Key] = k.Value.Type
-	}
-	return m
-}
-
-func (c *clsService) describeIndex(call *tencentCall) (any, *tencentError) {
-	p := call.params
-	if err := p.only("TopicId"); err != nil {
-		return nil, err
-	}
-	var id string
-	if _, err := p.get("TopicId", &id, true); err != nil {
-		return nil, err
-	}
-	top, err := c.topic(id, call.region)
-	if err != nil {
-		return nil, err
-	}
-	type caseTokens struct {
-		CaseSensitive bool   `json:"CaseSensitive"`
-		Tokenizer     string `json:"Tokenizer"`
-		ContainZH     bool   `json:"ContainZH"`
-	}
-	type keyValues struct {
-		CaseSensitive bool          `json:"CaseSensitive"`
-		KeyValues     []clsIndexKey `json:"KeyValues"`
-	}
-	rule := struct {
-		FullText     *caseTokens `json:"FullText"`
-		KeyValue     *keyValues  `json:"KeyValue"`
-		Tag          *keyValues  `json:"Tag"`
-		DynamicIndex *struct {
-			Status bool `json:"Status"`
-		} `json:"DynamicIndex"`
-	}{
-		FullText: &caseTokens{Tokenizer: clsDefaultTokenizer},
-		KeyValue: &keyValues{KeyValues: clsIndexedKeys(top.opts.JSONUserIdentity)},
-	}
-	metadata := uint64(0)
-	return map[string]any{
-		"TopicId": id, "Status": true, "Rule": rule, "ModifyTime": top.info.CreateTime,
-		"IncludeInternalFields": false, "MetadataFlag": metadata, "CoverageField": "",
-	}, nil
-}
-
-// CLSLog is one log of a topic as SearchLog serves it.
+// CLSLog is one log of a topic as SearchLog serves it (a LogInfo).
 type CLSLog struct {
-	Time    int64 // Unix ms
-	LogJson string
+	Time               int64 // Unix ms
+	TopicId, TopicName string
+	PkgId, PkgLogId    string
+	LogJson            string
+	Source, FileName   string // "" for CloudAudit's deliveries
+	HostName, RawLog   string // ""
+	IndexStatus        string // ""
 }
 
 // CLSLogCount is how many logs a topic holds, before retention and
@@ -519,7 +546,8 @@ func (s *Server) CLSLogs(topicID string) []CLSLog {
 	logs := c.logsOf(top)
 	out := make([]CLSLog, logs.len())
 	for i := range out {
-		out[i] = CLSLog{Time: logs.times[i], LogJson: logs.logJSON(i)}
+		li := logInfo(top, logs, i)
+		out[i] = CLSLog{Time: li.Time, TopicId: li.TopicId, TopicName: li.TopicName, PkgId: li.PkgId, PkgLogId: li.PkgLogId, LogJson: li.LogJson}
 	}
 	return out
 }
