@@ -175,6 +175,8 @@ func TestAccCLSSim_faults(t *testing.T) {
 		"cold, key-value":          {opts: cloudsim.CLSTopicOptions{Cold: true}, query: "eventName:DeleteUser", complete: false},
 		"cold, full text":          {opts: cloudsim.CLSTopicOptions{Cold: true}, query: "DeleteUser", complete: true},
 		"past hot_period":          {opts: cloudsim.CLSTopicOptions{HotPeriod: 7}, query: "eventName:DeleteUser", complete: false},
+		"past hot_period, omitted": {opts: cloudsim.CLSTopicOptions{HotPeriod: 7, IAWindow: "omit"}, query: "eventName:DeleteUser", complete: false},
+		"past hot_period, refused": {opts: cloudsim.CLSTopicOptions{HotPeriod: 7, IAWindow: "refuse"}, query: "eventName:DeleteUser", complete: false},
 		"isolated topic":           {opts: cloudsim.CLSTopicOptions{Isolated: true}, query: "*", err: `(?s)topic_id.*FailedOperation\.TopicIsolated.*RequestId`},
 		"CQL not enabled":          {opts: cloudsim.CLSTopicOptions{NoCQL: true}, query: "*", err: `(?s)query.*OperationDenied\.NewSyntaxNotSupported`},
 		"syntax error":             {query: "*Delete", err: `(?s)query.*FailedOperation\.SyntaxError`},
@@ -194,6 +196,35 @@ func TestAccCLSSim_faults(t *testing.T) {
 			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: []resource.TestStep{st}})
 		})
 	}
+}
+
+// A histogram whose edge buckets count logs outside the window disagrees
+// with the read: not complete, both numbers named.
+func TestAccCLSSim_histogramWholeEdgesIsIncomplete(t *testing.T) {
+	// 20,000 events over 180 days, one every 13 minutes; a window of 30
+	// days ending 40 days ago has buckets of 3.6 hours, and its edge
+	// buckets reach hours outside it.
+	sim := startSim(t, cloudsim.Options{Tracks: 29, CLS: cloudsim.CLSOptions{Events: 20_000, Days: 180, HistogramWholeEdges: true}})
+	to := time.Now().Add(-40*24*time.Hour).Unix() + 1_234
+	from := to - 30*24*3600
+	var served []cloudsim.CLSLog
+	for _, l := range sim.CLSLogs(clsSimTopic) {
+		if l.Time >= from*1000 && l.Time < to*1000 {
+			served = append(served, l)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: clsSimSearch(sim, fmt.Sprintf("query = \"*\"\nfrom = %d\nto = %d", from, to)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				clsSearchCheck(tfjsonpath.New("logs"), knownvalue.ListSizeExact(len(served))),
+				clsSearchCheck(tfjsonpath.New("evidence").AtMapKey("complete"), knownvalue.Bool(false)),
+				clsSearchCheck(tfjsonpath.New("search_evidence").AtMapKey("incomplete_because"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringRegexp(regexp.MustCompile(fmt.Sprintf(`with %d logs .* counts \d+ `, len(served))))})),
+			},
+		}},
+	})
 }
 
 // Logs arriving late (delivery lag) under a window ending now: the read is
