@@ -307,7 +307,7 @@ func (d *clsSearchDataSource) finish(ctx context.Context, m *clsSearchModel, tar
 	ev.narrow("query", q != "*" && q != "")
 	ev.narrow("next_token", !m.NextToken.IsNull())
 	ev.narrow("max_items", maxItems > 0)
-	ev.identify(ctx, target.client, client.CLSService)
+	ev.identify(ctx, target, client.CLSService)
 	computed := map[string]tftypes.Value{
 		evidenceAttrName:  ev.value(),
 		"search_evidence": se.value(),

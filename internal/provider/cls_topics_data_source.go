@@ -229,7 +229,7 @@ func (d *clsTopicsDataSource) readTopics(ctx context.Context, m *clsTopicsModel,
 	ev := evidence{complete: true, records: len(elems), region: target.region}
 	ev.narrow("filters", len(m.Filters) > 0)
 	ev.narrow("biz_type", !m.BizType.IsNull())
-	ev.identify(ctx, c, client.CLSService)
+	ev.identify(ctx, target, client.CLSService)
 	computed := map[string]tftypes.Value{
 		evidenceAttrName: ev.value(),
 		"region":         tfString(target.region),
