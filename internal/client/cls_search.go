@@ -157,15 +157,25 @@ type clsSlotKey struct {
 }
 
 func (c *TencentClient) searchLog(ctx context.Context, region string, req SearchLogRequest) (*SearchLogResponse, int, error) {
-	v, _ := clsTopicSlots.LoadOrStore(clsSlotKey{c.pace, region + "/" + req.TopicId}, make(chan struct{}, clsConcurrentSearches))
+	release, err := c.clsTopicSlot(ctx, region, req.TopicId)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer release()
+	return callTencentCounted[SearchLogResponse](ctx, c, clsCall(region, "SearchLog"), req)
+}
+
+// clsTopicSlot waits for one of the topic's concurrent-search slots (raw
+// searches and analyses share them, as the API counts them together).
+func (c *TencentClient) clsTopicSlot(ctx context.Context, region, topicID string) (release func(), err error) {
+	v, _ := clsTopicSlots.LoadOrStore(clsSlotKey{c.pace, region + "/" + topicID}, make(chan struct{}, clsConcurrentSearches))
 	slots := v.(chan struct{}) //nolint:forcetypeassert // only channels are stored
 	select {
 	case slots <- struct{}{}:
 	case <-ctx.Done():
-		return nil, 0, ctx.Err()
+		return nil, ctx.Err()
 	}
-	defer func() { <-slots }()
-	return callTencentCounted[SearchLogResponse](ctx, c, clsCall(region, "SearchLog"), req)
+	return func() { <-slots }, nil
 }
 
 // CLSSearchQuery is one raw search of a topic.
