@@ -326,6 +326,7 @@ func (p *auditlogProvider) DataSources(_ context.Context) []func() datasource.Da
 		NewUCloudProjectsDataSource,
 		NewCLSTopicsDataSource,
 		NewCLSSearchDataSource,
+		NewCLSAnalysisDataSource,
 	}
 }
 
