@@ -135,3 +135,14 @@ func TestSamplingRateMustBeExact(t *testing.T) {
 		}
 	}
 }
+
+// The names an analysis reads, for the sql_flag check: fields bare or
+// quoted, not keywords, functions, numbers, strings or the aliases it
+// defines.
+func TestAnalysisSQLNames(t *testing.T) {
+	got := AnalysisSQLNames(`SELECT "userIdentity.userName" AS user, eventName, count(*) AS n WHERE errorCode = 0 AND sourceIPAddress LIKE '10.%' GROUP BY user, eventName ORDER BY n DESC`)
+	want := []string{"userIdentity.userName", "eventName", "errorCode", "sourceIPAddress"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("names %q, want %q", got, want)
+	}
+}

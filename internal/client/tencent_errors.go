@@ -53,6 +53,9 @@ func (e *TencentError) Retryable() bool {
 	case "RequestLimitExceeded", "InternalError", "ResourceUnavailable":
 		return true
 	}
+	if e.Service == CLSService && clsRetryableCodes[e.Code] {
+		return true
+	}
 	switch e.Code {
 	case "ClientError.NetworkError":
 		return true

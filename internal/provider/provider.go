@@ -324,6 +324,9 @@ func (p *auditlogProvider) DataSources(_ context.Context) []func() datasource.Da
 		NewCloudAuditTrackDataSource,
 		NewOrganizationMembersDataSource,
 		NewUCloudProjectsDataSource,
+		NewCLSTopicsDataSource,
+		NewCLSSearchDataSource,
+		NewCLSAnalysisDataSource,
 	}
 }
 

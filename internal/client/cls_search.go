@@ -1,0 +1,506 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+const (
+	// CLSQuerySyntaxCQL is QuerySyntax (and DescribeLogHistogram's
+	// SyntaxRule) for CQL. Both are always sent: the deprecated Query and
+	// SyntaxRule, and the histogram, default to Lucene, where a space means
+	// OR.
+	CLSQuerySyntaxCQL = 1
+
+	// CLSMaxSearchPage is SearchLog's documented maximum Limit.
+	CLSMaxSearchPage = 1000
+	// CLSContextRowCap is how many rows one Context walk may return in
+	// total (10,000, documented).
+	CLSContextRowCap = 10_000
+	// CLSMaxHistogramBuckets is the documented maximum of
+	// (To - From) / Interval.
+	CLSMaxHistogramBuckets = 200
+	// CLSDeliveryLag is how far in the past a window must end for late
+	// deliveries not to move rows under Offset: CloudAudit delivers every
+	// 5 to 10 minutes, so 15.
+	CLSDeliveryLag = 15 * time.Minute
+	// clsConcurrentSearches is the documented number of searches one topic
+	// runs at once (LimitExceeded.LogSearch beyond).
+	clsConcurrentSearches = 15
+	// maxCLSContextRestarts bounds the restarts of a Context walk whose
+	// cursor expired (FailedOperation.InvalidContext).
+	maxCLSContextRestarts = 3
+	// maxCLSSearchPages stops a walk that never ends.
+	maxCLSSearchPages = 1_000_000
+)
+
+// clsRetryableCodes are the CLS error codes a repeat may cure (reference
+// cls.md section 10): too many searches on the topic, a busy or failing
+// search engine, timeouts, the tag service throttled. InternalError.* is
+// retried for every service already.
+var clsRetryableCodes = map[string]bool{
+	"LimitExceeded.LogSearch":       true,
+	"FailedOperation.SearchTimeout": true,
+	"FailedOperation.Timeout":       true,
+	"FailedOperation.TagQpsLimit":   true,
+}
+
+// SearchLogRequest is the request of SearchLog (2020-10-16), raw search of
+// one topic. QueryString and QuerySyntax are always sent; the deprecated
+// Query and SyntaxRule never.
+type SearchLogRequest struct {
+	TopicId     string  `json:"TopicId"`
+	From        int64   `json:"From"`
+	To          int64   `json:"To"`
+	QueryString string  `json:"QueryString"`
+	QuerySyntax uint64  `json:"QuerySyntax"`
+	Sort        string  `json:"Sort"`
+	Limit       int64   `json:"Limit"`
+	Offset      *uint64 `json:"Offset,omitempty"`
+	Context     *string `json:"Context,omitempty"`
+}
+
+// SearchLogResponse is one page of a raw search.
+type SearchLogResponse struct {
+	ResponseMeta
+	Context  *string      `json:"Context"`
+	ListOver *bool        `json:"ListOver"`
+	Analysis *bool        `json:"Analysis"`
+	Results  []CLSLogInfo `json:"Results"`
+}
+
+// Results may be null (an empty page), but ListOver must be there.
+func (*SearchLogResponse) promised() ([]string, bool) { return []string{"ListOver"}, false }
+
+// CLSLogInfo is the API's LogInfo, one raw log.
+type CLSLogInfo struct {
+	Time        *int64             `json:"Time"`
+	TopicId     *string            `json:"TopicId"`
+	TopicName   *string            `json:"TopicName"`
+	Source      *string            `json:"Source"`
+	FileName    *string            `json:"FileName"`
+	PkgId       *string            `json:"PkgId"`
+	PkgLogId    *string            `json:"PkgLogId"`
+	HighLights  []CLSHighLightItem `json:"HighLights"`
+	LogJson     *string            `json:"LogJson"`
+	HostName    *string            `json:"HostName"`
+	RawLog      *string            `json:"RawLog"`
+	IndexStatus *string            `json:"IndexStatus"`
+}
+
+// CLSHighLightItem is one highlighted key.
+type CLSHighLightItem struct {
+	Key    *string  `json:"Key"`
+	Values []string `json:"Values"`
+}
+
+// DescribeLogHistogramRequest is the request of DescribeLogHistogram.
+type DescribeLogHistogramRequest struct {
+	TopicId    string `json:"TopicId"`
+	From       int64  `json:"From"`
+	To         int64  `json:"To"`
+	Query      string `json:"Query"`
+	Interval   int64  `json:"Interval"`
+	SyntaxRule uint64 `json:"SyntaxRule"`
+}
+
+// DescribeLogHistogramResponse is the histogram of a query.
+type DescribeLogHistogramResponse struct {
+	ResponseMeta
+	Interval       *int64             `json:"Interval"`
+	TotalCount     *int64             `json:"TotalCount"`
+	HistogramInfos []CLSHistogramInfo `json:"HistogramInfos"`
+}
+
+func (*DescribeLogHistogramResponse) promised() ([]string, bool) {
+	return []string{"TotalCount"}, false
+}
+
+// CLSHistogramInfo is one bucket.
+type CLSHistogramInfo struct {
+	BTime *int64 `json:"BTime"`
+	Count *int64 `json:"Count"`
+}
+
+func clsCall(region, action string) tencentOp {
+	return tencentOp{Service: CLSService, Version: CLSVersion, Action: action, Region: region}
+}
+
+// DescribeCLSHistogram counts the logs of query (CQL) in [from, to] (ms),
+// with buckets of an interval that keeps within the documented 200.
+func (c *TencentClient) DescribeCLSHistogram(ctx context.Context, region, topicID, query string, from, to int64) (*DescribeLogHistogramResponse, error) {
+	interval := max((to-from+CLSMaxHistogramBuckets-1)/CLSMaxHistogramBuckets, 1)
+	resp, err := callTencent[DescribeLogHistogramResponse](ctx, c, clsCall(region, "DescribeLogHistogram"), DescribeLogHistogramRequest{
+		TopicId: topicID, From: from, To: to, Query: query, Interval: interval, SyntaxRule: CLSQuerySyntaxCQL,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if *resp.TotalCount < 0 {
+		return nil, fmt.Errorf("tencentcloud DescribeLogHistogram: TotalCount %d is negative (RequestId: %s)", *resp.TotalCount, requestIDOrNone(resp.RequestId))
+	}
+	return resp, nil
+}
+
+// clsTopicSlots bounds the searches of one topic in flight across a
+// provider instance (keyed by its pacer, which every client of the instance
+// shares) to the documented 15.
+var clsTopicSlots sync.Map // clsSlotKey -> chan struct{}
+
+type clsSlotKey struct {
+	pace  *pacer
+	topic string
+}
+
+func (c *TencentClient) searchLog(ctx context.Context, region string, req SearchLogRequest) (*SearchLogResponse, int, error) {
+	release, err := c.clsTopicSlot(ctx, region, req.TopicId)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer release()
+	return callTencentCounted[SearchLogResponse](ctx, c, clsCall(region, "SearchLog"), req)
+}
+
+// clsTopicSlot waits for one of the topic's concurrent-search slots (raw
+// searches and analyses share them, as the API counts them together).
+func (c *TencentClient) clsTopicSlot(ctx context.Context, region, topicID string) (release func(), err error) {
+	v, _ := clsTopicSlots.LoadOrStore(clsSlotKey{c.pace, region + "/" + topicID}, make(chan struct{}, clsConcurrentSearches))
+	slots := v.(chan struct{}) //nolint:forcetypeassert // only channels are stored
+	select {
+	case slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return func() { <-slots }, nil
+}
+
+// CLSSearchQuery is one raw search of a topic.
+type CLSSearchQuery struct {
+	Region  string
+	TopicID string
+	// Query is the CQL search condition ("" or "*" for every log); it must
+	// not hold an SQL part.
+	Query string
+	// From and To are the window in Unix milliseconds, both sent as given.
+	From, To int64
+	// Sort is "asc" or "desc" (by log time).
+	Sort string
+	// StartOffset is where the read starts (a ResumeOffset of an earlier
+	// read of the same query); 0 for the first log.
+	StartOffset uint64
+	// MaxItems stops the read after this many logs; 0 reads them all.
+	MaxItems int
+	// MaxTotal fails a read without MaxItems whose histogram total exceeds
+	// it, before any page is read; 0 is no cap.
+	MaxTotal int64
+	// PageSize is the Limit asked for; 0 is the documented maximum.
+	PageSize int64
+	// OnPage, when set, receives each page's logs instead of the result.
+	OnPage func(logs []CLSLogInfo)
+}
+
+// CLSSearchResult is what SearchCLSLogs read.
+type CLSSearchResult struct {
+	Logs []CLSLogInfo
+	// Records counts the logs read.
+	Records int
+	// HistogramTotal is DescribeLogHistogram's TotalCount for the same
+	// query and window: the independent count the read is compared with.
+	HistogramTotal int64
+	// ListOver: the walk reached the end of the query's logs.
+	ListOver bool
+	// ResumeOffset, when the read stopped at MaxItems before the end,
+	// continues it exactly (an Offset, never a Context, which expires).
+	ResumeOffset *uint64
+	// Paging is "offset", or "histogram_slices" where Offset was refused.
+	Paging string
+	// Pages counts the SearchLog calls that succeeded, Retries the repeated
+	// attempts, Restarts the Context walks started again.
+	Pages, Retries, Restarts int
+	// SmallestLimit is the smallest Limit a LimitExceeded.SearchResultTooLarge
+	// led to, or 0.
+	SmallestLimit int64
+}
+
+// CLSTotalTooLargeError is a read without MaxItems whose histogram total
+// exceeds the cap.
+type CLSTotalTooLargeError struct {
+	Total, Cap int64
+	RequestID  string
+}
+
+func (e *CLSTotalTooLargeError) Error() string {
+	return fmt.Sprintf("the query matches %d logs (DescribeLogHistogram TotalCount, RequestId: %s), more than the %d a read without max_items may return; "+
+		"set max_items and continue with resume_token, or narrow the window or the query", e.Total, requestIDOrNone(e.RequestID), e.Cap)
+}
+
+// SearchCLSLogs reads the raw logs of one query: first the histogram's
+// total, then SearchLog pages by Offset (no row cap, unlike Context) with
+// identical parameters but the Offset. Where the API refuses Offset, the
+// window is cut into slices of at most 10,000 logs by the histogram and
+// each slice is walked by Context (restarted when the cursor expires).
+// A result too large for one answer is asked for again with half the Limit.
+// The caller compares Records with HistogramTotal: this reads, it does not
+// judge.
+func (c *TencentClient) SearchCLSLogs(ctx context.Context, q CLSSearchQuery) (*CLSSearchResult, error) {
+	hist, err := c.DescribeCLSHistogram(ctx, q.Region, q.TopicID, q.Query, q.From, q.To)
+	if err != nil {
+		return nil, fmt.Errorf("counting the query's logs: %w", err)
+	}
+	res := &CLSSearchResult{HistogramTotal: *hist.TotalCount, Paging: "offset"}
+	if q.MaxItems == 0 && q.MaxTotal > 0 && res.HistogramTotal > q.MaxTotal {
+		return res, &CLSTotalTooLargeError{Total: res.HistogramTotal, Cap: q.MaxTotal, RequestID: hist.RequestId}
+	}
+	limit := q.PageSize
+	if limit <= 0 || limit > CLSMaxSearchPage {
+		limit = CLSMaxSearchPage
+	}
+	w := &clsWalk{c: c, q: q, res: res, limit: limit}
+	err = w.byOffset(ctx)
+	var refused *offsetRefusedError
+	if errors.As(err, &refused) && q.StartOffset == 0 && res.Records == 0 {
+		res.Paging = "histogram_slices"
+		c.log.Warn(ctx, "SearchLog refused Offset: reading the window in histogram slices by Context", map[string]any{"topic_id": q.TopicID, "error": refused.Error()})
+		return res, w.bySlices(ctx, hist)
+	}
+	return res, err
+}
+
+// clsWalk is one read in progress.
+type clsWalk struct {
+	c     *TencentClient
+	q     CLSSearchQuery
+	res   *CLSSearchResult
+	limit int64
+}
+
+type offsetRefusedError struct{ err error }
+
+func (e *offsetRefusedError) Error() string { return e.err.Error() }
+func (e *offsetRefusedError) Unwrap() error { return e.err }
+
+// offsetRefused reports whether err is the API refusing the Offset
+// parameter itself, which older deployments may do (the API lists no code
+// for it): an InvalidParameter or UnsupportedOperation naming Offset.
+func offsetRefused(err error) bool {
+	var te *TencentError
+	if !errors.As(err, &te) {
+		return false
+	}
+	kind, _, _ := strings.Cut(te.Code, ".")
+	return (kind == "InvalidParameter" || kind == "UnsupportedOperation" || kind == "InvalidParameterValue") && strings.Contains(te.Message, "Offset")
+}
+
+// page sends one SearchLog call, halving the Limit while the answer is too
+// large, and counts it.
+func (w *clsWalk) page(ctx context.Context, req SearchLogRequest, seq int) (*SearchLogResponse, error) {
+	for {
+		req.Limit = w.limit
+		resp, attempts, err := w.c.searchLog(ctx, w.q.Region, req)
+		w.res.Retries += max(attempts-1, 0)
+		var te *TencentError
+		if errors.As(err, &te) && te.Code == "LimitExceeded.SearchResultTooLarge" && w.limit > 1 {
+			w.limit /= 2
+			w.res.SmallestLimit = w.limit
+			w.c.log.Warn(ctx, "SearchLog answer too large: asking again with a smaller Limit", map[string]any{"topic_id": w.q.TopicID, "limit": w.limit})
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading page %d of CLS topic %s: %w", seq, w.q.TopicID, err)
+		}
+		w.res.Pages++
+		if resp.Analysis != nil && *resp.Analysis {
+			return nil, fmt.Errorf("tencentcloud SearchLog: page %d is an SQL result (Analysis is true, RequestId: %s), not raw logs", seq, requestIDOrNone(resp.RequestId))
+		}
+		if int64(len(resp.Results)) > req.Limit {
+			return nil, fmt.Errorf("tencentcloud SearchLog: page %d held %d logs, more than the %d asked for (RequestId: %s)", seq, len(resp.Results), req.Limit, requestIDOrNone(resp.RequestId))
+		}
+		pageRead(ctx, seq, len(resp.Results), &w.res.HistogramTotal, attempts)
+		return resp, nil
+	}
+}
+
+// keep hands a page's logs on, up to MaxItems, and reports whether the read
+// is full.
+func (w *clsWalk) keep(logs []CLSLogInfo) (full, cut bool) {
+	if w.q.MaxItems > 0 && w.res.Records+len(logs) > w.q.MaxItems {
+		logs, cut = logs[:w.q.MaxItems-w.res.Records], true
+	}
+	w.res.Records += len(logs)
+	if w.q.OnPage != nil {
+		w.q.OnPage(logs)
+	} else {
+		w.res.Logs = append(w.res.Logs, logs...)
+	}
+	return w.q.MaxItems > 0 && w.res.Records >= w.q.MaxItems, cut
+}
+
+func (w *clsWalk) request(from, to int64) SearchLogRequest {
+	return SearchLogRequest{TopicId: w.q.TopicID, From: from, To: to, QueryString: w.q.Query, QuerySyntax: CLSQuerySyntaxCQL, Sort: w.q.Sort}
+}
+
+// byOffset walks the window by Offset until a page ends the list.
+func (w *clsWalk) byOffset(ctx context.Context) error {
+	offset := w.q.StartOffset
+	for seq := 1; ; seq++ {
+		if seq > maxCLSSearchPages {
+			return fmt.Errorf("tencentcloud SearchLog: stopped after %d pages without the end of the list; the read is incomplete", maxCLSSearchPages)
+		}
+		req := w.request(w.q.From, w.q.To)
+		o := offset
+		req.Offset = &o
+		resp, err := w.page(ctx, req, seq)
+		if err != nil {
+			if offset > 0 || !offsetRefused(err) {
+				return err
+			}
+			return &offsetRefusedError{err}
+		}
+		n := uint64(len(resp.Results))
+		full, cut := w.keep(resp.Results)
+		offset += n
+		// The end: the API says so, or a page shorter than asked.
+		over := *resp.ListOver || int64(n) < w.limit
+		if full {
+			w.res.ListOver = over && !cut
+			if !w.res.ListOver && !cut {
+				next := offset
+				w.res.ResumeOffset = &next
+			}
+			return nil
+		}
+		if over {
+			w.res.ListOver = true
+			return nil
+		}
+	}
+}
+
+// clsSlice is a part of the window with the histogram's count of it.
+type clsSlice struct {
+	from, to int64
+	count    int64
+}
+
+// slices cuts [from, to] along the histogram's buckets into slices of at
+// most CLSContextRowCap logs. A bucket over the cap is counted again with
+// finer buckets.
+func (w *clsWalk) slices(ctx context.Context, hist *DescribeLogHistogramResponse, from, to int64, depth int) ([]clsSlice, error) {
+	interval := int64(0)
+	if hist.Interval != nil {
+		interval = *hist.Interval
+	}
+	if interval <= 0 {
+		return nil, fmt.Errorf("tencentcloud DescribeLogHistogram: no Interval in the answer (RequestId: %s), so the window cannot be sliced", requestIDOrNone(hist.RequestId))
+	}
+	var out []clsSlice
+	cur := clsSlice{from: from, to: from - 1}
+	flush := func() {
+		if cur.to >= cur.from {
+			out = append(out, cur)
+		}
+	}
+	for _, b := range hist.HistogramInfos {
+		if b.BTime == nil || b.Count == nil {
+			return nil, fmt.Errorf("tencentcloud DescribeLogHistogram: a bucket without BTime or Count (RequestId: %s)", requestIDOrNone(hist.RequestId))
+		}
+		bFrom, bTo := max(*b.BTime, from), min(*b.BTime+interval-1, to)
+		if bTo < bFrom {
+			continue
+		}
+		if *b.Count > CLSContextRowCap {
+			flush()
+			if interval == 1 || depth > 8 {
+				return nil, fmt.Errorf("tencentcloud SearchLog: %d logs at %d ms, more than one Context walk returns (%d), and Offset is refused", *b.Count, *b.BTime, CLSContextRowCap)
+			}
+			sub, err := w.c.DescribeCLSHistogram(ctx, w.q.Region, w.q.TopicID, w.q.Query, bFrom, bTo)
+			if err != nil {
+				return nil, err
+			}
+			inner, err := w.slices(ctx, sub, bFrom, bTo, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, inner...)
+			cur = clsSlice{from: bTo + 1, to: bTo}
+			continue
+		}
+		if cur.count+*b.Count > CLSContextRowCap {
+			flush()
+			cur = clsSlice{from: bFrom, to: bFrom - 1}
+		}
+		cur.to, cur.count = bTo, cur.count+*b.Count
+	}
+	flush()
+	return out, nil
+}
+
+// bySlices reads the window slice by slice, each by Context.
+func (w *clsWalk) bySlices(ctx context.Context, hist *DescribeLogHistogramResponse) error {
+	slices, err := w.slices(ctx, hist, w.q.From, w.q.To, 0)
+	if err != nil {
+		return err
+	}
+	if w.q.Sort == "desc" {
+		for i, j := 0, len(slices)-1; i < j; i, j = i+1, j-1 {
+			slices[i], slices[j] = slices[j], slices[i]
+		}
+	}
+	seq := 0
+	for _, s := range slices {
+		if s.count == 0 {
+			continue
+		}
+		full, err := w.sliceByContext(ctx, s, &seq)
+		if err != nil || full {
+			return err
+		}
+	}
+	w.res.ListOver = true
+	return nil
+}
+
+// sliceByContext walks one slice by Context, starting again when the
+// cursor expires, and reports whether MaxItems was reached.
+func (w *clsWalk) sliceByContext(ctx context.Context, s clsSlice, seq *int) (bool, error) {
+	var kept []CLSLogInfo
+	for restart := 0; ; restart++ {
+		kept = kept[:0]
+		req := w.request(s.from, s.to)
+		invalid := false
+		for rows := 0; ; {
+			*seq++
+			resp, err := w.page(ctx, req, *seq)
+			var te *TencentError
+			if errors.As(err, &te) && te.Code == "FailedOperation.InvalidContext" && restart < maxCLSContextRestarts {
+				invalid = true
+				break
+			}
+			if err != nil {
+				return false, err
+			}
+			kept = append(kept, resp.Results...)
+			rows += len(resp.Results)
+			if *resp.ListOver || len(resp.Results) == 0 || rows >= CLSContextRowCap {
+				break
+			}
+			if resp.Context == nil || *resp.Context == "" {
+				return false, fmt.Errorf("tencentcloud SearchLog: page %d is not the last (ListOver is false) but carries no Context (RequestId: %s)", *seq, requestIDOrNone(resp.RequestId))
+			}
+			req.Context = resp.Context
+		}
+		if !invalid {
+			break
+		}
+		w.res.Restarts++
+		w.c.log.Warn(ctx, "SearchLog cursor expired: reading the slice again from its start", map[string]any{"topic_id": w.q.TopicID, "from": s.from, "to": s.to})
+	}
+	// A slice is handed on only once read whole, so a restart never
+	// delivers a log twice.
+	full, _ := w.keep(kept)
+	return full, nil
+}
