@@ -87,8 +87,8 @@ func TestEvidenceOnEveryDataSource(t *testing.T) {
 			t.Errorf("%s's description does not say which arguments narrow its evidence (**Evidence.**)", meta.TypeName)
 		}
 	}
-	if seen != 7 {
-		t.Errorf("the provider has %d data sources, want 7", seen)
+	if seen != 10 {
+		t.Errorf("the provider has %d data sources, want 10", seen)
 	}
 }
 
