@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -155,14 +154,7 @@ func (d *clsAnalysisDataSource) ValidateConfig(ctx context.Context, req datasour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if known(m.From) && known(m.To) && m.To.ValueInt64() <= m.From.ValueInt64() {
-		resp.Diagnostics.AddAttributeError(path.Root("to"), "Invalid time window",
-			fmt.Sprintf("Attribute to (%d, %s) must be after from (%d, %s).", m.To.ValueInt64(), unixUTC(m.To.ValueInt64()), m.From.ValueInt64(), unixUTC(m.From.ValueInt64())))
-	}
-	if known(m.To) && m.To.ValueInt64() > time.Now().Add(5*time.Minute).Unix() {
-		resp.Diagnostics.AddAttributeError(path.Root("to"), "Time in the future",
-			fmt.Sprintf("Attribute to (%d, %s) is in the future: check the expression, or its unit (seconds).", m.To.ValueInt64(), unixUTC(m.To.ValueInt64())))
-	}
+	validateCLSWindow(m.From, m.To, &resp.Diagnostics)
 }
 
 func (d *clsAnalysisDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -231,11 +223,7 @@ func (d *clsAnalysisDataSource) readAnalysis(ctx context.Context, m *clsAnalysis
 		ae.incomplete = append(ae.incomplete, msg)
 		diags.AddAttributeWarning(path.Root("max_rows"), "CLS analysis cut at max_rows", msg)
 	}
-	if lag := time.Now().Add(-client.CLSDeliveryLag).Unix(); to > lag {
-		msg := fmt.Sprintf("The window ends at %s, under 15 minutes ago: CloudAudit delivers every 5 to 10 minutes, so logs may still arrive.", unixUTC(to))
-		ae.incomplete = append(ae.incomplete, msg)
-		diags.AddAttributeWarning(path.Root("to"), "CLS window too recent", msg)
-	}
+	ae.incomplete = append(ae.incomplete, clsRecentWindow(to, &diags)...)
 	cols := make([]tftypes.Value, len(res.Columns))
 	for i, col := range res.Columns {
 		cols[i] = tftypes.NewValue(clsColumnTFType, map[string]tftypes.Value{"name": tfString(col.Name), "type": tfString(col.Type)})

@@ -184,14 +184,7 @@ func (d *clsSearchDataSource) ValidateConfig(ctx context.Context, req datasource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if known(m.From) && known(m.To) && m.To.ValueInt64() <= m.From.ValueInt64() {
-		resp.Diagnostics.AddAttributeError(path.Root("to"), "Invalid time window",
-			fmt.Sprintf("Attribute to (%d, %s) must be after from (%d, %s).", m.To.ValueInt64(), unixUTC(m.To.ValueInt64()), m.From.ValueInt64(), unixUTC(m.From.ValueInt64())))
-	}
-	if known(m.To) && m.To.ValueInt64() > time.Now().Add(5*time.Minute).Unix() {
-		resp.Diagnostics.AddAttributeError(path.Root("to"), "Time in the future",
-			fmt.Sprintf("Attribute to (%d, %s) is in the future: check the expression, or its unit (seconds).", m.To.ValueInt64(), unixUTC(m.To.ValueInt64())))
-	}
+	validateCLSWindow(m.From, m.To, &resp.Diagnostics)
 	if !m.MemberAccountField.IsNull() && !m.DecodeCloudAudit.ValueBool() && !m.DecodeCloudAudit.IsUnknown() {
 		resp.Diagnostics.AddAttributeError(path.Root("member_account_field"), "member_account_field without decode_cloudaudit",
 			"Attribute member_account_field is read from decoded CloudAudit events: set decode_cloudaudit = true.")
@@ -199,6 +192,31 @@ func (d *clsSearchDataSource) ValidateConfig(ctx context.Context, req datasource
 }
 
 func known(v types.Int64) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// validateCLSWindow checks a CLS read's window at plan time: to after
+// from, and not in the future.
+func validateCLSWindow(from, to types.Int64, diags *diag.Diagnostics) {
+	if known(from) && known(to) && to.ValueInt64() <= from.ValueInt64() {
+		diags.AddAttributeError(path.Root("to"), "Invalid time window",
+			fmt.Sprintf("Attribute to (%d, %s) must be after from (%d, %s).", to.ValueInt64(), unixUTC(to.ValueInt64()), from.ValueInt64(), unixUTC(from.ValueInt64())))
+	}
+	if known(to) && to.ValueInt64() > time.Now().Add(5*time.Minute).Unix() {
+		diags.AddAttributeError(path.Root("to"), "Time in the future",
+			fmt.Sprintf("Attribute to (%d, %s) is in the future: check the expression, or its unit (seconds).", to.ValueInt64(), unixUTC(to.ValueInt64())))
+	}
+}
+
+// clsRecentWindow is why a window ending under 15 minutes ago is not
+// complete (with a warning on to), or nothing: CloudAudit delivers every 5
+// to 10 minutes, so logs may still arrive.
+func clsRecentWindow(to int64, diags *diag.Diagnostics) []string {
+	if to <= time.Now().Add(-client.CLSDeliveryLag).Unix() {
+		return nil
+	}
+	msg := fmt.Sprintf("The window ends at %s, under 15 minutes ago: CloudAudit delivers every 5 to 10 minutes, so logs may still arrive.", unixUTC(to))
+	diags.AddAttributeWarning(path.Root("to"), "CLS window too recent", msg)
+	return []string{msg}
+}
 
 func (d *clsSearchDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	resp.Diagnostics.Append(d.read(ctx, req.Config, &resp.State)...)
@@ -296,11 +314,7 @@ func (d *clsSearchDataSource) finish(ctx context.Context, m *clsSearchModel, tar
 			diags.AddAttributeWarning(path.Root("max_items"), "No resume_token", "The read was made in histogram slices (Offset refused), where no exact position exists to resume from.")
 		}
 	}
-	if lag := time.Now().Add(-client.CLSDeliveryLag).Unix(); m.To.ValueInt64() > lag {
-		msg := fmt.Sprintf("The window ends at %s, under 15 minutes ago: CloudAudit delivers every 5 to 10 minutes, so logs may still arrive.", unixUTC(m.To.ValueInt64()))
-		se.incomplete = append(se.incomplete, msg)
-		diags.AddAttributeWarning(path.Root("to"), "CLS window too recent", msg)
-	}
+	se.incomplete = append(se.incomplete, clsRecentWindow(m.To.ValueInt64(), &diags)...)
 	from, to := m.From.ValueInt64(), m.To.ValueInt64()
 	ev := evidence{complete: len(se.incomplete) == 0, records: len(elems), windowStart: &from, windowEnd: &to, region: target.region}
 	q := strings.TrimSpace(m.Query.ValueString())
