@@ -71,34 +71,103 @@ data_sources contains r if {
 	from_auditlog(r)
 }
 
-# module_resources are the objects of the resource lists of every module.
+# module_resources are the objects of the resource lists of every module,
+# found by following child_modules level by level: walk() over the whole
+# prior_state visited every value of every read (100,000 events are millions
+# of nodes) to find a few lists. Modules nested deeper than
+# max_module_depth levels are not followed, and the plan cannot be judged
+# (cannot_judge below): a read there is never silently left out.
+max_module_depth := 12
+
 module_resources contains r if {
-	walk(input.prior_state.values.root_module, [path, r])
-	resource_path(path)
+	some level in module_levels
+	some m in level
+	some r in object.get(m, "resources", [])
 	is_object(r)
 }
 
-# resource_path holds for ["resources", i] after any number of
-# ["child_modules", j] steps.
-resource_path(path) if {
-	n := count(path)
-	n >= 2
-	n % 2 == 0
-	path[n - 2] == "resources"
-	is_number(path[n - 1])
-	every i, step in array.slice(path, 0, n - 2) {
-		module_step(i, step)
-	}
-}
+# module_levels lists the modules level by level: the root module, its
+# child modules, theirs, and so on (Rego has no recursion, so each level is
+# a rule of its own).
+module_levels := [modules_0, modules_1, modules_2, modules_3, modules_4, modules_5, modules_6, modules_7, modules_8, modules_9, modules_10, modules_11, modules_12]
 
-module_step(i, step) if {
-	i % 2 == 0
-	step == "child_modules"
-}
+modules_0 := [m | m := input.prior_state.values.root_module; is_object(m)]
 
-module_step(i, step) if {
-	i % 2 == 1
-	is_number(step)
+modules_1 := [c |
+	some parent in modules_0
+	some c in object.get(parent, "child_modules", [])
+	is_object(c)
+]
+
+modules_2 := [c |
+	some parent in modules_1
+	some c in object.get(parent, "child_modules", [])
+	is_object(c)
+]
+
+modules_3 := [c |
+	some parent in modules_2
+	some c in object.get(parent, "child_modules", [])
+	is_object(c)
+]
+
+modules_4 := [c |
+	some parent in modules_3
+	some c in object.get(parent, "child_modules", [])
+	is_object(c)
+]
+
+modules_5 := [c |
+	some parent in modules_4
+	some c in object.get(parent, "child_modules", [])
+	is_object(c)
+]
+
+modules_6 := [c |
+	some parent in modules_5
+	some c in object.get(parent, "child_modules", [])
+	is_object(c)
+]
+
+modules_7 := [c |
+	some parent in modules_6
+	some c in object.get(parent, "child_modules", [])
+	is_object(c)
+]
+
+modules_8 := [c |
+	some parent in modules_7
+	some c in object.get(parent, "child_modules", [])
+	is_object(c)
+]
+
+modules_9 := [c |
+	some parent in modules_8
+	some c in object.get(parent, "child_modules", [])
+	is_object(c)
+]
+
+modules_10 := [c |
+	some parent in modules_9
+	some c in object.get(parent, "child_modules", [])
+	is_object(c)
+]
+
+modules_11 := [c |
+	some parent in modules_10
+	some c in object.get(parent, "child_modules", [])
+	is_object(c)
+]
+
+modules_12 := [c |
+	some parent in modules_11
+	some c in object.get(parent, "child_modules", [])
+	is_object(c)
+]
+
+cannot_judge contains sprintf("PLAN: modules are nested more than %d levels deep: their reads are not looked for, so the plan cannot be judged", [max_module_depth]) if {
+	some m in modules_12
+	count(object.get(m, "child_modules", [])) > 0
 }
 
 # foreign_data_sources are data sources of a known type that another

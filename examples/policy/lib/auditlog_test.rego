@@ -195,6 +195,25 @@ test_only_module_resource_lists if {
 	count(lib.data_sources) == 0 with input as f.plan([]) with input.prior_state.values.root_module as elsewhere
 }
 
+# Modules nested as deep as the rules follow are read; one level more and
+# the plan cannot be judged: a read there is never silently left out.
+nest(depth, leaf) := json.unmarshal(concat("", [
+	concat("", [`{"resources": [], "child_modules": [` | some _ in numbers.range(1, depth)]),
+	json.marshal(leaf),
+	concat("", ["]}" | some _ in numbers.range(1, depth)]),
+]))
+
+test_deeply_nested_modules if {
+	read := {"resources": [f.csip_ds("600", [])]}
+	deepest := nest(lib.max_module_depth, read)
+	got := {r.values.sub_uin | some r in lib.data_sources_of("auditlog_csip_user_call_records")} with input as f.plan([]) with input.prior_state.values.root_module as deepest
+	got == {"600"}
+	msg := sprintf("PLAN: modules are nested more than %d levels deep: their reads are not looked for, so the plan cannot be judged", [lib.max_module_depth])
+	not msg in cannot_judge(json.patch(f.plan([]), [{"op": "add", "path": "/prior_state/values/root_module", "value": deepest}]))
+	too_deep := nest(lib.max_module_depth + 1, read)
+	msg in cannot_judge(json.patch(f.plan([]), [{"op": "add", "path": "/prior_state/values/root_module", "value": too_deep}]))
+}
+
 # A data source of a known type from another provider (vendored under
 # another source in terraform.d/plugins) is no evidence, and says so.
 test_other_provider_is_not_evidence if {
