@@ -152,3 +152,17 @@ func TestExecuteNamesUnaliasedItems(t *testing.T) {
 		t.Errorf("columns %v", names)
 	}
 }
+
+// IN and NOT IN take a parenthesised list: keywords, not functions.
+func TestExecuteIn(t *testing.T) {
+	logs := testLogs(30)
+	for q, want := range map[string]string{
+		`SELECT count(*) AS n WHERE eventName IN ('DeleteInstances', 'RebootInstances')`:     `{"n":20}`,
+		`SELECT count(*) AS n WHERE eventName NOT IN ('DeleteInstances', 'RebootInstances')`: `{"n":10}`,
+	} {
+		res, err := Execute(context.Background(), q, testFields, logs)
+		if err != nil || len(res.Records) != 1 || res.Records[0] != want {
+			t.Errorf("%s: %v %v, want %s", q, res, err, want)
+		}
+	}
+}

@@ -89,7 +89,7 @@ func parse(query string, fields []Field) (string, error) {
 			}
 			i++
 			continue
-		case t.kind == 'w' && i+1 < len(toks) && toks[i+1].text == "(":
+		case t.kind == 'w' && i+1 < len(toks) && toks[i+1].text == "(" && !keywords[lower]:
 			fn, ok := functions[lower]
 			if !ok {
 				return "", syntaxError("the function %s is not in the simulator's SQL subset", t.text)
