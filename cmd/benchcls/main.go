@@ -115,7 +115,9 @@ func expect(args []string) error {
 	if err != nil {
 		return err
 	}
-	idx := func(edge int64) int { return sort.Search(len(logs), func(i int) bool { return logs[i].ms >= edge*1000 }) }
+	idx := func(edge int64) int {
+		return sort.Search(len(logs), func(i int) bool { return logs[i].ms >= edge*1000 })
+	}
 	end := idx(to)
 	var from int64
 	if *exact > 0 {
