@@ -179,10 +179,7 @@ data "auditlog_cls_search" "all" {
   sort     = "asc"
 }
 
-# Every log once: the generated times are distinct, so as many distinct
-# times as logs, and as many as the window holds, is every log once.
 output "n" { value = length(data.auditlog_cls_search.all.logs) }
-output "distinct_times" { value = length(toset([for l in data.auditlog_cls_search.all.logs : l.time])) }
 output "complete" { value = data.auditlog_cls_search.all.evidence.complete }
 output "histogram_total" { value = data.auditlog_cls_search.all.search_evidence.histogram_total }
 output "paging" { value = data.auditlog_cls_search.all.search_evidence.paging }
@@ -190,14 +187,24 @@ TF
 if plan "$dir"; then
   figures "$dir"
   want=$(fig "$dir/expect.txt" n)
-  got=$(jq -c '[.planned_values.outputs | .n.value, .distinct_times.value, .complete.value, .histogram_total.value, .paging.value]' "$dir/plan.json")
-  [ "$got" = "[$want,$want,true,$want,\"offset\"]" ] || broken "the search read $got (n, distinct times, complete, histogram total, paging); want [$want,$want,true,$want,\"offset\"]"
+  # Every log once: the generated times are distinct, so as many distinct
+  # times as logs, all inside the window, as many as the window holds
+  # (counted by cmd/benchcls), is every log once. Checked on the plan JSON
+  # (a toset() in the configuration costs terraform more than the read).
+  from=$(fig "$dir/expect.txt" from)
+  to=$(fig "$dir/expect.txt" to)
+  got=$(ds "$dir" data.auditlog_cls_search.all | jq -c --argjson f "$((from * 1000))" --argjson t "$((to * 1000))" \
+    '[(.logs | length), ([.logs[].time] | unique | length), ([.logs[].time | select(. < $f or . >= $t)] | length), .evidence.complete, .search_evidence.histogram_total, .search_evidence.paging]')
+  [ "$got" = "[$want,$want,0,true,$want,\"offset\"]" ] ||
+    broken "the search read $got (logs, distinct times, outside the window, complete, histogram total, paging); want [$want,$want,0,true,$want,\"offset\"]"
   check "$wall" 30
   search_verdict=$check_out
   floor=$(awk -v n="$want" 'BEGIN { printf "%.0f", int((n + 49) / 50) / 20 }')
   {
     echo
-    echo "### Target 10: $want CloudAudit events over 180 days through \`auditlog_cls_search\` (read: $got)"
+    echo "### Target 10: $want CloudAudit events over 180 days through \`auditlog_cls_search\`"
+    echo
+    echo "Read (logs, distinct times, outside the window, complete, histogram total, paging): $got."
     echo
     echo "| Figure | Measured | Target | |"
     echo "|---|---|---|---|"
