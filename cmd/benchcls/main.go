@@ -94,7 +94,6 @@ func expect(args []string) error {
 			return errors.New("the logs are not in ascending time")
 		}
 	}
-	served = nil
 	// A log at t (ms, in t0's terms) is at t+k s for the real start t0+k,
 	// k in [0, t1-t0]: an edge E is safe when no log lies in
 	// [E - (t1-t0+1) s, E), the logs that could cross it.
