@@ -70,34 +70,63 @@ func expect(args []string) error {
 	if *events <= 0 || *topic == "" || *t0 <= 0 || *t1 < *t0 {
 		return errors.New("-events, -topic, -t0 and -t1 (t1 >= t0) are required")
 	}
-	data, err := cloudsim.Scenario(*scenario)
+	served, err := servedLogs(*scenario, *events, *days, *topic, *t0)
 	if err != nil {
 		return err
 	}
-	start := time.Unix(*t0, 0)
-	sim := cloudsim.New(cloudsim.Options{Data: data, Now: func() time.Time { return start },
-		CLS: cloudsim.CLSOptions{Events: *events, Days: *days}})
-	served := sim.CLSLogs(*topic)
-	if len(served) == 0 {
-		return fmt.Errorf("topic %s holds no logs", *topic)
+	w, err := windows(served, *t0, *t1, *exact, *recentDays, set(*watch), set(*allow))
+	if err != nil {
+		return err
 	}
+	fmt.Printf("to=%d\nfrom=%d\nn=%d\nfrom_recent=%d\nn_recent=%d\ncounts=%s\ncounts_recent=%s\n",
+		w.to, w.from, w.n, w.fromRecent, w.nRecent, w.counts, w.countsRecent)
+	return nil
+}
+
+// servedLogs are the topic's logs as a simulator started at second start
+// with these options serves them.
+func servedLogs(scenario string, events, days int, topic string, start int64) ([]cloudsim.CLSLog, error) {
+	data, err := cloudsim.Scenario(scenario)
+	if err != nil {
+		return nil, err
+	}
+	sim := cloudsim.New(cloudsim.Options{Data: data, Now: func() time.Time { return time.Unix(start, 0) },
+		CLS: cloudsim.CLSOptions{Events: events, Days: days}})
+	served := sim.CLSLogs(topic)
+	if len(served) == 0 {
+		return nil, fmt.Errorf("topic %s holds no logs", topic)
+	}
+	return served, nil
+}
+
+// expected is what the windows hold: their edges (Unix seconds), how many
+// logs each holds and the findings' counts as JSON.
+type expected struct {
+	to, from, fromRecent int64
+	n, nRecent           int
+	counts, countsRecent string
+}
+
+// windows places the edges for a simulator started between t0 and t1,
+// served being its logs had it started at t0.
+func windows(served []cloudsim.CLSLog, t0, t1 int64, exact int, recentDays int64, watched, allowed map[string]bool) (*expected, error) {
 	logs := make([]logLine, len(served))
 	for i, l := range served {
 		var doc map[string]any
 		if err := json.Unmarshal([]byte(l.LogJson), &doc); err != nil {
-			return fmt.Errorf("log %d: %w", i, err)
+			return nil, fmt.Errorf("log %d: %w", i, err)
 		}
 		user, _ := doc["userIdentity.userName"].(string)
 		event, _ := doc["eventName"].(string)
 		logs[i] = logLine{ms: l.Time, user: user, event: event}
 		if i > 0 && logs[i].ms < logs[i-1].ms {
-			return errors.New("the logs are not in ascending time")
+			return nil, errors.New("the logs are not in ascending time")
 		}
 	}
 	// A log at t (ms, in t0's terms) is at t+k s for the real start t0+k,
 	// k in [0, t1-t0]: an edge E is safe when no log lies in
 	// [E - (t1-t0+1) s, E), the logs that could cross it.
-	slack := (*t1 - *t0 + 1) * 1000
+	slack := (t1 - t0 + 1) * 1000
 	safe := func(edge int64) bool {
 		lo := sort.Search(len(logs), func(i int) bool { return logs[i].ms >= edge*1000-slack })
 		return lo == len(logs) || logs[lo].ms >= edge*1000
@@ -110,19 +139,19 @@ func expect(args []string) error {
 		}
 		return 0, fmt.Errorf("no gap of %d ms between logs in the day before %d", slack, edge)
 	}
-	to, err := below(*t0 - 16*60)
+	to, err := below(t0 - 16*60)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	idx := func(edge int64) int {
 		return sort.Search(len(logs), func(i int) bool { return logs[i].ms >= edge*1000 })
 	}
 	end := idx(to)
 	var from int64
-	if *exact > 0 {
-		first := end - *exact
+	if exact > 0 {
+		first := end - exact
 		if first <= 0 {
-			return fmt.Errorf("the topic has %d logs before %d: fewer than %d", end, to, *exact)
+			return nil, fmt.Errorf("the topic has %d logs before %d: fewer than %d", end, to, exact)
 		}
 		// The latest second at or before the first log that still leaves
 		// the log before it out whatever the start.
@@ -133,16 +162,15 @@ func expect(args []string) error {
 			}
 		}
 		if !safe(from) || idx(from) != first {
-			return fmt.Errorf("no safe start between logs %d and %d", first-1, first)
+			return nil, fmt.Errorf("no safe start between logs %d and %d", first-1, first)
 		}
 	} else if from, err = below(to - 181*86400); err != nil {
-		return err
+		return nil, err
 	}
-	recent, err := below(to - *recentDays*86400)
+	recent, err := below(to - recentDays*86400)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	watched, allowed := set(*watch), set(*allow)
 	count := func(lo, hi int) (int, string) {
 		counts := map[string]int{}
 		for _, l := range logs[lo:hi] {
@@ -153,10 +181,10 @@ func expect(args []string) error {
 		b, _ := json.Marshal(counts) // sorted keys
 		return hi - lo, string(b)
 	}
-	n, counts := count(idx(from), end)
-	nRecent, countsRecent := count(idx(recent), end)
-	fmt.Printf("to=%d\nfrom=%d\nn=%d\nfrom_recent=%d\nn_recent=%d\ncounts=%s\ncounts_recent=%s\n", to, from, n, recent, nRecent, counts, countsRecent)
-	return nil
+	w := &expected{to: to, from: from, fromRecent: recent}
+	w.n, w.counts = count(idx(from), end)
+	w.nRecent, w.countsRecent = count(idx(recent), end)
+	return w, nil
 }
 
 func set(csv string) map[string]bool {
