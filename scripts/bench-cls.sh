@@ -208,7 +208,9 @@ if plan "$dir/plain" plain && plan "$dir"; then
   to=$(fig "$dir/expect.txt" to)
   got=$(ds "$dir" data.auditlog_cls_search.all | jq -c --argjson f "$((from * 1000))" --argjson t "$((to * 1000))" \
     '[(.logs | length), ([.logs[].time] | unique | length), ([.logs[].time | select(. < $f or . >= $t)] | length), .evidence.complete, .search_evidence.histogram_total, .search_evidence.paging]')
-  grep -Eq "^ *\+ n += $want\$" "$dir/plain/plan.log" || broken "the timed plan does not show n = $want; see $dir/plain/plan.log"
+  for shown in "n += $want" "complete += true" "histogram_total += $want" 'paging += "offset"'; do
+    grep -Eq "^ *\+ $shown\$" "$dir/plain/plan.log" || broken "the timed plan does not show $shown; see $dir/plain/plan.log"
+  done
   [ "$got" = "[$want,$want,0,true,$want,\"offset\"]" ] ||
     broken "the search read $got (logs, distinct times, outside the window, complete, histogram total, paging); want [$want,$want,0,true,$want,\"offset\"]"
   check "$wall" 30
