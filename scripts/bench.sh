@@ -8,10 +8,9 @@
 #
 #   BENCH_SIZES="1000 10000"  record counts of the size sweep (default 1000 10000 100000)
 #   BENCH_QUICK=1             a fast smoke run: small sizes, gates not enforced
-#   BENCH_SOURCES="events"    only these cases (default: ucloud csip tracks events busy org cls; busy is
+#   BENCH_SOURCES="events"    only these cases (default: ucloud csip tracks events busy org; busy is
 #                             the compliance module over a busy account, org the organization
-#                             case, many accounts read with for_each, cls the CLS search of
-#                             180 days; see BENCHMARKS.md)
+#                             case, many accounts read with for_each; see BENCHMARKS.md)
 #
 # Figures are printed as Markdown and written to .bench/results.md; the raw
 # figures of every run are in .bench/runs/. The script exits non-zero when a
@@ -37,9 +36,9 @@ else
   org_accounts=20  # 40 pages of 50 each
   org_events=2000
 fi
-sources=${BENCH_SOURCES:-"ucloud csip tracks events busy org cls"}
+sources=${BENCH_SOURCES:-"ucloud csip tracks events busy org"}
 for s in $sources; do
-  case $s in ucloud | csip | tracks | events | busy | org | cls) ;; *) echo "BENCH_SOURCES: unknown data source '$s'" >&2; exit 2 ;; esac
+  case $s in ucloud | csip | tracks | events | busy | org) ;; *) echo "BENCH_SOURCES: unknown data source '$s'" >&2; exit 2 ;; esac
 done
 selected() { [[ " $sources " == *" $1 "* ]]; }
 for s in $sizes; do
@@ -225,7 +224,7 @@ raw() {
 
 echo "==> size sweep: $sizes records (zero-latency simulator)"
 for source in $sources; do
-  [ "$source" != busy ] && [ "$source" != org ] && [ "$source" != cls ] || continue
+  [ "$source" != busy ] && [ "$source" != org ] || continue
   for n in $sizes; do
     dir="$work/runs/plan/$source/$n"
     mkdir -p "$dir"
@@ -324,10 +323,6 @@ busy_status=0
 if selected busy; then
   . scripts/bench-busy.sh
 fi
-cls_status=0
-if selected cls; then
-  . scripts/bench-cls.sh
-fi
 
 header="Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM; $(terraform version | head -n 1), $(go version | cut -d' ' -f3)."
 echo
@@ -339,8 +334,6 @@ status=$?
 set -e
 [ ! -s "$work/busy.md" ] || cat "$work/busy.md" >>"$work/results.md"
 [ "$busy_status" = 0 ] || status=1
-[ ! -s "$work/cls.md" ] || cat "$work/cls.md" >>"$work/results.md"
-[ "$cls_status" = 0 ] || status=1
 echo
 echo "(written to .bench/results.md)"
 if [ "$failures" -gt 0 ]; then
