@@ -61,31 +61,9 @@ check() {
 broken() { echo "    $*" >&2; status=1; }
 
 echo "==> building the provider, the simulator and the helpers"
-go build -o "$work/bin/terraform-provider-auditlog" .
-go build -o "$work/bin/cloudsim" ./cmd/cloudsim
-go build -o "$work/bin/benchpaging" ./cmd/benchpaging
+. scripts/bench-provider.sh
+bench_measured_provider "$work"
 go build -o "$work/bin/benchcls" ./cmd/benchcls
-
-# As in bench.sh: terraform starts the provider through benchpaging measure,
-# which appends the provider process's own CPU time and peak RSS.
-cat >"$work/override/terraform-provider-auditlog" <<SH
-#!/bin/sh
-exec "$work/bin/benchpaging" measure -poll 0 -label provider -o "\${BENCH_PROVIDER_FIGURES:?}" -- "$work/bin/terraform-provider-auditlog" "\$@"
-SH
-chmod +x "$work/override/terraform-provider-auditlog"
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "auditlog/auditlog" = "$work/override"
-  }
-  direct {}
-}
-RC
-export TF_CLI_CONFIG_FILE="$work/terraformrc"
-export TF_IN_AUTOMATION=1
-export CHECKPOINT_DISABLE=1
-unset TF_LOG TF_LOG_PROVIDER TF_LOG_CORE TF_LOG_PATH TF_CLI_ARGS TF_CLI_ARGS_plan TF_REATTACH_PROVIDERS
-while IFS= read -r name; do unset "$name"; done < <(env | sed -n 's/^\(\(TENCENTCLOUD\|UCLOUD\)_[A-Za-z0-9_]*\)=.*/\1/p')
 
 sim_pid=""
 stop_sim() {
