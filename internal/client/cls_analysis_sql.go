@@ -47,7 +47,7 @@ func AnalysisStatement(search, sql string, maxRows int) (string, error) {
 	if search == "" {
 		search = "*"
 	}
-	if strings.ContainsRune(search, '|') && !pipeOnlyQuoted(search) {
+	if CQLHasUnquoted(search, "|") {
 		return "", &AnalysisSQLError{Reason: "the search part holds a '|' outside quotes: the SQL goes in its own argument"}
 	}
 	stmt := fmt.Sprintf("%s | %s LIMIT %d", search, strings.TrimSpace(sql), maxRows+1)
@@ -161,21 +161,28 @@ func isSQLWordByte(c byte) bool {
 	return c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
-// pipeOnlyQuoted reports whether every '|' of a search part is inside a
-// quoted phrase.
-func pipeOnlyQuoted(search string) bool {
-	inQuote := false
-	for i := 0; i < len(search); i++ {
-		switch search[i] {
-		case '\\':
-			i++
-		case '"':
-			inQuote = !inQuote
-		case '|':
-			if !inQuote {
-				return false
+// CQLHasUnquoted reports whether a CQL search condition holds one of chars
+// outside its quoted phrases ("…" or '…', with \ escaping the next
+// character): an unquoted '|' starts an SQL part, an unquoted ':', '<', '>'
+// or '=' makes a key-value condition.
+func CQLHasUnquoted(q, chars string) bool {
+	var quote rune
+	escaped := false
+	for _, r := range q {
+		switch {
+		case escaped:
+			escaped = false
+		case r == '\\':
+			escaped = true
+		case quote != 0:
+			if r == quote {
+				quote = 0
 			}
+		case r == '"' || r == '\'':
+			quote = r
+		case strings.ContainsRune(chars, r):
+			return true
 		}
 	}
-	return true
+	return false
 }

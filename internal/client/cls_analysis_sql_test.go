@@ -146,3 +146,21 @@ func TestAnalysisSQLNames(t *testing.T) {
 		t.Errorf("names %q, want %q", got, want)
 	}
 }
+
+// The one quote-aware scan of a CQL condition: what stands inside "…" or
+// '…' (or after a \) is part of a phrase, not syntax.
+func TestCQLHasUnquoted(t *testing.T) {
+	for q, want := range map[string]bool{
+		`eventName:DeleteUser`: true, `DeleteUser`: false, `"a:b"`: false, `'a:b'`: false,
+		`msg:"x"`: true, `\:literal`: false, `"open \" still:open"`: false, `latency>100`: true,
+	} {
+		if got := CQLHasUnquoted(q, ":<>="); got != want {
+			t.Errorf("%s key-value: %t, want %t", q, got, want)
+		}
+	}
+	for q, want := range map[string]bool{`* | select 1`: true, `msg:"a | b"`: false, `msg:'a | b'`: false, `a \| b`: false} {
+		if got := CQLHasUnquoted(q, "|"); got != want {
+			t.Errorf("%s pipe: %t, want %t", q, got, want)
+		}
+	}
+}

@@ -389,25 +389,7 @@ func clsColdRefusal(t *client.CLSTopicInfo, query string, from int64, now time.T
 // clsKeyValueQuery reports whether a CQL condition names a key (key:value,
 // a range) outside quotes; a full-text query names none.
 func clsKeyValueQuery(q string) bool {
-	var quote rune
-	escaped := false
-	for _, r := range q {
-		switch {
-		case escaped:
-			escaped = false
-		case r == '\\':
-			escaped = true
-		case quote != 0:
-			if r == quote {
-				quote = 0
-			}
-		case r == '"' || r == '\'':
-			quote = r
-		case r == ':' || r == '>' || r == '<' || r == '=':
-			return true
-		}
-	}
-	return false
+	return client.CQLHasUnquoted(q, ":<>=")
 }
 
 // clsErrorPath attaches the API's refusals of the query to the query, and
@@ -483,24 +465,8 @@ func (clsNoSQLValidator) ValidateString(_ context.Context, req validator.StringR
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	var quote rune
-	escaped := false
-	for _, r := range req.ConfigValue.ValueString() {
-		switch {
-		case escaped:
-			escaped = false
-		case r == '\\':
-			escaped = true
-		case quote != 0:
-			if r == quote {
-				quote = 0
-			}
-		case r == '"' || r == '\'':
-			quote = r
-		case r == '|':
-			resp.Diagnostics.AddAttributeError(req.Path, "SQL in a raw search",
-				"Attribute query holds an SQL part (after an unquoted |): auditlog_cls_search reads raw logs only. Remove the SQL, or quote the |.")
-			return
-		}
+	if client.CQLHasUnquoted(req.ConfigValue.ValueString(), "|") {
+		resp.Diagnostics.AddAttributeError(req.Path, "SQL in a search condition",
+			fmt.Sprintf("Attribute %s holds an SQL part (after an unquoted |): it is the search condition only. Remove the SQL (auditlog_cls_analysis takes it as sql), or quote the |.", req.Path))
 	}
 }
