@@ -93,17 +93,22 @@ func embeddedCatalogue() (any, error) {
 	return doc["auditlog"]["catalogue"], nil
 }
 
-// eval runs one query that must give a string: an undefined result (no rule
-// loaded) and a built-in that fails are errors, never a pass.
-func (e *evaluator) eval(ctx context.Context, query string) (string, error) {
-	r := rego.New(
+// query is query over the plan and the data, strict: a built-in that fails
+// is an error, never an undefined value.
+func (e *evaluator) query(query string) *rego.Rego {
+	return rego.New(
 		rego.Query(query),
 		rego.Compiler(e.compiler),
 		rego.Store(inmem.NewFromObject(e.data)),
 		rego.ParsedInput(e.input),
 		rego.StrictBuiltinErrors(true),
 	)
-	rs, err := r.Eval(ctx)
+}
+
+// eval runs one query that must give a string: an undefined result (no rule
+// loaded) and a built-in that fails are errors, never a pass.
+func (e *evaluator) eval(ctx context.Context, query string) (string, error) {
+	rs, err := e.query(query).Eval(ctx)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", query, err)
 	}

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/open-policy-agent/opa/v1/rego"
-	"github.com/open-policy-agent/opa/v1/storage/inmem"
 )
 
 // queryReport is the structured report of the shipped policy (report.rego).
@@ -94,14 +91,7 @@ func (e *evaluator) evalAll(ctx context.Context, withJUnit, withReport bool) (ou
 	if withReport {
 		query += "; report = " + queryReport
 	}
-	r := rego.New(
-		rego.Query(query),
-		rego.Compiler(e.compiler),
-		rego.Store(inmem.NewFromObject(e.data)),
-		rego.ParsedInput(e.input),
-		rego.StrictBuiltinErrors(true),
-	)
-	rs, err := r.Eval(ctx)
+	rs, err := e.query(query).Eval(ctx)
 	if err != nil {
 		return "", "", nil, err
 	}
