@@ -142,23 +142,13 @@ data "auditlog_cloudaudit_tracks" "second" {
 func TestAccAssumeRoleTokenRefusedAfterRenewal(t *testing.T) {
 	sim := startSim(t, cloudsim.Options{})
 	sim.InjectFault(cloudsim.Fault{Kind: cloudsim.FaultExpireTokens, Action: "DescribeAuditTracks"})
-	o := sim.Options()
 	role := "qcs::cam::uin/" + cloudsim.DefaultTencentOwnerUin + ":roleName/auditor"
-	config := fmt.Sprintf(`
-provider "auditlog" {
-  tencentcloud {
-    secret_id  = %q
-    secret_key = %q
-    endpoint   = %q
-    assume_role {
-      role_arn     = %q
-      session_name = "refused"
-    }
-  }
-  max_retries = 0
-}
+	config := sim.providerBlock(without(ucloudBlock), withMaxRetries(0), withTencentBlocks(fmt.Sprintf(`assume_role {
+  role_arn     = %q
+  session_name = "refused"
+}`, role))) + `
 data "auditlog_cloudaudit_tracks" "test" {}
-`, o.TencentSecretID, o.TencentSecretKey, sim.URL, role)
+`
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{Config: config, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)AuthFailure\.TokenFailure.*` +
