@@ -66,13 +66,6 @@ bench_measured_provider "$work"
 go build -o "$work/bin/benchcls" ./cmd/benchcls
 
 sim_pid=""
-stop_sim() {
-  if [ -n "$sim_pid" ]; then
-    kill "$sim_pid" 2>/dev/null || true
-    wait "$sim_pid" 2>/dev/null || true
-    sim_pid=""
-  fi
-}
 trap stop_sim EXIT
 
 # start_sim DIR FLAGS...: a simulator on a free port; t0 and t1 bracket the

@@ -1,4 +1,4 @@
-# Sourced by the benchmark scripts: bench_measured_provider WORK builds the
+# Sourced by the benchmark scripts. bench_measured_provider WORK builds the
 # provider, the simulator and benchpaging into WORK/bin, and makes terraform
 # start "the provider" through a wrapper that runs the real binary as its
 # child (stdio and environment passed through, so go-plugin's handshake is
@@ -32,4 +32,13 @@ RC
   unset TF_LOG TF_LOG_PROVIDER TF_LOG_CORE TF_LOG_PATH TF_CLI_ARGS TF_CLI_ARGS_plan TF_REATTACH_PROVIDERS
   local name
   while IFS= read -r name; do unset "$name"; done < <(env | sed -n 's/^\(\(TENCENTCLOUD\|UCLOUD\)_[A-Za-z0-9_]*\)=.*/\1/p')
+}
+
+# stop_sim stops the simulator whose pid is $sim_pid, if one runs.
+stop_sim() {
+  if [ -n "$sim_pid" ]; then
+    kill "$sim_pid" 2>/dev/null || true
+    wait "$sim_pid" 2>/dev/null || true
+    sim_pid=""
+  fi
 }

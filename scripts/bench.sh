@@ -65,13 +65,6 @@ echo "==> building the provider, the simulator and the measuring helper"
 bench_measured_provider "$work"
 
 sim_pid=""
-stop_sim() {
-  if [ -n "$sim_pid" ]; then
-    kill "$sim_pid" 2>/dev/null || true
-    wait "$sim_pid" 2>/dev/null || true
-    sim_pid=""
-  fi
-}
 trap stop_sim EXIT
 
 # start_sim DIR FLAGS...: a simulator on a free loopback port, its
