@@ -19,7 +19,7 @@ shipped := data.auditlog.catalogue
 
 test_the_shipped_catalogue_judges_the_good_plan if {
 	count(deny_with_catalogue(shipped)) == 0
-	count(controls_with_catalogue(shipped)) == 8
+	count(controls_with_catalogue(shipped)) == 10
 }
 
 test_every_control_names_its_requirement_tags if {

@@ -101,7 +101,7 @@ deny contains msg if {
 
 # cannot_judge: the library's reasons, and policy data naming a control
 # this policy does not have (a typo must not silently drop a control).
-cannot_judge := ((lib.cannot_judge | catalogue_errors) | {sprintf("POLICY: controls[\"%s\"] is not a control of this policy (%s)", [id, concat(", ", sort([c | some c, _ in catalogue]))]) | some id in unknown_controls}) | {sprintf("POLICY: controls has no \"%s\" (%s): list every control of the policy, with \"enabled\": false for one it skips", [id, catalogue[id].title]) | some id in unlisted_controls}
+cannot_judge := (((lib.cannot_judge | catalogue_errors) | controls_cannot_judge) | {sprintf("POLICY: controls[\"%s\"] is not a control of this policy (%s)", [id, concat(", ", sort([c | some c, _ in catalogue]))]) | some id in unknown_controls}) | {sprintf("POLICY: controls has no \"%s\" (%s): list every control of the policy, with \"enabled\": false for one it skips", [id, catalogue[id].title]) | some id in unlisted_controls}
 
 unknown_controls contains id if {
 	count(catalogue_errors) == 0 # without a catalogue no id is known
@@ -112,7 +112,7 @@ unknown_controls contains id if {
 # A control left out of the policy data is an error, never a silent skip.
 unlisted_controls contains id if {
 	lib.has_document
-	not lib.v1_document
+	not lib.old_document
 	is_object(data.auditlog.policy.controls)
 	some id, _ in catalogue
 	not data.auditlog.policy.controls[id]
@@ -176,7 +176,7 @@ finding(control, r, record, detail) := {"control": control, "address": r.address
 findings contains finding(id, r, "(no tracking set)", "the account has no CloudAudit tracking set: nothing is recorded beyond the console's 90 days") if {
 	some r in tracks_lists
 	count(lib.records(r)) == 0
-	some id in ["TRK-01", "TRK-02", "TRK-03"]
+	some id in ["TRK-01", "TRK-02", "TRK-03", "RET-01"]
 }
 
 # TRK-01: a disabled tracking set records nothing.

@@ -4,11 +4,11 @@ import data.auditlog.fixtures as f
 import data.compliance
 
 deny(p) := msgs if {
-	msgs := compliance.deny with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
+	msgs := compliance.deny with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 }
 
 deny_with(p, pol) := msgs if {
-	msgs := compliance.deny with input as p with data.auditlog.policy as pol with time.now_ns as f.now_ns
+	msgs := compliance.deny with input as p with data.auditlog.policy as pol with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 }
 
 # control_msgs returns the messages of one control.
@@ -18,7 +18,7 @@ control_msgs(msgs, id) := {m | some m in msgs; startswith(m, sprintf("%s: ", [id
 
 test_good_plan_has_no_violation if {
 	count(deny(f.good_plan)) == 0
-	count(compliance.enabled) == 8 with data.auditlog.policy as f.policy
+	count(compliance.enabled) == 10 with data.auditlog.policy as f.policy with data.auditlog.catalogue as f.catalogue
 }
 
 # Every message of a failing plan names the data source's full address (or,
@@ -260,7 +260,7 @@ test_uc02_threshold_from_policy if {
 # not complete: both UCloud controls fail, naming the data source.
 test_probe1_read_cut_inside_a_page if {
 	p := f.replacing(f.with_evidence(f.uc_ds([f.uc_ev("admin", "DescribeUHostInstance", true, 1), f.uc_ev("admin", "DescribeUHostInstance", true, 1)]), {"complete": false, "narrowed_by": ["max_items"]}))
-	p.prior_state.values.root_module.child_modules[0].resources[4].values.resume_token == null
+	p.prior_state.values.root_module.child_modules[0].resources[6].values.resume_token == null
 	msgs := deny(p)
 	every id in ["UC-01", "UC-02"] {
 		f.has(msgs, sprintf("%s: %s: evidence: incomplete: evidence.complete is false with 2 records read", [id, f.uc_address]))
@@ -375,15 +375,15 @@ test_disabled_control_is_not_judged if {
 	msgs := deny_with(f.replacing(f.uc_ds([f.uc_ev("mallory", "DeleteUHostInstance", true, 2)])), pol)
 	count(control_msgs(msgs, "UC-01")) == 0
 	count(msgs) == 0
-	not compliance.controls["UC-01"] with data.auditlog.policy as pol with input as f.good_plan
-	"UC-01" in compliance.disabled with data.auditlog.policy as pol
+	not compliance.controls["UC-01"] with data.auditlog.policy as pol with input as f.good_plan with data.auditlog.catalogue as f.catalogue
+	"UC-01" in compliance.disabled with data.auditlog.policy as pol with data.auditlog.catalogue as f.catalogue
 }
 
 # Every control of the policy is listed: one left out is not silently skipped.
 test_unlisted_control if {
 	pol := f.with_policy("controls", object.remove(f.policy.controls, ["UC-01"]))
 	f.has(deny_with(f.good_plan, pol), "POLICY: controls has no \"UC-01\" (No risky UCloud operation by an unexpected user): list every control of the policy, with \"enabled\": false for one it skips")
-	count(compliance.enabled) == 0 with data.auditlog.policy as pol
+	count(compliance.enabled) == 0 with data.auditlog.policy as pol with data.auditlog.catalogue as f.catalogue
 }
 
 test_unknown_control_in_the_policy if {
@@ -392,7 +392,7 @@ test_unknown_control_in_the_policy if {
 }
 
 test_invalid_policy_enables_nothing if {
-	count(compliance.enabled) == 0 with data.auditlog.policy as f.with_policy("ucloud_max_failed", -1)
+	count(compliance.enabled) == 0 with data.auditlog.policy as f.with_policy("ucloud_max_failed", -1) with data.auditlog.catalogue as f.catalogue
 	f.has(deny_with(f.good_plan, f.with_policy("ucloud_max_failed", -1)), "POLICY: data.auditlog.policy does not match its schema: ucloud_max_failed")
 }
 
@@ -410,19 +410,19 @@ test_check_instances_keep_their_keys if {
 	"CHECK: module.compliance[\"prod\"].check.net_01 is fail" in msgs
 	not f.has(msgs, "CHECK: module.compliance.check.net_01")
 	not f.has(msgs, "CHECK: module.compliance[\"dev\"]")
-	c := compliance.controls["NET-01"] with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
+	c := compliance.controls["NET-01"] with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 	"CHECK: module.compliance[\"prod\"].check.net_01 is fail" in c.problems
 }
 
 test_failed_check_counts_against_its_control if {
 	p := json.patch(f.good_plan, [{"op": "replace", "path": "/checks", "value": [{"address": {"kind": "check", "to_display": "module.compliance[\"prod\"].check.net_01"}, "status": "fail"}]}])
-	c := compliance.controls["NET-01"] with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
+	c := compliance.controls["NET-01"] with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 	c.status == "fail"
 	"CHECK: module.compliance[\"prod\"].check.net_01 is fail" in c.problems
 }
 
 test_controls_report_their_evidence if {
-	c := compliance.controls with input as f.good_plan with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
+	c := compliance.controls with input as f.good_plan with data.auditlog.policy as f.policy with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 	c["NET-01"] == {
 		"title": "Sub-accounts call the cloud API only from allow-listed networks", "status": "pass", "findings": 0, "problems": [],
 		"severity": "high", "requirements": ["MLPS2-L3:8.1.3.5d", "MLPS2-L3:8.1.5.2b", "ISO27001-2022:A.8.16", "SOC2:CC7.2"],
@@ -433,7 +433,7 @@ test_controls_report_their_evidence if {
 
 test_control_status_unknown_when_the_plan_cannot_be_judged if {
 	p := json.patch(f.good_plan, [{"op": "replace", "path": "/errored", "value": true}])
-	c := compliance.controls with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
+	c := compliance.controls with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 	every _, x in c {
 		x.status == "unknown"
 	}

@@ -4,11 +4,11 @@ import data.auditlog.fixtures as f
 import data.auditlog.gate
 
 out(p) := o if {
-	o := gate.output with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
+	o := gate.output with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 }
 
 junit(p) := j if {
-	j := gate.junit with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
+	j := gate.junit with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 }
 
 lines(p) := split(out(p), "\n")
@@ -19,7 +19,7 @@ errored_plan := json.patch(f.good_plan, [{"op": "replace", "path": "/errored", "
 
 test_exit_0_when_every_control_passes if {
 	lines(f.good_plan)[0] == "exit=0"
-	"gate: PASS: 8 controls evaluated, 5 data sources, 0 violations, 0 reasons it cannot judge" in lines(f.good_plan)
+	"gate: PASS: 10 controls evaluated, 7 data sources, 0 violations, 0 reasons it cannot judge" in lines(f.good_plan)
 }
 
 test_exit_1_lists_the_violations if {
@@ -38,14 +38,14 @@ test_exit_2_when_the_plan_cannot_be_judged if {
 }
 
 test_exit_2_without_policy_data if {
-	o := gate.output with input as f.good_plan with data.auditlog.policy as null with time.now_ns as f.now_ns
+	o := gate.output with input as f.good_plan with data.auditlog.policy as null with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 	startswith(o, "exit=2\n")
 	contains(o, "POLICY: no policy data document")
-	contains(o, "Controls (0 of 8 enabled by the policy data):")
+	contains(o, "Controls (0 of 10 enabled by the policy data):")
 }
 
 test_exit_2_for_a_stale_plan if {
-	o := gate.output with input as f.good_plan with data.auditlog.policy as f.policy with time.now_ns as (f.now_unix + 7200) * 1000000000
+	o := gate.output with input as f.good_plan with data.auditlog.policy as f.policy with time.now_ns as (f.now_unix + 7200) * 1000000000 with data.auditlog.catalogue as f.catalogue
 	startswith(o, "exit=2\n")
 	contains(o, "older than the 3600 s the policy accepts")
 }
@@ -53,7 +53,7 @@ test_exit_2_for_a_stale_plan if {
 # No control evaluated is never a pass.
 test_exit_2_when_no_control_is_evaluated if {
 	pol := f.with_policy("controls", {id: {"enabled": false, "allowed_narrowing": []} | some id, _ in f.policy.controls})
-	o := gate.output with input as f.good_plan with data.auditlog.policy as pol with time.now_ns as f.now_ns
+	o := gate.output with input as f.good_plan with data.auditlog.policy as pol with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 	startswith(o, "exit=2\n")
 }
 
@@ -90,10 +90,10 @@ only_net01 := f.with_policy("controls", {id: {"enabled": id == "NET-01", "allowe
 # Disabled controls print SKIP, and the reads only they rest on are "not
 # judged": neither PASS nor FAIL.
 test_report_marks_skipped_controls if {
-	o := gate.output with input as failing_plan with data.auditlog.policy as only_net01 with time.now_ns as f.now_ns
+	o := gate.output with input as failing_plan with data.auditlog.policy as only_net01 with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 	startswith(o, "exit=0\n")
 	contains(o, sprintf("  SKIP UC-01 No risky UCloud operation by an unexpected user: disabled in the policy data (controls[\"UC-01\"].enabled is false); its reads not judged: %s", [f.uc_address]))
-	contains(o, "Controls (1 of 8 enabled by the policy data):")
+	contains(o, "Controls (1 of 10 enabled by the policy data):")
 	contains(o, sprintf("  NOT JUDGED %s: 1 record;", [f.uc_address]))
 	contains(o, sprintf("  PASS %s: 2 records;", [f.csip_address("100021372635")]))
 	not contains(o, "mallory")
@@ -106,8 +106,8 @@ testcases(xml) := [m | some m in regex.find_n(`<testcase [^>]*>`, xml, -1)]
 test_junit_one_case_per_control_and_data_source if {
 	j := junit(f.good_plan)
 	startswith(j, `<?xml version="1.0" encoding="UTF-8"?>`)
-	contains(j, `<testsuites name="auditlog gate" tests="14" failures="0" errors="0">`)
-	count(testcases(j)) == 14
+	contains(j, `<testsuites name="auditlog gate" tests="18" failures="0" errors="0">`)
+	count(testcases(j)) == 18
 	contains(j, `<testcase classname="controls" name="NET-01 Sub-accounts call the cloud API only from allow-listed networks"/>`)
 	contains(j, `<testcase classname="data sources" name="module.compliance.data.auditlog_csip_user_call_records.sub[&quot;100021372635&quot;]"/>`)
 	contains(j, `<testcase classname="plan" name="plan"/>`)
@@ -115,14 +115,14 @@ test_junit_one_case_per_control_and_data_source if {
 
 test_junit_failures if {
 	j := junit(failing_plan)
-	contains(j, `<testsuites name="auditlog gate" tests="14" failures="2" errors="0">`)
+	contains(j, `<testsuites name="auditlog gate" tests="18" failures="2" errors="0">`)
 	contains(j, `<testcase classname="controls" name="UC-01 No risky UCloud operation by an unexpected user"><failure message="1 problem">UC-01: module.compliance.data.auditlog_ucloud_operation_events.window: mallory/DeleteUHostInstance/uhost-1: `)
 	contains(j, `<testcase classname="data sources" name="module.compliance.data.auditlog_ucloud_operation_events.window"><failure message="1 record; window`)
 }
 
 test_junit_errors_when_the_plan_cannot_be_judged if {
 	j := junit(errored_plan)
-	contains(j, `<testsuites name="auditlog gate" tests="14" failures="0" errors="14">`)
+	contains(j, `<testsuites name="auditlog gate" tests="18" failures="0" errors="18">`)
 	contains(j, `<testcase classname="plan" name="plan"><error message="cannot judge the plan">PLAN: the plan errored (&quot;errored&quot;: true)`)
 }
 
@@ -132,20 +132,20 @@ test_junit_deferred_reads_are_cases if {
 }
 
 test_junit_skipped_controls if {
-	j := gate.junit with input as f.good_plan with data.auditlog.policy as only_net01 with time.now_ns as f.now_ns
+	j := gate.junit with input as f.good_plan with data.auditlog.policy as only_net01 with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 	contains(j, sprintf(`<testcase classname="controls" name="UC-02 Failed UCloud operations stay at or below the threshold"><skipped message="disabled in the policy data (controls[&quot;UC-02&quot;].enabled is false); its reads not judged: %s"/></testcase>`, [f.uc_address]))
-	contains(j, `<testsuite name="controls" tests="8" failures="0" errors="0" skipped="7">`)
+	contains(j, `<testsuite name="controls" tests="10" failures="0" errors="0" skipped="9">`)
 	contains(j, sprintf(`<testcase classname="data sources" name="%s"><skipped message="not judged: no enabled control rests on it; `, [f.uc_address]))
 }
 
 # --- What the run rests on (data.auditlog.gate_run) -------------------------------------------
 
 run_out(run) := o if {
-	o := gate.output with input as f.good_plan with data.auditlog.policy as f.policy with data.auditlog.gate_run as run with time.now_ns as f.now_ns
+	o := gate.output with input as f.good_plan with data.auditlog.policy as f.policy with data.auditlog.gate_run as run with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 }
 
 run_junit(run) := j if {
-	j := gate.junit with input as f.good_plan with data.auditlog.policy as f.policy with data.auditlog.gate_run as run with time.now_ns as f.now_ns
+	j := gate.junit with input as f.good_plan with data.auditlog.policy as f.policy with data.auditlog.gate_run as run with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 }
 
 test_simulator_policy_says_so_everywhere if {
@@ -187,7 +187,7 @@ test_xml_escaping if {
 # A control id the policy does not know (a typo) must not silently drop a control.
 test_exit_2_for_an_unknown_control if {
 	pol := f.with_policy("controls", object.union(f.policy.controls, {"NET-99": {"enabled": true, "allowed_narrowing": []}}))
-	o := gate.output with input as f.good_plan with data.auditlog.policy as pol with time.now_ns as f.now_ns
+	o := gate.output with input as f.good_plan with data.auditlog.policy as pol with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 	startswith(o, "exit=2\n")
 	contains(o, "POLICY: controls[\"NET-99\"] is not a control of this policy")
 }
@@ -195,13 +195,13 @@ test_exit_2_for_an_unknown_control if {
 # Review finding 6: a plan that exited non-zero (-detailed-exitcode: 2) is
 # a reason the gate cannot judge, in its report and its JUnit file alike.
 test_plan_exit_code_decides_report_and_junit if {
-	o := gate.output with input as f.good_plan with data.auditlog.policy as f.policy with data.auditlog.gate_run as {"plan_exit_code": 2} with time.now_ns as f.now_ns
+	o := gate.output with input as f.good_plan with data.auditlog.policy as f.policy with data.auditlog.gate_run as {"plan_exit_code": 2} with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 	startswith(o, "exit=2\n")
 	contains(o, "PLAN: terraform plan exited 2: a plan that does not exit 0 is never a pass")
 	not contains(o, "gate: PASS")
-	j := gate.junit with input as f.good_plan with data.auditlog.policy as f.policy with data.auditlog.gate_run as {"plan_exit_code": 2} with time.now_ns as f.now_ns
-	contains(j, `<testsuites name="auditlog gate" tests="14" failures="0" errors="14">`)
+	j := gate.junit with input as f.good_plan with data.auditlog.policy as f.policy with data.auditlog.gate_run as {"plan_exit_code": 2} with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
+	contains(j, `<testsuites name="auditlog gate" tests="18" failures="0" errors="18">`)
 	contains(j, `<testcase classname="plan" name="plan"><error message="cannot judge the plan">PLAN: terraform plan exited 2`)
-	ok := gate.output with input as f.good_plan with data.auditlog.policy as f.policy with data.auditlog.gate_run as {"plan_exit_code": 0} with time.now_ns as f.now_ns
+	ok := gate.output with input as f.good_plan with data.auditlog.policy as f.policy with data.auditlog.gate_run as {"plan_exit_code": 0} with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 	startswith(ok, "exit=0\n")
 }

@@ -4,7 +4,7 @@ import data.auditlog.fixtures as f
 import data.auditlog.gate
 
 report(p) := r if {
-	r := gate.report_data with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns
+	r := gate.report_data with input as p with data.auditlog.policy as f.policy with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
 }
 
 failing_plan := f.replacing(f.uc_ds([f.uc_ev("mallory", "DeleteUHostInstance", true, 2)]))

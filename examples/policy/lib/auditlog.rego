@@ -15,6 +15,8 @@ known_types := {
 	"auditlog_cloudaudit_events",
 	"auditlog_csip_user_call_records",
 	"auditlog_ucloud_operation_events",
+	"auditlog_cls_topics",
+	"auditlog_cls_analysis",
 }
 
 # Types read with Tencent Cloud credentials: evidence.account_id applies.
@@ -23,10 +25,15 @@ tencent_types := {
 	"auditlog_cloudaudit_track",
 	"auditlog_cloudaudit_events",
 	"auditlog_csip_user_call_records",
+	"auditlog_cls_topics",
+	"auditlog_cls_analysis",
 }
 
 # Types whose request carries a region (X-TC-Region): evidence.region applies.
 # CSIP sends none; UCloud's GetUserOperationEvents has no region parameter.
+# The CLS reads carry one too, but theirs is the region a tracking set
+# delivers to (storage_region), not one of the account's regions: cls.rego
+# pairs each with its tracking set.
 regional_types := {
 	"auditlog_cloudaudit_tracks",
 	"auditlog_cloudaudit_track",
@@ -46,6 +53,8 @@ record_list := {
 	"auditlog_cloudaudit_events": "events",
 	"auditlog_csip_user_call_records": "data",
 	"auditlog_ucloud_operation_events": "events",
+	"auditlog_cls_topics": "topics",
+	"auditlog_cls_analysis": "rows",
 }
 
 # The auditlog provider, as Terraform and OpenTofu name it in a plan. A data

@@ -71,3 +71,48 @@ convert_v1 := {"auditlog": {"policy": object.union({k: v1[k] | some k in v1_kept
 converted_origin(p) := {"scheme": "https", "host_pattern": p, "port": 443} if {
 	anchored(p)
 } else := {"scheme": "https", "host_pattern": sprintf("^(?:%s)$", [p]), "port": 443}
+
+# convert_v2: a policy data document of schema_version 2 as schema_version 3.
+#
+#   opa eval --fail --format pretty -d examples/policy/lib -d OLD.json \
+#     data.auditlog.lib.convert_v2 > NEW.json
+#   auditlog-gate convert OLD.json > NEW.json
+#
+# It keeps every key of version 2 and adds the defaults of version 3, each
+# written out for the owner to review: min_retention_days 184 (any six
+# calendar months), cls_window_days 180, cls_member_account_field null,
+# cloudaudit_instance_event_patterns TerminateInstances and
+# RebootInstances, and the controls RET-01 and EVT-02, enabled, no
+# narrowing allowed. A window_days over 29 (DescribeEvents' reads) cannot
+# be converted (convert_v2_errors says so): shortening the window is the
+# owner's decision, never a silent one. No tracking set is put out of
+# RET-01's scope (retention_out_of_scope): that too is the owner's word.
+v2 := data.auditlog.policy
+
+convert_v2_defaults := {
+	"min_retention_days": 184,
+	"cls_window_days": 180,
+	"cls_member_account_field": null,
+	"cloudaudit_instance_event_patterns": ["^TerminateInstances$", "^RebootInstances$"],
+}
+
+convert_v2_errors contains "data.auditlog.policy is not a policy data document of schema_version 2" if {
+	not v2_document
+}
+
+convert_v2_errors contains sprintf("window_days is %v: version 3 reads at most 29 days of DescribeEvents (the CLS analyses cover the longer window, cls_window_days); set window_days to 29 or less first", [v2.window_days]) if {
+	v2_document
+	v2.window_days > 29
+}
+
+convert_v2_errors contains "controls is missing or not an object" if {
+	v2_document
+	not is_object(object.get(v2, "controls", null))
+}
+
+convert_v2 := {"auditlog": {"policy": object.union(object.union(v2, convert_v2_defaults), {
+	"schema_version": 3,
+	"controls": object.union({"RET-01": {"enabled": true, "allowed_narrowing": []}, "EVT-02": {"enabled": true, "allowed_narrowing": []}}, v2.controls),
+})}} if {
+	count(convert_v2_errors) == 0
+}

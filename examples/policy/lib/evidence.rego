@@ -377,7 +377,7 @@ reads_for(control, types) := {r |
 
 # control_evidence returns every problem of the evidence a control rests on,
 # as {"address": ADDRESS or null, "message": "CONTROL: ADDRESS: evidence: ..."}.
-control_evidence(control, types) := ((of_data_sources(control, types) | of_narrowing(control, types)) | of_selection(control, types)) | of_scope(control, types)
+control_evidence(control, types) := (((of_data_sources(control, types) | of_narrowing(control, types)) | of_selection(control, types)) | of_scope(control, types)) | of_cls(control, types)
 
 of_data_sources(control, types) := {{"address": r.address, "message": sprintf("%s: %s: evidence: %s%s", [control, r.address, p.reason, acting_as_text(r)])} |
 	some r in reads_for(control, types)
@@ -387,6 +387,7 @@ of_data_sources(control, types) := {{"address": r.address, "message": sprintf("%
 
 of_narrowing(control, types) := {{"address": r.address, "message": sprintf("%s: %s: evidence: narrowed by %s, which %s does not allow (controls[\"%s\"].allowed_narrowing): the read may hold fewer records than the window%s", [control, r.address, n, control, control, acting_as_text(r)])} |
 	some r in reads_for(control, types)
+	not cls_types[r.type] # cls.rego: a topic's filter, the analysis' query
 	some n in narrowing(r)
 	n != "select"
 	not n in allowed_narrowing(control)
@@ -404,6 +405,7 @@ scope_messages(control, types) := ((not_read(control, types) | account_regions_n
 
 not_read(control, types) := {sprintf("%s: no %s data source was read: the control has no evidence", [control, t]) |
 	some t in types
+	not cls_types[t] # cls.rego: one per tracking set that delivers to CLS
 	count(reads_for(control, {t})) == 0
 	not deferred_type(t)
 }

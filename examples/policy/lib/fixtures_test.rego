@@ -21,15 +21,17 @@ account := "100000000001"
 provider := "registry.terraform.io/auditlog/auditlog"
 
 policy := {
-	"schema_version": 2,
+	"schema_version": 3,
 	"required_data_sources": [
 		"auditlog_cloudaudit_tracks",
 		"auditlog_cloudaudit_track",
 		"auditlog_cloudaudit_events",
 		"auditlog_csip_user_call_records",
 		"auditlog_ucloud_operation_events",
+		"auditlog_cls_topics",
+		"auditlog_cls_analysis",
 	],
-	"controls": {id: {"enabled": true, "allowed_narrowing": ["max_items"]} | some id in ["TRK-01", "TRK-02", "TRK-03", "TRK-04", "NET-01", "EVT-01", "UC-01", "UC-02"]},
+	"controls": {id: {"enabled": true, "allowed_narrowing": ["max_items"]} | some id in ["TRK-01", "TRK-02", "TRK-03", "TRK-04", "NET-01", "EVT-01", "UC-01", "UC-02", "RET-01", "EVT-02"]},
 	"window_days": 28,
 	"window_start": null,
 	"window_end": null,
@@ -48,7 +50,14 @@ policy := {
 	"ucloud_privileged_users": ["admin"],
 	"ucloud_risky_api_patterns": ["^Delete", "^Release", "^Terminate", "AccessKey", "Polic(y|ies)", "^CreateUser$", "^UpdateSecurityGroup$"],
 	"ucloud_max_failed": 3,
+	"min_retention_days": 184,
+	"cls_window_days": 180,
+	"cls_member_account_field": null,
+	"cloudaudit_instance_event_patterns": ["^TerminateInstances$", "^RebootInstances$"],
 }
+
+# with_account returns the policy with the account's part patched.
+with_account(patch) := with_policy("tencentcloud", {"accounts": {account: object.union(policy.tencentcloud.accounts[account], patch)}})
 
 # with_policy returns the policy with one key replaced.
 with_policy(key, value) := object.union(object.remove(policy, [key]), {key: value})
@@ -77,7 +86,14 @@ track(id, name, status, action, res, events, storage) := {
 
 cos := {"storage_type": "cos", "storage_name": "audit-logs", "storage_region": "ap-guangzhou"}
 
-good_track := track(1001, "audit-all", 1, "*", "*", ["*"], cos)
+# The topic the good tracking set delivers to, in its region.
+topic_id := "5a1c0001-4d2e-4c1a-9e7b-3f00aa000001"
+
+cls_region := "ap-guangzhou"
+
+cls := {"storage_type": "cls", "storage_name": topic_id, "storage_region": cls_region, "storage_account_id": null}
+
+good_track := track(1001, "audit-all", 1, "*", "*", ["*"], cls)
 
 tracks_address := "module.compliance.data.auditlog_cloudaudit_tracks.all"
 
@@ -134,6 +150,61 @@ events_ds(evs) := {
 	"values": {"events": evs, "list_over": true, "resume_token": null, "evidence": windowed_evidence(count(evs))},
 }
 
+# --- CLS ----------------------------------------------------------------------------------
+
+# The CLS window: the 180 days (cls_window_days) ending 15 minutes before
+# the plan.
+cls_window := {"start": (now_unix - 900) - (180 * day), "end": now_unix - 900}
+
+cls_evidence(records) := object.union(tencent_evidence(records), {"region": cls_region, "endpoint": "https://cls.tencentcloudapi.com"})
+
+topic(id, period, storage) := {
+	"topic_id": id, "topic_name": "cloudaudit_audit-all", "period": period, "hot_period": 0,
+	"storage_type": storage, "status": true, "assumer_name": "CloudAudit", "logset_id": "ls-1",
+}
+
+good_topic := topic(topic_id, 184, "hot")
+
+topics_address(key) := sprintf("module.compliance.data.auditlog_cls_topics.delivery[\"%s\"]", [key])
+
+# topics_ds is the topics read of tracking set key: one filter topicId.
+topics_ds(key, topic_filter, list) := {
+	"address": topics_address(key), "mode": "data", "provider_name": provider, "type": "auditlog_cls_topics", "name": "delivery", "index": key,
+	"values": {
+		"region": cls_region, "filters": [{"key": "topicId", "values": [topic_filter]}], "topics": list, "total_count": count(list),
+		"evidence": object.union(cls_evidence(count(list)), {"narrowed_by": ["filters"]}),
+	},
+}
+
+cls_sql := `SELECT "userIdentity.userName" AS user_name, eventName AS event_name, count(*) AS events GROUP BY "userIdentity.userName", eventName`
+
+row(user, event, n) := {"user_name": user, "event_name": event, "events": sprintf("%d", [n])}
+
+good_rows := [row("admin", "TerminateInstances", 3), row("bob", "DescribeInstances", 12), row("admin", "ConsoleLogin", 5)]
+
+analysis_address(key) := sprintf("module.compliance.data.auditlog_cls_analysis.events[\"%s\"]", [key])
+
+# analysis_ds is the analysis of tracking set key's topic with the policy's
+# statement over the CLS window.
+analysis_ds(key, topic, rows) := {
+	"address": analysis_address(key), "mode": "data", "provider_name": provider, "type": "auditlog_cls_analysis", "name": "events", "index": key,
+	"values": {
+		"region": cls_region, "topic_id": topic, "query": "*", "sql": cls_sql, "max_rows": 9999,
+		"from": cls_window.start, "to": cls_window.end,
+		"columns": [{"name": "user_name", "type": "varchar"}, {"name": "event_name", "type": "varchar"}, {"name": "events", "type": "bigint"}],
+		"rows": rows,
+		"analysis_evidence": {
+			"topic_id": topic, "region": cls_region, "sampling_rate": "1", "max_rows": 9999, "rows_returned": count(rows),
+			"from_ms": cls_window.start * 1000, "to_ms": cls_window.end * 1000, "query_syntax": "CQL", "incomplete_because": [],
+			"query_string": sprintf("* | %s LIMIT 10000", [cls_sql]),
+		},
+		"evidence": object.union(cls_evidence(count(rows)), {"window_start": cls_window.start, "window_end": cls_window.end}),
+	},
+}
+
+# with_values returns a data source with some values replaced.
+with_values(r, patch) := json.patch(r, [{"op": "replace", "path": "/values", "value": object.union(r.values, patch)}])
+
 # with_evidence returns a data source whose evidence has some keys replaced.
 with_evidence(r, patch) := json.patch(r, [{"op": "replace", "path": "/values/evidence", "value": object.union(r.values.evidence, patch)}])
 
@@ -154,6 +225,8 @@ good_resources := [
 	csip_ds("100021372635", [csip_rec("106.55.1.10", "2026-05-30 10:00:00"), csip_rec("2402:4e00:1::5", "2026-05-29 10:00:00")]),
 	uc_ds([uc_ev("admin", "DeleteULB", true, 2), uc_ev("bob", "StartUHostInstance", false, 1)]),
 	events_ds([ev("e1", "admin", "ConsoleLogin", 1)]),
+	topics_ds("1001", topic_id, [good_topic]),
+	analysis_ds("1001", topic_id, good_rows),
 ]
 
 good_plan := plan(good_resources)
@@ -163,6 +236,34 @@ good_plan := plan(good_resources)
 replacing(r) := plan(array.concat([x | some x in good_resources; x.address != r.address], [r]))
 
 without_type(t) := plan([x | some x in good_resources; x.type != t])
+
+# --- The catalogue -------------------------------------------------------------------------
+
+# catalogue is the shipped catalogue with RET-01 and EVT-02 (and EVT-01 over
+# CLS analyses) when it does not have them yet.
+cls_catalogue_controls := [
+	{"id": "RET-01", "title": "Every topic a tracking set delivers to keeps its logs at least min_retention_days", "rationale": "Six months of logs.", "severity": "high", "data_sources": ["auditlog_cloudaudit_tracks", "auditlog_cls_topics"]},
+	{"id": "EVT-02", "title": "Instances are deleted and rebooted only by allow-listed users (MLPS cloud extension)", "rationale": "Instance operations.", "severity": "high", "data_sources": ["auditlog_cls_analysis"]},
+]
+
+cls_catalogue_requirements := [
+	{"framework": "csl", "id": "network-logs-6-months-ret", "text": "Network logs kept six months.", "source": "", "verified": false, "controls": ["RET-01"]},
+	{"framework": "iso27001-2022", "id": "A.8.15-evt", "text": "Logging.", "source": "", "verified": false, "controls": ["EVT-02"]},
+]
+
+catalogue := data.auditlog.catalogue if {
+	every id in ["RET-01", "EVT-02"] {
+		some c in data.auditlog.catalogue.controls
+		c.id == id
+	}
+} else := object.union(data.auditlog.catalogue, {
+	"controls": array.concat([evt01_over_cls(c) | some c in data.auditlog.catalogue.controls], cls_catalogue_controls),
+	"requirements": array.concat(data.auditlog.catalogue.requirements, cls_catalogue_requirements),
+})
+
+evt01_over_cls(c) := object.union(c, {"data_sources": array.concat(c.data_sources, ["auditlog_cls_analysis"])}) if {
+	c.id == "EVT-01"
+} else := c
 
 # has holds when some message starts with prefix.
 has(msgs, prefix) if {

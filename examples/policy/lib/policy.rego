@@ -3,7 +3,7 @@
 # It is data.auditlog.policy, loaded from a JSON file the policy owner keeps
 # (examples/policy/policy.json is the shipped one):
 #
-#   {"auditlog": {"policy": {"schema_version": 2, ...}}}
+#   {"auditlog": {"policy": {"schema_version": 3, ...}}}
 #
 # A missing document, or one that fails policy_schema or the checks below, is
 # a "POLICY:" message in cannot_judge: no control is judged without its rules.
@@ -33,8 +33,10 @@ schema_window_time := {"type": ["string", "null"], "pattern": `^[0-9]{4}-[0-9]{2
 
 # The schema version this policy reads. Version 1 (flat lists of accounts,
 # regions and sub-accounts, allowed_endpoint_hosts) is refused with the way
-# to convert it (convert_v1, in convert.rego).
-schema_version := 2
+# to convert it (convert_v1, in convert.rego); version 2 (no retention, CLS
+# window or instance events) with the migration note and its converter
+# (convert_v2).
+schema_version := 3
 
 # JSON Schema (draft 7) of data.auditlog.policy. Every key is required: a
 # parameter left out is an error, never a default. Every number is typed
@@ -48,6 +50,7 @@ policy_schema := {
 		"accept_unsealed_plans", "providers", "origins", "tencentcloud", "ucloud",
 		"allowed_networks", "cloudaudit_privileged_users", "cloudaudit_watched_event_patterns",
 		"ucloud_privileged_users", "ucloud_risky_api_patterns", "ucloud_max_failed",
+		"min_retention_days", "cls_window_days", "cls_member_account_field", "cloudaudit_instance_event_patterns",
 	],
 	"properties": {
 		"schema_version": {"type": "integer", "const": schema_version},
@@ -77,7 +80,8 @@ policy_schema := {
 				},
 			},
 		},
-		"window_days": {"type": "integer", "minimum": 1, "maximum": 365},
+		# DescribeEvents' reads: at most 29 days a read.
+		"window_days": {"type": "integer", "minimum": 1, "maximum": 29},
 		"window_start": schema_window_time,
 		"window_end": schema_window_time,
 		"max_plan_age_seconds": {"type": "integer", "minimum": 1},
@@ -148,6 +152,10 @@ policy_schema := {
 						"regions": object.union(schema_strings, {"minItems": 1}),
 						"csip_sub_uins": {"type": "array", "uniqueItems": true, "items": {"type": "string", "pattern": `^[0-9]+$`}},
 						"tracking_sets": {"type": "array", "uniqueItems": true, "minItems": 1, "items": {"type": "integer", "minimum": 0}},
+						# Tracking sets of this account (ids as strings) whose
+						# delivery (COS, CKafka) RET-01 does not judge: the team
+						# verifies their retention elsewhere.
+						"retention_out_of_scope": {"type": "array", "uniqueItems": true, "items": {"type": "string", "pattern": `^[0-9]+$`}},
 					},
 				},
 			}},
@@ -164,6 +172,18 @@ policy_schema := {
 		"ucloud_privileged_users": schema_strings,
 		"ucloud_risky_api_patterns": object.union(schema_strings, {"minItems": 1}),
 		"ucloud_max_failed": {"type": "integer", "minimum": 0},
+		# RET-01: a topic a tracking set delivers to keeps its logs at
+		# least this many days (period 3640: forever).
+		"min_retention_days": {"type": "integer", "minimum": 1, "maximum": 3640},
+		# The CLS analyses' window: the cls_window_days before plan time
+		# less 15 minutes (delivery lag); at most min_retention_days.
+		"cls_window_days": {"type": "integer", "minimum": 1, "maximum": 3640},
+		# The field of a CloudAudit event delivered to CLS that names the
+		# member account of an organization's tracking set; null: none.
+		"cls_member_account_field": {"type": ["string", "null"], "pattern": `^[A-Za-z0-9_.]+$`},
+		# EVT-02: instance deletion and reboot, reserved to
+		# cloudaudit_privileged_users.
+		"cloudaudit_instance_event_patterns": object.union(schema_strings, {"minItems": 1}),
 	},
 }
 
@@ -174,25 +194,40 @@ policy_errors contains "POLICY: no policy data document: data.auditlog.policy is
 has_document if is_object(data.auditlog.policy)
 
 # How to convert a version 1 document; convert.rego has the rule.
-convert_v1_how := "convert it with `auditlog-gate convert-v1 FILE`, or with OPA: `opa eval --fail --format pretty -d examples/policy/lib -d FILE data.auditlog.lib.convert_v1`, whose output is the new file; then pin the providers (providers) and review the organization (tencentcloud.accounts): the CHANGELOG's migration note says what changed"
+convert_v1_how := "convert it with `auditlog-gate convert-v1 FILE`, or with OPA: `opa eval --fail --format pretty -d examples/policy/lib -d FILE data.auditlog.lib.convert_v1`, whose output is a version 2 file (then `auditlog-gate convert` makes it version 3); then pin the providers (providers) and review the organization (tencentcloud.accounts): the CHANGELOG's migration note says what changed"
 
 v1_document if data.auditlog.policy.schema_version == 1
+
+v2_document if data.auditlog.policy.schema_version == 2
+
+# An older document gets the one message that says how to convert it, not
+# one per key it lacks.
+old_document if v1_document
+
+old_document if v2_document
+
+# How to convert a version 2 document; convert.rego has the rule.
+convert_v2_how := "convert it with `auditlog-gate convert FILE` (or `opa eval --fail --format pretty -d examples/policy/lib -d FILE data.auditlog.lib.convert_v2`), which adds min_retention_days 184, cls_window_days 180, cls_member_account_field null, cloudaudit_instance_event_patterns and the controls RET-01 and EVT-02"
+
+policy_errors contains sprintf("POLICY: schema_version 2: this policy reads %d; see the migration note \"Policy data v3\" in examples/policy/README.md; %s", [schema_version, convert_v2_how]) if {
+	v2_document
+}
 
 policy_errors contains sprintf("POLICY: data.auditlog.policy is schema_version 1; this policy reads schema_version %d (an organization as a map of accounts with their regions and sub-accounts, trusted origins, pinned providers): %s", [schema_version, convert_v1_how]) if {
 	v1_document
 }
 
-# A version 1 document gets the one message above, not one per key.
+# A version 1 or 2 document gets the one message above, not one per key.
 policy_errors contains sprintf("POLICY: data.auditlog.policy does not match its schema: %s: %s", [e.field, e.desc]) if {
 	is_object(data.auditlog.policy)
-	not v1_document
+	not old_document
 	[ok, errs] := json.match_schema(data.auditlog.policy, policy_schema)
 	not ok
 	some e in errs
 }
 
 policy_errors contains sprintf("POLICY: data.auditlog.policy.%s: %q is not a valid regular expression (RE2)", [name, p]) if {
-	some name in ["cloudaudit_watched_event_patterns", "ucloud_risky_api_patterns"]
+	some name in ["cloudaudit_watched_event_patterns", "ucloud_risky_api_patterns", "cloudaudit_instance_event_patterns"]
 	some p in data.auditlog.policy[name]
 	is_string(p)
 	not regex.is_valid(p)
@@ -251,13 +286,23 @@ valid_cidr(c) if {
 
 policy_errors contains sprintf("POLICY: data.auditlog.policy.providers does not pin the auditlog provider (%s): a sealed run installs only the providers listed, so list it with its version and package hashes (auditlog-gate pin --mirror DIR, or terraform providers lock -fs-mirror=DIR -platform=OS_ARCH)", [concat(" or ", sort(provider_names))]) if {
 	is_array(data.auditlog.policy.providers)
-	not v1_document
+	not old_document
 	not auditlog_pinned
 }
 
 auditlog_pinned if {
 	some p in data.auditlog.policy.providers
 	p.address in provider_names
+}
+
+# The CLS window reaches back cls_window_days: a topic kept
+# min_retention_days must still hold its start.
+policy_errors contains sprintf("POLICY: data.auditlog.policy.cls_window_days %d is more than min_retention_days %d: the CLS analyses' window would reach past what a compliant topic keeps", [w, m]) if {
+	w := data.auditlog.policy.cls_window_days
+	m := data.auditlog.policy.min_retention_days
+	is_number(w)
+	is_number(m)
+	w > m
 }
 
 policy_errors contains "POLICY: data.auditlog.policy.window_end needs window_start: a window given by its dates has both ends" if {
@@ -372,7 +417,7 @@ uc01_selection := {
 }
 
 policy_errors contains sprintf("POLICY: data.auditlog.policy.controls[\"%s\"].selection is %s, but the control's parameters (%s) give %s: a read selected as declared would drop records the control reviews; declare the selection the parameters give", [id, json.marshal(c.selection), concat(", ", selection_params[id]), json.marshal(expected)]) if {
-	not v1_document
+	not old_document
 	some id, c in data.auditlog.policy.controls
 	is_object(c.selection)
 	expected := expected_selection[id]

@@ -39,7 +39,7 @@ test_wrong_types if {
 	f.has_all(errors_of(f.with_policy("ucloud_max_failed", "3")), ["does not match its schema", "ucloud_max_failed"])
 	f.has_all(errors_of(f.with_policy("window_days", 0)), ["does not match its schema", "window_days"])
 	f.has_all(errors_of(f.with_policy("max_plan_age_seconds", 1.5)), ["does not match its schema", "max_plan_age_seconds"])
-	f.has_all(errors_of(f.with_policy("schema_version", 3)), ["does not match its schema", "schema_version"])
+	f.has_all(errors_of(f.with_policy("schema_version", 4)), ["does not match its schema", "schema_version"])
 	f.has_all(errors_of(f.with_policy("required_data_sources", ["auditlog_nothing"])), ["does not match its schema", "required_data_sources"])
 	f.has_all(errors_of(f.with_policy("tencentcloud", {"accounts": {"": {"regions": ["ap-guangzhou"], "csip_sub_uins": []}}})), ["does not match its schema", "tencentcloud"])
 	f.has_all(errors_of(f.with_policy("accept_unsealed_plans", "false")), ["does not match its schema", "accept_unsealed_plans"])
@@ -69,7 +69,77 @@ test_every_number_of_the_schema_is_typed if {
 test_v1_refused_with_the_conversion if {
 	msgs := errors_of(v1_policy)
 	count(msgs) == 1
-	f.has_all(msgs, ["POLICY: data.auditlog.policy is schema_version 1; this policy reads schema_version 2", "auditlog-gate convert-v1 FILE", "data.auditlog.lib.convert_v1"])
+	f.has_all(msgs, ["POLICY: data.auditlog.policy is schema_version 1; this policy reads schema_version 3", "auditlog-gate convert-v1 FILE", "data.auditlog.lib.convert_v1"])
+}
+
+# Version 2 is refused in one message naming the migration note.
+test_v2_refused_with_the_migration_note if {
+	msgs := errors_of(v2_policy)
+	count(msgs) == 1
+	f.has_all(msgs, ["POLICY: schema_version 2: this policy reads 3; see the migration note \"Policy data v3\" in examples/policy/README.md", "auditlog-gate convert FILE"])
+}
+
+# The version 2 document of the fixture policy.
+v2_policy := object.union(object.remove(f.policy, ["min_retention_days", "cls_window_days", "cls_member_account_field", "cloudaudit_instance_event_patterns", "controls"]), {
+	"schema_version": 2,
+	"controls": object.remove(f.policy.controls, ["RET-01", "EVT-02"]),
+})
+
+test_convert_v2 if {
+	v3 := lib.convert_v2.auditlog.policy with data.auditlog.policy as v2_policy
+	v3.schema_version == 3
+	v3.min_retention_days == 184
+	v3.cls_window_days == 180
+	v3.cls_member_account_field == null
+	v3.cloudaudit_instance_event_patterns == ["^TerminateInstances$", "^RebootInstances$"]
+	v3.controls["RET-01"] == {"enabled": true, "allowed_narrowing": []}
+	v3.controls["EVT-02"] == {"enabled": true, "allowed_narrowing": []}
+	v3.controls["EVT-01"] == f.policy.controls["EVT-01"]
+	v3.tencentcloud == f.policy.tencentcloud
+	count(errors_of(v3)) == 0
+}
+
+# A window over 29 days is the owner's to shorten, never the converter's.
+test_convert_v2_refuses_a_long_window if {
+	long := object.union(v2_policy, {"window_days": 90})
+	not lib.convert_v2 with data.auditlog.policy as long
+	f.has(lib.convert_v2_errors, "window_days is 90: version 3 reads at most 29 days") with data.auditlog.policy as long
+	f.has(lib.convert_v2_errors, "data.auditlog.policy is not a policy data document of schema_version 2") with data.auditlog.policy as f.policy
+}
+
+# --- Version 3's keys ---------------------------------------------------------------------
+
+test_v3_keys_are_required if {
+	every key in ["min_retention_days", "cls_window_days", "cls_member_account_field", "cloudaudit_instance_event_patterns"] {
+		f.has_all(errors_of(object.remove(f.policy, [key])), ["does not match its schema", sprintf("%s is required", [key])])
+	}
+}
+
+test_v3_key_bounds if {
+	f.has_all(errors_of(f.with_policy("window_days", 30)), ["does not match its schema", "window_days"])
+	count(errors_of(f.with_policy("window_days", 29))) == 0
+	f.has_all(errors_of(f.with_policy("min_retention_days", 3641)), ["does not match its schema", "min_retention_days"])
+	f.has_all(errors_of(f.with_policy("min_retention_days", 0)), ["does not match its schema", "min_retention_days"])
+	f.has_all(errors_of(f.with_policy("min_retention_days", "184")), ["does not match its schema", "min_retention_days"])
+	f.has_all(errors_of(f.with_policy("cls_window_days", 0)), ["does not match its schema", "cls_window_days"])
+	f.has_all(errors_of(f.with_policy("cloudaudit_instance_event_patterns", [])), ["does not match its schema", "cloudaudit_instance_event_patterns"])
+	f.has(errors_of(f.with_policy("cloudaudit_instance_event_patterns", ["("])), "POLICY: data.auditlog.policy.cloudaudit_instance_event_patterns: \"(\" is not a valid regular expression")
+	f.has_all(errors_of(f.with_policy("cls_member_account_field", "user identity")), ["does not match its schema", "cls_member_account_field"])
+	f.has_all(errors_of(f.with_policy("cls_member_account_field", 1)), ["does not match its schema", "cls_member_account_field"])
+	count(errors_of(f.with_policy("cls_member_account_field", "userIdentity.accountId"))) == 0
+}
+
+test_cls_window_at_most_the_retention if {
+	f.has(errors_of(f.with_policy("cls_window_days", 185)), "POLICY: data.auditlog.policy.cls_window_days 185 is more than min_retention_days 184")
+	count(errors_of(f.with_policy("cls_window_days", 184))) == 0
+}
+
+# retention_out_of_scope belongs to its account, as tracking set ids.
+test_retention_out_of_scope_paired_with_its_account if {
+	count(errors_of(f.with_account({"retention_out_of_scope": ["1001"]}))) == 0
+	f.has_all(errors_of(f.with_account({"retention_out_of_scope": [1001]})), ["does not match its schema", "retention_out_of_scope"])
+	f.has_all(errors_of(f.with_account({"retention_out_of_scope": ["audit-logs"]})), ["does not match its schema", "retention_out_of_scope"])
+	f.has_all(errors_of(f.with_policy("retention_out_of_scope", ["1001"])), ["does not match its schema", "retention_out_of_scope"])
 }
 
 v1_policy := {
@@ -110,13 +180,15 @@ test_convert_v1 if {
 	not v2.tencentcloud_accounts
 	not v2.allowed_endpoint_hosts
 
-	# Valid but for the providers it cannot pin.
-	errs := errors_of(v2)
+	# A version 2 document, which convert_v2 makes version 3: valid but
+	# for the providers it cannot pin.
+	v3 := lib.convert_v2.auditlog.policy with data.auditlog.policy as v2
+	errs := errors_of(v3)
 	every e in errs {
 		contains(e, "providers")
 	}
 	f.has(errs, "POLICY: data.auditlog.policy.providers does not pin the auditlog provider")
-	pinned := object.union(v2, {"providers": f.policy.providers})
+	pinned := object.union(v3, {"providers": f.policy.providers})
 	count(errors_of(pinned)) == 0
 }
 

@@ -32,6 +32,7 @@ const usageText = `usage:
                 DIR | PLAN.json [-- PLAN_ARGS]
   auditlog-gate pin --mirror DIR
   auditlog-gate convert-v1 FILE
+  auditlog-gate convert FILE
   auditlog-gate --version | --help
 
 DIR is a Terraform (or OpenTofu) configuration. The gate never runs in it and
@@ -131,6 +132,12 @@ convert-v1 FILE
         prints the schema version 2 document for a version 1 policy data
         document, for its owner to review and to complete with provider pins.
 
+convert FILE
+        prints the schema version 3 document for a version 2 one: the same
+        keys with min_retention_days 184, cls_window_days 180,
+        cls_member_account_field null, cloudaudit_instance_event_patterns
+        and the controls RET-01 and EVT-02 added, for its owner to review.
+
 Environment:
   AUDITLOG_GATE_TF
         the engine: terraform (default, on PATH) or the path of a terraform
@@ -195,6 +202,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(args) > 0 && args[0] == "convert-v1" {
 		return runConvertV1(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "convert" {
+		return runConvertV2(args[1:], stdout, stderr)
 	}
 	opts, err := parseArgs(args)
 	if err != nil {
