@@ -73,22 +73,28 @@ cls_allowed(row) if {
 	row.user_name in lib.param("cloudaudit_privileged_users")
 }
 
-findings contains cls_finding("EVT-01", x, row) if {
+findings contains cls_finding(id, x, row) if {
 	some x in lib.cls_rows
 	some row in lib.records(x.read)
-	watched_event(at(row, "event_name"))
+	some id in ["EVT-01", "EVT-02"]
+	cls_judged(id, row)
+}
+
+# A row is a finding of a control when its event is one the control
+# watches and its user is not allow-listed; and, whoever its user, when it
+# has no event name: what it counts cannot be classified.
+cls_judged(_, row) if not is_string(at(row, "event_name"))
+
+cls_judged("EVT-01", row) if {
+	is_string(row.event_name)
+	watched_event(row.event_name)
 	not cls_allowed(row)
 }
 
-findings contains cls_finding("EVT-02", x, row) if {
-	some x in lib.cls_rows
-	some row in lib.records(x.read)
-	instance_event(at(row, "event_name"))
+cls_judged("EVT-02", row) if {
+	is_string(row.event_name)
+	instance_event(row.event_name)
 	not cls_allowed(row)
-}
-
-instance_event(name) if {
-	not is_string(name)
 }
 
 instance_event(name) if {
