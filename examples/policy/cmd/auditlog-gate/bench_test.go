@@ -27,21 +27,30 @@ const benchAccount = "100000000001"
 
 // benchPolicyDocument is the policy data of the Rego fixtures
 // (lib/fixtures_test.rego), accepting the unsealed plan the benchmark
-// judges.
+// judges. The plan's tracking set delivers to COS, and the benchmark
+// measures DescribeEvents' reads: the controls over CLS (RET-01, EVT-02)
+// are disabled.
 func benchPolicyDocument() []byte {
 	controls := map[string]any{}
 	for _, id := range []string{"TRK-01", "TRK-02", "TRK-03", "TRK-04", "NET-01", "EVT-01", "UC-01", "UC-02"} {
 		controls[id] = map[string]any{"enabled": true, "allowed_narrowing": []string{"max_items"}}
 	}
+	for _, id := range []string{"RET-01", "EVT-02"} {
+		controls[id] = map[string]any{"enabled": false, "allowed_narrowing": []string{}}
+	}
 	pol := map[string]any{
-		"schema_version":        2,
-		"required_data_sources": []string{"auditlog_cloudaudit_tracks", "auditlog_cloudaudit_track", "auditlog_cloudaudit_events", "auditlog_csip_user_call_records", "auditlog_ucloud_operation_events"},
-		"controls":              controls,
-		"window_days":           28,
-		"window_start":          nil,
-		"window_end":            nil,
-		"max_plan_age_seconds":  3600,
-		"accept_unsealed_plans": true,
+		"schema_version":                     3,
+		"min_retention_days":                 184,
+		"cls_window_days":                    180,
+		"cls_member_account_field":           nil,
+		"cloudaudit_instance_event_patterns": []string{"^TerminateInstances$", "^RebootInstances$"},
+		"required_data_sources":              []string{"auditlog_cloudaudit_tracks", "auditlog_cloudaudit_track", "auditlog_cloudaudit_events", "auditlog_csip_user_call_records", "auditlog_ucloud_operation_events"},
+		"controls":                           controls,
+		"window_days":                        28,
+		"window_start":                       nil,
+		"window_end":                         nil,
+		"max_plan_age_seconds":               3600,
+		"accept_unsealed_plans":              true,
 		"providers": []any{map[string]any{
 			"address": "registry.terraform.io/auditlog/auditlog", "version": "0.1.0",
 			"hashes": map[string][]string{"linux_amd64": {"h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}},

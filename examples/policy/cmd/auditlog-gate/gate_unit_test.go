@@ -77,7 +77,8 @@ func TestPolicyDataIsParsedStrictly(t *testing.T) {
 		"other top key":     {`{"auditlog": {"policy": {}}, "main": {}}`, "hold nothing else"},
 		"version 1":         {`{"auditlog": {"policy": {"schema_version": 1}}}`, "convert-v1"},
 		"two documents":     {good + "{}", "more than one JSON value"},
-		"string version":    {strings.Replace(good, `"schema_version": 2`, `"schema_version": "2"`, 1), "schema_version must be the number 2"},
+		"string version":    {strings.Replace(good, `"schema_version": 3`, `"schema_version": "3"`, 1), "schema_version must be the number 3"},
+		"version 2":         {strings.Replace(good, `"schema_version": 3`, `"schema_version": 2`, 1), `POLICY: schema_version 2: this policy reads 3; see the migration note "Policy data v3" in examples/policy/README.md`},
 	} {
 		_, err := parsePolicyData([]byte(tc.doc), "test.json")
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -18,7 +18,7 @@ import (
 
 // schemaVersion is the version of the policy data document the gate and
 // its embedded rules read.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // builtinPrefix names a policy data document embedded in the gate.
 const builtinPrefix = "builtin:"
@@ -159,7 +159,10 @@ func (d *policyData) readGateKeys() error {
 	switch v := d.policy["schema_version"].(type) {
 	case json.Number:
 		if v.String() == "1" {
-			return errors.New("POLICY: schema_version 1: this gate reads schema_version 2 (an organization as a map of accounts with their regions and sub-accounts, trusted origins, pinned providers); convert it with `auditlog-gate convert-v1 FILE`, then pin the providers (auditlog-gate pin --mirror DIR) and review the organization: the CHANGELOG's migration note says what changed")
+			return errors.New("POLICY: schema_version 1: this gate reads schema_version 3 (an organization as a map of accounts with their regions and sub-accounts, trusted origins, pinned providers); convert it with `auditlog-gate convert-v1 FILE` and the result with `auditlog-gate convert FILE`, then pin the providers (auditlog-gate pin --mirror DIR) and review the organization: the CHANGELOG's migration note says what changed")
+		}
+		if v.String() == "2" {
+			return errors.New("POLICY: schema_version 2: this policy reads 3; see the migration note \"Policy data v3\" in examples/policy/README.md; convert it with `auditlog-gate convert FILE`, which adds min_retention_days 184, cls_window_days 180, cls_member_account_field null, cloudaudit_instance_event_patterns and the controls RET-01 and EVT-02")
 		}
 		if v.String() != fmt.Sprint(schemaVersion) {
 			return fmt.Errorf("POLICY: schema_version %s: this gate reads schema_version %d", v, schemaVersion)

@@ -241,7 +241,7 @@ func TestReportsOfTheBusyAccountPlanStayWithinTheirLimits(t *testing.T) {
 	if shown == 0 || shown == benchFindings || !strings.Contains(string(summary), want) {
 		t.Errorf("the summary shows %d violations; it must count the rest (%q)", shown, want)
 	}
-	for _, w := range []string{"## ❌ auditlog-gate: FAIL (exit 1)", "### Controls (8)", "| **EVT-01** No console login or deletion by a user outside the allow-list | ❌ FAIL (10,000 findings) | 100,000 / 100,000 | 100000000001 |", "### Reads (5)"} {
+	for _, w := range []string{"## ❌ auditlog-gate: FAIL (exit 1)", "### Controls (10)", "| **EVT-01** No console login or deletion by a user outside the allow-list | ❌ FAIL (10,000 findings) | 100,000 / 100,000 | 100000000001 |", "### Reads (5)"} {
 		if !strings.Contains(string(summary), w) {
 			t.Errorf("the summary lacks %q", w)
 		}
@@ -326,7 +326,7 @@ func TestSummaryPutsFailuresFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(b)
-	order := []string{"## ❌ auditlog-gate: FAIL (exit 1)", "### Violations (100)", "\n- EVT-01: module.compliance.data.auditlog\\_cloudaudit\\_events.window: evt-", "### Controls (8)", "| **EVT-01**", "| **TRK-01**", "### Reads (5)", "| `module.compliance.data.auditlog_cloudaudit_events.window` | ❌ FAIL | 100000000001 | ap-guangzhou |", "| `module.compliance.data.auditlog_cloudaudit_tracks.all` | ✅ PASS |"}
+	order := []string{"## ❌ auditlog-gate: FAIL (exit 1)", "### Violations (100)", "\n- EVT-01: module.compliance.data.auditlog\\_cloudaudit\\_events.window: evt-", "### Controls (10)", "| **EVT-01**", "| **TRK-01**", "### Reads (5)", "| `module.compliance.data.auditlog_cloudaudit_events.window` | ❌ FAIL | 100000000001 | ap-guangzhou |", "| `module.compliance.data.auditlog_cloudaudit_tracks.all` | ✅ PASS |"}
 	at := 0
 	for _, w := range order {
 		i := strings.Index(s[at:], w)
