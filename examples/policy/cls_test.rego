@@ -90,8 +90,22 @@ test_ret01_null_period_is_a_finding if {
 }
 
 test_ret01_topic_missing_from_its_read if {
-	p := f.replacing(f.topics_ds("1001", f.topic_id, []))
+	p := f.plan([x | some x in array.concat(f.good_resources, [f.topics_ds("1001", f.topic_id, [])]); x.type != "auditlog_cls_analysis"; x != f.topics_ds("1001", f.topic_id, [f.good_topic])])
 	f.has(deny(p), sprintf("RET-01: %s: %s: tracking set audit-all (1001) of account %s delivers to CLS topic %s, which region ap-guangzhou of account %s does not list (missing or deleted)", [topics_addr, f.topic_id, f.account, f.topic_id, f.account]))
+
+	# Nothing to analyse: the EVT controls cannot judge it, and want no analysis.
+	every id in ["EVT-01", "EVT-02"] {
+		f.has(cannot(p), sprintf("%s: cannot judge tracking set audit-all (1001) of account %s: its CLS topic %s is not in region ap-guangzhou (missing or deleted)", [id, f.account, f.topic_id]))
+		not f.has(deny(p), sprintf("%s: tracking set audit-all (1001) of account %s: no auditlog_cls_analysis", [id, f.account]))
+	}
+}
+
+test_cls_delivery_without_region if {
+	unplaced := f.track(1001, "audit-all", 1, "*", "*", ["*"], object.union(f.cls, {"storage_region": ""}))
+	msgs := cannot(f.replacing(f.tracks_ds([unplaced])))
+	every id in ["RET-01", "EVT-01", "EVT-02"] {
+		f.has(msgs, sprintf("%s: cannot judge tracking set audit-all (1001) of account %s: it delivers to CLS topic %s but names no region (storage_region \"\")", [id, f.account, f.topic_id]))
+	}
 }
 
 test_ret01_topic_not_read if {

@@ -250,6 +250,35 @@ cls_cannot_judge contains {"control": id, "message": sprintf("%s: cannot judge %
 	some id in ["EVT-01", "EVT-02"]
 }
 
+# A topic its read does not list (missing, deleted) holds nothing to
+# analyse: RET-01 fails it, and the EVT controls cannot judge it.
+cls_cannot_judge contains {"control": id, "message": sprintf("%s: cannot judge %s: its CLS topic %s is not in region %s (missing or deleted), so nothing of its events can be analysed", [id, cls_set_text(d), d.topic, d.region])} if {
+	some d in cls_deliveries
+	cls_missing(d)
+	some id in ["EVT-01", "EVT-02"]
+}
+
+cls_missing(d) if {
+	cls_own(d)
+	some r in cls_topic_reads(d)
+	count(cls_topics_named(r, d.topic)) == 0
+}
+
+# A CLS delivery that names its topic but no region cannot be read.
+cls_cannot_judge contains {"control": id, "message": sprintf("%s: cannot judge %s: it delivers to CLS topic %s but names no region (storage_region %s), so the topic cannot be read", [id, cls_set_text(d), d.topic, json.marshal(d.region)])} if {
+	some d in cls_deliveries
+	cls_unplaced(d)
+	some id in ["RET-01", "EVT-01", "EVT-02"]
+}
+
+cls_unplaced(d) if {
+	d.type == "cls"
+	is_string(d.topic)
+	d.topic != ""
+	not cls_elsewhere(d)
+	not cls_own(d)
+}
+
 # EVT-02 is judged over CLS only: an account none of whose enabled tracking
 # sets delivers to CLS (or whose tracking sets were not read) has no
 # evidence of instance deletions and reboots.
@@ -297,6 +326,7 @@ cls_analyses_missing(control, types) := {{"address": null, "message": sprintf("%
 	some d in cls_deliveries
 	cls_own(d)
 	not cls_cold(d)
+	not cls_missing(d)
 	not cls_analysed(d)
 }
 

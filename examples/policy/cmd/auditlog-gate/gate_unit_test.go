@@ -337,6 +337,66 @@ func TestSimulatorPolicyIsValidForTheShippedRules(t *testing.T) {
 	}
 }
 
+// The version 2 document of the simulator policy, converted, is the
+// simulator policy again but for the tracking set it puts out of RET-01's
+// scope: convert adds the defaults of version 3 and nothing else.
+func TestConvertWritesAVersion3Document(t *testing.T) {
+	var doc map[string]map[string]map[string]any
+	if err := json.Unmarshal(simulatorDocument(t), &doc); err != nil {
+		t.Fatal(err)
+	}
+	v3 := doc["auditlog"]["policy"]
+	v2 := map[string]any{}
+	for k, v := range v3 {
+		v2[k] = v
+	}
+	for _, k := range []string{"min_retention_days", "cls_window_days", "cls_member_account_field", "cloudaudit_instance_event_patterns"} {
+		delete(v2, k)
+	}
+	v2["schema_version"] = 2
+	controls := map[string]any{}
+	for id, c := range v3["controls"].(map[string]any) {
+		if id != "RET-01" && id != "EVT-02" {
+			controls[id] = c
+		}
+	}
+	v2["controls"] = controls
+	raw, err := json.Marshal(map[string]any{"auditlog": map[string]any{"policy": v2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "v2.json")
+	writeFiles(t, filepath.Dir(file), map[string]string{"v2.json": string(raw)})
+	if _, err := parsePolicyData(raw, file); err == nil || !strings.Contains(err.Error(), "auditlog-gate convert FILE") {
+		t.Errorf("a version 2 document: error %v, want the way to convert it", err)
+	}
+	var out, errs strings.Builder
+	if code := runConvertV2([]string{file}, &out, &errs); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	var got map[string]map[string]map[string]any
+	if err := json.Unmarshal([]byte(out.String()), &got); err != nil {
+		t.Fatalf("%v:\n%s", err, out.String())
+	}
+	p := got["auditlog"]["policy"]
+	for k, want := range map[string]any{"schema_version": float64(3), "min_retention_days": float64(184), "cls_window_days": float64(180), "cls_member_account_field": nil} {
+		if p[k] != want {
+			t.Errorf("%s: %v, want %v", k, p[k], want)
+		}
+	}
+	c, _ := p["controls"].(map[string]any)
+	if c["RET-01"] == nil || c["EVT-02"] == nil || c["TRK-01"] == nil {
+		t.Errorf("controls: %v", c)
+	}
+	if _, err := parsePolicyData([]byte(out.String()), "converted.json"); err != nil {
+		t.Errorf("the converted document: %v", err)
+	}
+	var none strings.Builder
+	if code := runConvertV2([]string{filepath.Join(t.TempDir(), "missing.json")}, &none, &none); code != exitCannotJudge {
+		t.Errorf("a missing file: exit %d", code)
+	}
+}
+
 func TestConvertV1WritesAVersion2Document(t *testing.T) {
 	v1 := filepath.Join(t.TempDir(), "v1.json")
 	writeFiles(t, filepath.Dir(v1), map[string]string{"v1.json": `{"auditlog": {"policy": {
