@@ -100,6 +100,14 @@ func main() {
 			opts.CLS.Topics[id] = o
 			return err
 		})
+	flag.Func("cls-review", "make the CLS topics hold a six-month review's deliveries: compliant (3000 events over -cls-days, default 180, watched ones by admin and ops-automation only), noncompliant (and mallory's TerminateInstances, RebootInstances, DeleteUser inside the window), cos-only (compliant, and no tracking set delivering to CLS is listed); default: the data set's CLSReview (the compliant scenario: compliant), else none",
+		func(mode string) error {
+			if err := cloudsim.CheckCLSReview(mode); err != nil {
+				return err
+			}
+			opts.CLS.Review = mode
+			return nil
+		})
 	dataFile := flag.String("data", "", "serve the records in this JSON file instead of generated ones (see internal/cloudsim/scenarios/README.md)")
 	scenario := flag.String("scenario", "", "serve a shipped data set: compliant, noncompliant, or organization (several accounts)")
 	flag.Parse()

@@ -96,5 +96,13 @@ resource "terraform_data" "enforce" {
       condition     = local.verdicts["EVT-01"].status == "pass"
       error_message = local.verdicts["EVT-01"].message
     }
+    precondition {
+      condition     = local.verdicts["RET-01"].status == "pass"
+      error_message = local.verdicts["RET-01"].message
+    }
+    precondition {
+      condition     = local.verdicts["EVT-02"].status == "pass"
+      error_message = local.verdicts["EVT-02"].message
+    }
   }
 }

@@ -111,11 +111,13 @@ locals {
     "EVT-01" = {
       title     = local.catalogue["EVT-01"].title
       rationale = local.catalogue["EVT-01"].rationale
-      reads     = ["data.auditlog_cloudaudit_events.window"]
-      windowed  = true
-      records   = var.select_at_provider ? try(coalesce(data.auditlog_cloudaudit_events.window.evidence.scanned, 0), 0) : length(local.events_in_window)
-      kept      = length(local.events_in_window)
-      findings  = local.evt01
+      # DescribeEvents' window, and each CLS topic's analysis over
+      # cls_window_days (cls.tf).
+      reads    = concat(["data.auditlog_cloudaudit_events.window"], local.cls_reads.topics, local.cls_reads.analyses)
+      windowed = true
+      records  = (var.select_at_provider ? try(coalesce(data.auditlog_cloudaudit_events.window.evidence.scanned, 0), 0) : length(local.events_in_window)) + local.cls_events_counted
+      kept     = length(local.events_in_window) + length(local.cls_rows)
+      findings = concat(local.evt01, local.cls_unjudged_findings, local.cls_findings["EVT-01"])
     }
   }
 }

@@ -182,7 +182,7 @@ locals {
   # --- The verdicts ----------------------------------------------------------------
   controls = {
     # One verdict per control of the catalogue, in its words (catalogue.tf).
-    for id, c in { for id in keys(local.catalogue) : id => merge(local.control_defs, local.cloudaudit_control_defs)[id] } : id => merge(c, {
+    for id, c in { for id in keys(local.catalogue) : id => merge(local.control_defs, local.cloudaudit_control_defs, local.cls_control_defs)[id] } : id => merge(c, {
       id           = id
       severity     = local.catalogue[id].severity
       requirements = local.catalogue[id].requirements

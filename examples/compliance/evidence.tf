@@ -37,6 +37,10 @@ locals {
     { "data.auditlog_cloudaudit_events.window" = { windowed = true, cloud = "regional", evidence = data.auditlog_cloudaudit_events.window.evidence } },
     { "data.auditlog_ucloud_operation_events.window" = { windowed = true, cloud = "ucloud", evidence = data.auditlog_ucloud_operation_events.window.evidence } },
     { for i, d in data.auditlog_ucloud_operation_events.failed : "data.auditlog_ucloud_operation_events.failed[${i}]" => { windowed = true, cloud = "ucloud", evidence = d.evidence } },
+    # CLS: the account is checked here, the region (the delivery's) and
+    # the analysis window in cls.tf (cls_read_problems).
+    { for k, d in data.auditlog_cls_topics.delivery : "data.auditlog_cls_topics.delivery[\"${k}\"]" => { windowed = false, cloud = "cls", evidence = d.evidence } },
+    { for k, d in data.auditlog_cls_analysis.events : "data.auditlog_cls_analysis.events[\"${k}\"]" => { windowed = false, cloud = "cls", evidence = d.evidence } },
   )
 
   # The evidence as the compliance output reports it: null where the read
@@ -89,8 +93,12 @@ locals {
     r.cloud == "ucloud" && length(local.settings.ucloud_projects) > 0 && r.evidence != null && !contains(local.settings.ucloud_projects, try(coalesce(r.evidence.project_id, "-"), "-")) ? [
       "read project ${jsonencode(try(r.evidence.project_id, null))}, not one the review expects (${local.projects_text})"
     ] : [],
+    try(local.cls_read_problems[a], []),
   ) }
 
   # What narrowed a read, for the controls to compare with what they accept.
-  read_narrowing = { for a, r in local.reads : a => try(tolist(r.evidence.narrowed_by), []) }
+  # A CLS topics read is narrowed by its one filter, topicId = the
+  # delivery's topic, which cls.tf writes: that is its request, not a
+  # narrowing.
+  read_narrowing = { for a, r in local.reads : a => [for n in try(tolist(r.evidence.narrowed_by), []) : n if !(r.cloud == "cls" && n == "filters")] }
 }

@@ -24,8 +24,17 @@ variable "policy_data_file" {
     error_message = "policy_data_file holds no policy object at auditlog.policy: the file the gate reads is {\"auditlog\": {\"policy\": {...}}}."
   }
   validation {
-    condition     = var.policy_data_file == null || try(jsondecode(file(var.policy_data_file)).auditlog.policy.schema_version == 2, false)
-    error_message = "policy_data_file is not policy data of schema_version 2 (\"schema_version\": 2): a version 1 file (tencentcloud_accounts, tencentcloud_regions, csip_sub_uins, ucloud_projects, allowed_endpoint_hosts) is converted by `auditlog-gate convert-v1 FILE` or `opa eval --fail --format pretty -d examples/policy/lib -d FILE data.auditlog.lib.convert_v1` (see the CHANGELOG's migration note)."
+    condition     = var.policy_data_file == null || try(jsondecode(file(var.policy_data_file)).auditlog.policy.schema_version == 3, false)
+    error_message = "policy_data_file is not policy data of schema_version 3 (\"schema_version\": 3): see the migration note \"Policy data v3\" in examples/policy/README.md. A version 2 file gains min_retention_days, cls_window_days, cls_member_account_field, cloudaudit_instance_event_patterns and the controls RET-01 and EVT-02; a version 1 file (tencentcloud_accounts, tencentcloud_regions, csip_sub_uins, ucloud_projects, allowed_endpoint_hosts) is first converted to version 2 by `auditlog-gate convert-v1 FILE` or `opa eval --fail --format pretty -d examples/policy/lib -d FILE data.auditlog.lib.convert_v1`."
+  }
+  validation {
+    # Strict, as the gate: version 3 keys are required (null where null is
+    # meant), so that a file cannot leave a control on a default unseen.
+    condition = var.policy_data_file == null || try(jsondecode(file(var.policy_data_file)).auditlog.policy.schema_version != 3, true) || try(alltrue([
+      for k in ["min_retention_days", "cls_window_days", "cls_member_account_field", "cloudaudit_instance_event_patterns"] :
+      contains(keys(jsondecode(file(var.policy_data_file)).auditlog.policy), k)
+    ]), false)
+    error_message = "policy_data_file (schema_version 3) must hold min_retention_days, cls_window_days, cls_member_account_field (null for none) and cloudaudit_instance_event_patterns: see the migration note \"Policy data v3\" in examples/policy/README.md."
   }
 }
 
@@ -49,7 +58,7 @@ variable "account_id" {
 }
 
 variable "window_days" {
-  description = "Review the last this many days, up to the plan's time. Ignored when window_start is set. At most 29: CloudAudit's DescribeEvents accepts windows under 30 days. Null: the policy data's window_days, else 28."
+  description = "Review the last this many days, up to the plan's time (DescribeEvents' reads: NET-01, EVT-01, UC-01, UC-02; the CLS analyses count over cls_window_days). Ignored when window_start is set. At most 29: CloudAudit's DescribeEvents accepts windows under 30 days. Null: the policy data's window_days, else 28."
   type        = number
   default     = null
 

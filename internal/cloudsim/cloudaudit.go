@@ -104,6 +104,9 @@ func (t *tencentAPI) trackSet() []json.RawMessage {
 		if d := t.srv.opts.Data; d != nil && d.tracks != nil {
 			t.mu.Lock()
 			t.tracks = append([]json.RawMessage{}, d.tracks...)
+			if t.srv.clsReview() == CLSReviewCOSOnly {
+				t.tracks = withoutCLSTracks(t.tracks)
+			}
 			t.mu.Unlock()
 			return
 		}
@@ -111,6 +114,9 @@ func (t *tencentAPI) trackSet() []json.RawMessage {
 		tracks := make([]json.RawMessage, n)
 		for i := range n {
 			tracks[i], _ = json.Marshal(buildTrack(i))
+		}
+		if t.srv.clsReview() == CLSReviewCOSOnly {
+			tracks = withoutCLSTracks(tracks)
 		}
 		t.mu.Lock()
 		t.tracks = tracks

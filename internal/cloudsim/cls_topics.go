@@ -39,6 +39,11 @@ type CLSOptions struct {
 	// SearchLatency holds every SearchLog and DescribeLogHistogram call
 	// this long, inside the topic's concurrency slot (15 per topic).
 	SearchLatency time.Duration
+	// Review replaces the deliveries with those of a six-month review
+	// (cls_review.go): CLSReviewCompliant, CLSReviewNoncompliant or
+	// CLSReviewCOSOnly. Empty: the data set's CLSReview, else none. Days
+	// sets their span (default 180); Events, when positive, wins over it.
+	Review string
 }
 
 // CLSTopicOptions are one topic's settings.
@@ -207,6 +212,9 @@ type clsService struct {
 	genOnce sync.Once
 	gen     *clsGenerated
 
+	reviewOnce sync.Once
+	review     []TencentEvent
+
 	// foreign are the accounts whose tracking sets may deliver to this
 	// one's topics (StorageAccountId): the account that serves this one
 	// as a member.
@@ -286,6 +294,17 @@ func (c *clsService) generated() *clsGenerated {
 	return c.gen
 }
 
+// reviewEvents are the six-month review's deliveries (CLSOptions.Review),
+// nil without a review.
+func (c *clsService) reviewEvents() []TencentEvent {
+	c.reviewOnce.Do(func() {
+		if mode := c.t.srv.clsReview(); mode != "" {
+			c.review = buildCLSReviewEvents(mode, c.t.srv.opts.CLS.Days, c.t.srv.start, c.t.srv.opts.ownerUin)
+		}
+	})
+	return c.review
+}
+
 func buildTopicInfo(tr simTrack, k int, o CLSTopicOptions) clsTopicInfo {
 	per := clsPeriods[k%len(clsPeriods)]
 	if o.Period > 0 {
@@ -355,6 +374,8 @@ func (c *clsService) logsOf(top *clsTopic) *clsLogs {
 		switch {
 		case top.track.Status == 0:
 			top.logs = &clsLogs{classFields: func(uint32) []clsField { return nil }} // a disabled tracking set delivers nothing
+		case src.cls.generated() == nil && src.cls.reviewEvents() != nil:
+			top.logs = clsLogsFromEvents(src.cls.reviewEvents(), top.track, top.opts.JSONUserIdentity)
 		case src.cls.generated() != nil:
 			top.logs = src.cls.generated().logsFor(top.track, owner, top.opts.JSONUserIdentity)
 		default:

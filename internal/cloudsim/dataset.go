@@ -42,6 +42,9 @@ type DataSet struct {
 	DescribeUserCallRecord []json.RawMessage `json:"DescribeUserCallRecord,omitempty"`
 	GetUserOperationEvents []json.RawMessage `json:"GetUserOperationEvents,omitempty"`
 	DescribeEvents         []json.RawMessage `json:"DescribeEvents,omitempty"`
+	// CLSReview, when set, makes the CLS topics hold a six-month review's
+	// deliveries (CLSOptions.Review, which wins over it).
+	CLSReview string `json:"CLSReview,omitempty"`
 
 	// present records which actions the file names, so that an empty list
 	// (an empty account) differs from an absent one (generated data).
@@ -96,7 +99,7 @@ func LoadDataSet(path string) (*DataSet, error) {
 // knownDataSetKeys are the top-level keys of a data set file.
 var knownDataSetKeys = map[string]bool{
 	"CapturedAt": true, "DescribeAuditTracks": true, "DescribeUserCallRecord": true,
-	"GetUserOperationEvents": true, "DescribeEvents": true,
+	"GetUserOperationEvents": true, "DescribeEvents": true, "CLSReview": true,
 }
 
 // ParseDataSet decodes a data set. Unknown keys are an error, so that a
@@ -109,12 +112,15 @@ func ParseDataSet(b []byte) (*DataSet, error) {
 	d := &DataSet{present: map[string]bool{}}
 	for k := range top {
 		if !knownDataSetKeys[k] {
-			return nil, fmt.Errorf("data set: unknown key %q (known: CapturedAt, DescribeAuditTracks, DescribeUserCallRecord, GetUserOperationEvents, DescribeEvents)", k)
+			return nil, fmt.Errorf("data set: unknown key %q (known: CapturedAt, DescribeAuditTracks, DescribeUserCallRecord, GetUserOperationEvents, DescribeEvents, CLSReview)", k)
 		}
 		d.present[k] = true
 	}
 	if err := json.Unmarshal(b, d); err != nil {
 		return nil, fmt.Errorf("data set: %w", err)
+	}
+	if err := CheckCLSReview(d.CLSReview); err != nil {
+		return nil, fmt.Errorf("data set: CLSReview: %w", err)
 	}
 	// Decode every record now, unshifted, so that a bad file fails when it
 	// is loaded rather than on the first call that reads it.
@@ -133,6 +139,7 @@ func (d *DataSet) forStart(start time.Time) *DataSet {
 		DescribeUserCallRecord: d.DescribeUserCallRecord,
 		GetUserOperationEvents: d.GetUserOperationEvents,
 		DescribeEvents:         d.DescribeEvents,
+		CLSReview:              d.CLSReview,
 		present:                d.present,
 	}
 	if err := c.resolve(start); err != nil {

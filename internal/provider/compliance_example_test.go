@@ -30,7 +30,11 @@ var seededFindings = map[string][]string{
 	"TRK-02": {"audit-cam-write"},
 	"TRK-03": {"audit-all-nostore"},
 	"TRK-04": {"organization"},
+	// The COS delivery without a name cannot be judged; the set delivering
+	// to CLS records CAM writes only, so no instance event can show.
+	"RET-01": {"audit-all-nostore"},
 	"EVT-01": {"0d3b6e1a-0101", "0d3b6e1a-0102", "0d3b6e1a-0103"},
+	"EVT-02": {"no-instance-coverage"},
 	"NET-01": {"100021372635/198.51.100.7", "100021372635/2001:db8::bad", "100021372635/106.55.***.47", "100021372636/203.0.113.50"},
 	"UC-01":  {"mallory/DeleteUHostInstance/uhost-6c5b4a39", "zhang.wei/CreateAccessKey/-", "li.na/AttachPolicies/-"},
 	"UC-02":  {"bob/StartUHostInstance/uhost-2a3b4c5d", "bob/StartUHostInstance/uhost-3b4c5d6e", "li.na/AttachPolicies/-", "alice/CreateUDisk/-"},
@@ -382,9 +386,15 @@ func TestAccComplianceScenarios(t *testing.T) {
 			if ctl.Records != 0 {
 				t.Errorf("%s reviewed %d records in an empty account", id, ctl.Records)
 			}
-			if strings.HasPrefix(id, "TRK-") {
+			if strings.HasPrefix(id, "TRK-") || id == "RET-01" {
 				if _, ok := ctl.finding("no-tracking-set"); ctl.Status != "fail" || !ok {
 					t.Errorf("%s without tracking sets: %s with findings %v", id, ctl.Status, ctl.Findings)
+				}
+			} else if id == "EVT-02" {
+				// Nothing delivers to CLS: no analysis can show an instance
+				// deletion, which is no pass.
+				if _, ok := ctl.finding("no-cls-delivery"); ctl.Status != "fail" || !ok {
+					t.Errorf("%s without a CLS delivery: %s with findings %v", id, ctl.Status, ctl.Findings)
 				}
 			} else if ctl.Status != "pass" || len(ctl.Findings) != 0 {
 				t.Errorf("%s over an empty window: %s with findings %v, want a pass on 0 records", id, ctl.Status, ctl.Findings)
@@ -392,7 +402,7 @@ func TestAccComplianceScenarios(t *testing.T) {
 		}
 		var report string
 		readOutput(t, p, "compliance_report", &report)
-		for _, want := range []string{"4 of 8 controls pass.", "| NET-01 | PASS, no records | 0 | 0 |", "| TRK-01 | FAIL, no records | 0 | 1 |", "- **No record reviewed**"} {
+		for _, want := range []string{"4 of 10 controls pass.", "| NET-01 | PASS, no records | 0 | 0 |", "| TRK-01 | FAIL, no records | 0 | 1 |", "- **No record reviewed**"} {
 			if !strings.Contains(report, want) {
 				t.Errorf("the report does not say %q:\n%s", want, report)
 			}
@@ -470,6 +480,7 @@ module "compliance" {
   csip_sub_uins               = ["100021372635", "100021372636"]
   ucloud_privileged_users     = ["admin", "terraform-ci"]
   cloudaudit_privileged_users = ["admin", "ops-automation"]
+  retention_out_of_scope      = ["1001"]
 }
 
 output "compliance" {

@@ -43,6 +43,9 @@ module "compliance" {
   tencentcloud_accounts       = var.tencentcloud_accounts
   tencentcloud_regions        = var.tencentcloud_regions
   ucloud_projects             = var.ucloud_projects
+  retention_out_of_scope      = var.retention_out_of_scope
+  min_retention_days          = var.min_retention_days
+  cls_window_days             = var.cls_window_days
 }
 
 variable "enforce" {
@@ -52,7 +55,7 @@ variable "enforce" {
 }
 
 variable "auditlog_policy_data_file" {
-  description = "Policy data JSON of the gate (schema_version 2), to read the allow-lists and the organization from (one copy for both); null: the variables below. auditlog-gate sets it (TF_VAR_auditlog_policy_data_file)."
+  description = "Policy data JSON of the gate (schema_version 3), to read the allow-lists and the organization from (one copy for both); null: the variables below. auditlog-gate sets it (TF_VAR_auditlog_policy_data_file)."
   type        = string
   default     = null
 }
@@ -161,4 +164,22 @@ variable "select_at_provider" {
   type        = bool
   default     = true
   nullable    = false
+}
+
+variable "retention_out_of_scope" {
+  description = "Tracking sets (track_id as text) whose retention RET-01 does not judge (or in the policy data's account entry); null: none."
+  type        = list(string)
+  default     = null
+}
+
+variable "min_retention_days" {
+  description = "Fewest days a CLS topic a tracking set delivers to must keep its logs (RET-01; or in the policy data); null: 184."
+  type        = number
+  default     = null
+}
+
+variable "cls_window_days" {
+  description = "Days the CLS analyses count over, ending 15 minutes before the plan (or in the policy data); null: 180."
+  type        = number
+  default     = null
 }

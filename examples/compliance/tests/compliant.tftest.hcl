@@ -8,7 +8,7 @@ run "every_control_passes" {
   command = plan
 
   assert {
-    condition     = output.compliance.passed && length(output.compliance.controls) == 8
+    condition     = output.compliance.passed && length(output.compliance.controls) == 10
     error_message = "Every control must pass: ${jsonencode({ for id, c in output.compliance.controls : id => { status = c.status, findings = c.findings, incomplete = c.incomplete } })}"
   }
   assert {
@@ -22,7 +22,7 @@ run "every_control_passes" {
     error_message = "Every read is complete and names the simulator's account or project: ${jsonencode(output.compliance.controls["UC-01"].evidence)}"
   }
   assert {
-    condition     = strcontains(output.compliance_report, "8 of 8 controls pass.") && !strcontains(output.compliance_report, "no records")
+    condition     = strcontains(output.compliance_report, "10 of 10 controls pass.") && !strcontains(output.compliance_report, "no records")
     error_message = "The report:\n${output.compliance_report}"
   }
 }

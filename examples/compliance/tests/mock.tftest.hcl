@@ -53,11 +53,15 @@ variables {
 run "empty_account" {
   command = plan
 
-  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04]
+  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.ret_01, check.evt_02]
 
   assert {
-    condition     = alltrue([for id in ["TRK-01", "TRK-02", "TRK-03", "TRK-04"] : output.compliance.controls[id].status == "fail" && output.compliance.controls[id].findings[0].id == "no-tracking-set"])
+    condition     = alltrue([for id in ["TRK-01", "TRK-02", "TRK-03", "TRK-04", "RET-01"] : output.compliance.controls[id].status == "fail" && output.compliance.controls[id].findings[0].id == "no-tracking-set"])
     error_message = "An account without tracking sets must fail every tracking-set control: ${jsonencode({ for id, c in output.compliance.controls : id => c.findings })}"
+  }
+  assert {
+    condition     = output.compliance.controls["EVT-02"].status == "fail" && output.compliance.controls["EVT-02"].findings[0].id == "no-cls-delivery"
+    error_message = "Without a CLS delivery, EVT-02 cannot be judged: ${jsonencode(output.compliance.controls["EVT-02"].findings)}"
   }
   assert {
     condition     = alltrue([for id in ["NET-01", "EVT-01", "UC-01", "UC-02"] : output.compliance.controls[id].status == "pass" && output.compliance.controls[id].records == 0])
@@ -86,7 +90,7 @@ run "empty_account" {
 run "catalogue" {
   command = plan
 
-  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04]
+  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.ret_01, check.evt_02]
 
   assert {
     condition     = jsonencode({ for id, c in output.compliance.controls : id => { title = c.title, rationale = c.rationale, severity = c.severity, requirements = c.requirements } }) == jsonencode(jsondecode(file("tests/catalogue_view.json")))
@@ -113,7 +117,7 @@ run "catalogue" {
 run "fail_on_no_records" {
   command = plan
 
-  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.net_01, check.evt_01, check.uc_01, check.uc_02]
+  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.ret_01, check.evt_02, check.net_01, check.evt_01, check.uc_01, check.uc_02]
 
   variables {
     fail_on_no_records = true
@@ -129,7 +133,7 @@ run "incomplete_read" {
   command = plan
 
   # Every run is an account without tracking sets (see above).
-  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.uc_01, check.uc_02]
+  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.ret_01, check.evt_02, check.uc_01, check.uc_02]
 
   override_data {
     target = data.auditlog_ucloud_operation_events.window
@@ -159,7 +163,7 @@ run "narrowed_read" {
   command = plan
 
   # Every run is an account without tracking sets (see above).
-  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.net_01]
+  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.ret_01, check.evt_02, check.net_01]
 
   # The whole resource, not sub["100021372635"]: OpenTofu refuses instance
   # keys in a target (and so cannot init this directory), and with the one
@@ -181,7 +185,7 @@ run "window_chosen_by_api" {
   command = plan
 
   # Every run is an account without tracking sets (see above).
-  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.evt_01]
+  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.ret_01, check.evt_02, check.evt_01]
 
   override_data {
     target = data.auditlog_cloudaudit_events.window
@@ -200,7 +204,7 @@ run "narrower_window" {
   command = plan
 
   # Every run is an account without tracking sets (see above).
-  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.uc_01, check.uc_02]
+  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.ret_01, check.evt_02, check.uc_01, check.uc_02]
 
   # A read that starts in 2100 covers none of the review window.
   override_data {
@@ -227,7 +231,7 @@ run "other_account" {
   command = plan
 
   # Every run is an account without tracking sets (see above).
-  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.net_01, check.evt_01, check.uc_01, check.uc_02]
+  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.ret_01, check.evt_02, check.net_01, check.evt_01, check.uc_01, check.uc_02]
 
   variables {
     tencentcloud_accounts = ["200000000002"]
@@ -248,7 +252,7 @@ run "unknown_account" {
   command = plan
 
   # Every run is an account without tracking sets (see above).
-  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.evt_01]
+  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.ret_01, check.evt_02, check.evt_01]
 
   variables {
     tencentcloud_accounts = ["100000000001"]
@@ -275,7 +279,7 @@ run "policy_data_file" {
   command = plan
 
   # Every run is an account without tracking sets (see above).
-  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.net_01, check.evt_01]
+  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.ret_01, check.evt_02, check.net_01, check.evt_01]
 
   variables {
     allowed_networks = null
@@ -300,12 +304,51 @@ run "policy_data_file" {
 run "no_policy_data_file_no_sha256" {
   command = plan
 
-  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04]
+  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.ret_01, check.evt_02]
 
   assert {
     condition     = output.policy_sha256 == null
     error_message = "Without a policy data file, policy_sha256 is null: ${jsonencode(output.policy_sha256)}"
   }
+}
+
+# A version 2 file is refused, naming the migration note.
+run "policy_data_file_version_2" {
+  command = plan
+
+  variables {
+    allowed_networks = null
+    csip_sub_uins    = null
+    policy_data_file = "tests/policy-v2.json"
+  }
+
+  expect_failures = [var.policy_data_file]
+}
+
+# A version 3 file without a version 3 key is refused: the keys are
+# required, as the gate requires them.
+run "policy_data_file_version_3_key_missing" {
+  command = plan
+
+  variables {
+    allowed_networks = null
+    csip_sub_uins    = null
+    policy_data_file = "tests/policy-v3-incomplete.json"
+  }
+
+  expect_failures = [var.policy_data_file]
+}
+
+# cls_window_days longer than min_retention_days is refused.
+run "cls_window_past_retention" {
+  command = plan
+
+  variables {
+    min_retention_days = 90
+    cls_window_days    = 180
+  }
+
+  expect_failures = [var.cls_window_days]
 }
 
 # A version 1 file is refused, with the way to convert it.
@@ -329,7 +372,7 @@ run "policy_data_file_account_id" {
 
   # Every run is an account without tracking sets (see above); the reads
   # act as 100000000001, not 100000000002, in ap-guangzhou, not ap-singapore.
-  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.net_01, check.evt_01]
+  expect_failures = [check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.ret_01, check.evt_02, check.net_01, check.evt_01]
 
   variables {
     allowed_networks = null

@@ -9,8 +9,8 @@ run "seeded_findings" {
 
   # A failing control is a failing check block.
   expect_failures = [
-    check.trk_01, check.trk_02, check.trk_03, check.trk_04,
-    check.net_01, check.evt_01, check.uc_01, check.uc_02,
+    check.trk_01, check.trk_02, check.trk_03, check.trk_04, check.ret_01,
+    check.net_01, check.evt_01, check.evt_02, check.uc_01, check.uc_02,
   ]
 
   assert {
@@ -19,7 +19,9 @@ run "seeded_findings" {
       "TRK-02" = ["audit-cam-write"]
       "TRK-03" = ["audit-all-nostore"]
       "TRK-04" = ["organization"]
+      "RET-01" = ["audit-all-nostore"]
       "EVT-01" = ["0d3b6e1a-0101", "0d3b6e1a-0102", "0d3b6e1a-0103"]
+      "EVT-02" = ["no-instance-coverage"]
       "NET-01" = sort(["100021372635/198.51.100.7", "100021372635/2001:db8::bad", "100021372635/106.55.***.47", "100021372636/203.0.113.50"])
       "UC-01"  = sort(["mallory/DeleteUHostInstance/uhost-6c5b4a39", "zhang.wei/CreateAccessKey/-", "li.na/AttachPolicies/-"])
       "UC-02"  = sort(["bob/StartUHostInstance/uhost-2a3b4c5d", "bob/StartUHostInstance/uhost-3b4c5d6e", "li.na/AttachPolicies/-", "alice/CreateUDisk/-"])
@@ -31,7 +33,7 @@ run "seeded_findings" {
     error_message = "Every control fails on its findings, on complete evidence: ${jsonencode({ for id, c in output.compliance.controls : id => c.incomplete })}"
   }
   assert {
-    condition     = strcontains(output.compliance_report, "0 of 8 controls pass.") && strcontains(output.compliance_report, "- `audit-all-nostore`: delivers to no storage")
+    condition     = strcontains(output.compliance_report, "0 of 10 controls pass.") && strcontains(output.compliance_report, "- `audit-all-nostore`: delivers to no storage")
     error_message = "The report:\n${output.compliance_report}"
   }
   # The excerpt the compliance guide shows: each control's requirements, the

@@ -13,7 +13,7 @@ import (
 
 // The controls of the shipped policy; a control added to the catalogue is
 // added here, with its requirements, on purpose.
-var wantControls = []string{"TRK-01", "TRK-02", "TRK-03", "TRK-04", "NET-01", "EVT-01", "UC-01", "UC-02"}
+var wantControls = []string{"TRK-01", "TRK-02", "TRK-03", "TRK-04", "RET-01", "NET-01", "EVT-01", "EVT-02", "UC-01", "UC-02"}
 
 func TestEmbeddedCatalogueParses(t *testing.T) {
 	if _, err := Parse(policy.CatalogueData()); err != nil {
