@@ -34,7 +34,7 @@ func TestAccSealedGate(t *testing.T) {
 		policyBytes, _ := os.ReadFile(goodPolicy)
 		out, code := s.run(t, goodEnv, "--data", goodPolicy, "--provider-mirror", s.mirror, "--junit", junit,
 			"--var-file", varFile, filepath.Join(repo, "compliance", "root"))
-		expect(t, out, code, 0, "gate: PASS: 8 controls evaluated", "auditlog-gate: PASS (exit 0)",
+		expect(t, out, code, 0, "gate: PASS: 10 controls evaluated", "auditlog-gate: PASS (exit 0)",
 			"policy data: "+goodPolicy+" sha256 "+sha256Hex(policyBytes), "the root module read the gate's policy data (auditlog_policy_sha256 "+sha256Hex(policyBytes)+")", "/auditlog/auditlog 0.1.0 "+runtime.GOOS+"_"+runtime.GOARCH+" h1:", "(pinned)")
 		if after := treeHash(t, repo); after != before {
 			t.Error("the reviewed tree changed")

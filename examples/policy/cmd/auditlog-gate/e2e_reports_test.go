@@ -55,7 +55,7 @@ func TestAccGateReports(t *testing.T) {
 		checkRules(t, log)
 		checkLocationsExist(t, log, repo)
 		summary := read(t, filepath.Join(dir, "summary.md"))
-		for _, w := range []string{"## ✅ auditlog-gate: PASS (exit 0)", "gate: PASS: 8 controls evaluated", "### Controls (8)", "| **TRK-01** Every CloudAudit tracking set is enabled | ✅ PASS |",
+		for _, w := range []string{"## ✅ auditlog-gate: PASS (exit 0)", "gate: PASS: 10 controls evaluated", "### Controls (10)", "| **TRK-01** Every CloudAudit tracking set is enabled | ✅ PASS |",
 			"### Reads (", "| `module.compliance.data.auditlog_cloudaudit_tracks.all` | ✅ PASS |", "| complete | http://127.0.0.1:", "MLPS2-L3:8.1.4.3a"} {
 			if !strings.Contains(summary, w) {
 				t.Errorf("the summary lacks %q", w)

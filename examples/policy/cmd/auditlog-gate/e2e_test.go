@@ -86,11 +86,22 @@ func buildE2E() (*e2e, error) {
 // environment for it.
 func (s *e2e) sim(t *testing.T, scenario string) (env []string, port string) {
 	t.Helper()
+	return s.simWith(t, scenario, nil)
+}
+
+// simWith starts the simulator on a scenario with options set by edit
+// (nil: none), such as the CLS review's deliveries.
+func (s *e2e) simWith(t *testing.T, scenario string, edit func(*cloudsim.Options)) (env []string, port string) {
+	t.Helper()
 	data, err := cloudsim.Scenario(scenario)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := cloudsim.New(cloudsim.Options{Data: data})
+	opts := cloudsim.Options{Data: data}
+	if edit != nil {
+		edit(&opts)
+	}
+	srv := cloudsim.New(opts)
 	url, err := srv.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
