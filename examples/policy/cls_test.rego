@@ -380,3 +380,25 @@ test_member_field_changes_the_statement if {
 	f.has(deny_with(f.good_plan, member_policy), sprintf("EVT-01: %s: evidence: sql is ", [analysis_addr]))
 	f.has(deny(f.replacing(f.with_values(f.analysis_ds("1001", f.topic_id, f.good_rows), {"sql": member_sql}))), sprintf("EVT-01: %s: evidence: sql is ", [analysis_addr]))
 }
+
+# A tracking set of CAM writes shows no instance operation whatever
+# happened: zero rows of its topic are no evidence for EVT-02.
+test_evt02_needs_a_delivery_that_records_instances if {
+	cam := f.track(1001, "audit-all", 1, "Write", "cam", ["*"], f.cls)
+	msgs := deny(f.replacing(f.tracks_ds([cam])))
+	f.has(msgs, sprintf("EVT-02: %s: account %s: no tracking set analysed in CLS records the write actions of cvm (audit-all (1001) records Write actions of cam)", [f.tracks_address, f.account]))
+	cvm := f.track(1001, "audit-all", 1, "Write", "cvm", ["TerminateInstances", "RebootInstances"], f.cls)
+	not f.has_all(deny(f.replacing(f.tracks_ds([cvm]))), ["EVT-02: ", "no tracking set analysed in CLS"])
+	some_events := f.track(1001, "audit-all", 1, "*", "*", ["TerminateInstances"], f.cls)
+	f.has(deny(f.replacing(f.tracks_ds([some_events]))), sprintf("EVT-02: %s: account %s: no tracking set analysed in CLS records", [f.tracks_address, f.account]))
+}
+
+# Without a tracks read of the account, its deliveries are not known: no
+# evidence, never a pass.
+test_evt_without_tracks_read if {
+	msgs := deny(f.plan([x | some x in f.good_resources; x.type != "auditlog_cloudaudit_tracks"]))
+	every id in ["EVT-01", "EVT-02"] {
+		f.has(msgs, sprintf("%s: account %s: no auditlog_cloudaudit_tracks data source read it as the account: which tracking sets deliver to CLS is not known", [id, f.account]))
+	}
+	not f.has(cannot(f.plan([x | some x in f.good_resources; x.type != "auditlog_cloudaudit_tracks"])), "EVT-02: ")
+}

@@ -288,8 +288,8 @@ test_probe2_no_data_source_and_an_empty_required_list if {
 	}
 
 	# The CLS reads are one per tracking set that delivers to CLS: without
-	# any, EVT-02 (judged over CLS only) cannot judge the account.
-	f.has(msgs, sprintf("EVT-02: cannot judge account %s: no enabled tracking set delivers to CLS", [f.account]))
+	# a tracks read, which those are is not known.
+	f.has(msgs, sprintf("EVT-02: account %s: no auditlog_cloudaudit_tracks data source read it as the account", [f.account]))
 }
 
 # Probe 3: evidence narrower than the control.

@@ -60,6 +60,9 @@ cls_deliveries contains {
 	"topic": object.get(s, "storage_name", null),
 	"region": object.get(s, "storage_region", null),
 	"storage_account": object.get(s, "storage_account_id", null),
+	"resource_type": object.get(t, "resource_type", null),
+	"action_type": object.get(t, "action_type", null),
+	"event_names": object.get(t, "event_names", null),
 	"tracks": r.address,
 	"tracks_scope": acting_as_text(r),
 } if {
@@ -284,7 +287,15 @@ cls_unplaced(d) if {
 # evidence of instance deletions and reboots.
 cls_cannot_judge contains {"control": "EVT-02", "message": sprintf("EVT-02: cannot judge account %s: no enabled tracking set delivers to CLS (read by auditlog_cloudaudit_tracks as the account), so its instance deletions and reboots are read nowhere", [a])} if {
 	some a, _ in org_accounts
+	cls_tracks_read(a)
 	not cls_delivers(a)
+}
+
+# cls_tracks_read holds when a tracks read acts as account a: without one,
+# which tracking sets deliver to CLS is not known (of_cls says so).
+cls_tracks_read(a) if {
+	some r in data_sources_of("auditlog_cloudaudit_tracks")
+	ev_get(r, "account_id") == a
 }
 
 cls_delivers(a) if {
@@ -300,7 +311,54 @@ cls_delivers(a) if {
 # analysis that does not cover the review; and, for the controls judged
 # from analyses, the problems of the tracks reads that say which
 # deliveries there are.
-of_cls(control, types) := ((cls_topics_missing(control, types) | cls_topics_foreign(control, types)) | (cls_analyses_missing(control, types) | cls_analyses_foreign(control, types))) | (cls_analyses_wrong(control, types) | cls_tracks_problems(control, types))
+of_cls(control, types) := (((cls_topics_missing(control, types) | cls_topics_foreign(control, types)) | (cls_analyses_missing(control, types) | cls_analyses_foreign(control, types))) | (cls_analyses_wrong(control, types) | cls_tracks_problems(control, types))) | (cls_tracks_unread(control, types) | cls_no_instance_coverage(control))
+
+# The controls judged from the analyses need the tracks read of each
+# account to know its deliveries.
+cls_tracks_unread(control, types) := {{"address": null, "message": sprintf("%s: account %s: no auditlog_cloudaudit_tracks data source read it as the account: which tracking sets deliver to CLS is not known, so no topic of its is analysed", [control, a])} |
+	"auditlog_cls_analysis" in types
+	some a, _ in org_accounts
+	not cls_tracks_read(a)
+}
+
+# EVT-02 needs a judged CLS delivery that records instance operations: a
+# tracking set of CAM writes only shows no instance deletion whatever
+# happened. Zero rows of such a topic are no evidence.
+cls_no_instance_coverage(control) := {{"address": r.address, "message": sprintf("EVT-02: %s: account %s: no tracking set analysed in CLS records the write actions of cvm (%s): no analysis can show an instance deletion or reboot%s", [r.address, a, concat(", ", sort([sprintf("%s (%s) records %v actions of %v", [d.name, d.key, d.action_type, d.resource_type]) | some d in cls_deliveries; d.account == a; d.type == "cls"])), acting_as_text(r)])} |
+	control == "EVT-02"
+	some a, _ in org_accounts
+	cls_delivers(a)
+	not cls_instances_covered(a)
+	some r in data_sources_of("auditlog_cloudaudit_tracks")
+	ev_get(r, "account_id") == a
+}
+
+cls_instances_covered(a) if {
+	some d in cls_deliveries
+	d.account == a
+	cls_own(d)
+	not cls_cold(d)
+	not cls_missing(d)
+	cls_records_instances(d)
+}
+
+cls_records_instances(d) if {
+	d.resource_type in {"*", "cvm"}
+	d.action_type in {"*", "Write"}
+	cls_records_instance_events(d.event_names)
+}
+
+cls_records_instance_events(names) if "*" in names
+
+cls_records_instance_events(names) if {
+	is_array(names)
+	every p in param("cloudaudit_instance_event_patterns") {
+		some n in names
+		is_string(n)
+		regex.is_valid(p)
+		regex.match(p, n)
+	}
+}
 
 cls_topics_missing(control, types) := {{"address": null, "message": sprintf("%s: %s: no auditlog_cls_topics data source read its topic %s in region %s as account %s (one filter topicId = [\"%s\"], or every topic of the region): its retention is not shown", [control, cls_set_text(d), d.topic, d.region, d.account, d.topic])} |
 	"auditlog_cls_topics" in types

@@ -358,9 +358,11 @@ func testOrganizationPairs(t *testing.T, s *e2e, varFile string) {
 		if !ok {
 			t.Fatal("the policy data has no auditlog.policy object")
 		}
+		// Each account's COS delivery (1001) is out of RET-01's scope, as
+		// in the simulator policy: the probe is about pairing.
 		p["tencentcloud"] = map[string]any{"accounts": map[string]any{
-			"100000000002": map[string]any{"regions": []string{"ap-guangzhou", "ap-singapore"}, "csip_sub_uins": []string{}},
-			"100000000003": map[string]any{"regions": []string{"ap-guangzhou"}, "csip_sub_uins": []string{"100021372635"}},
+			"100000000002": map[string]any{"regions": []string{"ap-guangzhou", "ap-singapore"}, "csip_sub_uins": []string{}, "retention_out_of_scope": []string{"1001"}},
+			"100000000003": map[string]any{"regions": []string{"ap-guangzhou"}, "csip_sub_uins": []string{"100021372635"}, "retention_out_of_scope": []string{"1001"}},
 		}}
 		b, err := json.MarshalIndent(d, "", "  ")
 		if err != nil {
