@@ -281,6 +281,13 @@ func printUsage(w io.Writer, sim *cloudsim.Server, url, rc, rcFlag, dataLabel st
 	for _, topic := range sim.CLSTopics() {
 		p("#   CLS topic %s", topic)
 	}
+	if mode := sim.CLSReview(); mode != "" && o.CLS.Events <= 0 {
+		days := o.CLS.Days
+		if days <= 0 {
+			days = 180
+		}
+		p("#   CLS deliveries: the six-month review %q (-cls-review): %d events over the last %d days, see internal/cloudsim/README.md", mode, cloudsim.CLSReviewEvents, days)
+	}
 	for _, a := range o.Accounts {
 		role := ""
 		for name := range a.Roles {

@@ -116,7 +116,7 @@ locals {
       reads    = concat(["data.auditlog_cloudaudit_events.window"], local.cls_reads.topics, local.cls_reads.analyses)
       windowed = true
       records  = (var.select_at_provider ? try(coalesce(data.auditlog_cloudaudit_events.window.evidence.scanned, 0), 0) : length(local.events_in_window)) + local.cls_events_counted
-      kept     = length(local.events_in_window) + length(local.cls_rows)
+      kept     = length(local.events_in_window) + local.cls_events_counted
       findings = concat(local.evt01, local.cls_unjudged_findings, local.cls_findings["EVT-01"])
     }
   }

@@ -277,8 +277,9 @@ locals {
       rationale = local.catalogue["EVT-02"].rationale
       reads     = concat(local.cls_reads.topics, local.cls_reads.analyses)
       windowed  = false
-      records   = local.cls_events_counted
-      kept      = length(local.cls_rows)
+      # Every counted event reaches the plan, in its row's count.
+      records  = local.cls_events_counted
+      kept     = local.cls_events_counted
       findings  = concat(local.no_cls_delivery, local.cls_unjudged_findings, local.cls_findings["EVT-02"])
     }
   }

@@ -62,6 +62,9 @@ func (s *Server) clsReview() string {
 	return ""
 }
 
+// CLSReview is the review mode in force ("" for none), for the banner.
+func (s *Server) CLSReview() string { return s.clsReview() }
+
 // clsReviewAct is one kind of event of the review: who, what, on which
 // product, read or write.
 type clsReviewAct struct{ user, event, product, action string }

@@ -28,6 +28,7 @@ type sixMonthsControl struct {
 		DataSource  string `json:"data_source"`
 		Complete    *bool  `json:"complete"`
 		Region      string `json:"region"`
+		Records     *int   `json:"records"`
 		WindowStart *int64 `json:"window_start"`
 		WindowEnd   *int64 `json:"window_end"`
 	} `json:"evidence"`
@@ -222,8 +223,14 @@ func TestAccComplianceSixMonths(t *testing.T) {
 		}
 		// EVT-02 counted every event of the window, in one row per user
 		// and event; RET-01 judged both enabled tracking sets.
-		if c := controls["EVT-02"]; c.Records != total || c.Kept != len(counts) {
-			t.Errorf("EVT-02 reviewed %d events in %d rows, want %d in %d", c.Records, c.Kept, total, len(counts))
+		rows := -1
+		for _, e := range controls["EVT-02"].Evidence {
+			if strings.HasPrefix(e.DataSource, "data.auditlog_cls_analysis.") && e.Records != nil {
+				rows = *e.Records
+			}
+		}
+		if c := controls["EVT-02"]; c.Records != total || c.Kept != total || rows != len(counts) {
+			t.Errorf("EVT-02 reviewed %d events (kept %d) in %d rows, want %d in %d", c.Records, c.Kept, rows, total, len(counts))
 		}
 		if c := controls["RET-01"]; c.Records != 2 {
 			t.Errorf("RET-01 judged %d tracking sets, want 2", c.Records)

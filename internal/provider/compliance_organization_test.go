@@ -72,6 +72,7 @@ module "audit" {
   ucloud_privileged_users     = ["admin", "terraform-ci"]
   ucloud_max_failed           = 3
   cloudaudit_privileged_users = ["admin", "ops-automation"]
+  retention_out_of_scope      = ["1001"]
 }
 
 output "compliance" {
@@ -112,7 +113,7 @@ output "compliance_report" {
 		}
 	}
 
-	for _, id := range []string{"TRK-01", "TRK-02", "TRK-03", "TRK-04", "NET-01", "EVT-01"} {
+	for _, id := range []string{"TRK-01", "TRK-02", "TRK-03", "TRK-04", "RET-01", "NET-01", "EVT-01", "EVT-02"} {
 		if c := got["prod"].Controls[id]; c.Status != "pass" {
 			t.Errorf("prod %s: %s, want pass (findings %v, incomplete %v)", id, c.Status, c.Findings, c.Incomplete)
 		}
@@ -133,7 +134,7 @@ output "compliance_report" {
 			}
 		}
 	}
-	for _, id := range []string{"TRK-01", "NET-01", "EVT-01"} {
+	for _, id := range []string{"TRK-01", "RET-01", "NET-01", "EVT-01", "EVT-02"} {
 		c := got["dev"].Controls[id]
 		if c.Status != "fail" || len(c.Incomplete) == 0 {
 			b, _ := json.Marshal(c)

@@ -86,7 +86,9 @@ func newGuideRig(t *testing.T) *guideRig {
 	return g
 }
 
-// serve (re)starts the simulator on 127.0.0.1:8787 with a scenario.
+// serve (re)starts the simulator on 127.0.0.1:8787 with a scenario and
+// the cloudsim options that follow its name (-cls-review MODE, -cls-topic
+// SPEC).
 func (g *guideRig) serve(t *testing.T, scenario string) {
 	t.Helper()
 	if g.sim != nil && g.scenario == scenario {
@@ -94,14 +96,33 @@ func (g *guideRig) serve(t *testing.T, scenario string) {
 	}
 	g.stopSim()
 	var opts cloudsim.Options
-	if scenario == cloudsim.OrganizationScenario {
+	words := strings.Fields(scenario)
+	name, flags := words[0], words[1:]
+	for i := 0; i+1 < len(flags); i += 2 {
+		switch flags[i] {
+		case "-cls-review":
+			opts.CLS.Review = flags[i+1]
+		case "-cls-topic":
+			id, o, err := cloudsim.ParseCLSTopic(flags[i+1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if opts.CLS.Topics == nil {
+				opts.CLS.Topics = map[string]cloudsim.CLSTopicOptions{}
+			}
+			opts.CLS.Topics[id] = o
+		default:
+			t.Fatalf("simulator %s: the guides' simulator takes -cls-review and -cls-topic, not %s", scenario, flags[i])
+		}
+	}
+	if name == cloudsim.OrganizationScenario {
 		o, err := cloudsim.OrganizationOptions(opts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		opts = o
 	} else {
-		d, err := cloudsim.Scenario(scenario)
+		d, err := cloudsim.Scenario(name)
 		if err != nil {
 			t.Fatal(err)
 		}

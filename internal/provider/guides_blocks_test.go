@@ -24,7 +24,10 @@ import (
 //	                                     repository to DEST, as the text says
 //	<!-- guide-test: simulator SCENARIO -->  from here on the simulator serves
 //	                                     SCENARIO (compliant, noncompliant,
-//	                                     organization) on 127.0.0.1:8787
+//	                                     organization) on 127.0.0.1:8787, with
+//	                                     the cloudsim options that follow it,
+//	                                     if any (-cls-review MODE,
+//	                                     -cls-topic SPEC)
 //	<!-- guide-test: exit N -->          the next command block exits N
 //	<!-- guide-test: in repository -->   the next command block runs in the
 //	                                     repository, as the text says (it
@@ -106,10 +109,10 @@ func parseGuide(text string) ([]guideStep, error) {
 				}
 				steps = append(steps, guideStep{line: i + 1, kind: "copy", src: words[1], path: words[2]})
 			case "simulator":
-				if len(words) != 2 {
-					return nil, fmt.Errorf("line %d: want <!-- guide-test: simulator SCENARIO -->", i+1)
+				if len(words) < 2 || len(words)%2 != 0 {
+					return nil, fmt.Errorf("line %d: want <!-- guide-test: simulator SCENARIO [-OPTION VALUE]... -->", i+1)
 				}
-				steps = append(steps, guideStep{line: i + 1, kind: "simulator", scenario: words[1]})
+				steps = append(steps, guideStep{line: i + 1, kind: "simulator", scenario: strings.Join(words[1:], " ")})
 			case "exit":
 				n, err := strconv.Atoi(strings.Join(words[1:], ""))
 				if err != nil {
