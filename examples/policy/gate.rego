@@ -159,7 +159,7 @@ not_judged(r) if {
 # answered, narrowing, completeness, a check block it is nested in.
 provenance(r) := concat("; ", array.concat(
 	[count_text(r)],
-	[s | some s in [window_text(r), scope_text(r), endpoint_text(r), narrowing_text(r), complete_text(r), nested_text(r)]; s != ""],
+	[s | some s in [window_text(r), scope_text(r), endpoint_text(r), narrowing_text(r), complete_text(r), nested_text(r), member_text(r)]; s != ""],
 ))
 
 count_text(r) := sprintf("%d scanned, %d kept", [lib.scanned_count(r), lib.record_count(r)]) if {
@@ -169,6 +169,14 @@ count_text(r) := sprintf("%d scanned, %d kept", [lib.scanned_count(r), lib.recor
 endpoint_text(r) := sprintf("endpoint %s", [lib.ev_get(r, "endpoint")]) if {
 	is_string(lib.ev_get(r, "endpoint"))
 } else := "endpoint not known"
+
+# member_text marks an analysis whose counts are per member account: the
+# field that names it is not confirmed on a real topic.
+member_text(r) := sprintf("accounts as the topic's events name them (field %s, unverified)", [fld]) if {
+	r.type == "auditlog_cls_analysis"
+	fld := lib.param("cls_member_account_field")
+	is_string(fld)
+} else := ""
 
 nested_text(r) := "nested in a check block (read at plan time, and again at apply)" if {
 	r.address in lib.check_nested_reads

@@ -85,6 +85,15 @@ test_provenance_prints_the_endpoint if {
 	sprintf("  FAIL %s: 0 records; window 2026-05-04T00:00:00Z to 2026-06-01T00:00:00Z; project_id org-sim001; endpoint http://api.ucloud.cn; complete", [f.uc_address]) in l
 }
 
+# With cls_member_account_field, an analysis' line says the accounts are
+# the topic's word, unverified.
+test_provenance_of_an_analysis_per_member_account if {
+	pol := f.with_policy("cls_member_account_field", "userIdentity.accountId")
+	o := gate.output with input as f.good_plan with data.auditlog.policy as pol with time.now_ns as f.now_ns with data.auditlog.catalogue as f.catalogue
+	contains(o, sprintf("%s: 3 records; window 2025-12-02T23:45:00Z to 2026-05-31T23:45:00Z; account_id %s, region ap-guangzhou; endpoint https://cls.tencentcloudapi.com; complete; accounts as the topic's events name them (field userIdentity.accountId, unverified)", [f.analysis_address("1001"), f.account]))
+	not contains(out(f.good_plan), "unverified")
+}
+
 only_net01 := f.with_policy("controls", {id: {"enabled": id == "NET-01", "allowed_narrowing": []} | some id, _ in f.policy.controls})
 
 # Disabled controls print SKIP, and the reads only they rest on are "not
