@@ -354,8 +354,12 @@ func TestConvertWritesAVersion3Document(t *testing.T) {
 		delete(v2, k)
 	}
 	v2["schema_version"] = 2
+	v3Controls, ok := v3["controls"].(map[string]any)
+	if !ok {
+		t.Fatal("the simulator policy has no controls object")
+	}
 	controls := map[string]any{}
-	for id, c := range v3["controls"].(map[string]any) {
+	for id, c := range v3Controls {
 		if id != "RET-01" && id != "EVT-02" {
 			controls[id] = c
 		}
