@@ -280,7 +280,7 @@ locals {
       # Every counted event reaches the plan, in its row's count.
       records  = local.cls_events_counted
       kept     = local.cls_events_counted
-      findings  = concat(local.no_cls_delivery, local.cls_unjudged_findings, local.cls_findings["EVT-02"])
+      findings = concat(local.no_cls_delivery, local.cls_unjudged_findings, local.cls_findings["EVT-02"])
     }
   }
 

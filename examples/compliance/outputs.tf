@@ -76,7 +76,7 @@ output "compliance_report" {
     flatten([
       for id, c in local.verdicts : concat(
         ["", "### ${id}: ${c.title} (${local.report_verdict[id]}${length(local.verdict_scope[id]) == 0 ? "" : "; ${join(", ", local.verdict_scope[id])}"})", "", "_${c.rationale}_", "", "Severity ${c.severity}. Requirements: ${join(", ", [for r in local.catalogue[id].requirement_details : r.verified ? r.tag : "${r.tag} (unverified)"])}."],
-        c.records > 0 ? [] : ["", "- **No record reviewed**: ${c.windowed ? "nothing of the window ${local.window_start} to ${local.window_end} was read" : "the account has no tracking set"}; the verdict rests on no evidence."],
+        c.records > 0 ? [] : ["", "- **No record reviewed**: ${c.windowed ? "nothing of the window ${local.window_start} to ${local.window_end} was read" : id == "EVT-02" ? "no CLS analysis counted an event of the last ${local.settings.cls_window_days} days" : id == "RET-01" ? "the account has no enabled tracking set" : "the account has no tracking set"}; the verdict rests on no evidence."],
         length(c.incomplete) == 0 ? [] : concat([""], [for s in c.incomplete : "- **Evidence incomplete**: ${s}"]),
         length(c.findings) == 0 ? [] : concat([""], [for f in c.findings : "- `${f.id}`: ${f.detail}"]),
       ) if c.status != "pass" || c.records == 0

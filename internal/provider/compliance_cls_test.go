@@ -138,10 +138,28 @@ func policyVariant(t *testing.T, root, name string, edit func(p map[string]any))
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
-	edit(doc["auditlog"].(map[string]any)["policy"].(map[string]any))
+	edit(policyObject(t, doc, "auditlog", "policy"))
 	path := filepath.Join(t.TempDir(), name)
 	writeFile(t, path, string(mustJSON(t, doc)))
 	return path
+}
+
+// policyObject walks keys down nested JSON objects, failing the test where
+// one is not an object.
+func policyObject(t *testing.T, v any, keys ...string) map[string]any {
+	t.Helper()
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("policy data: no object above %s", k)
+		}
+		v = m[k]
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("policy data: %s is not an object", strings.Join(keys, "."))
+	}
+	return m
 }
 
 // analysisWindow is the window the module's analysis of the topic was
@@ -304,6 +322,70 @@ func TestAccComplianceSixMonths(t *testing.T) {
 		}
 	})
 
+	t.Run("cold topic", func(t *testing.T) {
+		// A topic in infrequent access storage has no SQL: it is not
+		// analysed, and neither EVT control can judge it; its retention
+		// still counts.
+		sim := review(cloudsim.CLSReviewNoncompliant, cloudsim.CLSTopicOptions{Cold: true})
+		controls, out, code := r.planSixMonths(simEnv(sim, sim.Options().TencentSecretKey), "six-cold", policy)
+		if code != 0 {
+			t.Fatalf("exit %d\n%s", code, out)
+		}
+		cannot := "cannot judge: CLS topic " + sixMonthsTopic + " (" + sixMonthsRegion + ") is in cold storage, which has no SQL analysis"
+		for _, id := range []string{"EVT-01", "EVT-02"} {
+			c := controls[id]
+			for _, e := range c.Evidence {
+				if strings.HasPrefix(e.DataSource, "data.auditlog_cls_analysis.") {
+					t.Errorf("%s rests on an analysis of a cold topic: %s", id, e.DataSource)
+				}
+			}
+			if c.Status != "fail" || findings(c)["audit-all-cls"] != cannot {
+				t.Errorf("%s over a cold topic: %s with %v", id, c.Status, c.Findings)
+			}
+		}
+		if c := controls["RET-01"]; c.Status != "pass" {
+			t.Errorf("RET-01 over a cold topic kept 365 days: %s with %v", c.Status, c.Findings)
+		}
+	})
+
+	t.Run("topic of another account", func(t *testing.T) {
+		// The tracking set delivers to a topic another account owns: this
+		// instance does not read it, and cannot judge it.
+		d, err := cloudsim.Scenario("compliant")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, raw := range d.DescribeAuditTracks {
+			var tr map[string]any
+			if err := json.Unmarshal(raw, &tr); err != nil {
+				t.Fatal(err)
+			}
+			if st, _ := tr["Storage"].(map[string]any); st["StorageType"] == "cls" {
+				st["StorageAccountId"] = "100000000099"
+				d.DescribeAuditTracks[i] = mustJSON(t, tr)
+			}
+		}
+		foreign, err := cloudsim.ParseDataSet(mustJSON(t, d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sim := startSim(t, cloudsim.Options{Data: foreign})
+		controls, out, code := r.planSixMonths(simEnv(sim, sim.Options().TencentSecretKey), "six-foreign", policy)
+		if code != 0 {
+			t.Fatalf("exit %d\n%s", code, out)
+		}
+		want := map[string]string{
+			"RET-01": `cannot judge RET-01: tracking set 1002 delivers to CLS topic "` + sixMonthsTopic + `" of account 100000000099, which this instance does not read`,
+			"EVT-01": `cannot judge: tracking set 1002 (audit-all-cls) delivers to CLS topic "` + sixMonthsTopic + `" of account 100000000099, which this instance does not read`,
+		}
+		want["EVT-02"] = want["EVT-01"]
+		for id, w := range want {
+			if c := controls[id]; c.Status != "fail" || findings(c)["audit-all-cls"] != w {
+				t.Errorf("%s with a topic of another account: %s with %v, want %q", id, c.Status, c.Findings, w)
+			}
+		}
+	})
+
 	t.Run("COS only", func(t *testing.T) {
 		sim := review(cloudsim.CLSReviewCOSOnly, cloudsim.CLSTopicOptions{})
 		env := simEnv(sim, sim.Options().TencentSecretKey)
@@ -319,7 +401,7 @@ func TestAccComplianceSixMonths(t *testing.T) {
 			t.Errorf("EVT-02 without a CLS delivery: %s with %v", c.Status, c.Findings)
 		}
 		file := policyVariant(t, r.root, "in-scope.json", func(p map[string]any) {
-			delete(p["tencentcloud"].(map[string]any)["accounts"].(map[string]any)[cloudsim.DefaultTencentOwnerUin].(map[string]any), "retention_out_of_scope")
+			delete(policyObject(t, p, "tencentcloud", "accounts", cloudsim.DefaultTencentOwnerUin), "retention_out_of_scope")
 		})
 		controls, out, code = r.planSixMonths(env, "six-cos-in-scope", file)
 		if code != 0 {

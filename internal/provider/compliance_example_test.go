@@ -386,17 +386,18 @@ func TestAccComplianceScenarios(t *testing.T) {
 			if ctl.Records != 0 {
 				t.Errorf("%s reviewed %d records in an empty account", id, ctl.Records)
 			}
-			if strings.HasPrefix(id, "TRK-") || id == "RET-01" {
+			switch {
+			case strings.HasPrefix(id, "TRK-") || id == "RET-01":
 				if _, ok := ctl.finding("no-tracking-set"); ctl.Status != "fail" || !ok {
 					t.Errorf("%s without tracking sets: %s with findings %v", id, ctl.Status, ctl.Findings)
 				}
-			} else if id == "EVT-02" {
+			case id == "EVT-02":
 				// Nothing delivers to CLS: no analysis can show an instance
 				// deletion, which is no pass.
 				if _, ok := ctl.finding("no-cls-delivery"); ctl.Status != "fail" || !ok {
 					t.Errorf("%s without a CLS delivery: %s with findings %v", id, ctl.Status, ctl.Findings)
 				}
-			} else if ctl.Status != "pass" || len(ctl.Findings) != 0 {
+			case ctl.Status != "pass" || len(ctl.Findings) != 0:
 				t.Errorf("%s over an empty window: %s with findings %v, want a pass on 0 records", id, ctl.Status, ctl.Findings)
 			}
 		}

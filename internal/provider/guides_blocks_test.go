@@ -292,7 +292,8 @@ func TestParseGuideMarkers(t *testing.T) {
 	doc := "Intro\n\n<!-- guide-test: file root/main.tf -->\n```terraform\nprovider \"auditlog\" {}\n```\n\n" +
 		"<!-- guide-test: copy examples/compliance compliance -->\n<!-- guide-test: simulator organization -->\n" +
 		"<!-- guide-test: exit 1 -->\n```sh\nauditlog-gate x\n```\n<!-- guide-test: output -->\n```text\nFAIL ...\n```\n" +
-		"<!-- guide-test: skip (needs a cloud) -->\n```console\n$ x\n```\n\n  ```sh\n  indented\n  ```\n```json\n{}\n```\n"
+		"<!-- guide-test: skip (needs a cloud) -->\n```console\n$ x\n```\n\n  ```sh\n  indented\n  ```\n```json\n{}\n```\n" +
+		"<!-- guide-test: simulator compliant -cls-review noncompliant -->\n"
 	steps, err := parseGuide(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -310,6 +311,7 @@ func TestParseGuideMarkers(t *testing.T) {
 		`command   0 "needs a cloud" "$ x\n"`,
 		`command   0 "" "indented\n"`,
 		`other   0 "" "{}\n"`,
+		`simulator  compliant -cls-review noncompliant 0 "" ""`,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("steps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -324,6 +326,7 @@ func TestParseGuideMarkers(t *testing.T) {
 		"<!-- guide-test: file ../outside.tf -->\n```hcl\nx\n```\n",
 		"<!-- guide-test: file /etc/x -->\n```hcl\nx\n```\n",
 		"<!-- guide-test: copy ../x y -->\n",
+		"<!-- guide-test: simulator compliant -cls-review -->\n",
 	} {
 		if _, err := parseGuide(bad); err == nil {
 			t.Errorf("parseGuide accepted %q", bad)
