@@ -126,8 +126,11 @@ func builtProvider() (string, error) {
 		return "", err
 	}
 	bins, err := filepath.Glob(filepath.Join(builtMirror.dir, "registry.terraform.io", "auditlog", "auditlog", "*", "*", "terraform-provider-auditlog_v*"))
-	if err != nil || len(bins) != 1 {
-		return "", fmt.Errorf("the mirror %s holds %v (%v), want one provider binary", builtMirror.dir, bins, err)
+	if err != nil {
+		return "", err
+	}
+	if len(bins) != 1 {
+		return "", fmt.Errorf("the mirror %s holds %v, want one provider binary", builtMirror.dir, bins)
 	}
 	return bins[0], nil
 }
