@@ -93,16 +93,16 @@ func gateSetup(root string) {
 		built <- nil
 	}()
 	work := filepath.Join(os.Getenv("HOME"), "gate-suite")
-	out, mirrorErr := exec.Command("bash", "../../scripts/mirror.sh", filepath.Join(work, "mirror")).CombinedOutput()
+	rc, mirrorErr := copyOfBuiltMirror(filepath.Join(work, "mirror"))
 	if err := <-built; err != nil {
 		gateShared.err = err
 		return
 	}
 	if mirrorErr != nil {
-		gateShared.err = fmt.Errorf("building the provider into a mirror: %w\n%s", mirrorErr, out)
+		gateShared.err = fmt.Errorf("building the provider into a mirror: %w", mirrorErr)
 		return
 	}
-	gateShared.rc, gateShared.mirror = strings.TrimSpace(string(out)), filepath.Join(work, "mirror")
+	gateShared.rc, gateShared.mirror = rc, filepath.Join(work, "mirror")
 	pin := exec.Command(gateLauncher(root), "pin", "--mirror", gateShared.mirror)
 	pin.Env = append(os.Environ(), "AUDITLOG_GATE_CACHE="+gateCache())
 	js, err := pin.Output()

@@ -224,11 +224,12 @@ func newHostileRig(t *testing.T) *hostileRig {
 	r := &hostileRig{work: t.TempDir()}
 	provider := os.Getenv("HOSTILE_PROVIDER_BIN")
 	if provider == "" {
-		provider = filepath.Join(r.work, "bin", "terraform-provider-auditlog")
-		build := exec.Command("go", "build", "-o", provider, "github.com/auditlog/terraform-provider-auditlog")
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("building the provider: %v\n%s", err, out)
+		// The run's one build of the provider (scripts/mirror.sh).
+		built, err := builtProvider()
+		if err != nil {
+			t.Fatalf("building the provider: %v", err)
 		}
+		provider = built
 	}
 	// Terraform starts the provider through a wrapper that records its
 	// peak RSS (Linux), or directly.

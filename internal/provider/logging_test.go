@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -14,17 +13,18 @@ import (
 	"github.com/auditlog/terraform-provider-auditlog/internal/cloudsim"
 )
 
-// buildProviderForCLI builds the provider into a filesystem mirror in
-// work/mirror with scripts/mirror.sh, as `make mirror` does, and returns the
-// CLI configuration that installs it from there. Each configuration
-// directory then needs terraformInit, as a user's does.
+// buildProviderForCLI puts the provider into a filesystem mirror in
+// work/mirror, as scripts/mirror.sh (`make mirror`) lays it out, and returns
+// the CLI configuration that installs it from there. The run builds the
+// provider with scripts/mirror.sh once; each mirror holds that build. Each
+// configuration directory then needs terraformInit, as a user's does.
 func buildProviderForCLI(t *testing.T, work string) string {
 	t.Helper()
-	out, err := exec.Command("bash", "../../scripts/mirror.sh", filepath.Join(work, "mirror")).CombinedOutput()
+	rc, err := copyOfBuiltMirror(filepath.Join(work, "mirror"))
 	if err != nil {
-		t.Fatalf("building the provider into a mirror: %v\n%s", err, out)
+		t.Fatalf("building the provider into a mirror: %v", err)
 	}
-	return strings.TrimSpace(string(out))
+	return rc
 }
 
 // terraformInit runs init in dir with the CLI configuration rc, under the

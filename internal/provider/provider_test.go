@@ -70,6 +70,7 @@ func TestMain(m *testing.M) {
 		}
 	}
 	code := m.Run()
+	removeBuiltMirror()
 	os.RemoveAll(home)
 	os.Exit(code)
 }
