@@ -2,8 +2,11 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -174,5 +177,39 @@ func TestCLSOffsetRefused(t *testing.T) {
 	}
 	if offsetRefused(context.DeadlineExceeded) {
 		t.Error("a timeout is not a refusal")
+	}
+}
+
+// The pages of a read by Offset are asked ahead, several at once, and still
+// handed on in order, every log once; no page is asked past what the
+// histogram counts.
+func TestSearchCLSLogsAsksPagesAhead(t *testing.T) {
+	f := newFakeCLS(12_345)
+	var inFlight, most atomic.Int32
+	f.fault = func(action string, _ int, p map[string]json.RawMessage) http.HandlerFunc {
+		if action != "SearchLog" {
+			return nil
+		}
+		serve := f.search(p) // under the fake's lock, as its plan runs
+		return func(w http.ResponseWriter, r *http.Request) {
+			n := inFlight.Add(1)
+			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+			}
+			time.Sleep(20 * time.Millisecond) // a network round trip
+			inFlight.Add(-1)
+			serve(w, r)
+		}
+	}
+	s := tctStart(t, cloudsim.Options{}, f.plan)
+	res, err := clsSearch(t, s, clsQuery(f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEveryLogOnce(t, res.Logs, 0, 12_345)
+	if !res.ListOver || res.Pages != 13 || f.calls["SearchLog"] != 13 {
+		t.Fatalf("list over %v, %d pages, %d SearchLog calls: want 13 pages of 1,000, none asked in vain", res.ListOver, res.Pages, f.calls["SearchLog"])
+	}
+	if m := most.Load(); m < 2 || m > clsPagesAhead {
+		t.Fatalf("at most %d pages asked at once, want 2 to %d", m, clsPagesAhead)
 	}
 }

@@ -340,27 +340,37 @@ func (w *clsWalk) page(ctx context.Context, req SearchLogRequest, seq int) (*Sea
 	for {
 		req.Limit = w.limit
 		resp, attempts, err := w.c.searchLog(ctx, w.q.Region, req)
-		w.res.Retries += max(attempts-1, 0)
-		var te *TencentError
-		if errors.As(err, &te) && te.Code == "LimitExceeded.SearchResultTooLarge" && w.limit > 1 {
-			w.limit /= 2
-			w.res.SmallestLimit = w.limit
-			w.c.log.Warn(ctx, "SearchLog answer too large: asking again with a smaller Limit", map[string]any{"topic_id": w.q.TopicID, "limit": w.limit})
-			continue
+		resp, smaller, err := w.answer(ctx, req, seq, resp, attempts, err)
+		if !smaller {
+			return resp, err
 		}
-		if err != nil {
-			return nil, fmt.Errorf("reading page %d of CLS topic %s: %w", seq, w.q.TopicID, err)
-		}
-		w.res.Pages++
-		if resp.Analysis != nil && *resp.Analysis {
-			return nil, fmt.Errorf("tencentcloud SearchLog: page %d is an SQL result (Analysis is true, RequestId: %s), not raw logs", seq, requestIDOrNone(resp.RequestId))
-		}
-		if int64(len(resp.Results)) > req.Limit {
-			return nil, fmt.Errorf("tencentcloud SearchLog: page %d held %d logs, more than the %d asked for (RequestId: %s)", seq, len(resp.Results), req.Limit, requestIDOrNone(resp.RequestId))
-		}
-		pageRead(ctx, seq, len(resp.Results), &w.res.HistogramTotal, attempts)
-		return resp, nil
 	}
+}
+
+// answer judges one SearchLog answer to req: a result too large halves the
+// Limit (smaller: ask again); an error is named by its page; an SQL result,
+// or more logs than asked for, is refused. It counts the page.
+func (w *clsWalk) answer(ctx context.Context, req SearchLogRequest, seq int, resp *SearchLogResponse, attempts int, err error) (_ *SearchLogResponse, smaller bool, _ error) {
+	w.res.Retries += max(attempts-1, 0)
+	var te *TencentError
+	if errors.As(err, &te) && te.Code == "LimitExceeded.SearchResultTooLarge" && w.limit > 1 {
+		w.limit /= 2
+		w.res.SmallestLimit = w.limit
+		w.c.log.Warn(ctx, "SearchLog answer too large: asking again with a smaller Limit", map[string]any{"topic_id": w.q.TopicID, "limit": w.limit})
+		return nil, true, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("reading page %d of CLS topic %s: %w", seq, w.q.TopicID, err)
+	}
+	w.res.Pages++
+	if resp.Analysis != nil && *resp.Analysis {
+		return nil, false, fmt.Errorf("tencentcloud SearchLog: page %d is an SQL result (Analysis is true, RequestId: %s), not raw logs", seq, requestIDOrNone(resp.RequestId))
+	}
+	if int64(len(resp.Results)) > req.Limit {
+		return nil, false, fmt.Errorf("tencentcloud SearchLog: page %d held %d logs, more than the %d asked for (RequestId: %s)", seq, len(resp.Results), req.Limit, requestIDOrNone(resp.RequestId))
+	}
+	pageRead(ctx, seq, len(resp.Results), &w.res.HistogramTotal, attempts)
+	return resp, false, nil
 }
 
 // keep hands a page's logs on, up to MaxItems, and reports whether the read
@@ -382,17 +392,26 @@ func (w *clsWalk) request(from, to int64) SearchLogRequest {
 	return SearchLogRequest{TopicId: w.q.TopicID, From: from, To: to, QueryString: w.q.Query, QuerySyntax: CLSQuerySyntaxCQL, Sort: w.q.Sort}
 }
 
-// byOffset walks the window by Offset until a page ends the list.
+// byOffset walks the window by Offset until a page ends the list. The pages
+// are handed on in order, one after the other; up to clsPagesAhead of them
+// are asked at once (pager), which the order does not depend on.
 func (w *clsWalk) byOffset(ctx context.Context) error {
 	offset := w.q.StartOffset
+	ahead := &clsPager{w: w}
+	defer ahead.drop()
 	for seq := 1; ; seq++ {
 		if seq > maxCLSSearchPages {
 			return fmt.Errorf("tencentcloud SearchLog: stopped after %d pages without the end of the list; the read is incomplete", maxCLSSearchPages)
 		}
-		req := w.request(w.q.From, w.q.To)
-		o := offset
-		req.Offset = &o
-		resp, err := w.page(ctx, req, seq)
+		asked := ahead.next(ctx, offset)
+		r := <-asked.done
+		asked.cancel()
+		resp, smaller, err := w.answer(ctx, asked.req, seq, r.resp, r.attempts, r.err)
+		if smaller { // the pages asked ahead have the old Limit
+			ahead.drop()
+			seq--
+			continue
+		}
 		if err != nil {
 			if offsetRefused(err) {
 				return &offsetRefusedError{err: err, offset: offset}
