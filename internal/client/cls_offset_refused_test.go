@@ -193,7 +193,10 @@ func TestSearchCLSLogsAsksPagesAhead(t *testing.T) {
 		serve := f.search(p) // under the fake's lock, as its plan runs
 		return func(w http.ResponseWriter, r *http.Request) {
 			n := inFlight.Add(1)
-			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+			for m := most.Load(); n > m; m = most.Load() {
+				if most.CompareAndSwap(m, n) {
+					break
+				}
 			}
 			time.Sleep(20 * time.Millisecond) // a network round trip
 			inFlight.Add(-1)

@@ -237,8 +237,7 @@ func (e *stateEncoder) encode(typ tftypes.Type, v tftypes.Value) error {
 		if err := v.As(&n); err != nil {
 			return err
 		}
-		switch {
-		case n.IsInf():
+		if n.IsInf() {
 			return e.enc.EncodeFloat64(math.Inf(n.Sign()))
 		}
 		if iv, acc := n.Int64(); acc == big.Exact {
