@@ -201,6 +201,11 @@ type CLSSearchQuery struct {
 	PageSize int64
 	// OnPage, when set, receives each page's logs instead of the result.
 	OnPage func(logs []CLSLogInfo)
+	// OnRestart, with OnPage, is called when the read starts over from the
+	// window's start: SearchLog refused an Offset after some pages, and the
+	// window is read again in histogram slices. Every log OnPage received
+	// before is void. Without it such a read fails.
+	OnRestart func()
 }
 
 // CLSSearchResult is what SearchCLSLogs read.
@@ -262,12 +267,29 @@ func (c *TencentClient) SearchCLSLogs(ctx context.Context, q CLSSearchQuery) (*C
 	w := &clsWalk{c: c, q: q, res: res, limit: limit}
 	err = w.byOffset(ctx)
 	var refused *offsetRefusedError
-	if errors.As(err, &refused) && q.StartOffset == 0 && res.Records == 0 {
-		res.Paging = "histogram_slices"
-		c.log.Warn(ctx, "SearchLog refused Offset: reading the window in histogram slices by Context", map[string]any{"topic_id": q.TopicID, "error": refused.Error()})
-		return res, w.bySlices(ctx, hist)
+	if !errors.As(err, &refused) {
+		return res, err
 	}
-	return res, err
+	if q.StartOffset > 0 {
+		return res, fmt.Errorf("%w; a read from a resume token needs Offset: read the window without it (in histogram slices), or narrow it", err)
+	}
+	if res.Records > 0 {
+		// Offset was refused past a cap: the logs read so far are handed
+		// on already, so the read starts over, all of it in slices.
+		if q.OnPage != nil && q.OnRestart == nil {
+			return res, fmt.Errorf("%w; the %d logs read before cannot be taken back to read the window again in histogram slices", err, res.Records)
+		}
+		res.Records, res.Logs = 0, nil
+		if q.OnRestart != nil {
+			q.OnRestart()
+		}
+	}
+	res.Paging = "histogram_slices"
+	c.log.Warn(ctx, "SearchLog refused Offset: reading the window in histogram slices by Context", map[string]any{"topic_id": q.TopicID, "error": refused.Error()})
+	if err := w.bySlices(ctx, hist); err != nil {
+		return res, fmt.Errorf("%s; reading the window in histogram slices instead: %w", refused.Error(), err)
+	}
+	return res, nil
 }
 
 // clsWalk is one read in progress.
@@ -278,21 +300,38 @@ type clsWalk struct {
 	limit int64
 }
 
-type offsetRefusedError struct{ err error }
+// offsetRefusedError is SearchLog refusing the Offset of a page.
+type offsetRefusedError struct {
+	err    error
+	offset uint64
+}
 
-func (e *offsetRefusedError) Error() string { return e.err.Error() }
+func (e *offsetRefusedError) Error() string {
+	return fmt.Sprintf("SearchLog refused Offset %d: %s", e.offset, e.err.Error())
+}
 func (e *offsetRefusedError) Unwrap() error { return e.err }
 
-// offsetRefused reports whether err is the API refusing the Offset
-// parameter itself, which older deployments may do (the API lists no code
-// for it): an InvalidParameter or UnsupportedOperation naming Offset.
+// offsetRefused reports whether err is the API refusing a page's Offset,
+// which SearchLog's documents do not foresee (DESIGN.md): a deployment that
+// does not take the parameter (UnknownParameter, InvalidParameter,
+// InvalidParameterValue or UnsupportedOperation naming Offset), or one that
+// caps it as Context is capped (the same codes naming Offset, or
+// FailedOperation.GetlogReachLimit, "the number of searched logs reached the
+// upper limit", whatever its message).
 func offsetRefused(err error) bool {
 	var te *TencentError
 	if !errors.As(err, &te) {
 		return false
 	}
+	if te.Code == "FailedOperation.GetlogReachLimit" {
+		return true
+	}
 	kind, _, _ := strings.Cut(te.Code, ".")
-	return (kind == "InvalidParameter" || kind == "UnsupportedOperation" || kind == "InvalidParameterValue") && strings.Contains(te.Message, "Offset")
+	switch kind {
+	case "UnknownParameter", "InvalidParameter", "InvalidParameterValue", "UnsupportedOperation":
+		return strings.Contains(te.Message, "Offset")
+	}
+	return false
 }
 
 // page sends one SearchLog call, halving the Limit while the answer is too
@@ -301,27 +340,37 @@ func (w *clsWalk) page(ctx context.Context, req SearchLogRequest, seq int) (*Sea
 	for {
 		req.Limit = w.limit
 		resp, attempts, err := w.c.searchLog(ctx, w.q.Region, req)
-		w.res.Retries += max(attempts-1, 0)
-		var te *TencentError
-		if errors.As(err, &te) && te.Code == "LimitExceeded.SearchResultTooLarge" && w.limit > 1 {
-			w.limit /= 2
-			w.res.SmallestLimit = w.limit
-			w.c.log.Warn(ctx, "SearchLog answer too large: asking again with a smaller Limit", map[string]any{"topic_id": w.q.TopicID, "limit": w.limit})
-			continue
+		resp, smaller, err := w.answer(ctx, req, seq, resp, attempts, err)
+		if !smaller {
+			return resp, err
 		}
-		if err != nil {
-			return nil, fmt.Errorf("reading page %d of CLS topic %s: %w", seq, w.q.TopicID, err)
-		}
-		w.res.Pages++
-		if resp.Analysis != nil && *resp.Analysis {
-			return nil, fmt.Errorf("tencentcloud SearchLog: page %d is an SQL result (Analysis is true, RequestId: %s), not raw logs", seq, requestIDOrNone(resp.RequestId))
-		}
-		if int64(len(resp.Results)) > req.Limit {
-			return nil, fmt.Errorf("tencentcloud SearchLog: page %d held %d logs, more than the %d asked for (RequestId: %s)", seq, len(resp.Results), req.Limit, requestIDOrNone(resp.RequestId))
-		}
-		pageRead(ctx, seq, len(resp.Results), &w.res.HistogramTotal, attempts)
-		return resp, nil
 	}
+}
+
+// answer judges one SearchLog answer to req: a result too large halves the
+// Limit (smaller: ask again); an error is named by its page; an SQL result,
+// or more logs than asked for, is refused. It counts the page.
+func (w *clsWalk) answer(ctx context.Context, req SearchLogRequest, seq int, resp *SearchLogResponse, attempts int, err error) (_ *SearchLogResponse, smaller bool, _ error) {
+	w.res.Retries += max(attempts-1, 0)
+	var te *TencentError
+	if errors.As(err, &te) && te.Code == "LimitExceeded.SearchResultTooLarge" && w.limit > 1 {
+		w.limit /= 2
+		w.res.SmallestLimit = w.limit
+		w.c.log.Warn(ctx, "SearchLog answer too large: asking again with a smaller Limit", map[string]any{"topic_id": w.q.TopicID, "limit": w.limit})
+		return nil, true, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("reading page %d of CLS topic %s: %w", seq, w.q.TopicID, err)
+	}
+	w.res.Pages++
+	if resp.Analysis != nil && *resp.Analysis {
+		return nil, false, fmt.Errorf("tencentcloud SearchLog: page %d is an SQL result (Analysis is true, RequestId: %s), not raw logs", seq, requestIDOrNone(resp.RequestId))
+	}
+	if int64(len(resp.Results)) > req.Limit {
+		return nil, false, fmt.Errorf("tencentcloud SearchLog: page %d held %d logs, more than the %d asked for (RequestId: %s)", seq, len(resp.Results), req.Limit, requestIDOrNone(resp.RequestId))
+	}
+	pageRead(ctx, seq, len(resp.Results), &w.res.HistogramTotal, attempts)
+	return resp, false, nil
 }
 
 // keep hands a page's logs on, up to MaxItems, and reports whether the read
@@ -343,22 +392,31 @@ func (w *clsWalk) request(from, to int64) SearchLogRequest {
 	return SearchLogRequest{TopicId: w.q.TopicID, From: from, To: to, QueryString: w.q.Query, QuerySyntax: CLSQuerySyntaxCQL, Sort: w.q.Sort}
 }
 
-// byOffset walks the window by Offset until a page ends the list.
+// byOffset walks the window by Offset until a page ends the list. The pages
+// are handed on in order, one after the other; up to clsPagesAhead of them
+// are asked at once (pager), which the order does not depend on.
 func (w *clsWalk) byOffset(ctx context.Context) error {
 	offset := w.q.StartOffset
+	ahead := &clsPager{w: w}
+	defer ahead.drop()
 	for seq := 1; ; seq++ {
 		if seq > maxCLSSearchPages {
 			return fmt.Errorf("tencentcloud SearchLog: stopped after %d pages without the end of the list; the read is incomplete", maxCLSSearchPages)
 		}
-		req := w.request(w.q.From, w.q.To)
-		o := offset
-		req.Offset = &o
-		resp, err := w.page(ctx, req, seq)
+		asked := ahead.next(ctx, offset)
+		r := <-asked.done
+		asked.cancel()
+		resp, smaller, err := w.answer(ctx, asked.req, seq, r.resp, r.attempts, r.err)
+		if smaller { // the pages asked ahead have the old Limit
+			ahead.drop()
+			seq--
+			continue
+		}
 		if err != nil {
-			if offset > 0 || !offsetRefused(err) {
-				return err
+			if offsetRefused(err) {
+				return &offsetRefusedError{err: err, offset: offset}
 			}
-			return &offsetRefusedError{err}
+			return err
 		}
 		n := uint64(len(resp.Results))
 		full, cut := w.keep(resp.Results)
@@ -378,129 +436,4 @@ func (w *clsWalk) byOffset(ctx context.Context) error {
 			return nil
 		}
 	}
-}
-
-// clsSlice is a part of the window with the histogram's count of it.
-type clsSlice struct {
-	from, to int64
-	count    int64
-}
-
-// slices cuts [from, to] along the histogram's buckets into slices of at
-// most CLSContextRowCap logs. A bucket over the cap is counted again with
-// finer buckets.
-func (w *clsWalk) slices(ctx context.Context, hist *DescribeLogHistogramResponse, from, to int64, depth int) ([]clsSlice, error) {
-	interval := int64(0)
-	if hist.Interval != nil {
-		interval = *hist.Interval
-	}
-	if interval <= 0 {
-		return nil, fmt.Errorf("tencentcloud DescribeLogHistogram: no Interval in the answer (RequestId: %s), so the window cannot be sliced", requestIDOrNone(hist.RequestId))
-	}
-	var out []clsSlice
-	cur := clsSlice{from: from, to: from - 1}
-	flush := func() {
-		if cur.to >= cur.from {
-			out = append(out, cur)
-		}
-	}
-	for _, b := range hist.HistogramInfos {
-		if b.BTime == nil || b.Count == nil {
-			return nil, fmt.Errorf("tencentcloud DescribeLogHistogram: a bucket without BTime or Count (RequestId: %s)", requestIDOrNone(hist.RequestId))
-		}
-		bFrom, bTo := max(*b.BTime, from), min(*b.BTime+interval-1, to)
-		if bTo < bFrom {
-			continue
-		}
-		if *b.Count > CLSContextRowCap {
-			flush()
-			if interval == 1 || depth > 8 {
-				return nil, fmt.Errorf("tencentcloud SearchLog: %d logs at %d ms, more than one Context walk returns (%d), and Offset is refused", *b.Count, *b.BTime, CLSContextRowCap)
-			}
-			sub, err := w.c.DescribeCLSHistogram(ctx, w.q.Region, w.q.TopicID, w.q.Query, bFrom, bTo)
-			if err != nil {
-				return nil, err
-			}
-			inner, err := w.slices(ctx, sub, bFrom, bTo, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, inner...)
-			cur = clsSlice{from: bTo + 1, to: bTo}
-			continue
-		}
-		if cur.count+*b.Count > CLSContextRowCap {
-			flush()
-			cur = clsSlice{from: bFrom, to: bFrom - 1}
-		}
-		cur.to, cur.count = bTo, cur.count+*b.Count
-	}
-	flush()
-	return out, nil
-}
-
-// bySlices reads the window slice by slice, each by Context.
-func (w *clsWalk) bySlices(ctx context.Context, hist *DescribeLogHistogramResponse) error {
-	slices, err := w.slices(ctx, hist, w.q.From, w.q.To, 0)
-	if err != nil {
-		return err
-	}
-	if w.q.Sort == "desc" {
-		for i, j := 0, len(slices)-1; i < j; i, j = i+1, j-1 {
-			slices[i], slices[j] = slices[j], slices[i]
-		}
-	}
-	seq := 0
-	for _, s := range slices {
-		if s.count == 0 {
-			continue
-		}
-		full, err := w.sliceByContext(ctx, s, &seq)
-		if err != nil || full {
-			return err
-		}
-	}
-	w.res.ListOver = true
-	return nil
-}
-
-// sliceByContext walks one slice by Context, starting again when the
-// cursor expires, and reports whether MaxItems was reached.
-func (w *clsWalk) sliceByContext(ctx context.Context, s clsSlice, seq *int) (bool, error) {
-	var kept []CLSLogInfo
-	for restart := 0; ; restart++ {
-		kept = kept[:0]
-		req := w.request(s.from, s.to)
-		invalid := false
-		for rows := 0; ; {
-			*seq++
-			resp, err := w.page(ctx, req, *seq)
-			var te *TencentError
-			if errors.As(err, &te) && te.Code == "FailedOperation.InvalidContext" && restart < maxCLSContextRestarts {
-				invalid = true
-				break
-			}
-			if err != nil {
-				return false, err
-			}
-			kept = append(kept, resp.Results...)
-			rows += len(resp.Results)
-			if *resp.ListOver || len(resp.Results) == 0 || rows >= CLSContextRowCap {
-				break
-			}
-			if resp.Context == nil || *resp.Context == "" {
-				return false, fmt.Errorf("tencentcloud SearchLog: page %d is not the last (ListOver is false) but carries no Context (RequestId: %s)", *seq, requestIDOrNone(resp.RequestId))
-			}
-			req.Context = resp.Context
-		}
-		if !invalid {
-			break
-		}
-		w.res.Restarts++
-		w.c.log.Warn(ctx, "SearchLog cursor expired: reading the slice again from its start", map[string]any{"topic_id": w.q.TopicID, "from": s.from, "to": s.to})
-	}
-	// A slice is handed on only once read whole, so a restart never
-	// delivers a log twice.
-	full, _ := w.keep(kept)
-	return full, nil
 }

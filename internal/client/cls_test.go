@@ -24,6 +24,8 @@ type fakeCLS struct {
 	from int64
 	// refuseOffset answers any Offset with InvalidParameter.
 	refuseOffset bool
+	// toExclusive serves [From, To) instead of [From, To].
+	toExclusive bool
 	// fault, when it returns a handler, answers call n of action instead.
 	fault func(action string, n int, p map[string]json.RawMessage) http.HandlerFunc
 	// histTotal overrides the histogram's TotalCount when >= 0.
@@ -64,7 +66,11 @@ func num(p map[string]json.RawMessage, k string) int64 {
 
 // inWindow is the indexes of the logs in [from, to].
 func (f *fakeCLS) inWindow(from, to int64) (lo, hi int) {
-	lo, hi = int(max(from-f.from, 0)), int(min(to-f.from+1, int64(f.logs)))
+	end := to - f.from + 1
+	if f.toExclusive {
+		end--
+	}
+	lo, hi = int(max(from-f.from, 0)), int(min(end, int64(f.logs)))
 	return lo, max(hi, lo)
 }
 
@@ -73,7 +79,10 @@ func (f *fakeCLS) histogram(p map[string]json.RawMessage) http.HandlerFunc {
 	lo, hi := f.inWindow(from, to)
 	var buckets []string
 	for b := from - from%interval; b <= to; b += interval {
-		l, h := f.inWindow(max(b, from), min(b+interval-1, to))
+		l, h := f.inWindow(max(b, from), min(b+interval, to+1)-1)
+		if f.toExclusive { // inWindow's To is exclusive: the bucket's last ms counts
+			l, h = f.inWindow(max(b, from), min(b+interval, to))
+		}
 		buckets = append(buckets, fmt.Sprintf(`{"BTime":%d,"Count":%d}`, b, h-l))
 	}
 	total := int64(hi - lo)

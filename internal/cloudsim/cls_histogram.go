@@ -64,6 +64,7 @@ func (c *clsService) describeLogHistogram(call *tencentCall) (any, *tencentError
 	if interval <= 0 || span/interval > clsMaxBuckets {
 		return nil, errorf("InvalidParameter", "Interval must be positive and (To - From) / Interval at most %d.", clsMaxBuckets)
 	}
+	interval = max(interval, c.t.srv.opts.CLS.HistogramMinInterval)
 	release, terr := c.acquire(topicID)
 	if terr != nil {
 		return nil, terr

@@ -37,7 +37,15 @@ func TestCLSParseTopicOptions(t *testing.T) {
 	if _, o, err := ParseCLSTopic("t:ia-window=search"); err != nil || o.IAWindow != "" {
 		t.Errorf("ia-window=search: %+v, %v", o, err)
 	}
-	for _, bad := range []string{"", ":cold", "t:colour", "t:userIdentity=xml", "t:period=x", "t:ia-window=later", "t:time=now"} {
+	_, o, err = ParseCLSTopic("t:offset=unknown,offset-cap=5000,offset-cap-code=reach-limit")
+	if want := (CLSTopicOptions{OffsetRefusal: "unknown", OffsetCap: 5000, OffsetCapCode: "reach-limit"}); err != nil || o != want {
+		t.Errorf("offset options: %+v, %v", o, err)
+	}
+	if _, o, err := ParseCLSTopic("t:offset-cap-code=invalid"); err != nil || o.OffsetCapCode != "" {
+		t.Errorf("offset-cap-code=invalid: %+v, %v", o, err)
+	}
+	for _, bad := range []string{"", ":cold", "t:colour", "t:userIdentity=xml", "t:period=x", "t:ia-window=later", "t:time=now",
+		"t:offset=ignored", "t:offset-cap=x", "t:offset-cap-code=later"} {
 		if _, _, err := ParseCLSTopic(bad); err == nil {
 			t.Errorf("ParseCLSTopic(%q) accepted", bad)
 		}

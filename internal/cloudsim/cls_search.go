@@ -354,6 +354,11 @@ func (c *clsService) searchLog(call *tencentCall) (any, *tencentError) {
 	if err != nil {
 		return nil, err
 	}
+	if present["Offset"] {
+		if err := offsetRefusal(q.top.opts, offset, limit); err != nil {
+			return nil, err
+		}
+	}
 	release, err := c.acquire(topicID)
 	if err != nil {
 		return nil, err
@@ -432,6 +437,22 @@ func (c *clsService) searchLog(call *tencentCall) (any, *tencentError) {
 		ans.Context = id
 	}
 	return ans, nil
+}
+
+// offsetRefusal is the topic's refusal of a page asked by Offset, or nil
+// (CLSTopicOptions.OffsetRefusal, OffsetCap).
+func offsetRefusal(o CLSTopicOptions, offset uint64, limit int64) *tencentError {
+	switch {
+	case o.OffsetRefusal == "unknown":
+		return errorf("UnknownParameter", "The parameter `Offset` is not recognized.")
+	case o.OffsetRefusal == "invalid":
+		return errorf("InvalidParameter", "Offset is not supported for the topic; page with Context.")
+	case o.OffsetCap > 0 && offset+uint64(limit) > uint64(o.OffsetCap) && o.OffsetCapCode == "reach-limit":
+		return errorf("FailedOperation.GetlogReachLimit", "The search reached the upper limit of %d logs.", o.OffsetCap)
+	case o.OffsetCap > 0 && offset+uint64(limit) > uint64(o.OffsetCap):
+		return errorf("InvalidParameter", "Offset + Limit (%d) must not exceed %d.", offset+uint64(limit), o.OffsetCap)
+	}
+	return nil
 }
 
 // clsHighLight is the API's HighLightItem.

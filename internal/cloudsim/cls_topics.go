@@ -44,6 +44,11 @@ type CLSOptions struct {
 	// CLSReviewCOSOnly. Empty: the data set's CLSReview, else none. Days
 	// sets their span (default 180); Events, when positive, wins over it.
 	Review string
+	// HistogramMinInterval, when positive, makes DescribeLogHistogram answer
+	// buckets at least this wide (ms) whatever Interval asks: whether the API
+	// has such a floor is undocumented (cls.md §3), and with it a bucket may
+	// hold more logs than one Context walk returns.
+	HistogramMinInterval int64
 }
 
 // CLSTopicOptions are one topic's settings.
@@ -69,11 +74,27 @@ type CLSTopicOptions struct {
 	// 5 to 10 minutes) instead of its event's time: whether CLS's Time is
 	// the event's or the delivery's is undocumented (cls.md §11).
 	DeliveryTime bool
+	// OffsetRefusal is how SearchLog answers any request carrying Offset, as
+	// a deployment that does not take it may (what it answers is
+	// undocumented; DESIGN.md): "" serves Offset as documented, "unknown"
+	// UnknownParameter naming it (the API 3.0 answer to a parameter the
+	// action does not declare: Offset came with SDK v1.0.981), "invalid"
+	// InvalidParameter naming it (the only parameter error SearchLog lists).
+	OffsetRefusal string
+	// OffsetCap, when positive, refuses a page whose Offset + Limit passes
+	// it, as a deployment capping Offset as Context is capped (10,000 rows)
+	// may: with InvalidParameter naming Offset, or, with OffsetCapCode
+	// "reach-limit", FailedOperation.GetlogReachLimit ("the number of
+	// searched logs reached the upper limit", a CLS code the SDK lists for
+	// GetAlarmLog, not for SearchLog).
+	OffsetCap     int
+	OffsetCapCode string
 }
 
 // ParseCLSTopic reads a topic's options from the command line:
 // "TOPIC_ID:opt,opt" with opts userIdentity=json, cold, isolated, no-cql,
-// period=N, hot-period=N, ia-window=search|refuse|omit, time=event|delivery.
+// period=N, hot-period=N, ia-window=search|refuse|omit, time=event|delivery,
+// offset=unknown|invalid, offset-cap=N, offset-cap-code=invalid|reach-limit.
 func ParseCLSTopic(spec string) (string, CLSTopicOptions, error) {
 	id, rest, _ := strings.Cut(spec, ":")
 	var o CLSTopicOptions
@@ -110,8 +131,21 @@ func ParseCLSTopic(spec string) (string, CLSTopicOptions, error) {
 				err = fmt.Errorf("ia-window is search, refuse or omit")
 			}
 			o.IAWindow = strings.TrimPrefix(v, "search")
+		case "offset":
+			if v != "unknown" && v != "invalid" {
+				err = fmt.Errorf("offset is unknown or invalid")
+			}
+			o.OffsetRefusal = v
+		case "offset-cap":
+			_, err = fmt.Sscan(v, &o.OffsetCap)
+		case "offset-cap-code":
+			if v != "invalid" && v != "reach-limit" {
+				err = fmt.Errorf("offset-cap-code is invalid or reach-limit")
+			}
+			o.OffsetCapCode = strings.TrimPrefix(v, "invalid")
 		default:
-			err = fmt.Errorf("unknown option %q (userIdentity=json|flat, cold, isolated, no-cql, period=N, hot-period=N, ia-window=search|refuse|omit, time=event|delivery)", k)
+			err = fmt.Errorf("unknown option %q (userIdentity=json|flat, cold, isolated, no-cql, period=N, hot-period=N, ia-window=search|refuse|omit, "+
+				"time=event|delivery, offset=unknown|invalid, offset-cap=N, offset-cap-code=invalid|reach-limit)", k)
 		}
 		if err != nil {
 			return "", o, fmt.Errorf("cls topic %q: %w", spec, err)

@@ -120,7 +120,8 @@ func (d *clsSearchDataSource) Schema(ctx context.Context, _ datasource.SchemaReq
 			"The query is sent as `QueryString` with `QuerySyntax` = 1 (CQL), always: the deprecated `Query` defaults to Lucene, " +
 			"where a space means OR. `DescribeLogHistogram` counts the same query and window first (`SyntaxRule` = 1); then every " +
 			"page is read by `Offset` (1,000 logs a call, no row cap), with the same parameters but the `Offset`. Where the API " +
-			"refuses `Offset`, the window is cut along the histogram into slices of at most 10,000 logs, each read by `Context`. " +
+			"refuses `Offset` (also after some pages: the read then starts over), the window is cut along the histogram into slices " +
+			"of at most 10,000 logs, each read by `Context`; a histogram bucket over 10,000 logs that cannot be cut fails the read. " +
 			"A read without `max_items` whose count exceeds 1,000,000 fails before reading a page.\n\n" +
 			"**Complete only when proven.** `evidence.complete` is true only when the read reached the end, the logs read equal the " +
 			"histogram's count (which logs its edge buckets count is undocumented: a mismatch is reported, naming both numbers), and " +
@@ -273,6 +274,8 @@ func (d *clsSearchDataSource) readSearch(ctx context.Context, m *clsSearchModel,
 				elems = append(elems, v)
 			}
 		},
+		// Offset refused past a cap: the window is read again in slices.
+		OnRestart: func() { elems, decodeErr = nil, nil },
 	})
 	var tooLarge *client.CLSTotalTooLargeError
 	switch {

@@ -71,8 +71,10 @@ func checkEveryLog(served []cloudsim.CLSLog, decoded bool) resource.TestCheckFun
 		}
 		for i, l := range served {
 			p := fmt.Sprintf("logs.%d.", i)
-			if a[p+"time"] != strconv.FormatInt(l.Time, 10) || a[p+"log_json"] != l.LogJson || a[p+"topic_id"] != clsSimTopic {
-				return fmt.Errorf("log %d: time %s, topic %s, log_json %.80s; served time %d, %.80s", i, a[p+"time"], a[p+"topic_id"], a[p+"log_json"], l.Time, l.LogJson)
+			if a[p+"time"] != strconv.FormatInt(l.Time, 10) || a[p+"log_json"] != l.LogJson || a[p+"topic_id"] != clsSimTopic ||
+				a[p+"pkg_id"] != l.PkgId || a[p+"pkg_log_id"] != l.PkgLogId {
+				return fmt.Errorf("log %d: time %s, topic %s, package %s/%s, log_json %.80s; served time %d, %s/%s, %.80s", i, a[p+"time"], a[p+"topic_id"],
+					a[p+"pkg_id"], a[p+"pkg_log_id"], a[p+"log_json"], l.Time, l.PkgId, l.PkgLogId, l.LogJson)
 			}
 			if !decoded {
 				continue
@@ -145,6 +147,52 @@ func TestAccCLSSim_readsPast10000RowsBothIdentityShapes(t *testing.T) {
 			})
 		})
 	}
+}
+
+// Where SearchLog refuses Offset past 5,000 rows (FailedOperation.
+// GetlogReachLimit, one of the refusals DESIGN.md lists), the read starts
+// over in histogram slices walked by Context and reads past 10,000 rows
+// exactly: every log once and as served, complete, no resume_token.
+func TestAccCLSSim_offsetRefusedReadsHistogramSlices(t *testing.T) {
+	// 14,000 generated events put about 10,650 in the topic.
+	sim := startCLSSim(t, 14_000, cloudsim.CLSTopicOptions{OffsetCap: 5_000, OffsetCapCode: "reach-limit"})
+	from, to, served := clsSimWindow(sim)
+	if len(served) <= 10_000 {
+		t.Fatalf("the topic serves %d logs in the window: the test needs more than 10,000", len(served))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: clsSimSearch(sim, fmt.Sprintf("query = \"*\"\nfrom = %d\nto = %d\nsort = \"asc\"", from, to)),
+			Check:  checkEveryLog(served, false),
+			ConfigStateChecks: []statecheck.StateCheck{
+				clsSearchCheck(tfjsonpath.New("evidence").AtMapKey("complete"), knownvalue.Bool(true)),
+				clsSearchCheck(tfjsonpath.New("evidence").AtMapKey("records"), knownvalue.Int64Exact(int64(len(served)))),
+				clsSearchCheck(tfjsonpath.New("search_evidence").AtMapKey("histogram_total"), knownvalue.Int64Exact(int64(len(served)))),
+				clsSearchCheck(tfjsonpath.New("search_evidence").AtMapKey("paging"), knownvalue.StringExact("histogram_slices")),
+				clsSearchCheck(tfjsonpath.New("search_evidence").AtMapKey("incomplete_because"), knownvalue.ListExact([]knownvalue.Check{})),
+				clsSearchCheck(tfjsonpath.New("resume_token"), knownvalue.Null()),
+			},
+		}},
+	})
+}
+
+// Where Offset is refused and one histogram bucket holds more logs than a
+// Context walk returns (the simulator keeping its buckets wider than the
+// whole window), the read cannot be exact: it fails naming both numbers.
+func TestAccCLSSim_offsetRefusedBucketOverTheContextCap(t *testing.T) {
+	sim := startSim(t, cloudsim.Options{Tracks: 29, CLS: cloudsim.CLSOptions{
+		Events: 14_000, Days: 180, HistogramMinInterval: 200 * 24 * 3600 * 1000,
+		Topics: map[string]cloudsim.CLSTopicOptions{clsSimTopic: {OffsetRefusal: "unknown"}},
+	}})
+	from, to, served := clsSimWindow(sim)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      clsSimSearch(sim, fmt.Sprintf("query = \"*\"\nfrom = %d\nto = %d", from, to)),
+			ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)UnknownParameter.*%d\s+logs\s+in\s+one\s+bucket.*more\s+than\s+the\s+10000\s+one\s+Context.*cannot\s+be\s+exact`, len(served))),
+		}},
+	})
 }
 
 // A key-value query the simulator's CQL matches, read in full and equal to

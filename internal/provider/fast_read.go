@@ -120,7 +120,7 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 	if diags.HasError() {
 		return resp, nil
 	}
-	encoded, err := tfprotov6.NewDynamicValue(typ, state.Raw)
+	encoded, err := encodeState(typ, state.Raw)
 	if err != nil {
 		return failedRead(resp, "Unable to encode the state", err)
 	}
