@@ -402,3 +402,21 @@ test_evt_without_tracks_read if {
 	}
 	not f.has(cannot(f.plan([x | some x in f.good_resources; x.type != "auditlog_cloudaudit_tracks"])), "EVT-02: ")
 }
+
+# An account with no tracking set, or none enabled, records no instance
+# deletion or reboot anywhere: EVT-02 fails on it; there is nothing to
+# be unsure of.
+test_evt02_fails_on_an_account_without_tracking_sets if {
+	p2 := f.plan(array.concat([x | some x in f.good_resources; not x.type in {"auditlog_cls_topics", "auditlog_cls_analysis"}; x != f.tracks_ds([f.good_track])], [f.tracks_ds([])]))
+	not f.has(cannot(p2), "EVT-02: ")
+	some m in violations(p2)
+	startswith(m, "EVT-02: module.compliance.data.auditlog_cloudaudit_tracks.all: (no tracking set): ")
+}
+
+test_evt02_fails_on_an_account_whose_tracking_sets_are_disabled if {
+	p := f.replacing(f.tracks_ds([f.track(1001, "audit-all", 2, "*", "*", ["*"], f.cos)]))
+	not f.has(cannot(p), "EVT-02: ")
+	some m in violations(p)
+	startswith(m, "EVT-02: module.compliance.data.auditlog_cloudaudit_tracks.all: (no enabled tracking set): ")
+	contains(m, "nothing records its instance deletions and reboots")
+}

@@ -176,7 +176,16 @@ finding(control, r, record, detail) := {"control": control, "address": r.address
 findings contains finding(id, r, "(no tracking set)", "the account has no CloudAudit tracking set: nothing is recorded beyond the console's 90 days") if {
 	some r in tracks_lists
 	count(lib.records(r)) == 0
-	some id in ["TRK-01", "TRK-02", "TRK-03", "RET-01"]
+	some id in ["TRK-01", "TRK-02", "TRK-03", "RET-01", "EVT-02"]
+}
+
+# EVT-02: an account whose tracking sets are all disabled records no
+# instance deletion or reboot anywhere.
+findings contains finding("EVT-02", r, "(no enabled tracking set)", "no CloudAudit tracking set of the account is enabled: nothing records its instance deletions and reboots") if {
+	some r in tracks_lists
+	count(lib.records(r)) > 0
+	a := lib.ev_get(r, "account_id")
+	not lib.cls_tracking(a)
 }
 
 # TRK-01: a disabled tracking set records nothing.

@@ -76,7 +76,7 @@ func TestAccGateSelection(t *testing.T) {
 	t.Run("the controls' own selections pass", func(t *testing.T) {
 		dir := s.config(t, "selected-compliant", map[string]string{"main.tf": providerHCL + selectedHCL(own)})
 		out, code := s.run(t, goodEnv, dir)
-		expectGate(t, "selected compliant", out, code, 0, "gate: PASS: 8 controls evaluated")
+		expectGate(t, "selected compliant", out, code, 0, "gate: PASS: 10 controls evaluated")
 		if strings.Contains(out, ": evidence: narrowed by") {
 			t.Errorf("a control's own selection reported as narrowing:\n%s", out)
 		}
@@ -92,7 +92,7 @@ func TestAccGateSelection(t *testing.T) {
 				if id == "UC-02" {
 					addr = failedAddr
 				}
-				want = append(want, fmt.Sprintf("%s: %s: %s: ", id, addr, f))
+				want = append(want, gateFinding(id, f, addr))
 			}
 		}
 		expectGate(t, "selected noncompliant", out, code, 1, want...)

@@ -293,6 +293,37 @@ data "auditlog_ucloud_operation_events" "window" {
   begin_time = local.start
   end_time   = local.end
 }
+
+# The six-month review: each enabled tracking set delivering to CLS has its
+# topic's retention read, and its events counted by CLS over 180 days
+# ending 15 minutes before the plan, with the policy's statement.
+locals {
+  cls_sets = {
+    for t in data.auditlog_cloudaudit_tracks.all.tracks : tostring(t.track_id) => t.storage
+    if t.status == 1 && try(t.storage.storage_type, null) == "cls"
+  }
+  cls_to = local.end - 900
+}
+
+data "auditlog_cls_topics" "delivery" {
+  for_each = local.cls_sets
+  region   = each.value.storage_region
+  filters {
+    key    = "topicId"
+    values = [each.value.storage_name]
+  }
+}
+
+data "auditlog_cls_analysis" "events" {
+  for_each = local.cls_sets
+  region   = each.value.storage_region
+  topic_id = each.value.storage_name
+  query    = "*"
+  sql      = "SELECT \"userIdentity.userName\" AS user_name, eventName AS event_name, count(*) AS events GROUP BY \"userIdentity.userName\", eventName"
+  from     = local.cls_to - 180 * 86400
+  to       = local.cls_to
+  max_rows = 9999
+}
 `
 
 const providerHCL = `
@@ -328,7 +359,7 @@ func gateCSIPAddr(uin string) string {
 // scenario comes from.
 func findingAddr(control, finding string) string {
 	switch {
-	case strings.HasPrefix(control, "TRK-"):
+	case strings.HasPrefix(control, "TRK-"), control == "RET-01", control == "EVT-02":
 		return gateTracksAddr
 	case control == "NET-01":
 		uin, _, _ := strings.Cut(finding, "/")
@@ -338,6 +369,17 @@ func findingAddr(control, finding string) string {
 	default:
 		return gateUCloudAddr
 	}
+}
+
+// gateFinding is the start of the gate's line for a seeded finding of the
+// module (seededFindings), read from addr. The module names EVT-02's
+// finding of a CLS delivery that records no instance operation
+// "no-instance-coverage"; the gate names the account.
+func gateFinding(control, finding, addr string) string {
+	if control == "EVT-02" && finding == "no-instance-coverage" {
+		return fmt.Sprintf("EVT-02: %s: account 100000000001: no tracking set analysed in CLS records the write actions of cvm", addr)
+	}
+	return fmt.Sprintf("%s: %s: %s: ", control, addr, finding)
 }
 
 type junitReport struct {
@@ -433,7 +475,7 @@ func TestAccGate(t *testing.T) {
 			dir := s.config(t, "compliant", map[string]string{"main.tf": providerHCL + auditHCL})
 			junit := filepath.Join(s.work, "compliant.xml")
 			out, code := s.run(t, goodEnv, "--junit", junit, dir)
-			expectGate(t, "compliant", out, code, 0, "gate: PASS: 8 controls evaluated", "auditlog-gate: PASS (exit 0)", "policy data: "+s.data+" sha256 ",
+			expectGate(t, "compliant", out, code, 0, "gate: PASS: 10 controls evaluated", "auditlog-gate: PASS (exit 0)", "policy data: "+s.data+" sha256 ",
 				"PASS "+gateCSIPAddr("100021372636")+": ", "account_id 100000000001", "project_id org-sim001",
 				"sealed copy of "+dir+" in ", testEngine.Path+" init in the sealed copy (providers: the filesystem mirror "+s.mirror,
 				"/auditlog/auditlog "+providerVersion(t)+" ", " (pinned)", "removed from the engine's environment: ", "TF_CLI_CONFIG_FILE")
@@ -444,8 +486,8 @@ func TestAccGate(t *testing.T) {
 				t.Errorf("compliant: the gate wrote %s into the reviewed tree", filepath.Join(dir, ".terraform"))
 			}
 			cases := readJUnit(t, junit)
-			if len(cases["controls"]) != 8 {
-				t.Errorf("JUnit: %d control cases, want 8: %v", len(cases["controls"]), cases["controls"])
+			if len(cases["controls"]) != 10 {
+				t.Errorf("JUnit: %d control cases, want 10: %v", len(cases["controls"]), cases["controls"])
 			}
 			for _, a := range []string{gateTracksAddr, gateEventsAddr, gateUCloudAddr, gateCSIPAddr("100021372635"), gateCSIPAddr("100021372636")} {
 				if cases["data sources"][a] != "pass" {
@@ -496,7 +538,7 @@ func TestAccGate(t *testing.T) {
 			var want []string
 			for id, fs := range seededFindings {
 				for _, f := range fs {
-					want = append(want, fmt.Sprintf("%s: %s: %s: ", id, findingAddr(id, f), f))
+					want = append(want, gateFinding(id, f, findingAddr(id, f)))
 				}
 			}
 			expectGate(t, "noncompliant", out, code, 1, want...)
@@ -768,6 +810,7 @@ module "compliance" {
 			expectGate(t, "probe 8, empty account", out, code, 1,
 				"TRK-01: "+gateTracksAddr+": (no tracking set): the account has no CloudAudit tracking set",
 				"TRK-03: "+gateTracksAddr+": (no tracking set)", "TRK-04: "+gateTracksAddr+": organization: ",
+				"RET-01: "+gateTracksAddr+": (no tracking set)", "EVT-02: "+gateTracksAddr+": (no tracking set)",
 				"PASS UC-01 No risky UCloud operation by an unexpected user: 0 findings on 0 scanned, 0 kept from 1 data source",
 				"PASS "+gateUCloudAddr+": 0 records; window ")
 		})
@@ -965,7 +1008,7 @@ func TestAccGateCopied(t *testing.T) {
 		t.Run("compliant passes", func(t *testing.T) {
 			t.Parallel()
 			out, code := s.run(t, goodEnv, "--var-file", vars, root)
-			expectGate(t, "compliant", out, code, 0, "gate: PASS: 8 controls evaluated", "the root module read the gate's policy data (auditlog_policy_sha256 ")
+			expectGate(t, "compliant", out, code, 0, "gate: PASS: 10 controls evaluated", "the root module read the gate's policy data (auditlog_policy_sha256 ")
 		})
 
 		// A failed plan is never a pass: the report and the JUnit file say
@@ -1019,7 +1062,7 @@ func TestAccGateCopied(t *testing.T) {
 			// Version 1 is refused with the way to convert it.
 			v1 := writePolicyData(t, s, "v1.json", func(p map[string]any) { p["schema_version"] = 1 })
 			out, code = s.run(t, nil, "--data", v1, js)
-			expectGate(t, "schema_version 1", out, code, 2, "POLICY: schema_version 1: this gate reads schema_version 2", "auditlog-gate convert-v1 FILE")
+			expectGate(t, "schema_version 1", out, code, 2, "POLICY: schema_version 1: this gate reads schema_version 3", "auditlog-gate convert-v1 FILE")
 
 			// Policy data in the reviewed repository: the change's author
 			// would write the rules it is judged by.

@@ -282,13 +282,23 @@ cls_unplaced(d) if {
 	not cls_own(d)
 }
 
-# EVT-02 is judged over CLS only: an account none of whose enabled tracking
-# sets delivers to CLS (or whose tracking sets were not read) has no
-# evidence of instance deletions and reboots.
+# EVT-02 is judged over CLS only: an account whose enabled tracking sets
+# deliver elsewhere (COS, CKafka) keeps its instance deletions and reboots
+# where this review cannot read them. An account with no enabled tracking
+# set at all keeps them nowhere: that is a finding (compliance.rego), not a
+# question.
 cls_cannot_judge contains {"control": "EVT-02", "message": sprintf("EVT-02: cannot judge account %s: no enabled tracking set delivers to CLS (read by auditlog_cloudaudit_tracks as the account), so its instance deletions and reboots are read nowhere", [a])} if {
 	some a, _ in org_accounts
 	cls_tracks_read(a)
+	cls_tracking(a)
 	not cls_delivers(a)
+}
+
+# cls_tracking holds when account a has an enabled tracking set, whatever
+# it delivers to.
+cls_tracking(a) if {
+	some d in cls_deliveries
+	d.account == a
 }
 
 # cls_tracks_read holds when a tracks read acts as account a: without one,
