@@ -132,17 +132,9 @@ func (e *stateEncoder) collectionSize(typ tftypes.Type, v tftypes.Value) (int, b
 		return 0, false
 	}
 	for i, el := range elems {
-		var et tftypes.Type
-		switch t := typ.(type) {
-		case tftypes.List:
-			et = t.ElementType
-		case tftypes.Set:
-			et = t.ElementType
-		case tftypes.Tuple:
-			if i >= len(t.ElementTypes) {
-				return 0, false
-			}
-			et = t.ElementTypes[i]
+		et, ok := elementType(typ, i)
+		if !ok {
+			return 0, false
 		}
 		s, ok := e.size(et, el)
 		if !ok {
@@ -151,6 +143,23 @@ func (e *stateEncoder) collectionSize(typ tftypes.Type, v tftypes.Value) (int, b
 		n += s
 	}
 	return n, true
+}
+
+// elementType is the type of element i of a list, set or tuple; false for
+// a tuple index beyond its types or another type.
+func elementType(typ tftypes.Type, i int) (tftypes.Type, bool) {
+	switch t := typ.(type) {
+	case tftypes.List:
+		return t.ElementType, true
+	case tftypes.Set:
+		return t.ElementType, true
+	case tftypes.Tuple:
+		if i >= len(t.ElementTypes) {
+			return nil, false
+		}
+		return t.ElementTypes[i], true
+	}
+	return nil, false
 }
 
 // encode writes v as tftypes' msgpack encoding does (its
@@ -204,15 +213,7 @@ func (e *stateEncoder) encode(typ tftypes.Type, v tftypes.Value) error {
 			return err
 		}
 		for i, el := range elems {
-			var et tftypes.Type
-			switch t := typ.(type) {
-			case tftypes.List:
-				et = t.ElementType
-			case tftypes.Set:
-				et = t.ElementType
-			case tftypes.Tuple:
-				et = t.ElementTypes[i]
-			}
+			et, _ := elementType(typ, i) // size has checked every index
 			if err := e.encode(et, el); err != nil {
 				return err
 			}
