@@ -37,14 +37,6 @@ func TestAccGateReports(t *testing.T) {
 		}
 		return out, dir, repo
 	}
-	read := func(t *testing.T, path string) string {
-		t.Helper()
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
 
 	t.Run("compliant", func(t *testing.T) {
 		_, dir, repo := runScenario(t, "compliant", 0)
@@ -54,7 +46,7 @@ func TestAccGateReports(t *testing.T) {
 		}
 		checkRules(t, log)
 		checkLocationsExist(t, log, repo)
-		summary := read(t, filepath.Join(dir, "summary.md"))
+		summary := readText(t, filepath.Join(dir, "summary.md"))
 		for _, w := range []string{"## ✅ auditlog-gate: PASS (exit 0)", "gate: PASS: 10 controls evaluated", "### Controls (10)", "| **TRK-01** Every CloudAudit tracking set is enabled | ✅ PASS |",
 			"### Reads (", "| `module.compliance.data.auditlog_cloudaudit_tracks.all` | ✅ PASS |", "| complete | http://127.0.0.1:", "MLPS2-L3:8.1.4.3a"} {
 			if !strings.Contains(summary, w) {
@@ -64,7 +56,7 @@ func TestAccGateReports(t *testing.T) {
 		if strings.Contains(summary, "### Violations") || strings.Contains(summary, "### Cannot judge") {
 			t.Error("the summary of a pass lists violations")
 		}
-		junit := read(t, filepath.Join(dir, "junit.xml"))
+		junit := readText(t, filepath.Join(dir, "junit.xml"))
 		checkJUnitCases(t, junit)
 		for _, w := range []string{`<testcase classname="controls" name="TRK-01 Every CloudAudit tracking set is enabled"><properties><property name="control" value="TRK-01"/><property name="status" value="pass"/>`,
 			`<property name="requirement_ids" value="MLPS2-L3:8.1.4.3a`, `<system-out>module.compliance.data.auditlog_cloudaudit_tracks.all: `, "; endpoint http://127.0.0.1:"} {
@@ -134,7 +126,7 @@ func TestAccGateReports(t *testing.T) {
 				}
 			}
 		}
-		summary := read(t, filepath.Join(dir, "summary.md"))
+		summary := readText(t, filepath.Join(dir, "summary.md"))
 		for _, w := range []string{"## ❌ auditlog-gate: FAIL (exit 1)", "### Violations (" + itoa(len(violations)) + ")", "| **NET-01** Sub-accounts call the cloud API only from allow-listed networks | ❌ FAIL (", "| ❌ FAIL |"} {
 			if !strings.Contains(summary, w) {
 				t.Errorf("the summary lacks %q", w)
@@ -143,7 +135,7 @@ func TestAccGateReports(t *testing.T) {
 		if strings.Index(summary, "### Violations") > strings.Index(summary, "### Controls") {
 			t.Error("the summary does not put the violations first")
 		}
-		junit := read(t, filepath.Join(dir, "junit.xml"))
+		junit := readText(t, filepath.Join(dir, "junit.xml"))
 		checkJUnitCases(t, junit)
 		if !strings.Contains(junit, `<property name="status" value="fail"/>`) || !strings.Contains(junit, "<failure message=") {
 			t.Error("the JUnit report has no failing control")
@@ -183,7 +175,7 @@ func TestAccGateReports(t *testing.T) {
 		if rs := log.Runs[0].Results; len(rs) != 1 || rs[0].RuleID != ruleCannotJudge || rs[0].Locations[0].PhysicalLocation.ArtifactLocation.URI != "compliance/root/main.tf" {
 			t.Errorf("results: %+v", rs)
 		}
-		if s := read(t, filepath.Join(dir, "summary.md")); !strings.Contains(s, "CANNOT JUDGE (exit 2)") || !strings.Contains(s, "is inside the reviewed repository") {
+		if s := readText(t, filepath.Join(dir, "summary.md")); !strings.Contains(s, "CANNOT JUDGE (exit 2)") || !strings.Contains(s, "is inside the reviewed repository") {
 			t.Errorf("summary:\n%s", s)
 		}
 	})
@@ -238,4 +230,14 @@ func lineOf(t *testing.T, repo string, loc sarifPhysical) string {
 		return ""
 	}
 	return lines[loc.Region.StartLine-1]
+}
+
+// readText is a file's content; the test fails when it cannot be read.
+func readText(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

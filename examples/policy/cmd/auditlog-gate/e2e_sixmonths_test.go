@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -45,14 +44,6 @@ func TestAccSixMonthReview(t *testing.T) {
 		expect(t, out, code, wantCode, wants...)
 		return out, dir
 	}
-	read := func(t *testing.T, path string) string {
-		t.Helper()
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
 	analysis := `module.compliance.data.auditlog_cls_analysis.events["1002"]`
 	topics := `module.compliance.data.auditlog_cls_topics.delivery["1002"]`
 	readAs := " (read as account " + sixMonthsAcct + ", in region " + sixMonthsRegion + ")"
@@ -81,7 +72,7 @@ func TestAccSixMonthReview(t *testing.T) {
 		}
 		// The requirement ids of each failing control, in the JUnit case
 		// and the summary.
-		junit, summary := read(t, filepath.Join(dir, "junit.xml")), read(t, filepath.Join(dir, "summary.md"))
+		junit, summary := readText(t, filepath.Join(dir, "junit.xml")), readText(t, filepath.Join(dir, "summary.md"))
 		for _, id := range []string{"EVT-01", "EVT-02"} {
 			c, ok := catalogue.Lookup(id)
 			if !ok || len(c.RequirementTags()) == 0 {
