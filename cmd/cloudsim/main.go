@@ -93,7 +93,7 @@ func main() {
 	flag.DurationVar(&opts.CLS.SearchLatency, "cls-search-latency", 0, "hold each CLS search this long inside the topic's 15 concurrent-search slots")
 	flag.Int64Var(&opts.CLS.HistogramMinInterval, "cls-histogram-min-interval", 0, "make DescribeLogHistogram answer buckets at least this many ms wide, whatever Interval asks (undocumented either way)")
 	flag.Func("cls-topic", "options of one CLS topic: TOPIC_ID:opt,... with userIdentity=json|flat, cold, isolated, no-cql, period=N, hot-period=N, ia-window=search|refuse|omit, "+
-		"time=event|delivery, offset=unknown|invalid, offset-cap=N, offset-cap-code=invalid|reach-limit (repeatable)",
+		"time=event|delivery, offset=unknown|invalid|ignore, offset-cap=N, offset-cap-code=invalid|reach-limit (repeatable)",
 		func(spec string) error {
 			id, o, err := cloudsim.ParseCLSTopic(spec)
 			if opts.CLS.Topics == nil {

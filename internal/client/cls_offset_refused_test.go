@@ -113,6 +113,8 @@ func TestSearchCLSLogsOffsetRefusedCannotBeExact(t *testing.T) {
 			want: []string{"InvalidParameter", "Offset 5000", "the 5000 logs read before cannot be taken back"}},
 		"resume token": {topic: capped, query: func(q *CLSSearchQuery) { q.StartOffset = 6_000 },
 			want: []string{"InvalidParameter", "Offset 6000", "resume token needs Offset"}},
+		"Offset ignored": {topic: cloudsim.CLSTopicOptions{OffsetRefusal: "ignore"},
+			want: []string{"page 2 of CLS topic", "holds the same 1000 logs as page 1", "did not honour Offset", "RequestId"}},
 		"bucket over the cap": {cls: cloudsim.CLSOptions{HistogramMinInterval: 200 * 24 * 3600 * 1000}, topic: cloudsim.CLSTopicOptions{OffsetRefusal: "unknown"},
 			want: []string{"more than the 10000 one Context walk returns", "RequestId", "cannot be exact"}},
 	} {

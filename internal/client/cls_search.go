@@ -264,7 +264,7 @@ func (c *TencentClient) SearchCLSLogs(ctx context.Context, q CLSSearchQuery) (*C
 	if limit <= 0 || limit > CLSMaxSearchPage {
 		limit = CLSMaxSearchPage
 	}
-	w := &clsWalk{c: c, q: q, res: res, limit: limit}
+	w := &clsWalk{c: c, q: q, res: res, limit: limit, repeats: newCLSRepeats()}
 	err = w.byOffset(ctx)
 	var refused *offsetRefusedError
 	if !errors.As(err, &refused) {
@@ -280,6 +280,7 @@ func (c *TencentClient) SearchCLSLogs(ctx context.Context, q CLSSearchQuery) (*C
 			return res, fmt.Errorf("%w; the %d logs read before cannot be taken back to read the window again in histogram slices", err, res.Records)
 		}
 		res.Records, res.Logs = 0, nil
+		w.repeats = newCLSRepeats()
 		if q.OnRestart != nil {
 			q.OnRestart()
 		}
@@ -294,10 +295,11 @@ func (c *TencentClient) SearchCLSLogs(ctx context.Context, q CLSSearchQuery) (*C
 
 // clsWalk is one read in progress.
 type clsWalk struct {
-	c     *TencentClient
-	q     CLSSearchQuery
-	res   *CLSSearchResult
-	limit int64
+	c       *TencentClient
+	q       CLSSearchQuery
+	res     *CLSSearchResult
+	limit   int64
+	repeats *clsRepeats
 }
 
 // offsetRefusedError is SearchLog refusing the Offset of a page.
@@ -416,6 +418,12 @@ func (w *clsWalk) byOffset(ctx context.Context) error {
 			if offsetRefused(err) {
 				return &offsetRefusedError{err: err, offset: offset}
 			}
+			return err
+		}
+		if err := w.repeats.page(w.q.TopicID, seq, offset, resp.RequestId, resp.Results); err != nil {
+			return err
+		}
+		if err := w.repeats.logs(w.q.TopicID, seq, resp.RequestId, resp.Results); err != nil {
 			return err
 		}
 		n := uint64(len(resp.Results))

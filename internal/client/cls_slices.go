@@ -161,7 +161,11 @@ func (w *clsWalk) sliceByContext(ctx context.Context, s clsSlice, seq *int) (boo
 		w.c.log.Warn(ctx, "SearchLog cursor expired: reading the slice again from its start", map[string]any{"topic_id": w.q.TopicID, "from": s.from, "to": s.to})
 	}
 	// A slice is handed on only once read whole, so a restart never
-	// delivers a log twice.
+	// delivers a log twice; a log another slice (or this one) handed on
+	// already means the API did not page exactly.
+	if err := w.repeats.logs(w.q.TopicID, *seq, "", kept); err != nil {
+		return false, err
+	}
 	full, _ := w.keep(kept)
 	return full, nil
 }

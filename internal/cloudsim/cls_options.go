@@ -74,7 +74,9 @@ type CLSTopicOptions struct {
 	// undocumented; DESIGN.md): "" serves Offset as documented, "unknown"
 	// UnknownParameter naming it (the API 3.0 answer to a parameter the
 	// action does not declare: Offset came with SDK v1.0.981), "invalid"
-	// InvalidParameter naming it (the only parameter error SearchLog lists).
+	// InvalidParameter naming it (the only parameter error SearchLog lists),
+	// "ignore" serves every page from the window's first log, as a
+	// deployment (or a caching gateway) that drops the parameter would.
 	OffsetRefusal string
 	// OffsetCap, when positive, refuses a page whose Offset + Limit passes
 	// it, as a deployment capping Offset as Context is capped (10,000 rows)
@@ -127,8 +129,8 @@ func ParseCLSTopic(spec string) (string, CLSTopicOptions, error) {
 			}
 			o.IAWindow = strings.TrimPrefix(v, "search")
 		case "offset":
-			if v != "unknown" && v != "invalid" {
-				err = fmt.Errorf("offset is unknown or invalid")
+			if v != "unknown" && v != "invalid" && v != "ignore" {
+				err = fmt.Errorf("offset is unknown, invalid or ignore")
 			}
 			o.OffsetRefusal = v
 		case "offset-cap":
@@ -140,7 +142,7 @@ func ParseCLSTopic(spec string) (string, CLSTopicOptions, error) {
 			o.OffsetCapCode = strings.TrimPrefix(v, "invalid")
 		default:
 			err = fmt.Errorf("unknown option %q (userIdentity=json|flat, cold, isolated, no-cql, period=N, hot-period=N, ia-window=search|refuse|omit, "+
-				"time=event|delivery, offset=unknown|invalid, offset-cap=N, offset-cap-code=invalid|reach-limit)", k)
+				"time=event|delivery, offset=unknown|invalid|ignore, offset-cap=N, offset-cap-code=invalid|reach-limit)", k)
 		}
 		if err != nil {
 			return "", o, fmt.Errorf("cls topic %q: %w", spec, err)

@@ -358,6 +358,9 @@ func (c *clsService) searchLog(call *tencentCall) (any, *tencentError) {
 		if err := offsetRefusal(q.top.opts, offset, limit); err != nil {
 			return nil, err
 		}
+		if q.top.opts.OffsetRefusal == "ignore" {
+			offset = 0
+		}
 	}
 	release, err := c.acquire(topicID)
 	if err != nil {
