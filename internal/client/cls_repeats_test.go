@@ -1,6 +1,8 @@
 package client
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -44,5 +46,32 @@ func TestCLSRepeatsSamePageAgain(t *testing.T) {
 	err := r.page("t1", 5, 8, "req-5", first)
 	if err == nil || !strings.Contains(err.Error(), "page 5 of CLS topic t1 (Offset 8) holds the same 2 logs as page 4") {
 		t.Fatalf("the same page again: %v", err)
+	}
+}
+
+// BenchmarkCLSRepeats checks a read of 100,000 logs of about 1 KB each, in
+// pages of 1,000: what the repeat checks add to benchmark target 10.
+func BenchmarkCLSRepeats(b *testing.B) {
+	doc := `{"eventName":"DescribeInstances","userIdentity":{"principalId":"100021372635","userName":"ops"},"requestParameters":"` + strings.Repeat("x", 900) + `"}`
+	pages := make([][]CLSLogInfo, 100)
+	for p := range pages {
+		pages[p] = make([]CLSLogInfo, 1000)
+		for i := range pages[p] {
+			n := p*1000 + i
+			pkg, id, tm := fmt.Sprintf("%016X-%X", n/64, n/64), strconv.Itoa(65536+n%64), int64(n)
+			pages[p][i] = CLSLogInfo{PkgId: &pkg, PkgLogId: &id, Time: &tm, LogJson: &doc}
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		r := newCLSRepeats()
+		for p, page := range pages {
+			if err := r.page("t1", p+1, uint64(p*1000), "", page); err != nil {
+				b.Fatal(err)
+			}
+			if err := r.logs("t1", p+1, "", page); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }
