@@ -84,7 +84,7 @@ data "auditlog_cls_analysis" "events" {
   region   = each.value.storage.storage_region
   topic_id = each.value.storage.storage_name
   query    = "*"
-  sql      = "SELECT \"userIdentity.userName\" AS user_name, eventName AS event_name, count(*) AS events GROUP BY \"userIdentity.userName\", eventName"
+  sql      = ` + clsReviewSQL + `
   from     = local.cls_to - 180 * 86400
   to       = local.cls_to
   max_rows = 9999

@@ -253,6 +253,11 @@ func expectGate(t *testing.T, what, out string, code, wantCode int, want ...stri
 // auditHCL reads everything the shipped policy requires, the way the policy
 // reviews it: the 28 days up to the plan, every listed sub-account, nothing
 // narrowed.
+// clsReviewSQL is the statement the policy requires of a six-month
+// review's analysis (examples/compliance/cls.tf, lib/cls.rego's cls_sql),
+// as an HCL string.
+const clsReviewSQL = `"SELECT \"userIdentity.userName\" AS user_name, eventName AS event_name, count(*) AS events GROUP BY \"userIdentity.userName\", eventName"`
+
 const auditHCL = `
 variable "allowed_networks" {
   description = "Declared so that -var can try to widen the allow-list: the policy never reads it."
@@ -319,7 +324,7 @@ data "auditlog_cls_analysis" "events" {
   region   = each.value.storage_region
   topic_id = each.value.storage_name
   query    = "*"
-  sql      = "SELECT \"userIdentity.userName\" AS user_name, eventName AS event_name, count(*) AS events GROUP BY \"userIdentity.userName\", eventName"
+  sql      = ` + clsReviewSQL + `
   from     = local.cls_to - 180 * 86400
   to       = local.cls_to
   max_rows = 9999
